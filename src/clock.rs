@@ -1,0 +1,107 @@
+//! The emulator's clock: real time plus an offset the control plane can move.
+//!
+//! Nothing else in the crate reads the OS clock for anything a client can observe
+//! (token expiry, the signature window, stored times), so advancing this clock lets a
+//! user test expiry and window handling in seconds instead of hours.
+
+use std::sync::{
+    atomic::{AtomicI64, Ordering},
+    Arc,
+};
+
+use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
+
+/// The wire format of every time in both APIs: `YYYY-MM-DD HH:MM:SS`.
+pub const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+
+#[derive(Clone, Debug)]
+pub struct Clock {
+    offset_ms: Arc<AtomicI64>,
+    zone: FixedOffset,
+}
+
+impl Clock {
+    pub fn new(zone: FixedOffset) -> Self {
+        Clock {
+            offset_ms: Arc::new(AtomicI64::new(0)),
+            zone,
+        }
+    }
+
+    /// Milliseconds since the Unix epoch, as the emulator sees them.
+    pub fn now_ms(&self) -> i64 {
+        Utc::now().timestamp_millis() + self.offset_ms.load(Ordering::Relaxed)
+    }
+
+    /// Seconds since the Unix epoch, as the emulator sees them.
+    pub fn now_secs(&self) -> i64 {
+        self.now_ms().div_euclid(1000)
+    }
+
+    /// Moves the clock forward (or back, with a negative value) by `secs`.
+    pub fn advance(&self, secs: i64) {
+        self.offset_ms
+            .fetch_add(secs.saturating_mul(1000), Ordering::Relaxed);
+    }
+
+    /// Puts the clock back on real time.
+    pub fn reset(&self) {
+        self.offset_ms.store(0, Ordering::Relaxed);
+    }
+
+    /// The current offset from real time, in whole seconds.
+    pub fn offset_secs(&self) -> i64 {
+        self.offset_ms.load(Ordering::Relaxed) / 1000
+    }
+
+    /// The configured zone of every time on the wire.
+    pub fn zone(&self) -> FixedOffset {
+        self.zone
+    }
+
+    /// Formats epoch milliseconds as `YYYY-MM-DD HH:MM:SS` in the configured zone.
+    pub fn format(&self, epoch_ms: i64) -> String {
+        DateTime::from_timestamp_millis(epoch_ms)
+            .unwrap_or_default()
+            .with_timezone(&self.zone)
+            .format(TIME_FORMAT)
+            .to_string()
+    }
+
+    /// Parses `YYYY-MM-DD HH:MM:SS` in the configured zone into epoch milliseconds.
+    pub fn parse(&self, text: &str) -> Option<i64> {
+        let naive = NaiveDateTime::parse_from_str(text, TIME_FORMAT).ok()?;
+        let local = self.zone.from_local_datetime(&naive).single()?;
+        Some(local.timestamp_millis())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clock() -> Clock {
+        Clock::new(FixedOffset::east_opt(8 * 3600).unwrap())
+    }
+
+    #[test]
+    fn format_and_parse_round_trip_in_the_configured_zone() {
+        let c = clock();
+        // 2023-06-26 23:18:43 +08:00 is 15:18:43 UTC.
+        let ms = c.parse("2023-06-26 23:18:43").unwrap();
+        assert_eq!(ms, 1_687_792_723_000);
+        assert_eq!(c.format(ms), "2023-06-26 23:18:43");
+        assert_eq!(c.parse("2023-06-26T23:18:43"), None);
+    }
+
+    #[test]
+    fn advancing_moves_now_and_reset_restores_it() {
+        let c = clock();
+        let before = c.now_secs();
+        c.advance(7201);
+        assert!(c.now_secs() - before >= 7201);
+        assert_eq!(c.offset_secs(), 7201);
+        c.reset();
+        assert_eq!(c.offset_secs(), 0);
+    }
+}

@@ -1,0 +1,230 @@
+//! Command line and environment configuration (SPEC §4).
+//!
+//! Every flag has a `CRM_EMULATOR_*` environment twin; `DATABASE_URL` is honoured as a
+//! fallback for `--database-url`. Secrets are wrapped in [`Secret`] so that `Debug`
+//! output (and therefore logs) never shows them.
+
+use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
+
+use chrono::FixedOffset;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The default database: a SQLite file in the working directory, created if missing.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://crm-emulator.db";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "crm-emulator",
+    version,
+    about = "A stateful emulator of the DingTalk-style and OpenAPI-style CRM HTTP APIs",
+    long_about = "A stateful emulator of the DingTalk-style (/gettoken, /crm/...) and OpenAPI-style \
+                  (/openapi/crm/...) CRM HTTP APIs, with a control plane under /_emulator/. \
+                  Without a subcommand it serves (same as `crm-emulator serve`).",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub serve: Config,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Start the emulator (the default when no subcommand is given).
+    Serve(Config),
+}
+
+/// How strictly OpenAPI request signatures are checked (SPEC §2.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SignatureMode {
+    /// A bad signature is rejected with 401.
+    Strict,
+    /// Headers are still required; a bad signature is logged and reported in the
+    /// `x-emulator-signature-warning` response header but the request is served.
+    Lenient,
+    /// Signatures are not checked at all.
+    Off,
+}
+
+/// Log line format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable, coloured when stdout is a terminal.
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Server configuration: the flags of `crm-emulator serve`.
+#[derive(Args, Debug, Clone)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "CRM_EMULATOR_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// Database URL: `sqlite://FILE` (created if missing), `sqlite::memory:` for a throw-away
+    /// run, or `postgres://USER@HOST/DB` for shared staging. Falls back to `DATABASE_URL`,
+    /// then to `sqlite://crm-emulator.db`.
+    #[arg(long, env = "CRM_EMULATOR_DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Bearer token required on control-plane calls. Without one, the control plane
+    /// (except /_emulator/health) is served to loopback peers only.
+    #[arg(long, env = "CRM_EMULATOR_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<Secret>,
+
+    /// JSON document (the format of GET /_emulator/export) imported at start-up into an
+    /// empty database.
+    #[arg(long, env = "CRM_EMULATOR_SEED")]
+    pub seed: Option<PathBuf>,
+
+    /// OpenAPI signature verification: strict, lenient or off.
+    #[arg(
+        long,
+        env = "CRM_EMULATOR_SIGNATURE_MODE",
+        value_enum,
+        default_value = "strict"
+    )]
+    pub signature_mode: SignatureMode,
+
+    /// Accepted distance, in seconds, between an OpenAPI `timestamp` header and the clock.
+    #[arg(long, env = "CRM_EMULATOR_SIGNATURE_WINDOW", default_value_t = 300)]
+    pub signature_window: u64,
+
+    /// Lifetime, in seconds, of a DingTalk access token (renewed on each /gettoken).
+    #[arg(long, env = "CRM_EMULATOR_TOKEN_TTL", default_value_t = 7200)]
+    pub token_ttl: u64,
+
+    /// UTC offset used for every time the APIs read or write, e.g. `+08:00`.
+    #[arg(long, env = "CRM_EMULATOR_TIMEZONE", default_value = "+08:00", value_parser = parse_offset)]
+    pub timezone: FixedOffset,
+
+    /// Log format: pretty or json. The level is set with RUST_LOG (default `info`).
+    #[arg(
+        long,
+        env = "CRM_EMULATOR_LOG_FORMAT",
+        value_enum,
+        default_value = "pretty"
+    )]
+    pub log_format: LogFormat,
+
+    /// Largest accepted request body, in bytes.
+    #[arg(long, env = "CRM_EMULATOR_MAX_BODY_BYTES", default_value_t = 1_048_576)]
+    pub max_body_bytes: usize,
+
+    /// How many recent requests the journal keeps.
+    #[arg(long, env = "CRM_EMULATOR_JOURNAL_SIZE", default_value_t = 1000)]
+    pub journal_size: usize,
+
+    /// Capture (redacted) request and response bodies in the journal.
+    #[arg(long, env = "CRM_EMULATOR_JOURNAL_BODIES")]
+    pub journal_bodies: bool,
+
+    /// Longest time, in seconds, a request may take before it is answered with the
+    /// owning API's "system busy" error.
+    #[arg(long, env = "CRM_EMULATOR_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout: u64,
+}
+
+impl Config {
+    /// The database URL after applying the `DATABASE_URL` fallback and the default.
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .or_else(|| std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()))
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned())
+    }
+
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout.max(1))
+    }
+
+    /// A configuration with every default, listening on an ephemeral loopback port;
+    /// the starting point of tests and embedders.
+    pub fn for_tests(database_url: impl Into<String>) -> Self {
+        let mut config = Cli::parse_from(["crm-emulator"]).serve;
+        config.bind = SocketAddr::from(([127, 0, 0, 1], 0));
+        config.database_url = Some(database_url.into());
+        config
+    }
+}
+
+impl Cli {
+    /// The serve configuration, whichever way it was spelled on the command line.
+    pub fn into_config(self) -> Config {
+        match self.command {
+            Some(Command::Serve(config)) => config,
+            None => self.serve,
+        }
+    }
+}
+
+fn parse_offset(s: &str) -> Result<FixedOffset, String> {
+    let bad = || format!("expected an offset like +08:00 or -05:30, got {s:?}");
+    let (sign, rest) = match s.as_bytes().first() {
+        Some(b'+') => (1, &s[1..]),
+        Some(b'-') => (-1, &s[1..]),
+        _ => return Err(bad()),
+    };
+    let (h, m) = rest.split_once(':').ok_or_else(bad)?;
+    let h: i32 = h.parse().map_err(|_| bad())?;
+    let m: i32 = m.parse().map_err(|_| bad())?;
+    if h > 23 || m > 59 {
+        return Err(bad());
+    }
+    FixedOffset::east_opt(sign * (h * 3600 + m * 60)).ok_or_else(bad)
+}
+
+/// A secret string whose `Debug` and `Display` never show the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_owned()))
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_parse_both_signs_and_reject_garbage() {
+        assert_eq!(parse_offset("+08:00").unwrap().local_minus_utc(), 8 * 3600);
+        assert_eq!(
+            parse_offset("-05:30").unwrap().local_minus_utc(),
+            -(5 * 3600 + 1800)
+        );
+        assert!(parse_offset("08:00").is_err());
+        assert!(parse_offset("+25:00").is_err());
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug_output() {
+        let config = Cli::parse_from(["crm-emulator", "--admin-token", "hunter2"]).into_config();
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn serve_subcommand_and_bare_flags_are_the_same() {
+        let a = Cli::parse_from(["crm-emulator", "--token-ttl", "5"]).into_config();
+        let b = Cli::parse_from(["crm-emulator", "serve", "--token-ttl", "5"]).into_config();
+        assert_eq!(a.token_ttl, 5);
+        assert_eq!(b.token_ttl, 5);
+    }
+}

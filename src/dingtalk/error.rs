@@ -1,0 +1,190 @@
+//! The DingTalk `errcode`/`errmsg` envelope and every error code the emulator uses
+//! (SPEC §1.1, from DingTalk's global error table).
+//!
+//! Every response is HTTP 200: real clients call `raise_for_status()` first and then
+//! read `errcode`, so business errors must not be HTTP errors.
+
+use axum::{
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde::Serialize;
+
+use crate::store::StoreError;
+
+/// A DingTalk-style failure. The `errmsg` is the vendor's text, followed by `: detail`
+/// naming the field, id or header at fault where there is one.
+#[derive(Debug, thiserror::Error)]
+pub enum DtError {
+    /// Internal failure; the cause is logged, the client sees only 系统繁忙.
+    #[error("internal failure: {0}")]
+    System(#[from] StoreError),
+    #[error("request timed out")]
+    Timeout,
+    #[error("unknown path")]
+    UnknownPath,
+    #[error("missing access_token")]
+    MissingToken,
+    #[error("invalid access_token")]
+    InvalidToken,
+    #[error("access_token expired")]
+    TokenExpired,
+    #[error("invalid corpid or corpsecret")]
+    BadCredentials,
+    #[error("missing corpid")]
+    MissingCorpid,
+    #[error("missing secret")]
+    MissingSecret,
+    #[error("missing user_id")]
+    MissingUserId,
+    #[error("unknown user: {0}")]
+    UnknownUser(String),
+    #[error("invalid parameter: {0}")]
+    InvalidParam(String),
+    #[error("too long: {0}")]
+    TooLong(String),
+    #[error("GET required")]
+    NeedGet,
+    #[error("POST required")]
+    NeedPost,
+    #[error("bad content type: {0}")]
+    BadContentType(String),
+    #[error("empty body")]
+    EmptyBody,
+    #[error("malformed JSON: {0}")]
+    BadJson(String),
+    #[error("rate limited: {0}")]
+    RateLimited(String),
+}
+
+impl DtError {
+    pub fn errcode(&self) -> i64 {
+        match self {
+            DtError::System(_) | DtError::Timeout => -1,
+            DtError::UnknownPath => 404,
+            DtError::InvalidToken => 40014,
+            DtError::MissingToken => 41001,
+            DtError::TokenExpired => 42001,
+            DtError::BadCredentials => 40089,
+            DtError::MissingCorpid => 41002,
+            DtError::MissingSecret => 41004,
+            DtError::MissingUserId => 41009,
+            DtError::UnknownUser(_) => 60121,
+            DtError::InvalidParam(_) => 40035,
+            DtError::TooLong(_) => 41101,
+            DtError::NeedGet => 43001,
+            DtError::NeedPost => 43002,
+            DtError::BadContentType(_) => 43004,
+            DtError::EmptyBody => 44002,
+            DtError::BadJson(_) => 47001,
+            DtError::RateLimited(_) => 45009,
+        }
+    }
+
+    /// The vendor's message for the code, then the detail that names the fault.
+    pub fn errmsg(&self) -> String {
+        let (base, detail): (&str, Option<&str>) = match self {
+            DtError::System(_) => ("系统繁忙", None),
+            DtError::Timeout => ("系统繁忙", Some("request timed out")),
+            DtError::UnknownPath => ("请求的URI地址不存在", None),
+            DtError::InvalidToken => ("不合法的access_token", None),
+            DtError::MissingToken => ("缺少access_token参数", None),
+            DtError::TokenExpired => ("access_token超时", None),
+            DtError::BadCredentials => ("不合法的corpid或corpsecret", None),
+            DtError::MissingCorpid => ("缺少corpid参数", None),
+            DtError::MissingSecret => ("缺少secret参数", None),
+            DtError::MissingUserId => ("缺少UserID", None),
+            DtError::UnknownUser(d) => ("找不到该用户", Some(d)),
+            DtError::InvalidParam(d) => ("不合法的参数", Some(d)),
+            DtError::TooLong(d) => ("数据内容过长", Some(d)),
+            DtError::NeedGet => ("需要GET请求", None),
+            DtError::NeedPost => ("需要POST请求", None),
+            DtError::BadContentType(d) => ("无效的HTTP HEADER Content-Type", Some(d)),
+            DtError::EmptyBody => ("POST的数据包为空", None),
+            DtError::BadJson(d) => ("解析JSON/XML内容错误", Some(d)),
+            DtError::RateLimited(d) => ("接口调用超过限制", Some(d)),
+        };
+        match detail {
+            Some(detail) => format!("{base}: {detail}"),
+            None => base.to_owned(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody {
+    errcode: i64,
+    errmsg: String,
+}
+
+impl IntoResponse for DtError {
+    fn into_response(self) -> Response {
+        if let DtError::System(cause) = &self {
+            tracing::error!(error = %cause, cause = ?std::error::Error::source(cause), "dingtalk request failed");
+        }
+        let errcode = self.errcode();
+        let mut response = Json(ErrorBody {
+            errcode,
+            errmsg: self.errmsg(),
+        })
+        .into_response();
+        // Read by the request journal and the access log.
+        response
+            .extensions_mut()
+            .insert(crate::app::ErrorCode(errcode.to_string()));
+        response
+    }
+}
+
+/// A successful DingTalk response: `errcode` 0 and `errmsg` "ok" first, then the payload's
+/// own keys (a struct, a map, or `()` for none).
+#[derive(Serialize)]
+pub struct DtOk<T: Serialize> {
+    errcode: i64,
+    errmsg: &'static str,
+    #[serde(flatten)]
+    payload: T,
+}
+
+pub fn ok<T: Serialize>(payload: T) -> Json<DtOk<T>> {
+    Json(DtOk {
+        errcode: 0,
+        errmsg: "ok",
+        payload,
+    })
+}
+
+pub type DtResult<T> = Result<T, DtError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_follow_the_vendor_message() {
+        let err = DtError::InvalidParam("customer.name is required".into());
+        assert_eq!(err.errcode(), 40035);
+        assert_eq!(err.errmsg(), "不合法的参数: customer.name is required");
+        assert_eq!(DtError::MissingToken.errmsg(), "缺少access_token参数");
+    }
+
+    #[test]
+    fn success_puts_errcode_and_errmsg_first() {
+        #[derive(Serialize)]
+        struct Payload {
+            customerid: String,
+        }
+        let body = serde_json::to_string(
+            &ok(Payload {
+                customerid: "1".into(),
+            })
+            .0,
+        )
+        .unwrap();
+        assert_eq!(body, r#"{"errcode":0,"errmsg":"ok","customerid":"1"}"#);
+        assert_eq!(
+            serde_json::to_string(&ok(()).0).unwrap(),
+            r#"{"errcode":0,"errmsg":"ok"}"#
+        );
+    }
+}

@@ -1,0 +1,27 @@
+//! crm-emulator: a stateful emulator of two CRM HTTP APIs, for developing and testing
+//! CRM integrations without touching the real services.
+//!
+//! Reading order for newcomers: `config` → `app` → the three surfaces (`dingtalk`,
+//! `openapi`, `admin`) → `store`.
+
+/// The control plane: `/_emulator/*`.
+pub mod admin;
+/// Building the app (state, routes, middleware) and serving it until shutdown.
+pub mod app;
+/// The emulator's movable clock; the only source of "now".
+pub mod clock;
+/// Command line and environment configuration (SPEC §4).
+pub mod config;
+/// The DingTalk-style API: `/gettoken`, `/crm/*`.
+pub mod dingtalk;
+/// Snowflake-style 18-digit ids.
+pub mod ids;
+/// The OpenAPI-style API: `/openapi/crm/*`.
+pub mod openapi;
+/// Storage over SQLite or Postgres: tenants, records, runtime state.
+pub mod store;
+/// Logging set-up and the per-request span.
+pub mod telemetry;
+
+pub use app::{App, AppState, StartupError};
+pub use config::Config;

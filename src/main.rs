@@ -1,0 +1,63 @@
+//! The `crm-emulator` binary: parse configuration, start logging, serve until a
+//! shutdown signal. Every start-up failure is one line on stderr and exit status 1.
+
+use std::{process::ExitCode, time::Instant};
+
+use clap::Parser;
+use crm_emulator::{config::Cli, telemetry, App, Config};
+use tokio::net::TcpListener;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let started = Instant::now();
+    let config = Cli::parse().into_config();
+    telemetry::init(config.log_format);
+    match serve(config, started).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("crm-emulator: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config, started: Instant) -> Result<(), String> {
+    let bind = config.bind;
+    let listener = TcpListener::bind(bind)
+        .await
+        .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    let app = App::build(config, listener)
+        .await
+        .map_err(|e| e.to_string())?;
+    app.print_banner(started).await;
+    app.run(shutdown_signal())
+        .await
+        .map_err(|e| format!("server failed: {e}"))?;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM (docker stop).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received: finishing in-flight requests");
+}

@@ -1,0 +1,130 @@
+//! The OpenAPI envelope (SPEC §2.2):
+//! `{"success", "message", "code", "data", "traceId"}`, with `code` the HTTP status as a
+//! string and the same HTTP status on the response.
+
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde::Serialize;
+
+use crate::store::StoreError;
+
+tokio::task_local! {
+    /// The current request's trace id, set by [`super::trace_scope`] around every
+    /// request under `/openapi/` so that envelopes can carry it.
+    pub static TRACE_ID: String;
+}
+
+fn current_trace_id() -> String {
+    TRACE_ID
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| uuid::Uuid::new_v4().simple().to_string())
+}
+
+/// An OpenAPI failure: an HTTP status and a message naming the fault.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            message: message.into(),
+        }
+    }
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
+    }
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, message)
+    }
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, message)
+    }
+    pub fn payload_too_large(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, message)
+    }
+    pub fn too_many_requests(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::TOO_MANY_REQUESTS, message)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    /// Internal causes are logged here, once, inside the request span; the client gets
+    /// a generic 500 with the trace id to quote.
+    fn from(err: StoreError) -> Self {
+        tracing::error!(error = %err, cause = ?std::error::Error::source(&err), "openapi request failed");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Envelope<T: Serialize> {
+    success: bool,
+    message: String,
+    code: String,
+    data: T,
+    trace_id: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let code = self.status.as_str().to_owned();
+        let body = Envelope {
+            success: false,
+            message: self.message,
+            code: code.clone(),
+            data: (),
+            trace_id: current_trace_id(),
+        };
+        let mut response = (self.status, Json(body)).into_response();
+        response
+            .extensions_mut()
+            .insert(crate::app::ErrorCode(code));
+        response
+    }
+}
+
+/// A successful OpenAPI response carrying `data`.
+pub struct ApiOk<T>(pub T);
+
+impl<T: Serialize> IntoResponse for ApiOk<T> {
+    fn into_response(self) -> Response {
+        Json(Envelope {
+            success: true,
+            message: "200 ok!".to_owned(),
+            code: "200".to_owned(),
+            data: self.0,
+            trace_id: current_trace_id(),
+        })
+        .into_response()
+    }
+}
+
+pub type ApiResult<T> = Result<ApiOk<T>, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelope_keys_are_in_the_seed_order() {
+        let body = Envelope {
+            success: true,
+            message: "200 ok!".into(),
+            code: "200".into(),
+            data: (),
+            trace_id: "t".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"success":true,"message":"200 ok!","code":"200","data":null,"traceId":"t"}"#
+        );
+    }
+}

@@ -1,0 +1,57 @@
+//! OpenAPI-style CRM (SPEC §2, `seeds/openapi-crm-api.md`), mounted at `/openapi/crm/`.
+
+pub mod error;
+pub mod extract;
+
+use std::future::Future;
+
+use axum::{
+    http::{HeaderName, HeaderValue, Method, StatusCode},
+    response::{IntoResponse, Response},
+    Router,
+};
+
+use crate::app::AppState;
+pub use error::{ApiError, ApiOk, ApiResult};
+
+pub static X_TRACE_ID: HeaderName = HeaderName::from_static("x-trace-id");
+
+/// The OpenAPI surface's routes, relative to the root.
+pub fn router() -> Router<AppState> {
+    Router::new()
+}
+
+/// Runs an `/openapi/` request with its trace id (the request id) in scope, so that
+/// every envelope carries it, and returns it in the `x-trace-id` header too.
+pub async fn with_trace_id(trace_id: String, request: impl Future<Output = Response>) -> Response {
+    let trace_id = if trace_id.is_empty() {
+        uuid::Uuid::new_v4().to_string()
+    } else {
+        trace_id
+    };
+    let header = HeaderValue::from_str(&trace_id).ok();
+    let mut response = error::TRACE_ID.scope(trace_id, request).await;
+    if let Some(header) = header {
+        response.headers_mut().insert(X_TRACE_ID.clone(), header);
+    }
+    response
+}
+
+/// Answer for an unknown path under `/openapi/`.
+pub fn not_found(path: &str) -> Response {
+    ApiError::not_found(format!("no such endpoint: {path}")).into_response()
+}
+
+/// Answer for a known path called with a method it does not take.
+pub fn method_not_allowed(method: &Method) -> Response {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("method not allowed: this endpoint does not take {method}"),
+    )
+    .into_response()
+}
+
+/// Answer for a request that ran past the configured timeout.
+pub fn timed_out() -> Response {
+    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "request timed out").into_response()
+}

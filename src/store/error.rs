@@ -1,0 +1,35 @@
+use thiserror::Error;
+
+/// Everything that can go wrong below the HTTP surfaces. Surfaces map these to their
+/// own envelopes; the text of `Database`/`Migrate` is logged, never sent to clients.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("invalid database URL {url:?}: {reason}")]
+    InvalidUrl { url: String, reason: String },
+    #[error("cannot connect to the database at {url}: {source}")]
+    Connect {
+        url: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A uniqueness rule was broken (an id or key that already exists).
+    #[error("already exists: {0}")]
+    Conflict(String),
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// Classifies by sqlx's portable error kinds, not by constraint names (only the
+    /// Postgres driver reports those).
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(db.message().to_owned())
+            }
+            _ => StoreError::Database(err),
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! Tenants: DingTalk corps (with their employee directory) and OpenAPI accounts, and
+//! the well-known default tenants created on first start (SPEC §3).
+
+use serde::{Deserialize, Serialize};
+use sqlx::FromRow;
+
+use super::{with_pool, with_tx, Store, StoreResult};
+
+/// The well-known DingTalk corp created on first start (lenient mode).
+pub const DEFAULT_CORPID: &str = "dingemulator";
+pub const DEFAULT_CORPSECRET: &str = "emulator-secret";
+pub const DEFAULT_APPKEY: &str = "dingemulatorkey";
+pub const DEFAULT_APPSECRET: &str = "emulator-secret";
+/// The well-known OpenAPI account created on first start.
+pub const DEFAULT_APPID: &str = "1090";
+pub const DEFAULT_ACCOUNT_SECRET: &str = "emulator-secret";
+
+/// How a corp treats a `user_id` that is not in its employee directory (SPEC §1.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[serde(rename_all = "lowercase")]
+#[sqlx(type_name = "TEXT", rename_all = "lowercase")]
+pub enum CorpMode {
+    /// Unknown employees are added to the directory on first use.
+    Lenient,
+    /// Unknown employees are rejected with 60121.
+    Strict,
+}
+
+/// A DingTalk corp, with its credentials.
+#[derive(Clone, Debug, FromRow)]
+pub struct Corp {
+    pub id: i64,
+    pub corpid: String,
+    pub corpsecret: String,
+    pub appkey: Option<String>,
+    pub appsecret: Option<String>,
+    pub mode: CorpMode,
+    pub rate_limit_per_minute: Option<i64>,
+    pub created_at: i64,
+}
+
+/// What it takes to create a corp.
+#[derive(Clone, Debug)]
+pub struct NewCorp {
+    pub corpid: String,
+    pub corpsecret: String,
+    pub appkey: Option<String>,
+    pub appsecret: Option<String>,
+    pub mode: CorpMode,
+    pub rate_limit_per_minute: Option<i64>,
+}
+
+/// An OpenAPI account (`appid` is also the `accountId` of its records).
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub id: i64,
+    pub appid: String,
+    pub secret: String,
+    pub open_sea_ids: Vec<String>,
+    pub created_at: i64,
+}
+
+#[derive(FromRow)]
+struct AccountRow {
+    id: i64,
+    appid: String,
+    secret: String,
+    open_sea_ids: String,
+    created_at: i64,
+}
+
+impl From<AccountRow> for Account {
+    fn from(row: AccountRow) -> Self {
+        Account {
+            id: row.id,
+            appid: row.appid,
+            secret: row.secret,
+            // Written only by this crate as a JSON array of strings.
+            open_sea_ids: serde_json::from_str(&row.open_sea_ids).unwrap_or_default(),
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// What it takes to create an account.
+#[derive(Clone, Debug)]
+pub struct NewAccount {
+    pub appid: String,
+    pub secret: String,
+    pub open_sea_ids: Vec<String>,
+}
+
+const CORP_COLUMNS: &str =
+    "id, corpid, corpsecret, appkey, appsecret, mode, rate_limit_per_minute, created_at";
+const ACCOUNT_COLUMNS: &str = "id, appid, secret, open_sea_ids, created_at";
+
+impl NewCorp {
+    /// The well-known default corp of SPEC §3.
+    pub fn well_known() -> Self {
+        NewCorp {
+            corpid: DEFAULT_CORPID.into(),
+            corpsecret: DEFAULT_CORPSECRET.into(),
+            appkey: Some(DEFAULT_APPKEY.into()),
+            appsecret: Some(DEFAULT_APPSECRET.into()),
+            mode: CorpMode::Lenient,
+            rate_limit_per_minute: None,
+        }
+    }
+}
+
+impl NewAccount {
+    /// The well-known default account of SPEC §3.
+    pub fn well_known() -> Self {
+        NewAccount {
+            appid: DEFAULT_APPID.into(),
+            secret: DEFAULT_ACCOUNT_SECRET.into(),
+            open_sea_ids: Vec::new(),
+        }
+    }
+}
+
+impl Store {
+    /// Creates the well-known default tenants the first time the database is used.
+    /// Returns whether they were created now. Safe when several instances start at
+    /// once: the `initialized` marker is claimed in the same transaction.
+    pub async fn ensure_default_tenants(&self, now_ms: i64) -> StoreResult<bool> {
+        let corp = NewCorp::well_known();
+        let account = NewAccount::well_known();
+        with_tx!(self, |tx| {
+            let claimed = sqlx::query(
+                "INSERT INTO emulator_meta (key, value) VALUES ('initialized', $1) \
+                 ON CONFLICT (key) DO NOTHING",
+            )
+            .bind(now_ms.to_string())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if claimed {
+                let _ = insert_corp!(&mut *tx, &corp, now_ms);
+                let _ = insert_account!(&mut *tx, &account, now_ms);
+            }
+            Ok(claimed)
+        })
+    }
+
+    /// Creates a corp; a taken `corpid` or `appkey` is a [`super::StoreError::Conflict`].
+    pub async fn create_corp(&self, corp: &NewCorp, now_ms: i64) -> StoreResult<Corp> {
+        with_pool!(self, |pool| Ok(insert_corp!(pool, corp, now_ms)))
+    }
+
+    pub async fn corp_by_corpid(&self, corpid: &str) -> StoreResult<Option<Corp>> {
+        let sql = format!("SELECT {CORP_COLUMNS} FROM dt_corps WHERE corpid = $1");
+        let corp = with_pool!(self, |pool| sqlx::query_as(&sql)
+            .bind(corpid)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(corp)
+    }
+
+    pub async fn corp_by_appkey(&self, appkey: &str) -> StoreResult<Option<Corp>> {
+        let sql = format!("SELECT {CORP_COLUMNS} FROM dt_corps WHERE appkey = $1");
+        let corp = with_pool!(self, |pool| sqlx::query_as(&sql)
+            .bind(appkey)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(corp)
+    }
+
+    /// Creates an account; a taken `appid` is a [`super::StoreError::Conflict`].
+    pub async fn create_account(&self, account: &NewAccount, now_ms: i64) -> StoreResult<Account> {
+        with_pool!(self, |pool| Ok(insert_account!(pool, account, now_ms)))
+    }
+
+    pub async fn account_by_appid(&self, appid: &str) -> StoreResult<Option<Account>> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM oa_accounts WHERE appid = $1");
+        let row: Option<AccountRow> = with_pool!(self, |pool| sqlx::query_as(&sql)
+            .bind(appid)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(Account::from))
+    }
+}
+
+/// Inserts a corp through any executor (pool or transaction) and evaluates to the row.
+macro_rules! insert_corp {
+    ($executor:expr, $corp:expr, $now:expr) => {{
+        let corp: &NewCorp = $corp;
+        let sql = format!(
+            "INSERT INTO dt_corps (corpid, corpsecret, appkey, appsecret, mode, \
+             rate_limit_per_minute, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             RETURNING {CORP_COLUMNS}"
+        );
+        let row: Corp = sqlx::query_as(&sql)
+            .bind(&corp.corpid)
+            .bind(&corp.corpsecret)
+            .bind(&corp.appkey)
+            .bind(&corp.appsecret)
+            .bind(corp.mode)
+            .bind(corp.rate_limit_per_minute)
+            .bind($now)
+            .fetch_one($executor)
+            .await?;
+        row
+    }};
+}
+
+/// Inserts an account through any executor and evaluates to the row.
+macro_rules! insert_account {
+    ($executor:expr, $account:expr, $now:expr) => {{
+        let account: &NewAccount = $account;
+        let sql = format!(
+            "INSERT INTO oa_accounts (appid, secret, open_sea_ids, created_at) \
+             VALUES ($1, $2, $3, $4) RETURNING {ACCOUNT_COLUMNS}"
+        );
+        let row: AccountRow = sqlx::query_as(&sql)
+            .bind(&account.appid)
+            .bind(&account.secret)
+            .bind(serde_json::to_string(&account.open_sea_ids).unwrap_or_else(|_| "[]".into()))
+            .bind($now)
+            .fetch_one($executor)
+            .await?;
+        Account::from(row)
+    }};
+}
+
+use {insert_account, insert_corp};

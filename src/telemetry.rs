@@ -1,0 +1,59 @@
+//! Logging set-up and the per-request span.
+//!
+//! Every request gets one span carrying its method, matched route and request id; the
+//! access line at its end adds status, latency and the envelope's error code.
+
+use std::time::Duration;
+
+use axum::{
+    extract::{MatchedPath, Request},
+    response::Response,
+};
+use tracing::Span;
+use tracing_subscriber::{fmt, EnvFilter};
+
+use crate::{app::ErrorCode, config::LogFormat};
+
+/// Installs the global subscriber. The level comes from `RUST_LOG` (default `info`).
+/// Safe to call more than once (later calls do nothing).
+pub fn init(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = fmt().with_env_filter(filter).with_target(false);
+    let _ = match format {
+        LogFormat::Pretty => builder.try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .try_init(),
+    };
+}
+
+/// The span every request runs in.
+pub fn make_request_span(req: &Request) -> Span {
+    let path = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| req.uri().path(), MatchedPath::as_str);
+    let request_id = req
+        .headers()
+        .get(&crate::app::X_REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!("request", method = %req.method(), path, request_id)
+}
+
+/// The access line, logged once per request inside its span.
+pub fn on_response(response: &Response, latency: Duration, _span: &Span) {
+    let code = response
+        .extensions()
+        .get::<ErrorCode>()
+        .map(|c| c.0.as_str());
+    tracing::info!(
+        status = response.status().as_u16(),
+        code,
+        latency_us = latency.as_micros() as u64,
+        "served"
+    );
+}

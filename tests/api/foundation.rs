@@ -1,0 +1,171 @@
+//! The service foundation: health, request ids, surface envelopes for the router's own
+//! answers, default tenants, start-up failures.
+
+use std::process::Command;
+
+use crate::both_backends;
+use crate::helpers::*;
+use crm_emulator::store::tenants::{DEFAULT_APPID, DEFAULT_CORPID};
+
+both_backends! {
+    async fn health_reports_version_backend_and_uptime(app: TestApp) {
+        let response = app.get("/_emulator/health").await;
+        assert_eq!(response.status(), 200);
+        let body = json_of(response).await;
+        assert_eq!(body["status"], "ok");
+        assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+        let expected = match app.backend { Backend::Sqlite => "sqlite", Backend::Postgres => "postgres" };
+        assert_eq!(body["database"], expected);
+        assert!(body["uptimeSeconds"].is_u64());
+    }
+
+    async fn health_is_503_when_the_database_cannot_be_reached(app: TestApp) {
+        app.state.store.close().await;
+        let response = app.get("/_emulator/health").await;
+        assert_eq!(response.status(), 503);
+        let body = json_of(response).await;
+        assert_eq!(body["status"], "unavailable");
+        assert_eq!(body["error"], "database unreachable");
+    }
+
+    async fn first_start_creates_the_default_tenants_once(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        let corp = app.state.store.corp_by_corpid(DEFAULT_CORPID).await.unwrap().expect("default corp");
+        let account = app.state.store.account_by_appid(DEFAULT_APPID).await.unwrap().expect("default account");
+        let database = app.stop().await;
+
+        let again = TestApp::spawn_on(database, backend, |_| {}).await;
+        let corp_again = again.state.store.corp_by_corpid(DEFAULT_CORPID).await.unwrap().unwrap();
+        let account_again = again.state.store.account_by_appid(DEFAULT_APPID).await.unwrap().unwrap();
+        assert_eq!(corp.id, corp_again.id, "the default corp was recreated");
+        assert_eq!(account.id, account_again.id, "the default account was recreated");
+        assert_eq!(again.get("/_emulator/health").await.status(), 200);
+    }
+
+    async fn every_response_carries_a_request_id(app: TestApp) {
+        let response = app.get("/_emulator/health").await;
+        let id = response.headers().get("x-request-id").expect("x-request-id").to_str().unwrap().to_owned();
+        assert!(!id.is_empty());
+        let other = app.get("/_emulator/health").await;
+        assert_ne!(other.headers()["x-request-id"].to_str().unwrap(), id);
+
+        let echoed = app.client.get(app.url("/_emulator/health")).header("x-request-id", "abc-123").send().await.unwrap();
+        assert_eq!(echoed.headers()["x-request-id"], "abc-123");
+    }
+
+    async fn unknown_crm_paths_are_errcode_404_with_http_200(app: TestApp) {
+        let response = app.get("/crm/customer/nope").await;
+        assert_eq!(response.status(), 200);
+        let body = json_of(response).await;
+        assert_eq!(body["errcode"], 404);
+        assert_eq!(body["errmsg"], "请求的URI地址不存在");
+    }
+
+    async fn unknown_openapi_paths_are_404_envelopes_with_a_trace_id(app: TestApp) {
+        let response = app.client.post(app.url("/openapi/crm/nope/deeper")).json(&serde_json::json!({})).send().await.unwrap();
+        assert_eq!(response.status(), 404);
+        let trace = response.headers()["x-trace-id"].to_str().unwrap().to_owned();
+        let body = json_of(response).await;
+        assert_eq!(body["success"], false);
+        assert_eq!(body["code"], "404");
+        assert!(body["data"].is_null());
+        assert_eq!(body["traceId"], trace.as_str());
+        assert!(body["message"].as_str().unwrap().contains("/openapi/crm/nope/deeper"));
+    }
+
+    async fn unknown_control_plane_paths_are_json_404s(app: TestApp) {
+        let response = app.get("/_emulator/nope").await;
+        assert_eq!(response.status(), 404);
+        assert_eq!(json_of(response).await["error"]["status"], 404);
+    }
+
+    async fn control_plane_wrong_method_is_a_json_405(app: TestApp) {
+        let response = app.post_json("/_emulator/health", &serde_json::json!({})).await;
+        assert_eq!(response.status(), 405);
+        let body = json_of(response).await;
+        assert!(body["error"]["message"].as_str().unwrap().contains("does not take POST"), "{body}");
+    }
+}
+
+fn emulator() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_crm-emulator"))
+}
+
+/// Runs the binary with `args` (no inherited database settings) and returns its exit
+/// status and stderr.
+fn run_failing(args: &[&str]) -> (i32, String) {
+    let output = emulator()
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("CRM_EMULATOR_DATABASE_URL")
+        .output()
+        .expect("run crm-emulator");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code().unwrap_or(-1), stderr)
+}
+
+fn assert_one_line_error(stderr: &str, needle: &str) {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("crm-emulator: error:"))
+        .collect();
+    assert_eq!(lines.len(), 1, "expected one error line, got: {stderr}");
+    assert!(
+        lines[0].contains(needle),
+        "expected {needle:?} in: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "panicked: {stderr}");
+}
+
+#[test]
+fn an_unparsable_database_url_is_a_one_line_error() {
+    let (code, stderr) = run_failing(&["--bind", "127.0.0.1:0", "--database-url", "mysql://nope"]);
+    assert_eq!(code, 1);
+    assert_one_line_error(&stderr, "invalid database URL");
+}
+
+#[test]
+fn an_unreachable_database_is_a_one_line_error() {
+    let (code, stderr) = run_failing(&[
+        "--bind",
+        "127.0.0.1:0",
+        "--database-url",
+        "postgres://postgres@127.0.0.1:1/nothing",
+    ]);
+    assert_eq!(code, 1);
+    assert_one_line_error(
+        &stderr,
+        "cannot connect to the database at postgres://postgres@127.0.0.1:1/nothing",
+    );
+}
+
+#[test]
+fn a_port_in_use_is_a_one_line_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let (code, stderr) = run_failing(&["--bind", &addr, "--database-url", "sqlite::memory:"]);
+    assert_eq!(code, 1);
+    assert_one_line_error(&stderr, &format!("cannot listen on {addr}"));
+}
+
+#[test]
+fn help_explains_every_flag() {
+    let output = emulator().arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&output.stdout);
+    for flag in [
+        "--bind",
+        "--database-url",
+        "--admin-token",
+        "--seed",
+        "--signature-mode",
+        "--signature-window",
+        "--token-ttl",
+        "--timezone",
+        "--log-format",
+        "--max-body-bytes",
+        "--journal-size",
+        "--journal-bodies",
+    ] {
+        assert!(help.contains(flag), "--help does not mention {flag}");
+    }
+}

@@ -1,0 +1,7 @@
+//! Black-box HTTP tests, one binary (one link step in CI). Each storage-touching test is
+//! written once and runs on SQLite and on Postgres (see `helpers::both_backends!`).
+
+#[allow(dead_code)]
+mod helpers;
+
+mod foundation;
