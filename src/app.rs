@@ -52,6 +52,12 @@ pub struct AppState {
 #[derive(Clone, Debug)]
 pub struct ErrorCode(pub String);
 
+/// The tenant a request acts for (a DingTalk `corpid` or an OpenAPI `appid`). Each
+/// surface's auth puts it in the request extensions (for handlers and later layers) and
+/// in the response extensions (for the access log and the request journal).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tenant(pub Arc<str>);
+
 /// Why the emulator could not start. Each variant's text is one line naming the cause.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
