@@ -14,6 +14,12 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
 /// The wire format of every time in both APIs: `YYYY-MM-DD HH:MM:SS`.
 pub const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
+/// Real Unix seconds, for client-side tools (`crm-emulator sign`) that have no access to
+/// a server's clock offset.
+pub fn real_now_secs() -> i64 {
+    Utc::now().timestamp()
+}
+
 #[derive(Clone, Debug)]
 pub struct Clock {
     offset_ms: Arc<AtomicI64>,

@@ -33,6 +33,15 @@ pub struct Cli {
 pub enum Command {
     /// Start the emulator (the default when no subcommand is given).
     Serve(Config),
+    /// Print the four OpenAPI auth headers for a request, and a ready curl command.
+    Sign(crate::sign::SignArgs),
+    /// Exit 0 if the emulator at --addr answers /_emulator/health with 200 (for
+    /// container health checks).
+    Healthcheck {
+        /// Address of the running emulator.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
 }
 
 /// How strictly OpenAPI request signatures are checked (SPEC §2.1).
@@ -151,12 +160,10 @@ impl Config {
 }
 
 impl Cli {
-    /// The serve configuration, whichever way it was spelled on the command line.
-    pub fn into_config(self) -> Config {
-        match self.command {
-            Some(Command::Serve(config)) => config,
-            None => self.serve,
-        }
+    /// The serve configuration, whichever way it was spelled on the command line, or
+    /// the other subcommand given.
+    pub fn into_command(self) -> Command {
+        self.command.unwrap_or(Command::Serve(self.serve))
     }
 }
 
@@ -216,15 +223,20 @@ mod tests {
 
     #[test]
     fn secrets_are_redacted_in_debug_output() {
-        let config = Cli::parse_from(["crm-emulator", "--admin-token", "hunter2"]).into_config();
+        let config = Cli::parse_from(["crm-emulator", "--admin-token", "hunter2"]).serve;
         assert!(!format!("{config:?}").contains("hunter2"));
     }
 
     #[test]
     fn serve_subcommand_and_bare_flags_are_the_same() {
-        let a = Cli::parse_from(["crm-emulator", "--token-ttl", "5"]).into_config();
-        let b = Cli::parse_from(["crm-emulator", "serve", "--token-ttl", "5"]).into_config();
-        assert_eq!(a.token_ttl, 5);
-        assert_eq!(b.token_ttl, 5);
+        for args in [
+            &["crm-emulator", "--token-ttl", "5"][..],
+            &["crm-emulator", "serve", "--token-ttl", "5"],
+        ] {
+            match Cli::parse_from(args).into_command() {
+                Command::Serve(config) => assert_eq!(config.token_ttl, 5),
+                other => panic!("expected serve, got {other:?}"),
+            }
+        }
     }
 }

@@ -14,10 +14,14 @@ pub mod clock;
 pub mod config;
 /// The DingTalk-style API: `/gettoken`, `/crm/*`.
 pub mod dingtalk;
+/// `crm-emulator healthcheck`, for container health checks without curl.
+pub mod healthcheck;
 /// Snowflake-style 18-digit ids.
 pub mod ids;
 /// The OpenAPI-style API: `/openapi/crm/*`.
 pub mod openapi;
+/// `crm-emulator sign`: the OpenAPI auth headers for a request, for trying by hand.
+pub mod sign;
 /// Storage over SQLite or Postgres: tenants, records, runtime state.
 pub mod store;
 /// Logging set-up and the per-request span.

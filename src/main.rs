@@ -4,15 +4,28 @@
 use std::{process::ExitCode, time::Instant};
 
 use clap::Parser;
-use crm_emulator::{config::Cli, telemetry, App, Config};
+use crm_emulator::{
+    clock,
+    config::{Cli, Command},
+    healthcheck, sign, telemetry, App, Config,
+};
 use tokio::net::TcpListener;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let started = Instant::now();
-    let config = Cli::parse().into_config();
-    telemetry::init(config.log_format);
-    match serve(config, started).await {
+    let result = match Cli::parse().into_command() {
+        Command::Serve(config) => {
+            telemetry::init(config.log_format);
+            serve(config, started).await
+        }
+        Command::Healthcheck { addr } => healthcheck::check(addr),
+        Command::Sign(args) => {
+            print!("{}", sign::render(&args, clock::real_now_secs()));
+            Ok(())
+        }
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("crm-emulator: error: {message}");

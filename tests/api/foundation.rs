@@ -169,3 +169,20 @@ fn help_explains_every_flag() {
         assert!(help.contains(flag), "--help does not mention {flag}");
     }
 }
+
+both_backends! {
+    async fn the_healthcheck_subcommand_exits_0_on_a_healthy_emulator(app: TestApp) {
+        let addr = app.addr.to_string();
+        let status = tokio::task::spawn_blocking(move || {
+            emulator().args(["healthcheck", "--addr", &addr]).status().unwrap()
+        }).await.unwrap();
+        assert!(status.success());
+        app.state.store.close().await;
+        let addr = app.addr.to_string();
+        let output = tokio::task::spawn_blocking(move || {
+            emulator().args(["healthcheck", "--addr", &addr]).output().unwrap()
+        }).await.unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&output.stderr).contains("HTTP status 503"));
+    }
+}
