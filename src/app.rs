@@ -189,7 +189,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(dingtalk::router())
         .merge(openapi::router())
-        .merge(admin::router())
+        .merge(admin::router(state.clone()))
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), surface_guard))

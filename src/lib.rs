@@ -18,6 +18,8 @@ pub mod dingtalk;
 pub mod healthcheck;
 /// Snowflake-style 18-digit ids.
 pub mod ids;
+/// Reading and parsing JSON bodies, shared by the surfaces' extractors.
+pub mod json;
 /// The OpenAPI-style API: `/openapi/crm/*`.
 pub mod openapi;
 /// `crm-emulator sign`: the OpenAPI auth headers for a request, for trying by hand.

@@ -1,63 +1,56 @@
 //! The control plane under `/_emulator/` (SPEC §3): health, and everything an emulator
 //! user needs around the two APIs.
 
+mod accounts;
+mod clock;
+mod corps;
 pub mod error;
-
-use std::time::Duration;
+mod extract;
+pub mod guard;
+mod health;
 
 use axum::{
-    extract::State,
     http::{Method, StatusCode},
+    middleware,
     response::{IntoResponse, Response},
     routing::get,
-    Json, Router,
+    Router,
 };
-use serde::Serialize;
 
 use crate::app::AppState;
 pub use error::AdminError;
 
-/// The control plane's routes.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/_emulator/health", get(health))
-}
+pub type AdminResult<T> = Result<T, AdminError>;
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Health {
-    status: &'static str,
-    version: &'static str,
-    database: &'static str,
-    uptime_seconds: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
-}
-
-/// `GET /_emulator/health`: 200 while the database answers, 503 otherwise. Always
-/// open, without the admin guard, because container health checks call it.
-async fn health(State(state): State<AppState>) -> Response {
-    let ping = tokio::time::timeout(Duration::from_secs(2), state.store.ping()).await;
-    let error = match ping {
-        Ok(Ok(())) => None,
-        Ok(Err(err)) => {
-            tracing::warn!(error = %err, "health check: database unreachable");
-            Some("database unreachable".to_owned())
-        }
-        Err(_) => Some("database did not answer within 2 s".to_owned()),
-    };
-    let status = if error.is_some() {
-        StatusCode::SERVICE_UNAVAILABLE
-    } else {
-        StatusCode::OK
-    };
-    let body = Health {
-        status: if error.is_some() { "unavailable" } else { "ok" },
-        version: env!("CARGO_PKG_VERSION"),
-        database: state.store.backend().name(),
-        uptime_seconds: state.started_at.elapsed().as_secs(),
-        error,
-    };
-    (status, Json(body)).into_response()
+/// The control plane's routes: everything behind the admin guard, then health, which
+/// stays open for container health checks.
+pub fn router(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/_emulator/clock", get(clock::get).post(clock::change))
+        .route(
+            "/_emulator/dingtalk/corps",
+            get(corps::list).post(corps::create),
+        )
+        .route(
+            "/_emulator/dingtalk/corps/{corpid}",
+            get(corps::get).patch(corps::patch).delete(corps::delete),
+        )
+        .route(
+            "/_emulator/dingtalk/corps/{corpid}/employees",
+            get(corps::list_employees).post(corps::add_employee),
+        )
+        .route(
+            "/_emulator/openapi/accounts",
+            get(accounts::list).post(accounts::create),
+        )
+        .route(
+            "/_emulator/openapi/accounts/{appid}",
+            get(accounts::get)
+                .patch(accounts::patch)
+                .delete(accounts::delete),
+        )
+        .route_layer(middleware::from_fn_with_state(state, guard::require_admin))
+        .route("/_emulator/health", get(health::health))
 }
 
 /// Answer for an unknown path under `/_emulator/`.

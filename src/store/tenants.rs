@@ -225,3 +225,148 @@ macro_rules! insert_account {
 }
 
 use {insert_account, insert_corp};
+
+/// One entry of a corp's employee directory.
+#[derive(Clone, Debug, FromRow)]
+pub struct Employee {
+    pub userid: String,
+    pub name: Option<String>,
+    pub created_at: i64,
+}
+
+/// A partial change to a corp; `None` leaves a value as it is. For the nullable ones,
+/// `Some(None)` clears the value.
+#[derive(Clone, Debug, Default)]
+pub struct CorpPatch {
+    pub corpsecret: Option<String>,
+    pub appkey: Option<Option<String>>,
+    pub appsecret: Option<Option<String>>,
+    pub mode: Option<CorpMode>,
+    pub rate_limit_per_minute: Option<Option<i64>>,
+}
+
+/// A partial change to an account; `None` leaves a value as it is.
+#[derive(Clone, Debug, Default)]
+pub struct AccountPatch {
+    pub secret: Option<String>,
+    pub open_sea_ids: Option<Vec<String>>,
+}
+
+impl Store {
+    pub async fn list_corps(&self) -> StoreResult<Vec<Corp>> {
+        let sql = format!("SELECT {CORP_COLUMNS} FROM dt_corps ORDER BY corpid");
+        let corps = with_pool!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await)?;
+        Ok(corps)
+    }
+
+    /// Applies `patch` to the corp and returns it, or `None` if there is no such corp.
+    pub async fn update_corp(&self, corpid: &str, patch: &CorpPatch) -> StoreResult<Option<Corp>> {
+        let sql = format!(
+            "UPDATE dt_corps SET \
+               corpsecret = COALESCE($2, corpsecret), \
+               appkey = CASE WHEN $3 THEN $4 ELSE appkey END, \
+               appsecret = CASE WHEN $5 THEN $6 ELSE appsecret END, \
+               mode = COALESCE($7, mode), \
+               rate_limit_per_minute = CASE WHEN $8 THEN $9 ELSE rate_limit_per_minute END \
+             WHERE corpid = $1 RETURNING {CORP_COLUMNS}"
+        );
+        let corp = with_pool!(self, |pool| sqlx::query_as(&sql)
+            .bind(corpid)
+            .bind(&patch.corpsecret)
+            .bind(patch.appkey.is_some())
+            .bind(patch.appkey.clone().flatten())
+            .bind(patch.appsecret.is_some())
+            .bind(patch.appsecret.clone().flatten())
+            .bind(patch.mode)
+            .bind(patch.rate_limit_per_minute.is_some())
+            .bind(patch.rate_limit_per_minute.flatten())
+            .fetch_optional(pool)
+            .await)?;
+        Ok(corp)
+    }
+
+    /// Deletes the corp and, through `ON DELETE CASCADE`, all of its data, in one
+    /// statement. Returns whether it existed.
+    pub async fn delete_corp(&self, corpid: &str) -> StoreResult<bool> {
+        let sql = "DELETE FROM dt_corps WHERE corpid = $1";
+        let done = with_pool!(self, |pool| sqlx::query(sql)
+            .bind(corpid)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    /// Adds an employee to the corp's directory, or renames an existing one.
+    pub async fn upsert_employee(
+        &self,
+        corp_id: i64,
+        userid: &str,
+        name: Option<&str>,
+        now_ms: i64,
+    ) -> StoreResult<Employee> {
+        let sql = "INSERT INTO dt_employees (corp_id, userid, name, created_at) \
+                   VALUES ($1, $2, $3, $4) \
+                   ON CONFLICT (corp_id, userid) DO UPDATE SET name = COALESCE(excluded.name, dt_employees.name) \
+                   RETURNING userid, name, created_at";
+        let employee = with_pool!(self, |pool| sqlx::query_as(sql)
+            .bind(corp_id)
+            .bind(userid)
+            .bind(name)
+            .bind(now_ms)
+            .fetch_one(pool)
+            .await)?;
+        Ok(employee)
+    }
+
+    pub async fn list_employees(&self, corp_id: i64) -> StoreResult<Vec<Employee>> {
+        let sql =
+            "SELECT userid, name, created_at FROM dt_employees WHERE corp_id = $1 ORDER BY userid";
+        let employees = with_pool!(self, |pool| sqlx::query_as(sql)
+            .bind(corp_id)
+            .fetch_all(pool)
+            .await)?;
+        Ok(employees)
+    }
+
+    pub async fn list_accounts(&self) -> StoreResult<Vec<Account>> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM oa_accounts ORDER BY appid");
+        let rows: Vec<AccountRow> =
+            with_pool!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await)?;
+        Ok(rows.into_iter().map(Account::from).collect())
+    }
+
+    /// Applies `patch` to the account and returns it, or `None` if there is no such account.
+    pub async fn update_account(
+        &self,
+        appid: &str,
+        patch: &AccountPatch,
+    ) -> StoreResult<Option<Account>> {
+        let sql = format!(
+            "UPDATE oa_accounts SET secret = COALESCE($2, secret), \
+             open_sea_ids = COALESCE($3, open_sea_ids) WHERE appid = $1 RETURNING {ACCOUNT_COLUMNS}"
+        );
+        let open_sea_ids = match &patch.open_sea_ids {
+            Some(ids) => Some(serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())),
+            None => None,
+        };
+        let row: Option<AccountRow> = with_pool!(self, |pool| sqlx::query_as(&sql)
+            .bind(appid)
+            .bind(&patch.secret)
+            .bind(open_sea_ids)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(Account::from))
+    }
+
+    /// Deletes the account and, through `ON DELETE CASCADE`, all of its data.
+    pub async fn delete_account(&self, appid: &str) -> StoreResult<bool> {
+        let sql = "DELETE FROM oa_accounts WHERE appid = $1";
+        let done = with_pool!(self, |pool| sqlx::query(sql)
+            .bind(appid)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(done == 1)
+    }
+}

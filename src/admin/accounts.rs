@@ -1,0 +1,138 @@
+//! OpenAPI accounts: secret and open-sea (pool) ids. The secret is accepted, never
+//! returned.
+
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::IntoResponse,
+    Json,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::{corps::conflict_names, extract::AdminJson, AdminError, AdminResult};
+use crate::{
+    app::AppState,
+    store::tenants::{Account, AccountPatch, NewAccount},
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CreateAccount {
+    appid: String,
+    secret: String,
+    #[serde(default)]
+    open_sea_ids: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PatchAccount {
+    secret: Option<String>,
+    open_sea_ids: Option<Vec<String>>,
+}
+
+/// An account as the control plane shows it: everything but the secret.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountView {
+    appid: String,
+    open_sea_ids: Vec<String>,
+    created_at: String,
+}
+
+fn view(state: &AppState, account: Account) -> AccountView {
+    AccountView {
+        appid: account.appid,
+        open_sea_ids: account.open_sea_ids,
+        created_at: state.clock.format(account.created_at),
+    }
+}
+
+fn unknown_account(appid: &str) -> AdminError {
+    AdminError::not_found(format!("no account with appid {appid:?}"))
+}
+
+fn check_open_seas(ids: &[String]) -> Result<(), AdminError> {
+    if let Some(i) = ids.iter().position(|id| id.trim().is_empty()) {
+        return Err(AdminError::bad_request(format!(
+            "openSeaIds[{i}] must not be empty"
+        )));
+    }
+    Ok(())
+}
+
+/// `POST /_emulator/openapi/accounts`
+pub async fn create(
+    State(state): State<AppState>,
+    AdminJson(body): AdminJson<CreateAccount>,
+) -> AdminResult<impl IntoResponse> {
+    if body.appid.trim().is_empty() {
+        return Err(AdminError::bad_request("appid must not be empty"));
+    }
+    if body.secret.is_empty() {
+        return Err(AdminError::bad_request("secret must not be empty"));
+    }
+    check_open_seas(&body.open_sea_ids)?;
+    let new = NewAccount {
+        appid: body.appid,
+        secret: body.secret,
+        open_sea_ids: body.open_sea_ids,
+    };
+    let account = state
+        .store
+        .create_account(&new, state.clock.now_ms())
+        .await
+        .map_err(|e| conflict_names(e, "an account with this appid already exists"))?;
+    Ok((StatusCode::CREATED, Json(view(&state, account))))
+}
+
+/// `GET /_emulator/openapi/accounts`
+pub async fn list(State(state): State<AppState>) -> AdminResult<Json<Vec<AccountView>>> {
+    let accounts = state.store.list_accounts().await?;
+    Ok(Json(
+        accounts.into_iter().map(|a| view(&state, a)).collect(),
+    ))
+}
+
+/// `GET /_emulator/openapi/accounts/{appid}`
+pub async fn get(
+    State(state): State<AppState>,
+    Path(appid): Path<String>,
+) -> AdminResult<Json<AccountView>> {
+    let account = state.store.account_by_appid(&appid).await?;
+    let account = account.ok_or_else(|| unknown_account(&appid))?;
+    Ok(Json(view(&state, account)))
+}
+
+/// `PATCH /_emulator/openapi/accounts/{appid}`: absent keys keep their value.
+pub async fn patch(
+    State(state): State<AppState>,
+    Path(appid): Path<String>,
+    AdminJson(body): AdminJson<PatchAccount>,
+) -> AdminResult<Json<AccountView>> {
+    if body.secret.as_deref() == Some("") {
+        return Err(AdminError::bad_request("secret must not be empty"));
+    }
+    if let Some(ids) = &body.open_sea_ids {
+        check_open_seas(ids)?;
+    }
+    let patch = AccountPatch {
+        secret: body.secret,
+        open_sea_ids: body.open_sea_ids,
+    };
+    let account = state.store.update_account(&appid, &patch).await?;
+    let account = account.ok_or_else(|| unknown_account(&appid))?;
+    Ok(Json(view(&state, account)))
+}
+
+/// `DELETE /_emulator/openapi/accounts/{appid}`: the account and all of its data.
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(appid): Path<String>,
+) -> AdminResult<Json<serde_json::Value>> {
+    if !state.store.delete_account(&appid).await? {
+        return Err(unknown_account(&appid));
+    }
+    Ok(Json(json!({ "deleted": true, "appid": appid })))
+}

@@ -1,0 +1,57 @@
+//! `GET/POST /_emulator/clock`: read or shift the emulator's clock, which token expiry,
+//! the signature window and every stored time use, so expiry and window handling can be
+//! tested in seconds.
+
+use axum::{extract::State, Json};
+use serde::{Deserialize, Serialize};
+
+use super::{extract::AdminJson, AdminError, AdminResult};
+use crate::app::AppState;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ClockChange {
+    advance_seconds: Option<i64>,
+    reset: Option<bool>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClockView {
+    now: String,
+    now_ms: i64,
+    offset_seconds: i64,
+}
+
+fn view(state: &AppState) -> ClockView {
+    let now_ms = state.clock.now_ms();
+    ClockView {
+        now: state.clock.format(now_ms),
+        now_ms,
+        offset_seconds: state.clock.offset_secs(),
+    }
+}
+
+/// `GET /_emulator/clock`
+pub async fn get(State(state): State<AppState>) -> Json<ClockView> {
+    Json(view(&state))
+}
+
+/// `POST /_emulator/clock` with `{"advanceSeconds": n}` (negative goes back) or
+/// `{"reset": true}`.
+pub async fn change(
+    State(state): State<AppState>,
+    AdminJson(body): AdminJson<ClockChange>,
+) -> AdminResult<Json<ClockView>> {
+    match (body.advance_seconds, body.reset) {
+        (Some(secs), None) => state.clock.advance(secs),
+        (None, Some(true)) => state.clock.reset(),
+        _ => {
+            return Err(AdminError::bad_request(
+                "expected exactly one of {\"advanceSeconds\": n} or {\"reset\": true}",
+            ))
+        }
+    }
+    tracing::info!(offset_seconds = state.clock.offset_secs(), "clock moved");
+    Ok(Json(view(&state)))
+}

@@ -1,0 +1,52 @@
+//! The control plane's JSON body extractor: rejections in the control plane's shape.
+
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
+
+use super::AdminError;
+use crate::json::{self, BodyError};
+
+pub struct AdminJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for AdminJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AdminError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let parsed = match json::read_body(req, state).await {
+            Ok(bytes) => json::parse(&bytes),
+            Err(err) => Err(err),
+        };
+        parsed.map(AdminJson).map_err(|err| match err {
+            BodyError::TooLarge => AdminError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "request body exceeds the size limit",
+            ),
+            BodyError::Unreadable(m) => {
+                AdminError::bad_request(format!("cannot read the body: {m}"))
+            }
+            BodyError::Empty => {
+                AdminError::bad_request("request body is empty: expected a JSON object")
+            }
+            BodyError::Syntax(m) => AdminError::bad_request(format!("malformed JSON: {m}")),
+            BodyError::Shape { path, message } => AdminError::bad_request(format!(
+                "invalid body: {}",
+                BodyError::shape_detail(&path, &message)
+            )),
+        })
+    }
+}
+
+/// For `#[serde(default, deserialize_with = "some")]` on `Option<Option<T>>` fields:
+/// an absent key stays `None`, an explicit `null` becomes `Some(None)`.
+pub fn some<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}

@@ -1,0 +1,5 @@
+//! The control plane (`/_emulator/*`).
+
+mod clock;
+mod guard;
+mod tenants;
