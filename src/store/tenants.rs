@@ -90,6 +90,12 @@ pub struct NewAccount {
     pub open_sea_ids: Vec<String>,
 }
 
+/// A list of strings as the JSON text stored in the database.
+fn json_list(items: &Vec<String>) -> String {
+    // Serializing strings cannot fail.
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
+
 const CORP_COLUMNS: &str =
     "id, corpid, corpsecret, appkey, appsecret, mode, rate_limit_per_minute, created_at";
 const ACCOUNT_COLUMNS: &str = "id, appid, secret, open_sea_ids, created_at";
@@ -216,7 +222,7 @@ macro_rules! insert_account {
         let row: AccountRow = sqlx::query_as(&sql)
             .bind(&account.appid)
             .bind(&account.secret)
-            .bind(serde_json::to_string(&account.open_sea_ids).unwrap_or_else(|_| "[]".into()))
+            .bind(json_list(&account.open_sea_ids))
             .bind($now)
             .fetch_one($executor)
             .await?;
@@ -346,10 +352,7 @@ impl Store {
             "UPDATE oa_accounts SET secret = COALESCE($2, secret), \
              open_sea_ids = COALESCE($3, open_sea_ids) WHERE appid = $1 RETURNING {ACCOUNT_COLUMNS}"
         );
-        let open_sea_ids = match &patch.open_sea_ids {
-            Some(ids) => Some(serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())),
-            None => None,
-        };
+        let open_sea_ids = patch.open_sea_ids.as_ref().map(json_list);
         let row: Option<AccountRow> = with_pool!(self, |pool| sqlx::query_as(&sql)
             .bind(appid)
             .bind(&patch.secret)
