@@ -25,7 +25,7 @@ use tower_http::{
 };
 
 use crate::{
-    admin,
+    admin::{self, journal::Journal},
     clock::Clock,
     config::{Config, LogFormat},
     dingtalk,
@@ -45,6 +45,7 @@ pub struct AppState {
     pub ids: Arc<IdGenerator>,
     pub config: Arc<Config>,
     pub started_at: Instant,
+    pub journal: Arc<Journal>,
 }
 
 /// The `errcode` / `code` of an error response, left in the response extensions by the
@@ -87,6 +88,11 @@ impl App {
             store,
             clock,
             ids: Arc::new(IdGenerator::new(worker)),
+            journal: Arc::new(Journal::new(
+                config.journal_size,
+                config.journal_bodies,
+                config.max_body_bytes,
+            )),
             config: Arc::new(config),
             started_at: Instant::now(),
         };
@@ -193,6 +199,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), surface_guard))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            admin::journal::record,
+        ))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(
             ServiceBuilder::new()

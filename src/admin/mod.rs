@@ -8,6 +8,7 @@ pub mod error;
 mod extract;
 pub mod guard;
 mod health;
+pub mod journal;
 
 use axum::{
     http::{Method, StatusCode},
@@ -27,6 +28,10 @@ pub type AdminResult<T> = Result<T, AdminError>;
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/_emulator/clock", get(clock::get).post(clock::change))
+        .route(
+            "/_emulator/requests",
+            get(journal::list).delete(journal::clear),
+        )
         .route(
             "/_emulator/dingtalk/corps",
             get(corps::list).post(corps::create),

@@ -2,4 +2,5 @@
 
 mod clock;
 mod guard;
+mod journal;
 mod tenants;
