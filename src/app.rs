@@ -25,7 +25,7 @@ use tower_http::{
 };
 
 use crate::{
-    admin::{self, journal::Journal},
+    admin::{self, faults::Faults, journal::Journal},
     clock::Clock,
     config::{Config, LogFormat},
     dingtalk,
@@ -46,6 +46,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub started_at: Instant,
     pub journal: Arc<Journal>,
+    pub faults: Arc<Faults>,
 }
 
 /// The `errcode` / `code` of an error response, left in the response extensions by the
@@ -93,6 +94,7 @@ impl App {
                 config.journal_bodies,
                 config.max_body_bytes,
             )),
+            faults: Arc::default(),
             config: Arc::new(config),
             started_at: Instant::now(),
         };
@@ -198,6 +200,10 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router(state.clone()))
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            admin::faults::inject,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), surface_guard))
         .layer(middleware::from_fn_with_state(
             state.clone(),

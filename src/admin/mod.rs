@@ -6,6 +6,7 @@ mod clock;
 mod corps;
 pub mod error;
 mod extract;
+pub mod faults;
 pub mod guard;
 mod health;
 pub mod journal;
@@ -14,7 +15,7 @@ use axum::{
     http::{Method, StatusCode},
     middleware,
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{delete, get},
     Router,
 };
 
@@ -28,6 +29,11 @@ pub type AdminResult<T> = Result<T, AdminError>;
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/_emulator/clock", get(clock::get).post(clock::change))
+        .route(
+            "/_emulator/faults",
+            get(faults::list).post(faults::create).delete(faults::clear),
+        )
+        .route("/_emulator/faults/{id}", delete(faults::delete))
         .route(
             "/_emulator/requests",
             get(journal::list).delete(journal::clear),

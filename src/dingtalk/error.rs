@@ -55,6 +55,9 @@ pub enum DtError {
     BadJson(String),
     #[error("rate limited: {0}")]
     RateLimited(String),
+    /// A fault injected through the control plane.
+    #[error("injected fault {errcode}")]
+    Injected { errcode: i64, errmsg: String },
 }
 
 impl DtError {
@@ -78,6 +81,7 @@ impl DtError {
             DtError::EmptyBody => 44002,
             DtError::BadJson(_) => 47001,
             DtError::RateLimited(_) => 45009,
+            DtError::Injected { errcode, .. } => *errcode,
         }
     }
 
@@ -103,6 +107,7 @@ impl DtError {
             DtError::EmptyBody => ("POST的数据包为空", None),
             DtError::BadJson(d) => ("解析JSON/XML内容错误", Some(d)),
             DtError::RateLimited(d) => ("接口调用超过限制", Some(d)),
+            DtError::Injected { errmsg, .. } => return errmsg.clone(),
         };
         match detail {
             Some(detail) => format!("{base}: {detail}"),

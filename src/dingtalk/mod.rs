@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod extract;
+pub mod injected;
 
 use axum::{
     http::Method,

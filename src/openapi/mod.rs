@@ -2,6 +2,7 @@
 
 pub mod error;
 pub mod extract;
+pub mod injected;
 pub mod signature;
 
 use std::future::Future;
