@@ -45,6 +45,8 @@ pub struct AppState {
     pub ids: Arc<IdGenerator>,
     pub config: Arc<Config>,
     pub started_at: Instant,
+    /// DingTalk access tokens this process has validated recently (see `dingtalk::cache`).
+    pub token_cache: Arc<dingtalk::TokenCache>,
 }
 
 /// The `errcode` / `code` of an error response, left in the response extensions by the
@@ -89,6 +91,7 @@ impl App {
             ids: Arc::new(IdGenerator::new(worker)),
             config: Arc::new(config),
             started_at: Instant::now(),
+            token_cache: Arc::default(),
         };
         let router = router(state.clone());
         Ok(App {
@@ -187,7 +190,7 @@ impl App {
 pub fn router(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
     Router::new()
-        .merge(dingtalk::router())
+        .merge(dingtalk::router(&state))
         .merge(openapi::router())
         .merge(admin::router())
         .fallback(fallback)
