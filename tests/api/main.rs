@@ -4,4 +4,5 @@
 #[allow(dead_code)]
 mod helpers;
 
+mod dingtalk;
 mod foundation;
