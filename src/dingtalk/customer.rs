@@ -84,12 +84,12 @@ fn parse_create(
         .collect::<DtResult<Vec<_>>>()?;
     let user_ids = root.strings("userIds")?;
     let create_by = root.required("create_by", STAMP_MAX)?;
-    let mut followers: Vec<String> = Vec::with_capacity(user_ids.len() + 1);
-    for userid in user_ids.into_iter().chain([user_id.to_owned()]) {
-        if !followers.contains(&userid) {
-            followers.push(userid);
-        }
-    }
+    let mut seen = std::collections::HashSet::new();
+    let followers: Vec<String> = user_ids
+        .into_iter()
+        .chain([user_id.to_owned()])
+        .filter(|userid| seen.insert(userid.clone()))
+        .collect();
     Ok(NewCustomer {
         id: ids.next(now_ms),
         name,

@@ -47,7 +47,8 @@ pub async fn gettoken(
     let corp = authenticate(&state.store, &credentials).await?;
     let ttl_secs = state.config.token_ttl.max(1);
     let now_ms = state.clock.now_ms();
-    let expires_at = now_ms.saturating_add(i64::try_from(ttl_secs * 1000).unwrap_or(i64::MAX));
+    let ttl_ms = i64::try_from(ttl_secs.saturating_mul(1000)).unwrap_or(i64::MAX);
+    let expires_at = now_ms.saturating_add(ttl_ms);
     // 128 random bits as 32 hex digits, the shape of DingTalk's tokens.
     let candidate = uuid::Uuid::new_v4().simple().to_string();
     let issued = state

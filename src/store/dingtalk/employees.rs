@@ -14,12 +14,17 @@ macro_rules! ensure_employees {
         let userids: &[String] = $userids;
         match corp.mode {
             $crate::store::tenants::CorpMode::Lenient => {
-                for chunk in userids.chunks($crate::store::dingtalk::CHUNK) {
+                // Sorted, so that concurrent writes take the row locks in one order and
+                // cannot deadlock each other on Postgres.
+                let mut sorted: Vec<&String> = userids.iter().collect();
+                sorted.sort_unstable();
+                sorted.dedup();
+                for chunk in sorted.chunks($crate::store::dingtalk::CHUNK) {
                     let mut qb = sqlx::QueryBuilder::new(
                         "INSERT INTO dt_employees (corp_id, userid, created_at) ",
                     );
                     qb.push_values(chunk, |mut row, userid| {
-                        row.push_bind(corp.id).push_bind(userid).push_bind($now);
+                        row.push_bind(corp.id).push_bind(*userid).push_bind($now);
                     });
                     qb.push(" ON CONFLICT (corp_id, userid) DO NOTHING");
                     qb.build().execute(&mut *$tx).await?;
