@@ -47,6 +47,8 @@ pub struct AppState {
     pub started_at: Instant,
     pub journal: Arc<Journal>,
     pub faults: Arc<Faults>,
+    /// DingTalk access tokens this process has validated recently (see `dingtalk::cache`).
+    pub token_cache: Arc<dingtalk::TokenCache>,
 }
 
 /// The `errcode` / `code` of an error response, left in the response extensions by the
@@ -97,6 +99,7 @@ impl App {
             faults: Arc::default(),
             config: Arc::new(config),
             started_at: Instant::now(),
+            token_cache: Arc::default(),
         };
         let router = router(state.clone());
         Ok(App {
@@ -195,7 +198,7 @@ impl App {
 pub fn router(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
     Router::new()
-        .merge(dingtalk::router())
+        .merge(dingtalk::router(&state))
         .merge(openapi::router())
         .merge(admin::router(state.clone()))
         .fallback(fallback)

@@ -203,6 +203,8 @@ pub async fn patch(
         .await
         .map_err(|e| conflict_names(e, "another corp already uses this appkey"))?;
     let corp = corp.ok_or_else(|| unknown_corp(&corpid))?;
+    // Cached token answers carry the corp's mode and rate limit.
+    state.token_cache.clear();
     Ok(Json(corp_view(&state, corp)))
 }
 
@@ -214,6 +216,7 @@ pub async fn delete(
     if !state.store.delete_corp(&corpid).await? {
         return Err(unknown_corp(&corpid));
     }
+    state.token_cache.clear();
     Ok(Json(json!({ "deleted": true, "corpid": corpid })))
 }
 

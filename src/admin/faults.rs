@@ -131,30 +131,23 @@ impl Faults {
         before - rules.len()
     }
 
+    /// Whether a rule that names a tenant could fire for this call, i.e. whether the
+    /// caller's tenant must be resolved first.
+    fn needs_tenant(&self, api: Api, method: &str, path: &str) -> bool {
+        let rules = self.rules.read().unwrap_or_else(|p| p.into_inner());
+        rules
+            .iter()
+            .any(|r| r.tenant.is_some() && r.matches(api, method, path))
+    }
+
     /// Picks the first rule that fires for this call, counting it as fired.
-    fn fire(
-        &self,
-        api: Api,
-        method: &str,
-        path: &str,
-        tenant: impl FnOnce() -> Option<String>,
-    ) -> Option<Fault> {
-        if !self.any.load(Ordering::Acquire) {
-            return None;
-        }
+    fn fire(&self, api: Api, method: &str, path: &str, tenant: Option<&str>) -> Option<Fault> {
         let mut rules = self.rules.write().unwrap_or_else(|p| p.into_inner());
-        let mut tenant = Some(tenant);
-        let mut resolved: Option<Option<String>> = None;
         for rule in rules.iter_mut() {
-            if !rule.matches(api, method, path) {
+            if !rule.matches(api, method, path)
+                || rule.tenant.as_deref().is_some_and(|t| Some(t) != tenant)
+            {
                 continue;
-            }
-            if let Some(wanted) = &rule.tenant {
-                let resolved =
-                    resolved.get_or_insert_with(|| tenant.take().and_then(|resolve| resolve()));
-                if resolved.as_deref() != Some(wanted.as_str()) {
-                    continue;
-                }
             }
             if rule.probability < 1.0 && rand::random::<f64>() >= rule.probability {
                 continue;
@@ -166,20 +159,39 @@ impl Faults {
     }
 }
 
-/// The tenant a call names without any lookup: the `appid` header (OpenAPI) or the
-/// `corpid`/`appkey` of `/gettoken` (DingTalk).
-fn named_tenant(api: Api, headers: &HeaderMap, query: Option<&str>) -> Option<String> {
-    match api {
-        Api::Openapi => headers
+/// The tenant a call acts for, as a fault rule names it: the `appid` header (OpenAPI),
+/// the `corpid`/`appkey` of `/gettoken`, or the corp owning the `access_token`
+/// (DingTalk; one indexed lookup, made only when a tenant rule could fire).
+async fn tenant_of(
+    state: &AppState,
+    api: Api,
+    headers: &HeaderMap,
+    query: Option<&str>,
+) -> Option<String> {
+    if api == Api::Openapi {
+        return headers
             .get("appid")
             .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
-        Api::Dingtalk => query?
+            .map(str::to_owned);
+    }
+    let param = |name: &str| {
+        query?
             .split('&')
             .find_map(|pair| match pair.split_once('=') {
-                Some(("corpid" | "appkey", value)) => Some(value.to_owned()),
+                Some((key, value)) if key == name => Some(value.to_owned()),
                 _ => None,
-            }),
+            })
+    };
+    if let Some(named) = param("corpid").or_else(|| param("appkey")) {
+        return Some(named);
+    }
+    let token = param("access_token")?;
+    match state.store.dt_token_owner(&token).await {
+        Ok(owner) => owner.map(|o| o.corp.corpid),
+        Err(err) => {
+            tracing::warn!(error = %err, "fault injection could not resolve the caller's corp");
+            None
+        }
     }
 }
 
@@ -190,12 +202,16 @@ pub async fn inject(State(state): State<AppState>, req: Request, next: Next) -> 
         Surface::OpenApi => Api::Openapi,
         Surface::Admin => return next.run(req).await,
     };
-    let fault = state
-        .faults
-        .fire(api, req.method().as_str(), req.uri().path(), || {
-            named_tenant(api, req.headers(), req.uri().query())
-        });
-    let Some(fault) = fault else {
+    if !state.faults.any.load(Ordering::Acquire) {
+        return next.run(req).await;
+    }
+    let (method, path) = (req.method().as_str(), req.uri().path());
+    let tenant = if state.faults.needs_tenant(api, method, path) {
+        tenant_of(&state, api, req.headers(), req.uri().query()).await
+    } else {
+        None
+    };
+    let Some(fault) = state.faults.fire(api, method, path, tenant.as_deref()) else {
         return next.run(req).await;
     };
     tracing::info!(fault = fault.id, "injecting fault");
@@ -288,12 +304,11 @@ mod tests {
     fn rules_fire_the_requested_number_of_times_and_only_where_they_match() {
         let faults = Faults::default();
         faults.add(rule(json!({"api": "dingtalk", "path": "/crm/*", "method": "get", "errcode": 45009, "times": 2})));
-        let none = || None;
-        assert!(faults.fire(Api::Openapi, "GET", "/crm/x", none).is_none());
-        assert!(faults.fire(Api::Dingtalk, "POST", "/crm/x", none).is_none());
-        assert!(faults.fire(Api::Dingtalk, "GET", "/crm/x", none).is_some());
-        assert!(faults.fire(Api::Dingtalk, "GET", "/crm/y", none).is_some());
-        assert!(faults.fire(Api::Dingtalk, "GET", "/crm/z", none).is_none());
+        assert!(faults.fire(Api::Openapi, "GET", "/crm/x", None).is_none());
+        assert!(faults.fire(Api::Dingtalk, "POST", "/crm/x", None).is_none());
+        assert!(faults.fire(Api::Dingtalk, "GET", "/crm/x", None).is_some());
+        assert!(faults.fire(Api::Dingtalk, "GET", "/crm/y", None).is_some());
+        assert!(faults.fire(Api::Dingtalk, "GET", "/crm/z", None).is_none());
         assert_eq!(faults.list()[0].fired, 2);
     }
 
@@ -303,16 +318,12 @@ mod tests {
         faults.add(rule(
             json!({"api": "openapi", "tenant": "1090", "status": 500}),
         ));
-        assert!(faults
-            .fire(Api::Openapi, "POST", "/openapi/crm/add", || Some(
-                "2000".into()
-            ))
-            .is_none());
-        assert!(faults
-            .fire(Api::Openapi, "POST", "/openapi/crm/add", || Some(
-                "1090".into()
-            ))
-            .is_some());
+        assert!(faults.needs_tenant(Api::Openapi, "POST", "/openapi/crm/add"));
+        assert!(!faults.needs_tenant(Api::Dingtalk, "POST", "/crm/customer/create"));
+        let add = |tenant| faults.fire(Api::Openapi, "POST", "/openapi/crm/add", tenant);
+        assert!(add(Some("2000")).is_none());
+        assert!(add(None).is_none());
+        assert!(add(Some("1090")).is_some());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use axum::{
 };
 use serde::Serialize;
 
-use crate::store::StoreError;
+use crate::store::{dingtalk::DtStoreError, StoreError};
 
 /// A DingTalk-style failure. The `errmsg` is the vendor's text, followed by `: detail`
 /// naming the field, id or header at fault where there is one.
@@ -29,12 +29,12 @@ pub enum DtError {
     InvalidToken,
     #[error("access_token expired")]
     TokenExpired,
-    #[error("invalid corpid or corpsecret")]
-    BadCredentials,
+    #[error("invalid corpid or corpsecret: {0}")]
+    BadCredentials(String),
     #[error("missing corpid")]
     MissingCorpid,
-    #[error("missing secret")]
-    MissingSecret,
+    #[error("missing secret: {0}")]
+    MissingSecret(String),
     #[error("missing user_id")]
     MissingUserId,
     #[error("unknown user: {0}")]
@@ -68,9 +68,9 @@ impl DtError {
             DtError::InvalidToken => 40014,
             DtError::MissingToken => 41001,
             DtError::TokenExpired => 42001,
-            DtError::BadCredentials => 40089,
+            DtError::BadCredentials(_) => 40089,
             DtError::MissingCorpid => 41002,
-            DtError::MissingSecret => 41004,
+            DtError::MissingSecret(_) => 41004,
             DtError::MissingUserId => 41009,
             DtError::UnknownUser(_) => 60121,
             DtError::InvalidParam(_) => 40035,
@@ -91,13 +91,28 @@ impl DtError {
             DtError::System(_) => ("系统繁忙", None),
             DtError::Timeout => ("系统繁忙", Some("request timed out")),
             DtError::UnknownPath => ("请求的URI地址不存在", None),
-            DtError::InvalidToken => ("不合法的access_token", None),
-            DtError::MissingToken => ("缺少access_token参数", None),
-            DtError::TokenExpired => ("access_token超时", None),
-            DtError::BadCredentials => ("不合法的corpid或corpsecret", None),
-            DtError::MissingCorpid => ("缺少corpid参数", None),
-            DtError::MissingSecret => ("缺少secret参数", None),
-            DtError::MissingUserId => ("缺少UserID", None),
+            DtError::InvalidToken => (
+                "不合法的access_token",
+                Some("unknown access_token; fetch one from /gettoken"),
+            ),
+            DtError::MissingToken => (
+                "缺少access_token参数",
+                Some("the access_token query parameter is required"),
+            ),
+            DtError::TokenExpired => (
+                "access_token超时",
+                Some("the access_token has expired; fetch a new one from /gettoken"),
+            ),
+            DtError::BadCredentials(d) => ("不合法的corpid或corpsecret", Some(d)),
+            DtError::MissingCorpid => (
+                "缺少corpid参数",
+                Some("give corpid and corpsecret, or appkey and appsecret"),
+            ),
+            DtError::MissingSecret(d) => ("缺少secret参数", Some(d)),
+            DtError::MissingUserId => (
+                "缺少UserID",
+                Some("the user_id query parameter is required"),
+            ),
             DtError::UnknownUser(d) => ("找不到该用户", Some(d)),
             DtError::InvalidParam(d) => ("不合法的参数", Some(d)),
             DtError::TooLong(d) => ("数据内容过长", Some(d)),
@@ -113,6 +128,36 @@ impl DtError {
             Some(detail) => format!("{base}: {detail}"),
             None => base.to_owned(),
         }
+    }
+}
+
+impl DtError {
+    /// Maps a store failure into the envelope. `field` is the request field that held
+    /// the customer, contact or relation at fault; `employee_field` tells which request
+    /// field an employee id came from.
+    pub fn from_store(
+        err: DtStoreError,
+        field: &str,
+        employee_field: impl Fn(&str) -> &'static str,
+    ) -> DtError {
+        match err {
+            DtStoreError::Store(cause) => DtError::System(cause),
+            DtStoreError::UnknownEmployee(userid) => DtError::UnknownUser(format!(
+                "{} {userid} is not an employee of this corp (the corp is in strict mode)",
+                employee_field(&userid)
+            )),
+            DtStoreError::UnknownCustomers(ids) => DtError::no_such(field, "customer", &ids),
+            DtStoreError::UnknownContacts(ids) => DtError::no_such(field, "contact", &ids),
+            DtStoreError::UnknownRelation => {
+                DtError::InvalidParam(format!("{field}: no such employee-customer relation"))
+            }
+        }
+    }
+
+    /// 40035 naming the field and the ids that match no record of the corp.
+    pub fn no_such(field: &str, what: &str, ids: &[impl std::fmt::Display]) -> DtError {
+        let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        DtError::InvalidParam(format!("{field}: no such {what}: {}", ids.join(", ")))
     }
 }
 
@@ -170,7 +215,10 @@ mod tests {
         let err = DtError::InvalidParam("customer.name is required".into());
         assert_eq!(err.errcode(), 40035);
         assert_eq!(err.errmsg(), "不合法的参数: customer.name is required");
-        assert_eq!(DtError::MissingToken.errmsg(), "缺少access_token参数");
+        assert_eq!(
+            DtError::MissingToken.errmsg(),
+            "缺少access_token参数: the access_token query parameter is required"
+        );
     }
 
     #[test]

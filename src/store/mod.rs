@@ -6,6 +6,7 @@
 //! a query branches on [`Backend`]. Times are stored as epoch milliseconds (BIGINT),
 //! ids as BIGINT, lists and nested objects as JSON text.
 
+pub mod dingtalk;
 mod error;
 pub mod tenants;
 

@@ -5,4 +5,5 @@
 mod helpers;
 
 mod admin;
+mod dingtalk;
 mod foundation;

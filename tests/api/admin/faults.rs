@@ -28,7 +28,7 @@ both_backends! {
     async fn a_fault_does_not_touch_calls_it_does_not_match(app: TestApp) {
         app.post_json("/_emulator/faults", &json!({"api": "dingtalk", "method": "POST", "path": "/crm/customer/create", "errcode": -1})).await;
         app.post_json("/_emulator/faults", &json!({"api": "openapi", "tenant": "2000", "status": 500})).await;
-        assert_ne!(json_of(app.get("/crm/customer/create").await).await["errcode"], -1, "a GET matched a POST rule");
+        assert_eq!(json_of(app.get("/crm/customer/create").await).await["errcode"], 43002, "a GET matched a POST rule");
         let other_tenant = app.client.post(app.url("/openapi/crm/nope")).header("appid", "1090").json(&json!({})).send().await.unwrap();
         assert_eq!(other_tenant.status(), 404);
         let fired: Vec<u64> = app.get_json("/_emulator/faults").await.as_array().unwrap().iter().map(|r| r["fired"].as_u64().unwrap()).collect();
@@ -44,6 +44,24 @@ both_backends! {
         assert_eq!(body["success"], false);
         assert_eq!(body["code"], "429");
         assert_eq!(body["traceId"], trace.as_str());
+    }
+
+    async fn a_dingtalk_tenant_fault_fires_only_for_the_corp_owning_the_token(app: TestApp) {
+        app.post_json("/_emulator/dingtalk/corps", &json!({"corpid": "other", "corpsecret": "s"})).await;
+        app.post_json("/_emulator/faults", &json!({"api": "dingtalk", "tenant": "dingemulator", "path": "/crm/*", "errcode": 42001})).await;
+        let token = |corpid: &'static str, secret: &'static str| {
+            let app = &app;
+            async move {
+                let body = app.get_json(&format!("/gettoken?corpid={corpid}&corpsecret={secret}")).await;
+                body["access_token"].as_str().unwrap().to_owned()
+            }
+        };
+        let mine = token("dingemulator", "emulator-secret").await;
+        let theirs = token("other", "s").await;
+        let hit = app.get_json(&format!("/crm/customer/list?access_token={mine}")).await;
+        assert_eq!(hit["errcode"], 42001);
+        let miss = app.get_json(&format!("/crm/customer/list?access_token={theirs}")).await;
+        assert_eq!(miss["errcode"], 0);
     }
 
     async fn a_latency_fault_delays_the_real_answer(app: TestApp) {

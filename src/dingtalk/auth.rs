@@ -1,0 +1,167 @@
+//! Who is calling `/crm/...`: the access token (SPEC §1.2), the optional per-corp rate
+//! limit (SPEC §1.5), and the `user_id` query parameter of the writes (SPEC §1.3).
+//!
+//! [`require_token`] is a `route_layer`, so it runs only for known routes: an unknown
+//! path still gets errcode 404 and a wrong method 43001/43002, not a token error.
+
+use std::sync::Arc;
+
+use axum::{
+    extract::{FromRequestParts, MatchedPath, Query, Request, State},
+    http::{request::Parts, Uri},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+
+use super::{
+    error::{DtError, DtResult},
+    extract::DtQuery,
+};
+use crate::{
+    app::{AppState, Tenant},
+    store::{dingtalk::CorpScope, tenants::Corp},
+};
+
+/// The corp an access token belongs to, as handlers need it.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub scope: CorpScope,
+    pub corpid: Arc<str>,
+    pub rate_limit_per_minute: Option<i64>,
+}
+
+impl Caller {
+    pub fn of(corp: &Corp) -> Caller {
+        Caller {
+            scope: CorpScope {
+                id: corp.id,
+                mode: corp.mode,
+            },
+            corpid: Arc::from(corp.corpid.as_str()),
+            rate_limit_per_minute: corp.rate_limit_per_minute,
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = DtError;
+
+    /// Put there by [`require_token`]; a route without that layer has no caller, which
+    /// answers like a request without a token rather than panicking.
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, DtError> {
+        parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .ok_or(DtError::MissingToken)
+    }
+}
+
+/// Resolves `access_token` to its corp, applies the corp's rate limit, and passes the
+/// caller (and its [`Tenant`]) on to the handler; the tenant is also left on the
+/// response for the access log and the request journal.
+pub async fn require_token(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let caller = match authenticate(&state, req.uri()).await {
+        Ok(caller) => caller,
+        Err(err) => return err.into_response(),
+    };
+    let tenant = Tenant(caller.corpid.clone());
+    let admitted = match caller.rate_limit_per_minute {
+        None => Ok(()),
+        Some(limit) => {
+            let endpoint = req
+                .extensions()
+                .get::<MatchedPath>()
+                .map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned());
+            enforce_rate_limit(&state, caller.scope.id, limit, &endpoint).await
+        }
+    };
+    let mut response = match admitted {
+        Ok(()) => {
+            req.extensions_mut().insert(tenant.clone());
+            req.extensions_mut().insert(caller);
+            next.run(req).await
+        }
+        Err(err) => err.into_response(),
+    };
+    response.extensions_mut().insert(tenant);
+    response
+}
+
+async fn authenticate(state: &AppState, uri: &Uri) -> DtResult<Caller> {
+    #[derive(Deserialize)]
+    struct TokenQuery {
+        access_token: Option<String>,
+    }
+    let Query(query) = Query::<TokenQuery>::try_from_uri(uri)
+        .map_err(|rejection| DtError::InvalidParam(rejection.body_text()))?;
+    let token = query
+        .access_token
+        .filter(|t| !t.is_empty())
+        .ok_or(DtError::MissingToken)?;
+    let now_ms = state.clock.now_ms();
+    if let Some(caller) = state.token_cache.get(&token, now_ms) {
+        return Ok(caller);
+    }
+    let owner = state
+        .store
+        .dt_token_owner(&token)
+        .await?
+        .ok_or(DtError::InvalidToken)?;
+    if owner.expires_at <= now_ms {
+        return Err(DtError::TokenExpired);
+    }
+    let caller = Caller::of(&owner.corp);
+    state
+        .token_cache
+        .put(token, caller.clone(), owner.expires_at);
+    Ok(caller)
+}
+
+/// Counts the call in the corp's current one-minute window for this endpoint (in the
+/// database, so instances sharing it agree) and refuses it past the corp's limit.
+async fn enforce_rate_limit(
+    state: &AppState,
+    corp_id: i64,
+    limit: i64,
+    endpoint: &str,
+) -> DtResult<()> {
+    let now_ms = state.clock.now_ms();
+    let window_start = now_ms - now_ms.rem_euclid(60_000);
+    let calls = state
+        .store
+        .dt_count_call(corp_id, endpoint, window_start)
+        .await?;
+    if calls > limit {
+        let wait_secs = (window_start + 60_000 - now_ms + 999) / 1000;
+        return Err(DtError::RateLimited(format!(
+            "{endpoint} allows {limit} calls per minute for this corp; the next window opens in {wait_secs} s"
+        )));
+    }
+    Ok(())
+}
+
+/// The calling employee: the `user_id` query parameter the seed requires on every write
+/// but the `empcustomer` pair. Missing or empty is 41009.
+pub struct UserId(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for UserId {
+    type Rejection = DtError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, DtError> {
+        #[derive(Deserialize)]
+        struct UserQuery {
+            user_id: Option<String>,
+        }
+        let DtQuery(query) = DtQuery::<UserQuery>::from_request_parts(parts, state).await?;
+        match query.user_id {
+            Some(user_id) if !user_id.trim().is_empty() => Ok(UserId(user_id)),
+            _ => Err(DtError::MissingUserId),
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! Contacts: `/crm/contact/create`, `/crm/contact/update`, `/crm/contact/delete` (seed
+//! sections 员工新增客户联系人, 员工修改客户联系人, 员工删除客户联系人).
+
+use axum::{
+    extract::State,
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde_json::Value;
+use tracing::instrument;
+
+use super::{
+    auth::{Caller, UserId},
+    error::{ok, DtError, DtOk, DtResult},
+    extract::DtJson,
+    validate::*,
+    wire::{parse_id, parse_ids, ContactCreated},
+};
+use crate::{
+    app::AppState,
+    store::dingtalk::{ContactFields, NewContact},
+};
+
+/// `POST /crm/contact/create?access_token=&user_id=` → `contactid`.
+///
+/// Seed: `customerid` and `name` required; `mobile`, `attached`, `create_by` optional.
+/// The seed documents the contact *update* under this same URL, so a body with
+/// `contactid` and no `customerid` is an update (SPEC §1.3); a body with both is
+/// refused as ambiguous.
+#[instrument(skip_all, fields(corp = %caller.corpid))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    UserId(user_id): UserId,
+    DtJson(body): DtJson<Value>,
+) -> DtResult<Response> {
+    let fields = Fields::body(&body)?;
+    match (fields.has("customerid"), fields.has("contactid")) {
+        (false, true) => {
+            update_contact(&state, &caller, user_id, &fields).await?;
+            Ok(ok(()).into_response())
+        }
+        (true, true) => Err(DtError::InvalidParam(
+            "give customerid to create a contact, or contactid without customerid to update \
+             one, not both"
+                .into(),
+        )),
+        _ => create_contact(&state, &caller, user_id, &fields)
+            .await
+            .map(|created| ok(created).into_response()),
+    }
+}
+
+async fn create_contact(
+    state: &AppState,
+    caller: &Caller,
+    user_id: String,
+    fields: &Fields<'_>,
+) -> DtResult<ContactCreated> {
+    let customer_text = fields.required("customerid", NO_LIMIT)?;
+    let contact = ContactFields {
+        name: fields.required("name", NAME_MAX)?,
+        mobile: fields.optional("mobile", PHONE_MAX)?.unwrap_or_default(),
+        attached: fields
+            .optional("attached", ATTACHED_MAX)?
+            .unwrap_or_default(),
+    };
+    let create_by = fields.optional("create_by", STAMP_MAX)?;
+    let customer_id = parse_id(&customer_text)
+        .ok_or_else(|| DtError::no_such("customerid", "customer", &[&customer_text]))?;
+    let now_ms = state.clock.now_ms();
+    let new = NewContact {
+        id: state.ids.next(now_ms),
+        fields: contact,
+    };
+    state
+        .store
+        .dt_create_contact(
+            caller.scope,
+            &[user_id],
+            customer_id,
+            &new,
+            create_by.as_deref(),
+            now_ms,
+        )
+        .await
+        .map_err(|err| DtError::from_store(err, "customerid", |_| "user_id"))?;
+    Ok(ContactCreated {
+        contactid: new.id.to_string(),
+    })
+}
+
+/// `POST /crm/contact/update?access_token=&user_id=`, also reached through
+/// `/crm/contact/create` as the seed documents it.
+///
+/// Seed: `contactid`, `name`, `mobile`, `attached`, `modified_by` all required.
+#[instrument(skip_all, fields(corp = %caller.corpid))]
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    UserId(user_id): UserId,
+    DtJson(body): DtJson<Value>,
+) -> DtResult<Json<DtOk<()>>> {
+    let fields = Fields::body(&body)?;
+    update_contact(&state, &caller, user_id, &fields).await?;
+    Ok(ok(()))
+}
+
+async fn update_contact(
+    state: &AppState,
+    caller: &Caller,
+    user_id: String,
+    fields: &Fields<'_>,
+) -> DtResult<()> {
+    let contact_text = fields.required("contactid", NO_LIMIT)?;
+    let contact = ContactFields {
+        name: fields.required("name", NAME_MAX)?,
+        mobile: fields.required("mobile", PHONE_MAX)?,
+        attached: fields.required("attached", ATTACHED_MAX)?,
+    };
+    let modified_by = fields.required("modified_by", STAMP_MAX)?;
+    let id = parse_id(&contact_text)
+        .ok_or_else(|| DtError::no_such("contactid", "contact", &[&contact_text]))?;
+    state
+        .store
+        .dt_update_contact(
+            caller.scope,
+            &[user_id],
+            id,
+            &contact,
+            &modified_by,
+            state.clock.now_ms(),
+        )
+        .await
+        .map_err(|err| DtError::from_store(err, "contactid", |_| "user_id"))
+}
+
+/// `POST /crm/contact/delete?access_token=&user_id=` with `{"contactid[]": …}`.
+///
+/// `contactid[]` (the seed's example) or `contactid` (its table), one string or an
+/// array. All or nothing: if any id is unknown, nothing is deleted and the error names
+/// the unknown ids.
+#[instrument(skip_all, fields(corp = %caller.corpid))]
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    UserId(user_id): UserId,
+    DtJson(body): DtJson<Value>,
+) -> DtResult<Json<DtOk<()>>> {
+    let (field, texts) = Fields::body(&body)?.id_list(["contactid[]", "contactid"])?;
+    let ids = parse_ids(field, "contact", &texts)?;
+    state
+        .store
+        .dt_delete_contacts(caller.scope, &[user_id], &ids, state.clock.now_ms())
+        .await
+        .map_err(|err| DtError::from_store(err, field, |_| "user_id"))?;
+    Ok(ok(()))
+}

@@ -1,0 +1,161 @@
+//! Customer writes: `/crm/customer/create`, `/crm/customer/update`,
+//! `/crm/customer/delete` (seed sections 员工新增客户信息, 员工修改客户信息, 员工删除客户).
+
+use axum::{extract::State, Json};
+use serde_json::Value;
+use tracing::instrument;
+
+use super::{
+    auth::{Caller, UserId},
+    error::{ok, DtError, DtOk, DtResult},
+    extract::DtJson,
+    validate::*,
+    wire::{parse_id, parse_ids, CustomerCreated},
+};
+use crate::{
+    app::AppState,
+    ids::IdGenerator,
+    store::dingtalk::{ContactFields, CustomerPatch, NewContact, NewCustomer},
+};
+
+/// `POST /crm/customer/create?access_token=&user_id=` → `customerid`.
+///
+/// Seed: `customer` (name, address, description, telephone: all required), optional
+/// `contacts` ({name, mobile, attached}), optional `userIds`, required `create_by`.
+/// `customer` is accepted as an object (the seed's table) or an array of exactly one
+/// (its example); `contacts` as one object or an array. The followers are
+/// `userIds ∪ {user_id}`, de-duplicated, in order (SPEC §1.3).
+#[instrument(skip_all, fields(corp = %caller.corpid))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    UserId(user_id): UserId,
+    DtJson(body): DtJson<Value>,
+) -> DtResult<Json<DtOk<CustomerCreated>>> {
+    let now_ms = state.clock.now_ms();
+    let new = parse_create(&body, &user_id, &state.ids, now_ms)?;
+    // The caller first, so that a strict corp reports an unknown caller before the rest.
+    let mut employees = vec![user_id.clone()];
+    employees.extend(new.followers.iter().filter(|u| **u != user_id).cloned());
+    state
+        .store
+        .dt_create_customer(caller.scope, &employees, &new, now_ms)
+        .await
+        .map_err(|err| {
+            DtError::from_store(err, "customer", |u| {
+                if u == user_id {
+                    "user_id"
+                } else {
+                    "userIds"
+                }
+            })
+        })?;
+    Ok(ok(CustomerCreated {
+        customerid: new.id.to_string(),
+    }))
+}
+
+/// Reads a create body in the seed's order, so the first fault reported is the first
+/// one a reader of the seed would look for.
+fn parse_create(
+    body: &Value,
+    user_id: &str,
+    ids: &IdGenerator,
+    now_ms: i64,
+) -> DtResult<NewCustomer> {
+    let root = Fields::body(body)?;
+    let customer = root.one_object("customer")?;
+    let name = customer.required("name", NAME_MAX)?;
+    let address = customer.required("address", ADDRESS_MAX)?;
+    let description = customer.required("description", DESCRIPTION_MAX)?;
+    let telephone = customer.required("telephone", PHONE_MAX)?;
+    let contacts = root
+        .objects("contacts")?
+        .iter()
+        .map(|contact| {
+            Ok(ContactFields {
+                name: contact.optional("name", NAME_MAX)?.unwrap_or_default(),
+                mobile: contact.optional("mobile", PHONE_MAX)?.unwrap_or_default(),
+                attached: contact
+                    .optional("attached", ATTACHED_MAX)?
+                    .unwrap_or_default(),
+            })
+        })
+        .collect::<DtResult<Vec<_>>>()?;
+    let user_ids = root.strings("userIds")?;
+    let create_by = root.required("create_by", STAMP_MAX)?;
+    let mut seen = std::collections::HashSet::new();
+    let followers: Vec<String> = user_ids
+        .into_iter()
+        .chain([user_id.to_owned()])
+        .filter(|userid| seen.insert(userid.clone()))
+        .collect();
+    Ok(NewCustomer {
+        id: ids.next(now_ms),
+        name,
+        address,
+        description,
+        telephone,
+        create_by,
+        contacts: contacts
+            .into_iter()
+            .map(|fields| NewContact {
+                id: ids.next(now_ms),
+                fields,
+            })
+            .collect(),
+        followers,
+    })
+}
+
+/// `POST /crm/customer/update?access_token=&user_id=`.
+///
+/// Seed: `id` required; `name`, `address`, `description`, `telephone`, `modified_by`
+/// optional. Absent keys keep their value; a given name, address, description or
+/// telephone must not be blank (create requires them, so a record always has them).
+#[instrument(skip_all, fields(corp = %caller.corpid))]
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    UserId(user_id): UserId,
+    DtJson(body): DtJson<Value>,
+) -> DtResult<Json<DtOk<()>>> {
+    let fields = Fields::body(&body)?;
+    let id_text = fields.required("id", NO_LIMIT)?;
+    let patch = CustomerPatch {
+        name: fields.optional_not_blank("name", NAME_MAX)?,
+        address: fields.optional_not_blank("address", ADDRESS_MAX)?,
+        description: fields.optional_not_blank("description", DESCRIPTION_MAX)?,
+        telephone: fields.optional_not_blank("telephone", PHONE_MAX)?,
+        modified_by: fields.optional("modified_by", STAMP_MAX)?,
+    };
+    let id = parse_id(&id_text).ok_or_else(|| DtError::no_such("id", "customer", &[&id_text]))?;
+    state
+        .store
+        .dt_update_customer(caller.scope, &[user_id], id, &patch, state.clock.now_ms())
+        .await
+        .map_err(|err| DtError::from_store(err, "id", |_| "user_id"))?;
+    Ok(ok(()))
+}
+
+/// `POST /crm/customer/delete?access_token=&user_id=` with `{"id[]": …}`.
+///
+/// `id[]` (the seed's example) or `id` (its table), each one string or an array of
+/// strings. Deletes the customers with their contacts and relations, all or nothing: if
+/// any id is unknown, nothing is deleted and the error names the unknown ids.
+#[instrument(skip_all, fields(corp = %caller.corpid))]
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    UserId(user_id): UserId,
+    DtJson(body): DtJson<Value>,
+) -> DtResult<Json<DtOk<()>>> {
+    let (field, texts) = Fields::body(&body)?.id_list(["id[]", "id"])?;
+    let ids = parse_ids(field, "customer", &texts)?;
+    state
+        .store
+        .dt_delete_customers(caller.scope, &[user_id], &ids, state.clock.now_ms())
+        .await
+        .map_err(|err| DtError::from_store(err, field, |_| "user_id"))?;
+    Ok(ok(()))
+}

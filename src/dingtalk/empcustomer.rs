@@ -1,0 +1,76 @@
+//! Employee–customer relations: `/crm/empcustomer/create` and `/crm/empcustomer/delete`
+//! (seed sections 员工客户关系新增, 员工客户关系删除). The seed gives these no `user_id`
+//! query parameter: the body's `userId` is the employee concerned.
+
+use axum::{extract::State, Json};
+use serde_json::Value;
+use tracing::instrument;
+
+use super::{
+    auth::Caller,
+    error::{ok, DtError, DtOk, DtResult},
+    extract::DtJson,
+    validate::*,
+    wire::parse_id,
+};
+use crate::{app::AppState, store::dingtalk::DtStoreError};
+
+/// `POST /crm/empcustomer/create?access_token=`.
+///
+/// Seed: `customerId`, `userId`, `create_by` required. Creating a relation that exists
+/// succeeds and changes nothing; a new follower goes last in `userIds`. A lenient corp
+/// registers an unknown `userId`; a strict corp answers 60121.
+#[instrument(skip_all, fields(corp = %caller.corpid))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    DtJson(body): DtJson<Value>,
+) -> DtResult<Json<DtOk<()>>> {
+    let fields = Fields::body(&body)?;
+    let customer_text = fields.required("customerId", NO_LIMIT)?;
+    let user_id = fields.required("userId", NO_LIMIT)?;
+    let create_by = fields.required("create_by", STAMP_MAX)?;
+    let customer_id = parse_id(&customer_text)
+        .ok_or_else(|| DtError::no_such("customerId", "customer", &[&customer_text]))?;
+    state
+        .store
+        .dt_add_follower(
+            caller.scope,
+            customer_id,
+            &user_id,
+            &create_by,
+            state.clock.now_ms(),
+        )
+        .await
+        .map_err(|err| DtError::from_store(err, "customerId", |_| "userId"))?;
+    Ok(ok(()))
+}
+
+/// `POST /crm/empcustomer/delete?access_token=`.
+///
+/// Seed: `customerId`, `userId`, `modified_by` required. An unknown relation is 40035
+/// (SPEC §1.3); in a strict corp an unknown employee is 60121.
+#[instrument(skip_all, fields(corp = %caller.corpid))]
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    DtJson(body): DtJson<Value>,
+) -> DtResult<Json<DtOk<()>>> {
+    let fields = Fields::body(&body)?;
+    let customer_text = fields.required("customerId", NO_LIMIT)?;
+    let user_id = fields.required("userId", NO_LIMIT)?;
+    fields.required("modified_by", STAMP_MAX)?;
+    let customer_id = parse_id(&customer_text)
+        .ok_or_else(|| DtError::no_such("customerId", "customer", &[&customer_text]))?;
+    state
+        .store
+        .dt_remove_follower(caller.scope, customer_id, &user_id, state.clock.now_ms())
+        .await
+        .map_err(|err| match err {
+            DtStoreError::UnknownRelation => DtError::InvalidParam(format!(
+                "userId {user_id} does not follow the customer {customer_id} (customerId)"
+            )),
+            other => DtError::from_store(other, "customerId", |_| "userId"),
+        })?;
+    Ok(ok(()))
+}

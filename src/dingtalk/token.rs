@@ -1,0 +1,122 @@
+//! `GET /gettoken` (SPEC §1.2): an access token for a corp's credentials.
+
+use axum::{
+    extract::State,
+    response::{IntoResponse, Response},
+};
+use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
+use tracing::instrument;
+
+use super::{
+    auth::Caller,
+    error::{ok, DtError, DtResult},
+    extract::DtQuery,
+};
+use crate::{
+    app::{AppState, Tenant},
+    store::{tenants::Corp, Store},
+};
+
+/// The two documented credential pairs: `corpid`/`corpsecret` and `appkey`/`appsecret`.
+#[derive(Deserialize)]
+pub struct Credentials {
+    corpid: Option<String>,
+    corpsecret: Option<String>,
+    appkey: Option<String>,
+    appsecret: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TokenIssued {
+    access_token: String,
+    expires_in: u64,
+}
+
+/// `GET /gettoken?corpid=ID&corpsecret=SECRET` or `?appkey=KEY&appsecret=SECRET` →
+/// `{"errcode":0,"errmsg":"ok","access_token":"…","expires_in":7200}`.
+///
+/// While the corp's token is valid, asking again returns the same token and renews its
+/// expiry (DingTalk's 7200 s rule); `expires_in` is the configured TTL. The token lives
+/// in the database, so every instance sharing it accepts the token.
+#[instrument(skip_all)]
+pub async fn gettoken(
+    State(state): State<AppState>,
+    DtQuery(credentials): DtQuery<Credentials>,
+) -> DtResult<Response> {
+    let corp = authenticate(&state.store, &credentials).await?;
+    let ttl_secs = state.config.token_ttl.max(1);
+    let now_ms = state.clock.now_ms();
+    let ttl_ms = i64::try_from(ttl_secs.saturating_mul(1000)).unwrap_or(i64::MAX);
+    let expires_at = now_ms.saturating_add(ttl_ms);
+    // 128 random bits as 32 hex digits, the shape of DingTalk's tokens.
+    let candidate = uuid::Uuid::new_v4().simple().to_string();
+    let issued = state
+        .store
+        .dt_issue_token(corp.id, &candidate, now_ms, expires_at)
+        .await?;
+    let caller = Caller::of(&corp);
+    let tenant = Tenant(caller.corpid.clone());
+    state
+        .token_cache
+        .put(issued.token.clone(), caller, issued.expires_at);
+    let mut response = ok(TokenIssued {
+        access_token: issued.token,
+        expires_in: ttl_secs,
+    })
+    .into_response();
+    response.extensions_mut().insert(tenant);
+    Ok(response)
+}
+
+/// The corp whose credentials were given. `corpid` takes precedence when both pairs are
+/// present; a missing key is 41002, a missing secret 41004, a wrong pair 40089.
+async fn authenticate(store: &Store, credentials: &Credentials) -> DtResult<Corp> {
+    if let Some(corpid) = given(&credentials.corpid) {
+        let secret = given(&credentials.corpsecret)
+            .ok_or_else(|| DtError::MissingSecret("corpsecret is required with corpid".into()))?;
+        let corp = store.corp_by_corpid(corpid).await?;
+        check_secret(
+            corp,
+            |c| Some(&c.corpsecret),
+            secret,
+            "corpid and corpsecret",
+        )
+    } else if let Some(appkey) = given(&credentials.appkey) {
+        let secret = given(&credentials.appsecret)
+            .ok_or_else(|| DtError::MissingSecret("appsecret is required with appkey".into()))?;
+        let corp = store.corp_by_appkey(appkey).await?;
+        check_secret(
+            corp,
+            |c| c.appsecret.as_ref(),
+            secret,
+            "appkey and appsecret",
+        )
+    } else {
+        Err(DtError::MissingCorpid)
+    }
+}
+
+/// `corp` if it exists and `given` is its secret; otherwise 40089, without telling
+/// which half of the pair was wrong.
+fn check_secret(
+    corp: Option<Corp>,
+    expected: impl Fn(&Corp) -> Option<&String>,
+    given: &str,
+    pair: &str,
+) -> DtResult<Corp> {
+    match corp {
+        Some(corp) if expected(&corp).is_some_and(|e| secrets_match(given, e)) => Ok(corp),
+        _ => Err(DtError::BadCredentials(format!("no corp has this {pair}"))),
+    }
+}
+
+/// A query parameter that is present and not empty.
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|v| !v.is_empty())
+}
+
+/// Compares secrets in constant time, so response timing does not leak them.
+fn secrets_match(given: &str, expected: &str) -> bool {
+    given.as_bytes().ct_eq(expected.as_bytes()).into()
+}
