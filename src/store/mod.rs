@@ -7,6 +7,7 @@
 //! ids as BIGINT, lists and nested objects as JSON text.
 
 mod error;
+pub mod openapi;
 pub mod tenants;
 
 use std::{str::FromStr, time::Duration};
