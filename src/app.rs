@@ -188,7 +188,7 @@ pub fn router(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
     Router::new()
         .merge(dingtalk::router())
-        .merge(openapi::router())
+        .merge(openapi::router(state.clone()))
         .merge(admin::router())
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
