@@ -137,7 +137,13 @@ async fn check_signed(
     let window_ms = i64::try_from(state.config.signature_window)
         .unwrap_or(i64::MAX / 2)
         .saturating_mul(1000);
-    check_window(timestamp_ms, state.clock.now_ms(), window_ms)?;
+    // A timestamp in seconds is compared with the clock's whole seconds, so the
+    // distance reported is exact.
+    let now_ms = match signed.timestamp.len() {
+        10 => state.clock.now_secs() * 1000,
+        _ => state.clock.now_ms(),
+    };
+    check_window(timestamp_ms, now_ms, window_ms)?;
     let warning = check_signature(state.config.signature_mode, account, signed)?;
     let expires_at = timestamp_ms.saturating_add(window_ms).saturating_add(1000);
     let fresh = state

@@ -71,7 +71,7 @@ pub fn validate(
         }
         FieldType::MultiSelect => multi_select(field, value).map_err(|bad| {
             fault(&format!(
-                "a list of choices from {} ({bad:?} is not one)",
+                "a list of choices from {} ({bad} is not one)",
                 choice_list(field)
             ))
         })?,
