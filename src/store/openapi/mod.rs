@@ -4,6 +4,7 @@
 
 pub mod customer;
 mod customer_queries;
+mod customer_rows;
 mod field_queries;
 pub mod fields;
 pub mod filter;

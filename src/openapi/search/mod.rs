@@ -5,17 +5,18 @@
 //! text); `_id` takes ids; `assignTime`, `firstAssignTime`, `createTime`, `updateTime`
 //! and datetime fields take `YYYY-MM-DD HH:MM:SS`; date fields take `YYYY-MM-DD`;
 //! number fields take numbers. `contains` and `startsWith` apply to text fields only.
-//! On select, multi-select and cascade fields a choice's value is read as its key.
+//! On select, multi-select and cascade fields a choice's value is read as its key
+//! (see [`operands`]).
+
+mod operands;
 
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::values::{choice_key, parse_date};
 use crate::{
     clock::Clock,
     store::openapi::{
-        Column, Condition, CustomField, FieldType, Op, Operand, Sort, SortKey, Target,
-        STATUS_DELETED,
+        Column, Condition, CustomField, FieldType, Sort, SortKey, Target, STATUS_DELETED,
     },
 };
 
@@ -183,7 +184,7 @@ impl Catalog<'_> {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Condition {
             target: field.target,
-            op: op(name, &operands)?,
+            op: operands::op(name, &operands)?,
         })
     }
 
@@ -266,131 +267,7 @@ impl Catalog<'_> {
             custom: Some(field),
         })
     }
-
-    fn operand(&self, field: &Resolved, key: &str, value: &Value) -> Result<Operand, String> {
-        let numeric = matches!(field.target, Target::Values { numeric: true, .. });
-        let text = match value {
-            Value::String(s) => Some(s.as_str()),
-            _ => None,
-        };
-        let bad = |expected: &str| format!("`{key}` values must be {expected}, got {value}");
-        match field.kind {
-            Kind::Text => {
-                let s = match value {
-                    Value::String(s) => s.clone(),
-                    Value::Number(n) => n.to_string(),
-                    _ => return Err(bad("strings")),
-                };
-                Ok(Operand::Text(self.as_key(field, s)))
-            }
-            Kind::Id => match value {
-                Value::Number(n) => n.as_i64().map(Operand::Int).ok_or_else(|| bad("ids")),
-                _ => text
-                    .and_then(|s| s.parse().ok())
-                    .map(Operand::Int)
-                    .ok_or_else(|| bad("ids")),
-            },
-            Kind::Time => {
-                let ms = text
-                    .and_then(|s| self.clock.parse(s))
-                    .ok_or_else(|| bad("times YYYY-MM-DD HH:MM:SS"))?;
-                Ok(if numeric {
-                    Operand::Real(ms as f64)
-                } else {
-                    Operand::Int(ms)
-                })
-            }
-            Kind::Date => text
-                .and_then(|s| parse_date(s, self.clock))
-                .map(Operand::Real)
-                .ok_or_else(|| bad("dates YYYY-MM-DD")),
-            Kind::Number => {
-                let n = match value {
-                    Value::Number(n) => n.as_f64(),
-                    _ => text.and_then(|s| s.trim().parse().ok()),
-                };
-                n.filter(|f: &f64| f.is_finite())
-                    .map(Operand::Real)
-                    .ok_or_else(|| bad("numbers"))
-            }
-        }
-    }
-
-    /// On select-like custom fields, a choice's value stands for its key.
-    fn as_key(&self, field: &Resolved, text: String) -> String {
-        match field.custom {
-            Some(f) if matches!(f.field_type, FieldType::Select | FieldType::MultiSelect) => {
-                choice_key(f, &text).map_or(text, str::to_owned)
-            }
-            Some(f) if f.field_type == FieldType::Cascade => cascade_key(f, text),
-            _ => text,
-        }
-    }
-}
-
-fn cascade_key(field: &CustomField, text: String) -> String {
-    fn find<'a>(nodes: &'a [crate::store::openapi::CascadeNode], text: &str) -> Option<&'a str> {
-        nodes.iter().find_map(|n| {
-            (n.key == text)
-                .then_some(n.key.as_str())
-                .or_else(|| find(&n.children, text))
-        })
-    }
-    fn by_value<'a>(
-        nodes: &'a [crate::store::openapi::CascadeNode],
-        text: &str,
-    ) -> Option<&'a str> {
-        nodes.iter().find_map(|n| {
-            (n.value == text)
-                .then_some(n.key.as_str())
-                .or_else(|| by_value(&n.children, text))
-        })
-    }
-    let nodes = field
-        .options
-        .as_ref()
-        .map(|o| o.children.as_slice())
-        .unwrap_or_default();
-    match find(nodes, &text).or_else(|| by_value(nodes, &text)) {
-        Some(key) => key.to_owned(),
-        None => text,
-    }
-}
-
-/// The operator `name` (known) over its operands, checking how many it takes.
-fn op(name: &str, operands: &[Operand]) -> Result<Op, String> {
-    let wrong = |wanted: &str| {
-        format!(
-            "operator {name} takes {wanted} in `value`, got {}",
-            operands.len()
-        )
-    };
-    let text = |o: &Operand| match o {
-        Operand::Text(s) => s.clone(),
-        Operand::Int(i) => i.to_string(),
-        Operand::Real(f) => f.to_string(),
-    };
-    Ok(match (name, operands) {
-        ("empty", []) => Op::Empty,
-        ("notEmpty", []) => Op::NotEmpty,
-        ("empty" | "notEmpty", _) => return Err(wrong("no values")),
-        ("in", [_, ..]) => Op::In(operands.to_vec()),
-        ("nin", [_, ..]) => Op::Nin(operands.to_vec()),
-        ("in" | "nin", []) => return Err(wrong("at least one value")),
-        ("between", [low, high]) => Op::Between(low.clone(), high.clone()),
-        ("between", _) => return Err(wrong("exactly 2 values")),
-        ("eq", [v]) => Op::Eq(v.clone()),
-        ("ne", [v]) => Op::Ne(v.clone()),
-        ("gt", [v]) => Op::Gt(v.clone()),
-        ("gte", [v]) => Op::Gte(v.clone()),
-        ("lt", [v]) => Op::Lt(v.clone()),
-        ("lte", [v]) => Op::Lte(v.clone()),
-        ("contains", [v]) => Op::Contains(text(v)),
-        ("startsWith", [v]) => Op::StartsWith(text(v)),
-        _ => return Err(wrong("exactly 1 value")),
-    })
 }
 
 #[cfg(test)]
-#[path = "search_tests.rs"]
 mod tests;

@@ -2,7 +2,7 @@ use chrono::FixedOffset;
 use serde_json::json;
 
 use super::*;
-use crate::store::openapi::Choice;
+use crate::store::openapi::{Choice, Op, Operand};
 
 fn clock() -> Clock {
     Clock::new(FixedOffset::east_opt(8 * 3600).unwrap())
