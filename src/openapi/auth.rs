@@ -26,7 +26,7 @@ use super::{error::ApiError, signature};
 use crate::{
     app::{AppState, Tenant},
     config::SignatureMode,
-    store::tenants::Account,
+    store::{tenants::Account, Backend},
 };
 
 pub static X_SIGNATURE_WARNING: HeaderName =
@@ -35,8 +35,10 @@ pub static X_SIGNATURE_WARNING: HeaderName =
 const HEADERS: [&str; 4] = ["appid", "nonce", "timestamp", "signature"];
 
 /// Replay records are pruned once every this many recorded requests (per process), in
-/// the background, so no request pays for it.
+/// the background, so no request pays for it; SQLite's planner statistics are
+/// refreshed at every `REFRESH_EVERY`-th pruning (Postgres has autovacuum for that).
 const PRUNE_EVERY: u64 = 1024;
+const REFRESH_EVERY: u64 = 16;
 static RECORDED: AtomicU64 = AtomicU64::new(0);
 
 /// The authenticated account, for handlers.
@@ -158,19 +160,26 @@ async fn check_signed(
             signed.nonce, signed.timestamp, account.appid
         )));
     }
-    if RECORDED.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
-        prune_in_background(state);
+    let recorded = RECORDED.fetch_add(1, Ordering::Relaxed) + 1;
+    if recorded % PRUNE_EVERY == 0 {
+        let refresh = recorded % (PRUNE_EVERY * REFRESH_EVERY) == 0;
+        maintain_in_background(state, refresh);
     }
     Ok(warning)
 }
 
-fn prune_in_background(state: &AppState) {
+fn maintain_in_background(state: &AppState, refresh_statistics: bool) {
     let store = state.store.clone();
     let now = state.clock.now_ms();
     tokio::spawn(async move {
         match store.prune_nonces(now).await {
             Ok(pruned) => tracing::debug!(pruned, "expired replay records pruned"),
             Err(err) => tracing::warn!(error = %err, "pruning replay records failed"),
+        }
+        if refresh_statistics && store.backend() == Backend::Sqlite {
+            if let Err(err) = store.refresh_statistics().await {
+                tracing::warn!(error = %err, "refreshing planner statistics failed");
+            }
         }
     });
 }

@@ -2,6 +2,7 @@
 //! `oa_customer_values`). Every statement is scoped by `account_id`, so another
 //! account's id behaves exactly like an unknown one.
 
+use super::sql::Sql;
 use super::{
     customer::{Customer, CustomerPatch, LIST_FIELDS},
     customer_rows::{
@@ -10,7 +11,7 @@ use super::{
     filter::{CustomerQuery, Operand},
     sql::{order_by, where_clause},
 };
-use crate::store::{with_pool, with_tx, Backend, Store, StoreResult};
+use crate::store::{with_pool, with_tx, Backend, Pool, Store, StoreResult};
 
 impl Store {
     /// Creates a customer from `patch` with id `id`: the record and its search index in
@@ -145,22 +146,13 @@ impl Store {
         account_id: i64,
         query: &CustomerQuery,
     ) -> StoreResult<(Vec<Customer>, i64)> {
-        let filter = where_clause(self.backend(), account_id, &query.conditions);
+        let (filter, page) = self.customer_sql(account_id, query);
         let count_sql = format!("SELECT COUNT(*) FROM oa_customers c WHERE {}", filter.text);
-        let mut page = filter.clone();
-        let (join, order) = order_by(&mut page, &query.sort);
-        let limit = page.bind(Operand::Int(query.limit));
-        let offset = page.bind(Operand::Int(query.offset));
-        let page_sql = format!(
-            "SELECT {COLUMNS} FROM oa_customers c{join} WHERE {} ORDER BY {order} \
-             LIMIT {limit} OFFSET {offset}",
-            filter.text
-        );
         let (count, rows): (i64, Vec<CustomerRow>) = with_pool!(self, |pool| {
             let count = bind_operands!(sqlx::query_scalar(&count_sql), &filter.binds)
                 .fetch_one(pool)
                 .await?;
-            let rows = bind_operands!(sqlx::query_as(&page_sql), &page.binds)
+            let rows = bind_operands!(sqlx::query_as(&page.text), &page.binds)
                 .fetch_all(pool)
                 .await?;
             (count, rows)
@@ -170,5 +162,63 @@ impl Store {
             .map(CustomerRow::into_customer)
             .collect::<StoreResult<_>>()?;
         Ok((customers, count))
+    }
+
+    /// The `WHERE` of a search (with its binds) and the whole page query.
+    fn customer_sql(&self, account_id: i64, query: &CustomerQuery) -> (Sql, Sql) {
+        let filter = where_clause(self.backend(), account_id, &query.conditions);
+        let mut page = filter.clone();
+        let (join, order) = order_by(&mut page, &query.sort);
+        let limit = page.bind(Operand::Int(query.limit));
+        let offset = page.bind(Operand::Int(query.offset));
+        page.text = format!(
+            "SELECT {COLUMNS} FROM oa_customers c{join} WHERE {} ORDER BY {order} \
+             LIMIT {limit} OFFSET {offset}",
+            filter.text
+        );
+        (filter, page)
+    }
+
+    /// The database's plan for the page query of [`Store::find_customers`], one line per
+    /// plan row: which indexes a search uses. On Postgres sequential scans are
+    /// discouraged for the explanation (`SET LOCAL enable_seqscan = off`), so the plan
+    /// shows the indexes a search can use even on a table too small to need them.
+    #[doc(hidden)]
+    pub async fn explain_find_customers(
+        &self,
+        account_id: i64,
+        query: &CustomerQuery,
+    ) -> StoreResult<Vec<String>> {
+        let (_, page) = self.customer_sql(account_id, query);
+        let lines = match &self.pool {
+            Pool::Sqlite(pool) => {
+                // A plan is made when a statement is prepared, from the connection's
+                // copy of the schema and statistics; reading the schema table first
+                // brings that copy up to date.
+                let mut conn = pool.acquire().await?;
+                sqlx::query("SELECT COUNT(*) FROM sqlite_schema")
+                    .execute(&mut *conn)
+                    .await?;
+                let sql = format!("EXPLAIN QUERY PLAN {}", page.text);
+                let rows: Vec<(i64, i64, i64, String)> =
+                    bind_operands!(sqlx::query_as(&sql), &page.binds)
+                        .fetch_all(&mut *conn)
+                        .await?;
+                rows.into_iter().map(|row| row.3).collect()
+            }
+            Pool::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("SET LOCAL enable_seqscan = off")
+                    .execute(&mut *tx)
+                    .await?;
+                let sql = format!("EXPLAIN {}", page.text);
+                let lines: Vec<String> = bind_operands!(sqlx::query_scalar(&sql), &page.binds)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                tx.rollback().await?;
+                lines
+            }
+        };
+        Ok(lines)
     }
 }

@@ -8,6 +8,7 @@ mod customer_rows;
 mod field_queries;
 pub mod fields;
 pub mod filter;
+mod maintenance;
 mod nonces;
 mod sql;
 

@@ -5,6 +5,7 @@ mod auth;
 mod customers;
 mod envelope;
 mod field_list;
+mod indexes;
 mod isolation;
 mod list;
 mod search;
