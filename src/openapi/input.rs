@@ -270,15 +270,21 @@ fn check_required(patch: &CustomerPatch, cx: &Context, mode: Mode) -> Result<(),
     Ok(())
 }
 
+/// `owner` and `openSeaIds` must agree: an employee-owned customer is in no pool, and
+/// an open-sea owner puts the customer in exactly that pool.
 fn check_owner_and_pools(patch: &CustomerPatch) -> Result<(), String> {
-    let in_pool = matches!(&patch.open_sea_ids, Some(Some(p)) if !p.is_empty());
-    match &patch.owner {
-        Some(OwnerChange::Employee(_)) if in_pool => Err(
+    let pools: Option<&[String]> = match &patch.open_sea_ids {
+        Some(Some(pools)) => Some(pools),
+        Some(None) => Some(&[]),
+        None => None,
+    };
+    match (&patch.owner, pools) {
+        (Some(OwnerChange::Employee(_)), Some(pools)) if !pools.is_empty() => Err(
             "`owner` is an employee but `openSeaIds` is not empty: a customer in an open sea has no owner".into(),
         ),
-        Some(OwnerChange::OpenSea(pool)) if patch.open_sea_ids.is_some() && !matches!(&patch.open_sea_ids, Some(Some(p)) if p == std::slice::from_ref(pool)) => {
-            Err(format!("`owner` puts the customer in open sea {pool:?}, so `openSeaIds` must be [{pool:?}] or absent"))
-        }
+        (Some(OwnerChange::OpenSea(pool)), Some(pools)) if pools != std::slice::from_ref(pool) => Err(format!(
+            "`owner` puts the customer in open sea {pool:?}, so `openSeaIds` must be [{pool:?}] or absent"
+        )),
         _ => Ok(()),
     }
 }

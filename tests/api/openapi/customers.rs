@@ -140,6 +140,10 @@ both_backends! {
         assert_eq!(back.data()["firstOwner"], "e1");
         oa.post("/openapi/crm/add", &json!({"customerName": "c", "owner": "e1", "openSeaIds": ["pool-a"]})).await
             .assert_error(400, &["a customer in an open sea has no owner"]);
+        oa.post("/openapi/crm/add", &json!({"customerName": "c", "owner": "pool-a", "openSeaIds": ["pool-b"]})).await
+            .assert_error(400, &["`openSeaIds` must be [\"pool-a\"] or absent"]);
+        let agreed = oa.add(json!({"customerName": "c", "owner": "pool-a", "openSeaIds": ["pool-a"]})).await;
+        assert_eq!(agreed["openSeaIds"], json!(["pool-a"]));
     }
 
     async fn update_needs_a_known_id_and_a_failed_update_changes_nothing(app: TestApp) {
