@@ -199,8 +199,8 @@ pub fn router(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
     Router::new()
         .merge(dingtalk::router(&state))
-        .merge(openapi::router())
-        .merge(admin::router(state.clone()))
+        .merge(openapi::router(&state))
+        .merge(admin::router(&state))
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

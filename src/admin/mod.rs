@@ -26,7 +26,7 @@ pub type AdminResult<T> = Result<T, AdminError>;
 
 /// The control plane's routes: everything behind the admin guard, then health, which
 /// stays open for container health checks.
-pub fn router(state: AppState) -> Router<AppState> {
+pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/_emulator/clock", get(clock::get).post(clock::change))
         .route(
@@ -60,7 +60,10 @@ pub fn router(state: AppState) -> Router<AppState> {
                 .patch(accounts::patch)
                 .delete(accounts::delete),
         )
-        .route_layer(middleware::from_fn_with_state(state, guard::require_admin))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::require_admin,
+        ))
         .route("/_emulator/health", get(health::health))
 }
 

@@ -1,15 +1,26 @@
 //! OpenAPI-style CRM (SPEC §2, `seeds/openapi-crm-api.md`), mounted at `/openapi/crm/`.
 
+pub mod auth;
+mod customers;
 pub mod error;
 pub mod extract;
+mod field_list;
+pub mod fields;
 pub mod injected;
+mod input;
+mod list;
+pub mod record;
+pub mod search;
 pub mod signature;
+pub mod values;
 
 use std::future::Future;
 
 use axum::{
     http::{HeaderName, HeaderValue, Method, StatusCode},
+    middleware,
     response::{IntoResponse, Response},
+    routing::{get, post},
     Router,
 };
 
@@ -18,9 +29,27 @@ pub use error::{ApiError, ApiOk, ApiResult};
 
 pub static X_TRACE_ID: HeaderName = HeaderName::from_static("x-trace-id");
 
-/// The OpenAPI surface's routes, relative to the root.
-pub fn router() -> Router<AppState> {
+/// The OpenAPI surface's routes, relative to the root, behind signature
+/// authentication (a `route_layer`, so unknown paths still get the 404 envelope).
+pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
+        .route("/openapi/crm/add", post(customers::add))
+        .route("/openapi/crm/update", post(customers::update))
+        .route("/openapi/crm/list", post(list::list))
+        .route("/openapi/crm/delete", post(customers::delete))
+        .route("/openapi/crm/config/field/list", post(field_list::list))
+        .route(
+            "/openapi/crm/findById/{id}",
+            get(customers::find).post(customers::find),
+        )
+        .route(
+            "/openapi/crm/{id}",
+            get(customers::find).post(customers::find),
+        )
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
 }
 
 /// Runs an `/openapi/` request with its trace id (the request id) in scope, so that

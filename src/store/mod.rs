@@ -8,6 +8,7 @@
 
 pub mod dingtalk;
 mod error;
+pub mod openapi;
 pub mod tenants;
 
 use std::{str::FromStr, time::Duration};

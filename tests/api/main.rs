@@ -7,3 +7,4 @@ mod helpers;
 mod admin;
 mod dingtalk;
 mod foundation;
+mod openapi;

@@ -29,7 +29,7 @@ both_backends! {
         app.post_json("/_emulator/faults", &json!({"api": "dingtalk", "method": "POST", "path": "/crm/customer/create", "errcode": -1})).await;
         app.post_json("/_emulator/faults", &json!({"api": "openapi", "tenant": "2000", "status": 500})).await;
         assert_eq!(json_of(app.get("/crm/customer/create").await).await["errcode"], 43002, "a GET matched a POST rule");
-        let other_tenant = app.client.post(app.url("/openapi/crm/nope")).header("appid", "1090").json(&json!({})).send().await.unwrap();
+        let other_tenant = app.client.post(app.url("/openapi/crm/nope/deeper")).header("appid", "1090").json(&json!({})).send().await.unwrap();
         assert_eq!(other_tenant.status(), 404);
         let fired: Vec<u64> = app.get_json("/_emulator/faults").await.as_array().unwrap().iter().map(|r| r["fired"].as_u64().unwrap()).collect();
         assert_eq!(fired, [0, 0]);

@@ -6,7 +6,7 @@ use crate::helpers::*;
 both_backends! {
     async fn the_journal_lists_api_requests_newest_first(app: TestApp) {
         app.get("/crm/customer/nope?access_token=abc").await;
-        app.post_json("/openapi/crm/nope", &json!({})).await;
+        app.post_json("/openapi/crm/nope/deeper", &json!({})).await;
         app.get("/_emulator/health").await;
 
         let entries = app.get_json("/_emulator/requests").await;
@@ -30,7 +30,7 @@ both_backends! {
         for _ in 0..3 {
             app.get("/crm/customer/nope").await;
         }
-        app.post_json("/openapi/crm/nope", &json!({})).await;
+        app.post_json("/openapi/crm/nope/deeper", &json!({})).await;
         assert_eq!(app.get_json("/_emulator/requests?api=dingtalk").await.as_array().unwrap().len(), 3);
         assert_eq!(app.get_json("/_emulator/requests?status=404").await.as_array().unwrap().len(), 1);
         assert_eq!(app.get_json("/_emulator/requests?limit=2").await.as_array().unwrap().len(), 2);

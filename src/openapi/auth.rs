@@ -1,0 +1,286 @@
+//! Request authentication for `/openapi/crm/*` (SPEC §2.1), as a `route_layer`, so
+//! unknown paths still get the surface's 404.
+//!
+//! Checks, in order, each failure a 401 naming what failed: the headers `appid`,
+//! `nonce`, `timestamp`, `signature` are present; the appid is an account; the
+//! timestamp is 10-digit seconds or 13-digit milliseconds within the window of the
+//! emulator's clock; the signature is `Base64(HMAC-SHA256(secret, appid + nonce +
+//! timestamp))` (compared in constant time); the (appid, nonce, timestamp) triple was
+//! not used before. Modes (`--signature-mode`): `strict` checks everything; `lenient`
+//! serves a request whose signature is wrong, with an `x-emulator-signature-warning`
+//! header; `off` needs only `appid` and checks and records nothing else.
+
+use std::sync::{
+    atomic::{AtomicU64, Ordering},
+    Arc,
+};
+
+use axum::{
+    extract::{FromRequestParts, Request, State},
+    http::{request::Parts, HeaderMap, HeaderName, HeaderValue},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+use super::{error::ApiError, signature};
+use crate::{
+    app::{AppState, Tenant},
+    config::SignatureMode,
+    store::{tenants::Account, Backend},
+};
+
+pub static X_SIGNATURE_WARNING: HeaderName =
+    HeaderName::from_static("x-emulator-signature-warning");
+
+const HEADERS: [&str; 4] = ["appid", "nonce", "timestamp", "signature"];
+
+/// Replay records are pruned once every this many recorded requests (per process), in
+/// the background, so no request pays for it; SQLite's planner statistics are
+/// refreshed at every `REFRESH_EVERY`-th pruning (Postgres has autovacuum for that).
+const PRUNE_EVERY: u64 = 1024;
+const REFRESH_EVERY: u64 = 16;
+static RECORDED: AtomicU64 = AtomicU64::new(0);
+
+/// The authenticated account, for handlers.
+#[derive(Clone, Debug)]
+pub struct Caller(pub Arc<Account>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
+            tracing::error!("an /openapi/crm route is missing the authentication layer");
+            ApiError::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error",
+            )
+        })
+    }
+}
+
+/// A refusal, with the tenant when the appid was known (for the log and journal).
+struct Refusal(Option<Tenant>, ApiError);
+
+impl From<ApiError> for Refusal {
+    fn from(error: ApiError) -> Self {
+        Refusal(None, error)
+    }
+}
+
+/// The middleware: authenticates, then runs the handler with [`Caller`] and
+/// [`Tenant`] in the request extensions, and puts [`Tenant`] in the response's.
+pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    match verify(&state, req.headers()).await {
+        Err(Refusal(tenant, error)) => {
+            let mut response = error.into_response();
+            if let Some(tenant) = tenant {
+                response.extensions_mut().insert(tenant);
+            }
+            response
+        }
+        Ok((account, warning)) => {
+            let tenant = Tenant(Arc::from(account.appid.as_str()));
+            req.extensions_mut().insert(tenant.clone());
+            req.extensions_mut().insert(Caller(Arc::new(account)));
+            let mut response = next.run(req).await;
+            response.extensions_mut().insert(tenant);
+            if let Some(warning) = warning {
+                response
+                    .headers_mut()
+                    .insert(X_SIGNATURE_WARNING.clone(), warning);
+            }
+            response
+        }
+    }
+}
+
+/// The four header values, as sent.
+struct Signed<'a> {
+    appid: &'a str,
+    nonce: &'a str,
+    timestamp: &'a str,
+    signature: &'a str,
+}
+
+async fn verify(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(Account, Option<HeaderValue>), Refusal> {
+    let mode = state.config.signature_mode;
+    let signed = read_headers(headers, mode)?;
+    let account = state
+        .store
+        .account_by_appid(signed.appid)
+        .await
+        .map_err(ApiError::from)?
+        .ok_or_else(|| {
+            ApiError::unauthorized(format!(
+                "unknown appid {:?}: no account has it",
+                signed.appid
+            ))
+        })?;
+    if mode == SignatureMode::Off {
+        return Ok((account, None));
+    }
+    let tenant = Tenant(Arc::from(account.appid.as_str()));
+    let checks = check_signed(state, &account, &signed).await;
+    checks
+        .map(|warning| (account, warning))
+        .map_err(|e| Refusal(Some(tenant), e))
+}
+
+async fn check_signed(
+    state: &AppState,
+    account: &Account,
+    signed: &Signed<'_>,
+) -> Result<Option<HeaderValue>, ApiError> {
+    let timestamp_ms = parse_timestamp(signed.timestamp)?;
+    let window_ms = i64::try_from(state.config.signature_window)
+        .unwrap_or(i64::MAX / 2)
+        .saturating_mul(1000);
+    // A timestamp in seconds is compared with the clock's whole seconds, so the
+    // distance reported is exact.
+    let now_ms = match signed.timestamp.len() {
+        10 => state.clock.now_secs() * 1000,
+        _ => state.clock.now_ms(),
+    };
+    check_window(timestamp_ms, now_ms, window_ms)?;
+    let warning = check_signature(state.config.signature_mode, account, signed)?;
+    let expires_at = timestamp_ms.saturating_add(window_ms).saturating_add(1000);
+    let fresh = state
+        .store
+        .record_nonce(account.id, signed.nonce, signed.timestamp, expires_at)
+        .await?;
+    if !fresh {
+        tracing::warn!(appid = %account.appid, nonce = %signed.nonce, "replayed request refused");
+        return Err(ApiError::unauthorized(format!(
+            "replayed request: nonce {:?} with timestamp {} was already used by appid {:?}; \
+             send a new nonce with every request",
+            signed.nonce, signed.timestamp, account.appid
+        )));
+    }
+    let recorded = RECORDED.fetch_add(1, Ordering::Relaxed) + 1;
+    if recorded % PRUNE_EVERY == 0 {
+        let refresh = recorded % (PRUNE_EVERY * REFRESH_EVERY) == 0;
+        maintain_in_background(state, refresh);
+    }
+    Ok(warning)
+}
+
+fn maintain_in_background(state: &AppState, refresh_statistics: bool) {
+    let store = state.store.clone();
+    let now = state.clock.now_ms();
+    tokio::spawn(async move {
+        match store.prune_nonces(now).await {
+            Ok(pruned) => tracing::debug!(pruned, "expired replay records pruned"),
+            Err(err) => tracing::warn!(error = %err, "pruning replay records failed"),
+        }
+        if refresh_statistics && store.backend() == Backend::Sqlite {
+            if let Err(err) = store.refresh_statistics().await {
+                tracing::warn!(error = %err, "refreshing planner statistics failed");
+            }
+        }
+    });
+}
+
+/// Reads the headers this mode needs; the error lists every one that is missing.
+fn read_headers(headers: &HeaderMap, mode: SignatureMode) -> Result<Signed<'_>, ApiError> {
+    let needed: &[&str] = if mode == SignatureMode::Off {
+        &HEADERS[..1]
+    } else {
+        &HEADERS
+    };
+    let value = |name: &str| headers.get(name).map(|v| v.to_str().map(str::trim));
+    let mut missing = Vec::new();
+    for name in needed {
+        match value(name) {
+            None | Some(Ok("")) => missing.push(*name),
+            Some(Err(_)) => {
+                return Err(ApiError::unauthorized(format!(
+                    "header {name} must be visible ASCII text"
+                )))
+            }
+            Some(Ok(_)) => {}
+        }
+    }
+    if !missing.is_empty() {
+        return Err(ApiError::unauthorized(format!(
+            "missing header{} {}: every /openapi/crm request needs appid, nonce, timestamp and signature",
+            if missing.len() > 1 { "s" } else { "" },
+            missing.join(", ")
+        )));
+    }
+    let get = |name: &str| value(name).and_then(Result::ok).unwrap_or_default();
+    Ok(Signed {
+        appid: get("appid"),
+        nonce: get("nonce"),
+        timestamp: get("timestamp"),
+        signature: get("signature"),
+    })
+}
+
+/// Unix seconds (10 digits) or milliseconds (13 digits), as milliseconds.
+fn parse_timestamp(text: &str) -> Result<i64, ApiError> {
+    let digits = text.bytes().all(|b| b.is_ascii_digit());
+    let value: Option<i64> = if digits { text.parse().ok() } else { None };
+    match (value, text.len()) {
+        (Some(secs), 10) => Ok(secs * 1000),
+        (Some(ms), 13) => Ok(ms),
+        _ => Err(ApiError::unauthorized(format!(
+            "header timestamp must be Unix time in seconds (10 digits) or milliseconds (13 digits), got {text:?}"
+        ))),
+    }
+}
+
+fn check_window(timestamp_ms: i64, now_ms: i64, window_ms: i64) -> Result<(), ApiError> {
+    let skew_ms = now_ms - timestamp_ms;
+    if skew_ms.abs() <= window_ms {
+        return Ok(());
+    }
+    let over_secs = (skew_ms.abs() - window_ms + 999) / 1000;
+    let (distance, side) = if skew_ms > 0 {
+        (skew_ms, "behind")
+    } else {
+        (-skew_ms, "ahead of")
+    };
+    Err(ApiError::unauthorized(format!(
+        "header timestamp is outside the allowed window of ±{} s by {over_secs} s: it is {} s {side} \
+         the emulator's clock (now {} s since the epoch)",
+        window_ms / 1000,
+        distance / 1000,
+        now_ms.div_euclid(1000)
+    )))
+}
+
+/// Strict: a wrong signature is refused. Lenient: it is served with a warning header.
+fn check_signature(
+    mode: SignatureMode,
+    account: &Account,
+    signed: &Signed<'_>,
+) -> Result<Option<HeaderValue>, ApiError> {
+    if signature::verify(
+        &account.secret,
+        signed.appid,
+        signed.nonce,
+        signed.timestamp,
+        signed.signature,
+    ) {
+        return Ok(None);
+    }
+    let string_to_sign = signature::string_to_sign(signed.appid, signed.nonce, signed.timestamp);
+    let explanation = format!(
+        "signature mismatch: the emulator signs the string-to-sign {string_to_sign:?} (appid + nonce + \
+         timestamp, as sent) with HMAC-SHA256 keyed by the account's secret and expects its standard \
+         Base64 (with padding) in header signature"
+    );
+    tracing::warn!(appid = %signed.appid, nonce = %signed.nonce, lenient = (mode == SignatureMode::Lenient), "signature mismatch");
+    if mode == SignatureMode::Lenient {
+        return Ok(HeaderValue::from_str(&explanation).ok());
+    }
+    Err(ApiError::unauthorized(explanation))
+}
+
+#[cfg(test)]
+#[path = "auth_tests.rs"]
+mod tests;

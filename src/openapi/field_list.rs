@@ -1,0 +1,275 @@
+//! `POST /openapi/crm/config/field/list` (seed §6 查询客户字段配置列表, SPEC §2.6): the
+//! account's fields as CustomerFieldVO, system fields first, in `sort` order.
+//!
+//! Filters (all optional, ANDed): `name` — substring of the field's name; `category`
+//! — `"system"`/`"custom"` or a list of them; `type` — a type or a list of types;
+//! `enabled` — status 1 (true) or 0 (false); `editable` — whether a client may write the
+//! field (false only for the auto-filled `createTime` and `updateTime`, as the seed's
+//! "自动生成的字段不可编辑" says). Deleted fields (status -1) are never listed.
+
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    auth::Caller,
+    error::{ApiError, ApiOk, ApiResult},
+    extract::OptionalJson,
+    fields::{SystemField, CUSTOMER_SOURCES, SYSTEM_AGENT, SYSTEM_FIELDS},
+};
+use crate::{
+    app::AppState,
+    clock::Clock,
+    store::{
+        openapi::{
+            type_names, CascadeNode, CascadeOptions, Choice, CustomField, FieldType,
+            STATUS_DELETED, STATUS_ON,
+        },
+        tenants::Account,
+    },
+};
+
+/// One string or a list of them (SPEC §0.3: the seed's table and SPEC differ).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn items(&self) -> &[String] {
+        match self {
+            OneOrMany::One(one) => std::slice::from_ref(one),
+            OneOrMany::Many(many) => many,
+        }
+    }
+}
+
+/// The filters.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldFilter {
+    name: Option<String>,
+    category: Option<OneOrMany>,
+    #[serde(rename = "type")]
+    types: Option<OneOrMany>,
+    enabled: Option<bool>,
+    editable: Option<bool>,
+}
+
+/// CustomerFieldVO, keys in the seed's order.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldVo {
+    account_id: String,
+    gl_field_id: String,
+    field: String,
+    name: String,
+    param: String,
+    #[serde(rename = "type")]
+    field_type: &'static str,
+    status: i64,
+    searchable: bool,
+    oplog: bool,
+    choices: Option<Vec<ChoiceVo>>,
+    options: Option<OptionsVo>,
+    create_time: String,
+    update_time: String,
+    create_agent: String,
+    update_agent: String,
+    scenes: Option<Vec<String>>,
+    sort: i64,
+    is_system: bool,
+    required: bool,
+    #[serde(skip)]
+    editable: bool,
+}
+
+/// ChoicesDubbo.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChoiceVo {
+    key: String,
+    value: String,
+    is_default: bool,
+}
+
+/// CascadeOptionsDubbo.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OptionsVo {
+    level: i64,
+    fill_level: i64,
+    children: Vec<NodeVo>,
+}
+
+/// ChildOptionDubbo; `children` is left out on leaves, as in the seed's example.
+#[derive(Debug, Serialize)]
+pub struct NodeVo {
+    key: String,
+    value: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    children: Vec<NodeVo>,
+}
+
+/// Seed §6: `{}` (or no body) lists every field.
+#[tracing::instrument(skip_all, fields(appid = %account.appid))]
+pub async fn list(
+    State(state): State<AppState>,
+    Caller(account): Caller,
+    OptionalJson(filter): OptionalJson<FieldFilter>,
+) -> ApiResult<Vec<FieldVo>> {
+    let (system, custom) = categories(filter.category.as_ref())?;
+    let types = field_types(filter.types.as_ref())?;
+    let mut all: Vec<FieldVo> = Vec::new();
+    if system {
+        all.extend(
+            SYSTEM_FIELDS
+                .iter()
+                .map(|f| system_vo(f, &account, &state.clock)),
+        );
+    }
+    if custom {
+        let fields = state.store.custom_fields(account.id).await?;
+        all.extend(
+            fields
+                .iter()
+                .filter(|f| f.status != STATUS_DELETED)
+                .map(|f| custom_vo(f, &account, &state.clock)),
+        );
+    }
+    all.retain(|f| {
+        filter.name.as_deref().is_none_or(|n| f.name.contains(n))
+            && types
+                .as_ref()
+                .is_none_or(|t| t.iter().any(|t| t.as_str() == f.field_type))
+            && filter.enabled.is_none_or(|e| e == (f.status == STATUS_ON))
+            && filter.editable.is_none_or(|e| e == f.editable)
+    });
+    all.sort_by_key(|f| f.sort);
+    Ok(ApiOk(all))
+}
+
+/// Which categories to list: (system, custom).
+fn categories(category: Option<&OneOrMany>) -> Result<(bool, bool), ApiError> {
+    let Some(category) = category else {
+        return Ok((true, true));
+    };
+    let mut wanted = (false, false);
+    for item in category.items() {
+        match item.as_str() {
+            "system" => wanted.0 = true,
+            "custom" => wanted.1 = true,
+            other => {
+                return Err(ApiError::bad_request(format!(
+                    "`category` values are \"system\" and \"custom\", got {other:?}"
+                )))
+            }
+        }
+    }
+    Ok(wanted)
+}
+
+fn field_types(types: Option<&OneOrMany>) -> Result<Option<Vec<FieldType>>, ApiError> {
+    let Some(types) = types else { return Ok(None) };
+    let parsed = types
+        .items()
+        .iter()
+        .map(|t| {
+            FieldType::parse(t).ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "`type` {t:?} is not a field type; types are {}",
+                    type_names()
+                ))
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Some(parsed))
+}
+
+fn system_vo(f: &SystemField, account: &Account, clock: &Clock) -> FieldVo {
+    let choices = (f.field == "customerSource").then(|| {
+        CUSTOMER_SOURCES
+            .iter()
+            .map(|s| ChoiceVo {
+                key: (*s).into(),
+                value: (*s).into(),
+                is_default: false,
+            })
+            .collect()
+    });
+    FieldVo {
+        account_id: account.appid.clone(),
+        gl_field_id: f.field.into(),
+        field: f.field.into(),
+        name: f.name.into(),
+        param: f.field.into(),
+        field_type: f.field_type.as_str(),
+        status: STATUS_ON,
+        searchable: true,
+        oplog: false,
+        choices,
+        options: None,
+        create_time: clock.format(account.created_at),
+        update_time: clock.format(account.created_at),
+        create_agent: SYSTEM_AGENT.into(),
+        update_agent: SYSTEM_AGENT.into(),
+        scenes: None,
+        sort: f.sort,
+        is_system: true,
+        required: f.required,
+        editable: f.editable,
+    }
+}
+
+fn custom_vo(f: &CustomField, account: &Account, clock: &Clock) -> FieldVo {
+    FieldVo {
+        account_id: account.appid.clone(),
+        gl_field_id: f.field.clone(),
+        field: f.field.clone(),
+        name: f.name.clone(),
+        param: f.field.clone(),
+        field_type: f.field_type.as_str(),
+        status: f.status,
+        searchable: f.searchable,
+        oplog: false,
+        choices: f
+            .choices
+            .as_deref()
+            .map(|c| c.iter().map(choice_vo).collect()),
+        options: f.options.as_ref().map(options_vo),
+        create_time: clock.format(f.create_time),
+        update_time: clock.format(f.update_time),
+        create_agent: f.create_agent.clone(),
+        update_agent: f.update_agent.clone(),
+        scenes: None,
+        sort: f.sort,
+        is_system: false,
+        required: f.required,
+        editable: true,
+    }
+}
+
+fn choice_vo(c: &Choice) -> ChoiceVo {
+    ChoiceVo {
+        key: c.key.clone(),
+        value: c.value.clone(),
+        is_default: c.is_default,
+    }
+}
+
+fn options_vo(o: &CascadeOptions) -> OptionsVo {
+    OptionsVo {
+        level: o.level,
+        fill_level: o.fill_level,
+        children: o.children.iter().map(node_vo).collect(),
+    }
+}
+
+fn node_vo(n: &CascadeNode) -> NodeVo {
+    NodeVo {
+        key: n.key.clone(),
+        value: n.value.clone(),
+        children: n.children.iter().map(node_vo).collect(),
+    }
+}

@@ -1,0 +1,273 @@
+//! The search language of `/openapi/crm/list` (SPEC §2.5), parsed from the wire into
+//! the store's [`Condition`]s and [`Sort`]. Pure: no I/O, unit-tested here.
+//!
+//! Operand types follow the field: text fields take strings (numbers are read as their
+//! text); `_id` takes ids; `assignTime`, `firstAssignTime`, `createTime`, `updateTime`
+//! and datetime fields take `YYYY-MM-DD HH:MM:SS`; date fields take `YYYY-MM-DD`;
+//! number fields take numbers. `contains` and `startsWith` apply to text fields only.
+//! On select, multi-select and cascade fields a choice's value is read as its key
+//! (see [`operands`]).
+
+mod operands;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::{
+    clock::Clock,
+    store::openapi::{
+        Column, Condition, CustomField, FieldType, Sort, SortKey, Target, STATUS_DELETED,
+    },
+};
+
+/// One element of `search`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchItem {
+    pub field: String,
+    pub operator: String,
+    #[serde(default)]
+    pub value: Option<Vec<Value>>,
+}
+
+/// `sort`: a field and `asc`/`desc` (default `desc`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SortSpec {
+    pub field: String,
+    #[serde(default)]
+    pub order: Option<String>,
+}
+
+/// Every operator, for error messages.
+pub const OPERATORS: [&str; 13] = [
+    "eq",
+    "ne",
+    "in",
+    "nin",
+    "contains",
+    "startsWith",
+    "empty",
+    "notEmpty",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "between",
+];
+
+/// The system keys that can be searched, in the order of SPEC §2.4.
+pub const SYSTEM_KEYS: [&str; 19] = [
+    "_id",
+    "accountId",
+    "customerName",
+    "owner",
+    "firstOwner",
+    "assignTime",
+    "firstAssignTime",
+    "createMethod",
+    "mobile",
+    "email",
+    "qq",
+    "wechat",
+    "customerSource",
+    "visitorId",
+    "openSeaIds",
+    "createTime",
+    "updateTime",
+    "createAgent",
+    "updateAgent",
+];
+
+/// How operands of a field are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Id,
+    Time,
+    Number,
+    Date,
+}
+
+/// A searchable field, resolved.
+struct Resolved<'a> {
+    target: Target,
+    kind: Kind,
+    list: bool,
+    custom: Option<&'a CustomField>,
+}
+
+/// What search fields are resolved against.
+pub struct Catalog<'a> {
+    pub appid: &'a str,
+    pub fields: &'a [CustomField],
+    pub clock: &'a Clock,
+}
+
+/// Whether resolving these needs the account's custom fields (any non-system key).
+pub fn needs_custom_fields(items: &[SearchItem], sort: Option<&SortSpec>) -> bool {
+    let custom = |f: &str| !SYSTEM_KEYS.contains(&f);
+    items.iter().any(|i| custom(&i.field)) || sort.is_some_and(|s| custom(&s.field))
+}
+
+impl Catalog<'_> {
+    /// Parses `search`; the error names the element and what is wrong with it.
+    pub fn conditions(&self, items: &[SearchItem]) -> Result<Vec<Condition>, String> {
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                self.condition(item)
+                    .map_err(|e| format!("search[{i}]: {e}"))
+            })
+            .collect()
+    }
+
+    /// Parses `sort`; absent means `createTime` descending.
+    pub fn sort(&self, spec: Option<&SortSpec>) -> Result<Sort, String> {
+        let Some(spec) = spec else {
+            return Ok(Sort::default());
+        };
+        let descending = match spec
+            .order
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("desc") => true,
+            Some("asc") => false,
+            Some(other) => {
+                return Err(format!(
+                    "sort.order must be \"asc\" or \"desc\", got {other:?}"
+                ))
+            }
+        };
+        let resolved = self
+            .resolve(&spec.field)
+            .map_err(|e| format!("sort.field: {e}"))?;
+        if resolved.list {
+            return Err(format!(
+                "sort.field: `{}` holds a list and cannot be sorted by",
+                spec.field
+            ));
+        }
+        let key = match resolved.target {
+            Target::Column(column) => SortKey::Column(column),
+            // Every customer of the account has the same accountId: sort by id.
+            Target::Constant(_) => SortKey::Column(Column::Id),
+            Target::Values { field, numeric } => SortKey::Value { field, numeric },
+        };
+        Ok(Sort { key, descending })
+    }
+
+    fn condition(&self, item: &SearchItem) -> Result<Condition, String> {
+        let name = item.operator.as_str();
+        if !OPERATORS.contains(&name) {
+            return Err(format!(
+                "unknown operator {name:?}; operators are {}",
+                OPERATORS.join(", ")
+            ));
+        }
+        let field = self.resolve(&item.field)?;
+        if matches!(name, "contains" | "startsWith") && field.kind != Kind::Text {
+            return Err(format!(
+                "operator {name} applies to text fields; `{}` is not one",
+                item.field
+            ));
+        }
+        let operands = item
+            .value
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .map(|v| self.operand(&field, &item.field, v))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Condition {
+            target: field.target,
+            op: operands::op(name, &operands)?,
+        })
+    }
+
+    fn resolve(&self, key: &str) -> Result<Resolved<'_>, String> {
+        let column = |column, kind| Resolved {
+            target: Target::Column(column),
+            kind,
+            list: false,
+            custom: None,
+        };
+        let list = |field: &str| Resolved {
+            target: Target::Values {
+                field: field.to_owned(),
+                numeric: false,
+            },
+            kind: Kind::Text,
+            list: true,
+            custom: None,
+        };
+        Ok(match key {
+            "_id" => column(Column::Id, Kind::Id),
+            "accountId" => Resolved {
+                target: Target::Constant(self.appid.to_owned()),
+                kind: Kind::Text,
+                list: false,
+                custom: None,
+            },
+            "customerName" => column(Column::CustomerName, Kind::Text),
+            "owner" => column(Column::Owner, Kind::Text),
+            "firstOwner" => column(Column::FirstOwner, Kind::Text),
+            "assignTime" => column(Column::AssignTime, Kind::Time),
+            "firstAssignTime" => column(Column::FirstAssignTime, Kind::Time),
+            "createMethod" => column(Column::CreateMethod, Kind::Text),
+            "visitorId" => column(Column::VisitorId, Kind::Text),
+            "createTime" => column(Column::CreateTime, Kind::Time),
+            "updateTime" => column(Column::UpdateTime, Kind::Time),
+            "createAgent" => column(Column::CreateAgent, Kind::Text),
+            "updateAgent" => column(Column::UpdateAgent, Kind::Text),
+            "mobile" | "email" | "qq" | "wechat" | "customerSource" | "openSeaIds" => list(key),
+            _ => return self.resolve_custom(key),
+        })
+    }
+
+    fn resolve_custom(&self, key: &str) -> Result<Resolved<'_>, String> {
+        let field = self
+            .fields
+            .iter()
+            .find(|f| f.field == key && f.status != STATUS_DELETED);
+        let Some(field) = field.filter(|f| f.searchable) else {
+            let mut valid: Vec<&str> = SYSTEM_KEYS.to_vec();
+            valid.extend(
+                self.fields
+                    .iter()
+                    .filter(|f| f.searchable && f.status != STATUS_DELETED)
+                    .map(|f| f.field.as_str()),
+            );
+            let why = if field.is_some() {
+                "is not searchable"
+            } else {
+                "is not a field"
+            };
+            return Err(format!(
+                "`{key}` {why}; searchable fields are: {}",
+                valid.join(", ")
+            ));
+        };
+        let kind = match field.field_type {
+            FieldType::Number => Kind::Number,
+            FieldType::Date => Kind::Date,
+            FieldType::Datetime => Kind::Time,
+            _ => Kind::Text,
+        };
+        Ok(Resolved {
+            target: Target::Values {
+                field: key.to_owned(),
+                numeric: field.field_type.is_numeric(),
+            },
+            kind,
+            list: field.field_type.is_list(),
+            custom: Some(field),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

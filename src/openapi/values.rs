@@ -1,0 +1,240 @@
+//! Validation of custom field values by type (SPEC §2.6), producing the canonical value
+//! to store and its search-index entries.
+//!
+//! | type | accepts | stored as |
+//! |---|---|---|
+//! | text, textarea | a string | the string |
+//! | phone | a string of digits, optionally `+` first and spaces/`-`/parentheses, 3–20 digits | the string |
+//! | email | a string `local@domain.tld` without spaces | the string |
+//! | number | a JSON number, or a string holding one | the number |
+//! | date | `YYYY-MM-DD` | the string (indexed as epoch ms of midnight, configured zone) |
+//! | datetime | `YYYY-MM-DD HH:MM:SS` | the string (indexed as epoch ms) |
+//! | select | a choice key, or a choice value | the key |
+//! | multiSelect | a list of keys or values | the list of keys, without repeats |
+//! | cascade | a list of keys (or values) along a path from the top, `fillLevel` to `level` long | the keys |
+//!
+//! `null` clears a value.
+
+use chrono::{NaiveDate, TimeZone};
+use serde_json::{Number, Value};
+
+use crate::{
+    clock::Clock,
+    store::openapi::{CascadeNode, Choice, CustomField, FieldType, IndexEntry, StoredValue},
+};
+
+/// Checks `value` against the field; `Ok(None)` for `null` (clear). The error names
+/// the field and what was expected.
+pub fn validate(
+    field: &CustomField,
+    value: &Value,
+    clock: &Clock,
+) -> Result<Option<StoredValue>, String> {
+    if value.is_null() {
+        return Ok(None);
+    }
+    let fault = |expected: &str| {
+        format!(
+            "`{}` ({}, {}) expects {expected}, got {value}",
+            field.field,
+            field.name,
+            field.field_type.as_str()
+        )
+    };
+    let stored = match field.field_type {
+        FieldType::Text | FieldType::Textarea => {
+            single(value.as_str().ok_or_else(|| fault("a string"))?)
+        }
+        FieldType::Phone => single(phone(value).ok_or_else(|| fault("a phone number"))?),
+        FieldType::Email => single(email(value).ok_or_else(|| fault("an email address"))?),
+        FieldType::Number => number(value).ok_or_else(|| fault("a number"))?,
+        FieldType::Date => {
+            let text = value.as_str().ok_or_else(|| fault("a date YYYY-MM-DD"))?;
+            let ms = parse_date(text, clock).ok_or_else(|| fault("a date YYYY-MM-DD"))?;
+            numeric(value.clone(), text, ms)
+        }
+        FieldType::Datetime => {
+            let text = value
+                .as_str()
+                .ok_or_else(|| fault("a time YYYY-MM-DD HH:MM:SS"))?;
+            let ms = clock
+                .parse(text)
+                .ok_or_else(|| fault("a time YYYY-MM-DD HH:MM:SS"))?;
+            numeric(value.clone(), text, ms as f64)
+        }
+        FieldType::Select => {
+            let key = value
+                .as_str()
+                .and_then(|s| choice_key(field, s))
+                .ok_or_else(|| fault(&format!("one of the choices {}", choice_list(field))))?;
+            single(key)
+        }
+        FieldType::MultiSelect => multi_select(field, value).map_err(|bad| {
+            fault(&format!(
+                "a list of choices from {} ({bad} is not one)",
+                choice_list(field)
+            ))
+        })?,
+        FieldType::Cascade => cascade(field, value).map_err(|why| fault(&why))?,
+    };
+    Ok(Some(stored))
+}
+
+/// Whether a value counts as absent for `required`: `null`, `""` or `[]`.
+pub fn is_blank(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
+    }
+}
+
+fn single(text: &str) -> StoredValue {
+    StoredValue {
+        json: Value::from(text),
+        index: vec![IndexEntry::text(text)],
+    }
+}
+
+fn numeric(json: Value, text: &str, num: f64) -> StoredValue {
+    StoredValue {
+        json,
+        index: vec![IndexEntry {
+            text: text.to_owned(),
+            num: Some(num),
+        }],
+    }
+}
+
+fn phone(value: &Value) -> Option<&str> {
+    let s = value.as_str()?;
+    let body = s.strip_prefix('+').unwrap_or(s);
+    let digits = body.chars().filter(char::is_ascii_digit).count();
+    let allowed = body
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')'));
+    (allowed && (3..=20).contains(&digits)).then_some(s)
+}
+
+fn email(value: &Value) -> Option<&str> {
+    let s = value.as_str()?;
+    let (local, domain) = s.split_once('@')?;
+    let ok = !local.is_empty()
+        && !s.chars().any(char::is_whitespace)
+        && !domain.contains('@')
+        && domain.split('.').filter(|part| !part.is_empty()).count() >= 2
+        && !domain.starts_with('.')
+        && !domain.ends_with('.');
+    ok.then_some(s)
+}
+
+fn number(value: &Value) -> Option<StoredValue> {
+    let json = match value {
+        Value::Number(n) => Value::Number(n.clone()),
+        Value::String(s) => {
+            let s = s.trim();
+            match s.parse::<i64>() {
+                Ok(i) => Value::from(i),
+                Err(_) => Value::Number(Number::from_f64(s.parse::<f64>().ok()?)?),
+            }
+        }
+        _ => return None,
+    };
+    let num = json.as_f64().filter(|f| f.is_finite())?;
+    let text = json.to_string();
+    Some(numeric(json, &text, num))
+}
+
+/// Midnight of `text` (`YYYY-MM-DD`) in the configured zone, as epoch milliseconds.
+pub fn parse_date(text: &str, clock: &Clock) -> Option<f64> {
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+    // Reject lenient spellings such as "2024-1-2": the wire format is zero-padded.
+    if date.format("%Y-%m-%d").to_string() != text {
+        return None;
+    }
+    let midnight = date.and_hms_opt(0, 0, 0)?;
+    let local = clock.zone().from_local_datetime(&midnight).single()?;
+    Some(local.timestamp_millis() as f64)
+}
+
+/// The key of the choice whose key (first) or value is `text`.
+pub fn choice_key<'a>(field: &'a CustomField, text: &str) -> Option<&'a str> {
+    let choices: &[Choice] = field.choices.as_deref().unwrap_or_default();
+    choices
+        .iter()
+        .find(|c| c.key == text)
+        .or_else(|| choices.iter().find(|c| c.value == text))
+        .map(|c| c.key.as_str())
+}
+
+fn choice_list(field: &CustomField) -> String {
+    let choices: &[Choice] = field.choices.as_deref().unwrap_or_default();
+    let keys: Vec<String> = choices
+        .iter()
+        .map(|c| format!("{}={}", c.key, c.value))
+        .collect();
+    format!("[{}]", keys.join(", "))
+}
+
+/// The keys of a multi-select value; the error is the offending element.
+fn multi_select(field: &CustomField, value: &Value) -> Result<StoredValue, String> {
+    let items = value.as_array().ok_or_else(|| value.to_string())?;
+    let mut keys: Vec<&str> = Vec::with_capacity(items.len());
+    for item in items {
+        let key = item
+            .as_str()
+            .and_then(|s| choice_key(field, s))
+            .ok_or_else(|| item.to_string())?;
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    Ok(StoredValue {
+        json: Value::from(keys.clone()),
+        index: keys.into_iter().map(IndexEntry::text).collect(),
+    })
+}
+
+/// The keys of a cascade value along one path of the options tree.
+fn cascade(field: &CustomField, value: &Value) -> Result<StoredValue, String> {
+    let options = field
+        .options
+        .as_ref()
+        .ok_or_else(|| "a value, but the field has no options".to_owned())?;
+    let shape = format!(
+        "a list of {}–{} option keys along one path of the options tree",
+        options.fill_level, options.level
+    );
+    let items = value.as_array().ok_or_else(|| shape.clone())?;
+    let depth = items.len() as i64;
+    if depth < options.fill_level || depth > options.level {
+        return Err(shape);
+    }
+    let mut level: &[CascadeNode] = &options.children;
+    let mut keys = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let text = item.as_str().ok_or_else(|| shape.clone())?;
+        let node = level
+            .iter()
+            .find(|n| n.key == text)
+            .or_else(|| level.iter().find(|n| n.value == text))
+            .ok_or_else(|| {
+                let here: Vec<&str> = level.iter().map(|n| n.key.as_str()).collect();
+                format!(
+                    "{shape}; level {} has no option {text:?} (options: {here:?})",
+                    i + 1
+                )
+            })?;
+        keys.push(node.key.clone());
+        level = &node.children;
+    }
+    Ok(StoredValue {
+        json: Value::from(keys.clone()),
+        index: keys.into_iter().map(IndexEntry::text).collect(),
+    })
+}
+
+#[cfg(test)]
+#[path = "values_tests.rs"]
+mod tests;

@@ -1,0 +1,156 @@
+use chrono::FixedOffset;
+use serde_json::json;
+
+use super::*;
+use crate::store::openapi::CascadeOptions;
+
+fn clock() -> Clock {
+    Clock::new(FixedOffset::east_opt(8 * 3600).unwrap())
+}
+
+fn field(field_type: FieldType) -> CustomField {
+    let node = |key: &str, value: &str, children| CascadeNode {
+        key: key.into(),
+        value: value.into(),
+        children,
+    };
+    CustomField {
+        account_id: 1,
+        field: format!("{}_abcd_1", field_type.as_str()),
+        name: "测试".into(),
+        field_type,
+        status: 1,
+        searchable: true,
+        required: false,
+        choices: Some(vec![
+            Choice {
+                key: "a".into(),
+                value: "甲".into(),
+                is_default: false,
+            },
+            Choice {
+                key: "b".into(),
+                value: "乙".into(),
+                is_default: false,
+            },
+        ]),
+        options: Some(CascadeOptions {
+            level: 3,
+            fill_level: 2,
+            children: vec![node(
+                "zj",
+                "浙江",
+                vec![node("hz", "杭州", vec![node("xh", "西湖", vec![])])],
+            )],
+        }),
+        sort: 13,
+        create_time: 0,
+        update_time: 0,
+        create_agent: "emulator".into(),
+        update_agent: "emulator".into(),
+    }
+}
+
+fn accepts(t: FieldType, value: Value) -> Value {
+    validate(&field(t), &value, &clock())
+        .unwrap_or_else(|e| panic!("{value} rejected: {e}"))
+        .expect("a value")
+        .json
+}
+
+fn rejects(t: FieldType, value: Value) -> String {
+    let err = validate(&field(t), &value, &clock()).expect_err("rejected");
+    assert!(err.contains(&field(t).field), "{err}");
+    err
+}
+
+#[test]
+fn text_types_take_strings() {
+    assert_eq!(accepts(FieldType::Text, json!("x")), json!("x"));
+    assert_eq!(accepts(FieldType::Textarea, json!("a\nb")), json!("a\nb"));
+    rejects(FieldType::Text, json!(12));
+    rejects(FieldType::Textarea, json!(["x"]));
+}
+
+#[test]
+fn phones_and_emails_must_look_like_them() {
+    assert_eq!(
+        accepts(FieldType::Phone, json!("+86 138-0000-0000")),
+        json!("+86 138-0000-0000")
+    );
+    rejects(FieldType::Phone, json!("call me"));
+    rejects(FieldType::Phone, json!("12"));
+    assert_eq!(accepts(FieldType::Email, json!("a@b.cn")), json!("a@b.cn"));
+    for bad in ["a@b", "@b.cn", "a b@c.cn", "a@@b.cn", "a@.cn"] {
+        rejects(FieldType::Email, json!(bad));
+    }
+}
+
+#[test]
+fn numbers_take_numbers_and_numeric_strings() {
+    assert_eq!(accepts(FieldType::Number, json!(12.5)), json!(12.5));
+    assert_eq!(accepts(FieldType::Number, json!("42")), json!(42));
+    rejects(FieldType::Number, json!("many"));
+    rejects(FieldType::Number, json!(true));
+    let stored = validate(&field(FieldType::Number), &json!(-3), &clock())
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.index[0].num, Some(-3.0));
+}
+
+#[test]
+fn dates_and_times_take_the_wire_formats() {
+    let stored = validate(&field(FieldType::Date), &json!("2024-11-14"), &clock())
+        .unwrap()
+        .unwrap();
+    // Midnight at +08:00 is 16:00 UTC the day before.
+    assert_eq!(stored.index[0].num, Some(1_731_513_600_000.0));
+    rejects(FieldType::Date, json!("2024-1-4"));
+    rejects(FieldType::Date, json!("2024-02-30"));
+    assert_eq!(
+        accepts(FieldType::Datetime, json!("2024-11-14 09:46:17")),
+        json!("2024-11-14 09:46:17")
+    );
+    rejects(FieldType::Datetime, json!("2024-11-14"));
+}
+
+#[test]
+fn selects_take_keys_or_values_and_store_keys() {
+    assert_eq!(accepts(FieldType::Select, json!("a")), json!("a"));
+    assert_eq!(accepts(FieldType::Select, json!("乙")), json!("b"));
+    let err = rejects(FieldType::Select, json!("c"));
+    assert!(err.contains("a=甲"), "{err}");
+    assert_eq!(
+        accepts(FieldType::MultiSelect, json!(["甲", "b", "a"])),
+        json!(["a", "b"])
+    );
+    rejects(FieldType::MultiSelect, json!("a"));
+    rejects(FieldType::MultiSelect, json!(["a", "z"]));
+}
+
+#[test]
+fn cascades_take_a_path_at_least_fill_level_deep() {
+    assert_eq!(
+        accepts(FieldType::Cascade, json!(["zj", "杭州"])),
+        json!(["zj", "hz"])
+    );
+    assert_eq!(
+        accepts(FieldType::Cascade, json!(["zj", "hz", "xh"])),
+        json!(["zj", "hz", "xh"])
+    );
+    rejects(FieldType::Cascade, json!(["zj"]));
+    let err = rejects(FieldType::Cascade, json!(["zj", "nb"]));
+    assert!(err.contains("level 2"), "{err}");
+    rejects(FieldType::Cascade, json!(["hz", "zj"]));
+}
+
+#[test]
+fn null_clears_and_blank_values_are_recognised() {
+    assert_eq!(
+        validate(&field(FieldType::Text), &Value::Null, &clock()).unwrap(),
+        None
+    );
+    assert!(is_blank(&json!("  ")));
+    assert!(is_blank(&json!([])));
+    assert!(!is_blank(&json!(0)));
+}

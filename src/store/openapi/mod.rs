@@ -1,0 +1,23 @@
+//! Storage of the OpenAPI-style CRM (SPEC §2): custom fields, customers with their
+//! search index, and signature replay records. Domain types only; the wire format is
+//! the surface's (`crate::openapi`).
+
+pub mod customer;
+mod customer_queries;
+mod customer_rows;
+mod field_queries;
+pub mod fields;
+pub mod filter;
+mod maintenance;
+mod nonces;
+mod sql;
+
+pub use customer::{
+    Contact, CustomChange, Customer, CustomerPatch, IndexEntry, OwnerChange, StoredValue,
+};
+pub use field_queries::{generate_field_id, CONTROL_PLANE_AGENT, LAST_SYSTEM_SORT};
+pub use fields::{
+    type_names, CascadeNode, CascadeOptions, Choice, CustomField, CustomFieldUpdate, FieldType,
+    NewCustomField, ValidCustomField, STATUS_DELETED, STATUS_OFF, STATUS_ON,
+};
+pub use filter::{Column, Condition, CustomerQuery, Op, Operand, Sort, SortKey, Target};
