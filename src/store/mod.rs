@@ -11,7 +11,7 @@ mod error;
 pub mod openapi;
 pub mod tenants;
 
-use std::{str::FromStr, time::Duration};
+use std::{str::FromStr, sync::Arc, time::Duration};
 
 use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions},
@@ -49,6 +49,11 @@ pub enum Pool {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) pool: Pool,
+    /// SQLite allows one writer at a time. Writers of this process queue here, in
+    /// order, instead of colliding inside SQLite, whose busy handler backs off by
+    /// sleeping (1–100 ms) and turns contention into latency. Another process on the
+    /// same file is still covered by the busy timeout. Unused on Postgres.
+    pub(crate) sqlite_writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Runs `$body` with `$pool` bound to the backend's pool. The body is compiled once per
@@ -64,12 +69,13 @@ macro_rules! with_pool {
 
 /// Runs `$body` inside one transaction, committed when the body finishes without `?`
 /// returning early; an early return drops the transaction, which rolls it back.
-/// SQLite transactions start with `BEGIN IMMEDIATE` so that concurrent writers wait on
-/// the busy timeout instead of failing with SQLITE_BUSY when a read lock is upgraded.
+/// SQLite transactions take this process's writer turn and start with `BEGIN IMMEDIATE`,
+/// so that writers never fail with SQLITE_BUSY when a read lock is upgraded.
 macro_rules! with_tx {
     ($store:expr, |$tx:ident| $body:expr) => {
         match &$store.pool {
             $crate::store::Pool::Sqlite(pool) => {
+                let _turn = $store.sqlite_writer.lock().await;
                 #[allow(unused_mut)]
                 let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 let out = $body;
@@ -87,12 +93,33 @@ macro_rules! with_tx {
     };
 }
 
-pub(crate) use {with_pool, with_tx};
+/// Like [`with_pool!`], for a statement that writes: on SQLite it waits for this
+/// process's writer turn first (see [`Store::sqlite_writer`]).
+macro_rules! with_write {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.pool {
+            $crate::store::Pool::Sqlite($pool) => {
+                let _turn = $store.sqlite_writer.lock().await;
+                $body
+            }
+            $crate::store::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+
+pub(crate) use {with_pool, with_tx, with_write};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
 impl Store {
+    fn new(pool: Pool) -> Store {
+        Store {
+            pool,
+            sqlite_writer: Arc::default(),
+        }
+    }
+
     /// Connects to the database named by `url` (scheme `sqlite:` or `postgres:`) and
     /// brings its schema up to date.
     pub async fn connect(url: &str) -> StoreResult<Store> {
@@ -146,9 +173,7 @@ impl Store {
                 url: url.to_owned(),
                 source,
             })?;
-        Ok(Store {
-            pool: Pool::Sqlite(pool),
-        })
+        Ok(Store::new(Pool::Sqlite(pool)))
     }
 
     async fn connect_postgres(url: &str) -> StoreResult<Store> {
@@ -166,9 +191,7 @@ impl Store {
                 url: redact_url(url),
                 source,
             })?;
-        Ok(Store {
-            pool: Pool::Postgres(pool),
-        })
+        Ok(Store::new(Pool::Postgres(pool)))
     }
 
     /// Applies the embedded migrations of this backend. On Postgres, sqlx holds an
@@ -200,7 +223,7 @@ impl Store {
     /// database hands out distinct numbers to processes that share it.
     pub async fn register_instance(&self, now_ms: i64) -> StoreResult<i64> {
         let sql = "INSERT INTO emulator_instances (started_at) VALUES ($1) RETURNING id";
-        let id: i64 = with_pool!(self, |pool| sqlx::query_scalar(sql)
+        let id: i64 = with_write!(self, |pool| sqlx::query_scalar(sql)
             .bind(now_ms)
             .fetch_one(pool)
             .await)?;

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 
-use super::{with_pool, with_tx, Store, StoreResult};
+use super::{with_pool, with_tx, with_write, Store, StoreResult};
 
 /// The well-known DingTalk corp created on first start (lenient mode).
 pub const DEFAULT_CORPID: &str = "dingemulator";
@@ -152,7 +152,7 @@ impl Store {
 
     /// Creates a corp; a taken `corpid` or `appkey` is a [`super::StoreError::Conflict`].
     pub async fn create_corp(&self, corp: &NewCorp, now_ms: i64) -> StoreResult<Corp> {
-        with_pool!(self, |pool| Ok(insert_corp!(pool, corp, now_ms)))
+        with_write!(self, |pool| Ok(insert_corp!(pool, corp, now_ms)))
     }
 
     pub async fn corp_by_corpid(&self, corpid: &str) -> StoreResult<Option<Corp>> {
@@ -175,7 +175,7 @@ impl Store {
 
     /// Creates an account; a taken `appid` is a [`super::StoreError::Conflict`].
     pub async fn create_account(&self, account: &NewAccount, now_ms: i64) -> StoreResult<Account> {
-        with_pool!(self, |pool| Ok(insert_account!(pool, account, now_ms)))
+        with_write!(self, |pool| Ok(insert_account!(pool, account, now_ms)))
     }
 
     pub async fn account_by_appid(&self, appid: &str) -> StoreResult<Option<Account>> {
@@ -276,7 +276,7 @@ impl Store {
                rate_limit_per_minute = CASE WHEN $8 THEN $9 ELSE rate_limit_per_minute END \
              WHERE corpid = $1 RETURNING {CORP_COLUMNS}"
         );
-        let corp = with_pool!(self, |pool| sqlx::query_as(&sql)
+        let corp = with_write!(self, |pool| sqlx::query_as(&sql)
             .bind(corpid)
             .bind(&patch.corpsecret)
             .bind(patch.appkey.is_some())
@@ -295,7 +295,7 @@ impl Store {
     /// statement. Returns whether it existed.
     pub async fn delete_corp(&self, corpid: &str) -> StoreResult<bool> {
         let sql = "DELETE FROM dt_corps WHERE corpid = $1";
-        let done = with_pool!(self, |pool| sqlx::query(sql)
+        let done = with_write!(self, |pool| sqlx::query(sql)
             .bind(corpid)
             .execute(pool)
             .await
@@ -315,7 +315,7 @@ impl Store {
                    VALUES ($1, $2, $3, $4) \
                    ON CONFLICT (corp_id, userid) DO UPDATE SET name = COALESCE(excluded.name, dt_employees.name) \
                    RETURNING userid, name, created_at";
-        let employee = with_pool!(self, |pool| sqlx::query_as(sql)
+        let employee = with_write!(self, |pool| sqlx::query_as(sql)
             .bind(corp_id)
             .bind(userid)
             .bind(name)
@@ -353,7 +353,7 @@ impl Store {
              open_sea_ids = COALESCE($3, open_sea_ids) WHERE appid = $1 RETURNING {ACCOUNT_COLUMNS}"
         );
         let open_sea_ids = patch.open_sea_ids.as_ref().map(json_list);
-        let row: Option<AccountRow> = with_pool!(self, |pool| sqlx::query_as(&sql)
+        let row: Option<AccountRow> = with_write!(self, |pool| sqlx::query_as(&sql)
             .bind(appid)
             .bind(&patch.secret)
             .bind(open_sea_ids)
@@ -365,7 +365,7 @@ impl Store {
     /// Deletes the account and, through `ON DELETE CASCADE`, all of its data.
     pub async fn delete_account(&self, appid: &str) -> StoreResult<bool> {
         let sql = "DELETE FROM oa_accounts WHERE appid = $1";
-        let done = with_pool!(self, |pool| sqlx::query(sql)
+        let done = with_write!(self, |pool| sqlx::query(sql)
             .bind(appid)
             .execute(pool)
             .await

@@ -5,7 +5,7 @@
 use sqlx::FromRow;
 use tracing::instrument;
 
-use crate::store::{tenants::Corp, with_pool, Store, StoreResult};
+use crate::store::{tenants::Corp, with_pool, with_write, Store, StoreResult};
 
 /// The token `/gettoken` hands out and when it expires (epoch ms).
 #[derive(Clone, Debug, FromRow)]
@@ -40,7 +40,7 @@ impl Store {
                    ELSE excluded.token END, \
                    expires_at = excluded.expires_at \
                    RETURNING token, expires_at";
-        let issued = with_pool!(self, |pool| sqlx::query_as(sql)
+        let issued = with_write!(self, |pool| sqlx::query_as(sql)
             .bind(corp_id)
             .bind(candidate)
             .bind(expires_at)
@@ -79,7 +79,7 @@ impl Store {
                    THEN dt_rate_windows.calls + 1 ELSE 1 END, \
                    window_start = excluded.window_start \
                    RETURNING calls";
-        let calls = with_pool!(self, |pool| sqlx::query_scalar(sql)
+        let calls = with_write!(self, |pool| sqlx::query_scalar(sql)
             .bind(corp_id)
             .bind(endpoint)
             .bind(window_start)

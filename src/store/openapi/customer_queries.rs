@@ -11,7 +11,7 @@ use super::{
     filter::{CustomerQuery, Operand},
     sql::{order_by, where_clause},
 };
-use crate::store::{with_pool, with_tx, Backend, Pool, Store, StoreResult};
+use crate::store::{with_pool, with_tx, with_write, Backend, Pool, Store, StoreResult};
 
 impl Store {
     /// Creates a customer from `patch` with id `id`: the record and its search index in
@@ -129,7 +129,7 @@ impl Store {
     #[tracing::instrument(skip_all, fields(account_id, id))]
     pub async fn delete_customer(&self, account_id: i64, id: i64) -> StoreResult<bool> {
         let sql = "DELETE FROM oa_customers WHERE account_id = $1 AND id = $2";
-        let done = with_pool!(self, |pool| sqlx::query(sql)
+        let done = with_write!(self, |pool| sqlx::query(sql)
             .bind(account_id)
             .bind(id)
             .execute(pool)

@@ -7,7 +7,7 @@ use super::fields::{
     CustomField, CustomFieldUpdate, FieldType, ValidCustomField, STATUS_DELETED, STATUS_OFF,
     STATUS_ON,
 };
-use crate::store::{with_pool, Store, StoreError, StoreResult};
+use crate::store::{with_pool, with_write, Store, StoreError, StoreResult};
 
 /// Who the control plane records as the creator of custom fields.
 pub const CONTROL_PLANE_AGENT: &str = "emulator";
@@ -105,7 +105,7 @@ impl Store {
                     COALESCE(MAX(sort), {LAST_SYSTEM_SORT}) + 1, $10, $10, $11, $11 \
              FROM oa_custom_fields WHERE account_id = $1 RETURNING {COLUMNS}"
         );
-        let row: FieldRow = with_pool!(self, |pool| sqlx::query_as(&sql)
+        let row: FieldRow = with_write!(self, |pool| sqlx::query_as(&sql)
             .bind(account_id)
             .bind(&field)
             .bind(def.name.trim())
@@ -145,7 +145,7 @@ impl Store {
              searchable = COALESCE($6, searchable), update_time = $7, update_agent = $8 \
              WHERE account_id = $1 AND field = $2 RETURNING {COLUMNS}"
         );
-        let row: Option<FieldRow> = with_pool!(self, |pool| sqlx::query_as(&sql)
+        let row: Option<FieldRow> = with_write!(self, |pool| sqlx::query_as(&sql)
             .bind(account_id)
             .bind(field)
             .bind(update.name.as_deref())

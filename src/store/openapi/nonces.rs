@@ -2,7 +2,7 @@
 //! accepted once. The records live in the database so that every instance sharing it
 //! agrees on what was already used.
 
-use crate::store::{with_pool, Store, StoreResult};
+use crate::store::{with_write, Store, StoreResult};
 
 impl Store {
     /// Records a use of (`nonce`, `timestamp`) by the account, to be kept until
@@ -18,7 +18,7 @@ impl Store {
     ) -> StoreResult<bool> {
         let sql = "INSERT INTO oa_nonces (account_id, nonce, timestamp, expires_at) \
                    VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
-        let done = with_pool!(self, |pool| sqlx::query(sql)
+        let done = with_write!(self, |pool| sqlx::query(sql)
             .bind(account_id)
             .bind(nonce)
             .bind(timestamp)
@@ -33,7 +33,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn prune_nonces(&self, now_ms: i64) -> StoreResult<u64> {
         let sql = "DELETE FROM oa_nonces WHERE expires_at < $1";
-        let done = with_pool!(self, |pool| sqlx::query(sql)
+        let done = with_write!(self, |pool| sqlx::query(sql)
             .bind(now_ms)
             .execute(pool)
             .await
