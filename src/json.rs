@@ -36,19 +36,29 @@ impl BodyError {
     }
 }
 
-/// Reads the whole body, within the router's `DefaultBodyLimit`.
-pub async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, BodyError> {
-    let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+/// Reads the whole body, within the router's `DefaultBodyLimit`; it may be blank.
+pub async fn read_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, BodyError> {
+    Bytes::from_request(req, state).await.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             BodyError::TooLarge
         } else {
             BodyError::Unreadable(rejection.body_text())
         }
-    })?;
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+    })
+}
+
+/// Reads the whole body, which must not be blank.
+pub async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, BodyError> {
+    let bytes = read_bytes(req, state).await?;
+    if is_blank(&bytes) {
         return Err(BodyError::Empty);
     }
     Ok(bytes)
+}
+
+/// No body, or only white space.
+pub fn is_blank(bytes: &[u8]) -> bool {
+    bytes.iter().all(u8::is_ascii_whitespace)
 }
 
 /// Deserializes `bytes`, telling malformed JSON from a document of the wrong shape and

@@ -17,11 +17,16 @@ where
     type Rejection = AdminError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let parsed = match json::read_body(req, state).await {
-            Ok(bytes) => json::parse(&bytes),
-            Err(err) => Err(err),
-        };
-        parsed.map(AdminJson).map_err(|err| match err {
+        let bytes = json::read_body(req, state)
+            .await
+            .map_err(AdminError::from)?;
+        Ok(AdminJson(json::parse(&bytes).map_err(AdminError::from)?))
+    }
+}
+
+impl From<BodyError> for AdminError {
+    fn from(err: BodyError) -> Self {
+        match err {
             BodyError::TooLarge => AdminError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "request body exceeds the size limit",
@@ -37,7 +42,7 @@ where
                 "invalid body: {}",
                 BodyError::shape_detail(&path, &message)
             )),
-        })
+        }
     }
 }
 

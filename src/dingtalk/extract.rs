@@ -3,13 +3,13 @@
 //! then the shape of each field (named by its path, e.g. `customer.name`).
 
 use axum::{
-    body::Bytes,
     extract::{FromRequest, FromRequestParts, Query, Request},
-    http::{header::CONTENT_TYPE, request::Parts, StatusCode},
+    http::{header::CONTENT_TYPE, request::Parts},
 };
 use serde::de::DeserializeOwned;
 
 use super::error::DtError;
+use crate::json::{self, BodyError};
 
 /// A JSON body, deserialized with the path of any ill-typed field reported.
 pub struct DtJson<T>(pub T);
@@ -27,16 +27,7 @@ where
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                DtError::TooLong("request body exceeds the size limit".into())
-            } else {
-                DtError::InvalidParam(format!("cannot read the request body: {rejection}"))
-            }
-        })?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(DtError::EmptyBody);
-        }
+        let bytes = json::read_body(req, state).await?;
         if !content_type.as_deref().is_some_and(is_json) {
             return Err(DtError::BadContentType(format!(
                 "expected application/json, got {}",
@@ -56,20 +47,23 @@ fn is_json(content_type: &str) -> bool {
 /// Deserializes `bytes`, telling malformed JSON (47001) from a well-formed document of
 /// the wrong shape (40035, naming the field).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DtError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
-        let path = err.path().to_string();
-        let inner = err.into_inner();
-        if inner.is_syntax() || inner.is_eof() {
-            DtError::BadJson(inner.to_string())
-        } else if path == "." {
-            DtError::InvalidParam(inner.to_string())
-        } else {
-            DtError::InvalidParam(format!("{path}: {inner}"))
+    Ok(json::parse(bytes)?)
+}
+
+impl From<BodyError> for DtError {
+    fn from(err: BodyError) -> Self {
+        match err {
+            BodyError::TooLarge => DtError::TooLong("request body exceeds the size limit".into()),
+            BodyError::Unreadable(m) => {
+                DtError::InvalidParam(format!("cannot read the request body: {m}"))
+            }
+            BodyError::Empty => DtError::EmptyBody,
+            BodyError::Syntax(m) => DtError::BadJson(m),
+            BodyError::Shape { path, message } => {
+                DtError::InvalidParam(BodyError::shape_detail(&path, &message))
+            }
         }
-    })?;
-    de.end().map_err(|e| DtError::BadJson(e.to_string()))?;
-    Ok(value)
+    }
 }
 
 /// Query parameters; a malformed query string is 40035.
