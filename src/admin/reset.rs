@@ -36,16 +36,14 @@ pub async fn reset(
         }
         (Some(corpid), None) => {
             let done = state.store.reset_corp(&corpid).await?;
-            let done = done.ok_or_else(|| {
-                AdminError::not_found(format!("no corp with corpid {corpid:?}"))
-            })?;
+            let done = done
+                .ok_or_else(|| AdminError::not_found(format!("no corp with corpid {corpid:?}")))?;
             json!({ "reset": "corp", "corpid": corpid, "deleted": { "customers": done.customers } })
         }
         (None, Some(appid)) => {
             let done = state.store.reset_account(&appid).await?;
-            let done = done.ok_or_else(|| {
-                AdminError::not_found(format!("no account with appid {appid:?}"))
-            })?;
+            let done = done
+                .ok_or_else(|| AdminError::not_found(format!("no account with appid {appid:?}")))?;
             json!({ "reset": "account", "appid": appid, "deleted": { "customers": done.customers } })
         }
         (None, None) => {

@@ -79,11 +79,10 @@ impl Store {
     #[tracing::instrument(skip_all, fields(appid))]
     pub async fn reset_account(&self, appid: &str) -> StoreResult<Option<TenantReset>> {
         with_tx!(self, |tx| {
-            let id: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM oa_accounts WHERE appid = $1")
-                    .bind(appid)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let id: Option<i64> = sqlx::query_scalar("SELECT id FROM oa_accounts WHERE appid = $1")
+                .bind(appid)
+                .fetch_optional(&mut *tx)
+                .await?;
             let Some(id) = id else { return Ok(None) };
             for sql in ACCOUNT_DATA {
                 sqlx::query(sql).bind(id).execute(&mut *tx).await?;
