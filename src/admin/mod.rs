@@ -7,15 +7,17 @@ mod corps;
 pub mod error;
 mod extract;
 pub mod faults;
+mod fields;
 pub mod guard;
 mod health;
 pub mod journal;
+mod reset;
 
 use axum::{
     http::{Method, StatusCode},
     middleware,
     response::{IntoResponse, Response},
-    routing::{delete, get},
+    routing::{delete, get, patch, post},
     Router,
 };
 
@@ -60,6 +62,15 @@ pub fn router(state: &AppState) -> Router<AppState> {
                 .patch(accounts::patch)
                 .delete(accounts::delete),
         )
+        .route(
+            "/_emulator/openapi/accounts/{appid}/fields",
+            get(fields::list).post(fields::create),
+        )
+        .route(
+            "/_emulator/openapi/accounts/{appid}/fields/{field}",
+            patch(fields::patch),
+        )
+        .route("/_emulator/reset", post(reset::reset))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             guard::require_admin,

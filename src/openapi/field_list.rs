@@ -222,7 +222,8 @@ fn system_vo(f: &SystemField, account: &Account, clock: &Clock) -> FieldVo {
     }
 }
 
-fn custom_vo(f: &CustomField, account: &Account, clock: &Clock) -> FieldVo {
+/// A custom field as CustomerFieldVO (the control plane answers with this too).
+pub(crate) fn custom_vo(f: &CustomField, account: &Account, clock: &Clock) -> FieldVo {
     FieldVo {
         account_id: account.appid.clone(),
         gl_field_id: f.field.clone(),

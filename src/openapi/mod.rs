@@ -26,6 +26,7 @@ use axum::{
 
 use crate::app::AppState;
 pub use error::{ApiError, ApiOk, ApiResult};
+pub(crate) use field_list::{custom_vo, FieldVo};
 
 pub static X_TRACE_ID: HeaderName = HeaderName::from_static("x-trace-id");
 

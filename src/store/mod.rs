@@ -9,6 +9,7 @@
 pub mod dingtalk;
 mod error;
 pub mod openapi;
+pub mod reset;
 pub mod tenants;
 
 use std::{str::FromStr, sync::Arc, time::Duration};

@@ -61,7 +61,7 @@ pub struct Account {
 }
 
 #[derive(FromRow)]
-struct AccountRow {
+pub(super) struct AccountRow {
     id: i64,
     appid: String,
     secret: String,
@@ -91,14 +91,14 @@ pub struct NewAccount {
 }
 
 /// A list of strings as the JSON text stored in the database.
-fn json_list(items: &Vec<String>) -> String {
+pub(super) fn json_list(items: &Vec<String>) -> String {
     // Serializing strings cannot fail.
     serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
 }
 
-const CORP_COLUMNS: &str =
+pub(super) const CORP_COLUMNS: &str =
     "id, corpid, corpsecret, appkey, appsecret, mode, rate_limit_per_minute, created_at";
-const ACCOUNT_COLUMNS: &str = "id, appid, secret, open_sea_ids, created_at";
+pub(super) const ACCOUNT_COLUMNS: &str = "id, appid, secret, open_sea_ids, created_at";
 
 impl NewCorp {
     /// The well-known default corp of SPEC §3.
@@ -130,24 +130,7 @@ impl Store {
     /// Returns whether they were created now. Safe when several instances start at
     /// once: the `initialized` marker is claimed in the same transaction.
     pub async fn ensure_default_tenants(&self, now_ms: i64) -> StoreResult<bool> {
-        let corp = NewCorp::well_known();
-        let account = NewAccount::well_known();
-        with_tx!(self, |tx| {
-            let claimed = sqlx::query(
-                "INSERT INTO emulator_meta (key, value) VALUES ('initialized', $1) \
-                 ON CONFLICT (key) DO NOTHING",
-            )
-            .bind(now_ms.to_string())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                == 1;
-            if claimed {
-                let _ = insert_corp!(&mut *tx, &corp, now_ms);
-                let _ = insert_account!(&mut *tx, &account, now_ms);
-            }
-            Ok(claimed)
-        })
+        with_tx!(self, |tx| Ok(create_defaults_once!(tx, now_ms)))
     }
 
     /// Creates a corp; a taken `corpid` or `appkey` is a [`super::StoreError::Conflict`].
@@ -189,15 +172,17 @@ impl Store {
 }
 
 /// Inserts a corp through any executor (pool or transaction) and evaluates to the row.
+/// Paths are spelled out so that the store's other modules can expand it too.
 macro_rules! insert_corp {
     ($executor:expr, $corp:expr, $now:expr) => {{
-        let corp: &NewCorp = $corp;
+        let corp: &$crate::store::tenants::NewCorp = $corp;
         let sql = format!(
             "INSERT INTO dt_corps (corpid, corpsecret, appkey, appsecret, mode, \
              rate_limit_per_minute, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-             RETURNING {CORP_COLUMNS}"
+             RETURNING {}",
+            $crate::store::tenants::CORP_COLUMNS
         );
-        let row: Corp = sqlx::query_as(&sql)
+        let row: $crate::store::tenants::Corp = sqlx::query_as(&sql)
             .bind(&corp.corpid)
             .bind(&corp.corpsecret)
             .bind(&corp.appkey)
@@ -214,23 +199,50 @@ macro_rules! insert_corp {
 /// Inserts an account through any executor and evaluates to the row.
 macro_rules! insert_account {
     ($executor:expr, $account:expr, $now:expr) => {{
-        let account: &NewAccount = $account;
+        let account: &$crate::store::tenants::NewAccount = $account;
         let sql = format!(
             "INSERT INTO oa_accounts (appid, secret, open_sea_ids, created_at) \
-             VALUES ($1, $2, $3, $4) RETURNING {ACCOUNT_COLUMNS}"
+             VALUES ($1, $2, $3, $4) RETURNING {}",
+            $crate::store::tenants::ACCOUNT_COLUMNS
         );
-        let row: AccountRow = sqlx::query_as(&sql)
+        let row: $crate::store::tenants::AccountRow = sqlx::query_as(&sql)
             .bind(&account.appid)
             .bind(&account.secret)
-            .bind(json_list(&account.open_sea_ids))
+            .bind($crate::store::tenants::json_list(&account.open_sea_ids))
             .bind($now)
             .fetch_one($executor)
             .await?;
-        Account::from(row)
+        $crate::store::tenants::Account::from(row)
     }};
 }
 
-use {insert_account, insert_corp};
+/// Inside the transaction `$tx`: claims the `initialized` marker of `emulator_meta` and,
+/// if this call claimed it, creates the well-known default tenants. Evaluates to whether
+/// it did. First start and a full reset (which deletes the marker first) share it, so
+/// a reset leaves the database exactly as a first start does.
+macro_rules! create_defaults_once {
+    ($tx:ident, $now:expr) => {{
+        let now_ms: i64 = $now;
+        let claimed = sqlx::query(
+            "INSERT INTO emulator_meta (key, value) VALUES ('initialized', $1) \
+             ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(now_ms.to_string())
+        .execute(&mut *$tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if claimed {
+            let corp = $crate::store::tenants::NewCorp::well_known();
+            let account = $crate::store::tenants::NewAccount::well_known();
+            let _ = $crate::store::tenants::insert_corp!(&mut *$tx, &corp, now_ms);
+            let _ = $crate::store::tenants::insert_account!(&mut *$tx, &account, now_ms);
+        }
+        claimed
+    }};
+}
+
+pub(super) use {create_defaults_once, insert_account, insert_corp};
 
 /// One entry of a corp's employee directory.
 #[derive(Clone, Debug, FromRow)]

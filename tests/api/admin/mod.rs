@@ -2,6 +2,8 @@
 
 mod clock;
 mod faults;
+mod fields;
 mod guard;
 mod journal;
+mod reset;
 mod tenants;

@@ -1,0 +1,195 @@
+//! Custom fields of an OpenAPI account (SPEC §2.6, §3 "custom field"). Answers are the
+//! CustomerFieldVO exactly as `POST /openapi/crm/config/field/list` renders it.
+//!
+//! Unlike the field list, the control plane also shows deleted fields (status -1): it is
+//! where an emulator user restores them.
+
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::IntoResponse,
+    Json,
+};
+use serde::Deserialize;
+
+use super::{corps::conflict_names, extract::AdminJson, AdminError, AdminResult};
+use crate::{
+    app::AppState,
+    openapi::{custom_vo, FieldVo},
+    store::{
+        openapi::{
+            CascadeNode, CascadeOptions, Choice, CustomFieldUpdate, FieldType, NewCustomField,
+            STATUS_DELETED, STATUS_OFF, STATUS_ON,
+        },
+        tenants::Account,
+    },
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CreateField {
+    name: String,
+    #[serde(rename = "type")]
+    field_type: FieldType,
+    #[serde(default)]
+    required: bool,
+    choices: Option<Vec<ChoiceBody>>,
+    options: Option<OptionsBody>,
+    field: Option<String>,
+    searchable: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ChoiceBody {
+    key: String,
+    value: String,
+    #[serde(default)]
+    is_default: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct OptionsBody {
+    level: i64,
+    fill_level: i64,
+    children: Vec<NodeBody>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeBody {
+    key: String,
+    value: String,
+    #[serde(default)]
+    children: Vec<NodeBody>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatchField {
+    name: Option<String>,
+    status: Option<i64>,
+    required: Option<bool>,
+    searchable: Option<bool>,
+}
+
+impl From<ChoiceBody> for Choice {
+    fn from(c: ChoiceBody) -> Self {
+        Choice {
+            key: c.key,
+            value: c.value,
+            is_default: c.is_default,
+        }
+    }
+}
+
+impl From<NodeBody> for CascadeNode {
+    fn from(n: NodeBody) -> Self {
+        CascadeNode {
+            key: n.key,
+            value: n.value,
+            children: n.children.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl From<OptionsBody> for CascadeOptions {
+    fn from(o: OptionsBody) -> Self {
+        CascadeOptions {
+            level: o.level,
+            fill_level: o.fill_level,
+            children: o.children.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+async fn account(state: &AppState, appid: &str) -> AdminResult<Account> {
+    let account = state.store.account_by_appid(appid).await?;
+    account.ok_or_else(|| AdminError::not_found(format!("no account with appid {appid:?}")))
+}
+
+/// `POST /_emulator/openapi/accounts/{appid}/fields`: the id is generated in the seed's
+/// `{type}_{4 alnum}_{epoch ms}` format unless `field` gives one.
+pub async fn create(
+    State(state): State<AppState>,
+    Path(appid): Path<String>,
+    AdminJson(body): AdminJson<CreateField>,
+) -> AdminResult<impl IntoResponse> {
+    let account = account(&state, &appid).await?;
+    let def = NewCustomField {
+        field: body.field,
+        name: body.name,
+        field_type: Some(body.field_type),
+        required: body.required,
+        searchable: body.searchable,
+        choices: body
+            .choices
+            .map(|c| c.into_iter().map(Into::into).collect()),
+        options: body.options.map(Into::into),
+    };
+    let wanted = def.field.clone();
+    let valid = def.validate().map_err(AdminError::bad_request)?;
+    let field = state
+        .store
+        .create_custom_field(account.id, valid, state.clock.now_ms())
+        .await
+        .map_err(|e| {
+            let message = match &wanted {
+                Some(id) => format!("account {appid:?} already has a field {id:?}"),
+                None => "the generated field id is taken; try again".to_owned(),
+            };
+            conflict_names(e, &message)
+        })?;
+    let vo = custom_vo(&field, &account, &state.clock);
+    Ok((StatusCode::CREATED, Json(vo)))
+}
+
+/// `GET /_emulator/openapi/accounts/{appid}/fields`: every custom field, in `sort` order.
+pub async fn list(
+    State(state): State<AppState>,
+    Path(appid): Path<String>,
+) -> AdminResult<Json<Vec<FieldVo>>> {
+    let account = account(&state, &appid).await?;
+    let fields = state.store.custom_fields(account.id).await?;
+    Ok(Json(
+        fields
+            .iter()
+            .map(|f| custom_vo(f, &account, &state.clock))
+            .collect(),
+    ))
+}
+
+/// `PATCH /_emulator/openapi/accounts/{appid}/fields/{field}`: absent keys keep their
+/// value. Status 0 keeps the field (and stored values) but refuses writes; -1 hides it.
+pub async fn patch(
+    State(state): State<AppState>,
+    Path((appid, field)): Path<(String, String)>,
+    AdminJson(body): AdminJson<PatchField>,
+) -> AdminResult<Json<FieldVo>> {
+    if body.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+        return Err(AdminError::bad_request("name must not be blank"));
+    }
+    if let Some(status) = body.status {
+        if ![STATUS_ON, STATUS_OFF, STATUS_DELETED].contains(&status) {
+            return Err(AdminError::bad_request(format!(
+                "status must be 1 (on), 0 (off) or -1 (deleted), got {status}"
+            )));
+        }
+    }
+    let account = account(&state, &appid).await?;
+    let update = CustomFieldUpdate {
+        name: body.name.map(|n| n.trim().to_owned()),
+        status: body.status,
+        required: body.required,
+        searchable: body.searchable,
+    };
+    let updated = state
+        .store
+        .update_custom_field(account.id, &field, &update, state.clock.now_ms())
+        .await?;
+    let updated = updated.ok_or_else(|| {
+        AdminError::not_found(format!("account {appid:?} has no custom field {field:?}"))
+    })?;
+    Ok(Json(custom_vo(&updated, &account, &state.clock)))
+}
