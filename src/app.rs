@@ -49,6 +49,8 @@ pub struct AppState {
     pub faults: Arc<Faults>,
     /// DingTalk access tokens this process has validated recently (see `dingtalk::cache`).
     pub token_cache: Arc<dingtalk::TokenCache>,
+    /// OpenAPI accounts and custom fields this process read recently (see `openapi::cache`).
+    pub account_cache: Arc<openapi::cache::AccountCache>,
 }
 
 /// The `errcode` / `code` of an error response, left in the response extensions by the
@@ -100,6 +102,7 @@ impl App {
             config: Arc::new(config),
             started_at: Instant::now(),
             token_cache: Arc::default(),
+            account_cache: Arc::default(),
         };
         let router = router(state.clone());
         Ok(App {

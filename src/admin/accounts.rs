@@ -123,6 +123,7 @@ pub async fn patch(
     };
     let account = state.store.update_account(&appid, &patch).await?;
     let account = account.ok_or_else(|| unknown_account(&appid))?;
+    state.account_cache.clear();
     Ok(Json(view(&state, account)))
 }
 
@@ -134,5 +135,6 @@ pub async fn delete(
     if !state.store.delete_account(&appid).await? {
         return Err(unknown_account(&appid));
     }
+    state.account_cache.clear();
     Ok(Json(json!({ "deleted": true, "appid": appid })))
 }

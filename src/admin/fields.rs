@@ -142,6 +142,7 @@ pub async fn create(
             conflict_names(e, &message)
         })?;
     let vo = custom_vo(&field, &account, &state.clock);
+    state.account_cache.clear();
     Ok((StatusCode::CREATED, Json(vo)))
 }
 
@@ -191,5 +192,6 @@ pub async fn patch(
     let updated = updated.ok_or_else(|| {
         AdminError::not_found(format!("account {appid:?} has no custom field {field:?}"))
     })?;
+    state.account_cache.clear();
     Ok(Json(custom_vo(&updated, &account, &state.clock)))
 }

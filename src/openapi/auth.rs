@@ -82,7 +82,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         Ok((account, warning)) => {
             let tenant = Tenant(Arc::from(account.appid.as_str()));
             req.extensions_mut().insert(tenant.clone());
-            req.extensions_mut().insert(Caller(Arc::new(account)));
+            req.extensions_mut().insert(Caller(account));
             let mut response = next.run(req).await;
             response.extensions_mut().insert(tenant);
             if let Some(warning) = warning {
@@ -106,12 +106,10 @@ struct Signed<'a> {
 async fn verify(
     state: &AppState,
     headers: &HeaderMap,
-) -> Result<(Account, Option<HeaderValue>), Refusal> {
+) -> Result<(Arc<Account>, Option<HeaderValue>), Refusal> {
     let mode = state.config.signature_mode;
     let signed = read_headers(headers, mode)?;
-    let account = state
-        .store
-        .account_by_appid(signed.appid)
+    let account = super::cache::account(state, signed.appid)
         .await
         .map_err(ApiError::from)?
         .ok_or_else(|| {

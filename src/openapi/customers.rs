@@ -45,7 +45,7 @@ pub async fn add(
     Caller(account): Caller,
     ApiJson(body): ApiJson<Map<String, Value>>,
 ) -> ApiResult<Value> {
-    let fields = state.store.custom_fields(account.id).await?;
+    let fields = super::cache::custom_fields(&state, account.id).await?;
     let cx = Context {
         account: &account,
         fields: &fields,
@@ -73,7 +73,7 @@ pub async fn update(
 ) -> ApiResult<Value> {
     let raw_id = body.shift_remove("_id").unwrap_or(Value::Null);
     let id = customer_id(&raw_id, "_id")?;
-    let fields = state.store.custom_fields(account.id).await?;
+    let fields = super::cache::custom_fields(&state, account.id).await?;
     let cx = Context {
         account: &account,
         fields: &fields,

@@ -130,7 +130,7 @@ pub async fn list(
         );
     }
     if custom {
-        let fields = state.store.custom_fields(account.id).await?;
+        let fields = super::cache::custom_fields(&state, account.id).await?;
         all.extend(
             fields
                 .iter()

@@ -60,9 +60,9 @@ pub async fn list(
     let items = request.search.unwrap_or_default();
     // Only searches that name custom fields pay for loading them.
     let fields = if needs_custom_fields(&items, request.sort.as_ref()) {
-        state.store.custom_fields(account.id).await?
+        super::cache::custom_fields(&state, account.id).await?
     } else {
-        Vec::new()
+        Default::default()
     };
     let catalog = Catalog {
         appid: &account.appid,

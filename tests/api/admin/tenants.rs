@@ -137,3 +137,22 @@ both_backends! {
         assert_eq!(app.get("/_emulator/openapi/accounts/2001").await.status(), 404);
     }
 }
+
+both_backends! {
+    async fn a_rotated_secret_applies_at_once_despite_the_account_cache(app: TestApp) {
+        use crate::openapi::{send, signed_headers};
+        let list = |secret: &'static str| {
+            let app = &app;
+            async move {
+                let headers = signed_headers(app, "1090", secret);
+                send(app, reqwest::Method::POST, "/openapi/crm/list", &headers, Some(&json!({}))).await
+            }
+        };
+        assert_eq!(list("emulator-secret").await.status, 200, "warms the cache");
+        assert_eq!(patch(&app, "/_emulator/openapi/accounts/1090", &json!({"secret": "rotated"})).await.status(), 200);
+        list("emulator-secret").await.assert_error(401, &["signature mismatch"]);
+        assert_eq!(list("rotated").await.status, 200);
+        assert_eq!(delete(&app, "/_emulator/openapi/accounts/1090").await.status(), 200);
+        list("rotated").await.assert_error(401, &["unknown appid"]);
+    }
+}

@@ -121,6 +121,7 @@ both_backends! {
         let now = app.state.clock.now_ms();
         let off = CustomFieldUpdate { status: Some(0), ..Default::default() };
         app.state.store.update_custom_field(oa.account.id, "region", &off, now).await.unwrap();
+        app.state.account_cache.clear();
         let custom = ["text_6ts9_1687316347239", "level", "region"];
         let cases: [(Value, Vec<&str>); 10] = [
             (json!({"category": "custom"}), custom.to_vec()),
@@ -139,6 +140,7 @@ both_backends! {
         }
         let gone = CustomFieldUpdate { status: Some(-1), ..Default::default() };
         app.state.store.update_custom_field(oa.account.id, "level", &gone, now).await.unwrap();
+        app.state.account_cache.clear();
         assert_eq!(fields(&oa.post(PATH, &json!({"category": "custom"})).await), ["text_6ts9_1687316347239", "region"], "deleted fields are not listed");
     }
 

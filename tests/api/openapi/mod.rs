@@ -184,16 +184,19 @@ impl<'a> Oa<'a> {
         names
     }
 
-    /// Creates a custom field on this account directly in the store (the control plane
-    /// does this in production).
+    /// Creates a custom field on this account directly in the store, and clears the
+    /// field cache as the control plane does.
     pub async fn custom_field(&self, def: NewCustomField) -> CustomField {
         let valid = def.validate().expect("a valid field definition");
-        self.app
+        let field = self
+            .app
             .state
             .store
             .create_custom_field(self.account.id, valid, self.app.state.clock.now_ms())
             .await
-            .unwrap()
+            .unwrap();
+        self.app.state.account_cache.clear();
+        field
     }
 
     /// A custom field of `field_type` with id `id` (choices/options as given).

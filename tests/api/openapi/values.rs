@@ -142,8 +142,10 @@ both_backends! {
         let now = app.state.clock.now_ms();
         let off = CustomFieldUpdate { status: Some(0), ..Default::default() };
         assert_eq!(store.update_custom_field(oa.account.id, "off_field", &off, now).await.unwrap().unwrap().status, 0);
+        app.state.account_cache.clear();
         let gone = CustomFieldUpdate { status: Some(-1), ..Default::default() };
         store.update_custom_field(oa.account.id, "gone_field", &gone, now).await.unwrap().unwrap();
+        app.state.account_cache.clear();
         oa.post("/openapi/crm/add", &json!({"customerName": "x", "off_field": "v"})).await.assert_error(400, &["`off_field`", "is disabled (status 0)"]);
         oa.post("/openapi/crm/update", &json!({"_id": record["_id"], "off_field": "w"})).await.assert_error(400, &["is disabled"]);
         let reply = oa.post("/openapi/crm/add", &json!({"customerName": "x", "gone_field": "v"})).await;
@@ -151,6 +153,7 @@ both_backends! {
         assert!(!reply.body["message"].as_str().unwrap().contains("off_field"), "disabled fields are not listed as valid");
         assert_eq!(oa.matching("off_field", "eq", json!(["v"])).await, names(&["x"]), "disabled values stay searchable");
         assert!(store.update_custom_field(oa.account.id, "nope", &off, now).await.unwrap().is_none());
+        app.state.account_cache.clear();
     }
 
     async fn field_ids_are_generated_like_the_seed_and_unique_per_account(app: TestApp) {
