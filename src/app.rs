@@ -69,6 +69,9 @@ pub enum StartupError {
     Store(#[from] crate::store::StoreError),
     #[error("cannot read the listener's address: {0}")]
     Listener(std::io::Error),
+    /// The `--seed` file could not be read or imported; `detail` names the bad path.
+    #[error("seed file {file}: {detail}")]
+    Seed { file: String, detail: String },
 }
 
 /// A built emulator, ready to serve on its listener.
@@ -101,6 +104,14 @@ impl App {
             started_at: Instant::now(),
             token_cache: Arc::default(),
         };
+        match &state.config.seed {
+            Some(file) if created_defaults => crate::seed::import(&state, file).await?,
+            Some(file) => tracing::info!(
+                seed = %file.display(),
+                "the database already has data: seed file skipped"
+            ),
+            None => {}
+        }
         let router = router(state.clone());
         Ok(App {
             listener,

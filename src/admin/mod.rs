@@ -4,12 +4,15 @@
 mod accounts;
 mod clock;
 mod corps;
+pub mod document;
 pub mod error;
+pub mod export;
 mod extract;
 pub mod faults;
 mod fields;
 pub mod guard;
 mod health;
+pub mod import;
 pub mod journal;
 mod reset;
 
@@ -71,6 +74,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
             patch(fields::patch),
         )
         .route("/_emulator/reset", post(reset::reset))
+        .route("/_emulator/export", get(export::export))
+        .route("/_emulator/import", post(export::import))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             guard::require_admin,
