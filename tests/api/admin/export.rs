@@ -21,7 +21,12 @@ async fn import(app: &TestApp, doc: &Value) -> (u16, Value) {
 
 async fn created(app: &TestApp, path: &str, body: Value) {
     let response = app.post_json(path, &body).await;
-    assert_eq!(response.status(), 201, "POST {path}: {}", json_of(response).await);
+    assert_eq!(
+        response.status(),
+        201,
+        "POST {path}: {}",
+        json_of(response).await
+    );
 }
 
 /// Every kind of record, made through the APIs.
@@ -31,18 +36,32 @@ async fn populate(app: &TestApp) {
     let follow = json!({"customerId": customer, "userId": "lisi", "create_by": "x"});
     assert_ok(&dt.post("/crm/empcustomer/create", &follow).await);
     let contact = json!({"customerid": customer, "name": "王五", "mobile": "139", "attached": "a", "create_by": "x"});
-    assert_ok(&dt.post("/crm/contact/create?user_id=zhangsan", &contact).await);
+    assert_ok(
+        &dt.post("/crm/contact/create?user_id=zhangsan", &contact)
+            .await,
+    );
     let update = json!({"id": customer, "telephone": "110", "modified_by": "m"});
-    assert_ok(&dt.post("/crm/customer/update?user_id=zhangsan", &update).await);
+    assert_ok(
+        &dt.post("/crm/customer/update?user_id=zhangsan", &update)
+            .await,
+    );
 
     let corp = json!({"corpid": "strict", "corpsecret": SECRET, "appkey": "k", "appsecret": "s",
                       "mode": "strict", "rateLimitPerMinute": 600});
     created(app, "/_emulator/dingtalk/corps", corp).await;
     let employee = json!({"userid": "emp1", "name": "员工一"});
     created(app, "/_emulator/dingtalk/corps/strict/employees", employee).await;
-    Dt::of(app, "strict", SECRET).await.create_customer("Strict's", "emp1").await;
+    Dt::of(app, "strict", SECRET)
+        .await
+        .create_customer("Strict's", "emp1")
+        .await;
 
-    created(app, "/_emulator/openapi/accounts", json!({"appid": "2001", "secret": "s2", "openSeaIds": ["sea-1"]})).await;
+    created(
+        app,
+        "/_emulator/openapi/accounts",
+        json!({"appid": "2001", "secret": "s2", "openSeaIds": ["sea-1"]}),
+    )
+    .await;
     let fields = [
         json!({"field": "f_number", "name": "金额", "type": "number"}),
         json!({"field": "f_date", "name": "生日", "type": "date"}),
@@ -60,8 +79,20 @@ async fn populate(app: &TestApp) {
                   "email": [{"value": "a@b.cn"}], "customerSource": ["官网注册"], "f_number": 12.5,
                   "f_date": "2024-01-02", "f_select": "重要", "f_multi": ["a", "b"], "f_text": "hello"})).await;
     Oa::new_account(app, "2002", &["sea-9"]).await;
-    let other = Oa { app, account: app.state.store.account_by_appid("2001").await.unwrap().unwrap(), secret: "s2".into() };
-    other.add(json!({"customerName": "Pooled", "owner": "sea-1", "qq": [{"value": "10001"}]})).await;
+    let other = Oa {
+        app,
+        account: app
+            .state
+            .store
+            .account_by_appid("2001")
+            .await
+            .unwrap()
+            .unwrap(),
+        secret: "s2".into(),
+    };
+    other
+        .add(json!({"customerName": "Pooled", "owner": "sea-1", "qq": [{"value": "10001"}]}))
+        .await;
 }
 
 both_backends! {
