@@ -19,6 +19,9 @@ use crate::{
     store::snapshot::{AccountData, CorpData, Snapshot},
 };
 
+/// The body limit of an import, instead of `--max-body-bytes`: a whole state is large.
+pub const IMPORT_LIMIT_BYTES: usize = 512 * 1024 * 1024;
+
 /// `GET /_emulator/export`
 pub async fn export(State(state): State<AppState>) -> AdminResult<Json<Document>> {
     let snapshot = state.store.snapshot().await?;

@@ -17,6 +17,7 @@ pub mod journal;
 mod reset;
 
 use axum::{
+    extract::DefaultBodyLimit,
     http::{Method, StatusCode},
     middleware,
     response::{IntoResponse, Response},
@@ -75,7 +76,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
         )
         .route("/_emulator/reset", post(reset::reset))
         .route("/_emulator/export", get(export::export))
-        .route("/_emulator/import", post(export::import))
+        // An export grows with the data, far past the request limit of the APIs; the
+        // import of one must still fit.
+        .route(
+            "/_emulator/import",
+            post(export::import).layer(DefaultBodyLimit::max(export::IMPORT_LIMIT_BYTES)),
+        )
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             guard::require_admin,

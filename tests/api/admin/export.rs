@@ -145,6 +145,18 @@ both_backends! {
         assert_eq!(export(&app).await, before);
     }
 
+    async fn an_import_may_exceed_the_request_body_limit(backend: Backend) {
+        let app = TestApp::spawn_with(backend, |c| c.max_body_bytes = 2_000).await;
+        let customers: Vec<Value> = (0..100).map(|i| json!({"name": format!("customer {i}")})).collect();
+        let doc = json!({"dingtalk": {"corps": [{"corpid": "big", "corpsecret": "s", "customers": customers}]}});
+        assert!(doc.to_string().len() > 2_000);
+        let (status, body) = import(&app, &doc).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["imported"]["dingtalkCustomers"], 100);
+        let big = app.post_json("/_emulator/reset", &json!({"corpid": "x".repeat(3_000)})).await;
+        assert_eq!(big.status(), 413, "other control-plane calls keep the limit");
+    }
+
     async fn a_seed_file_is_loaded_into_an_empty_database(backend: Backend) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("seed.json");
