@@ -88,12 +88,27 @@ impl App {
     pub async fn build(config: Config, listener: TcpListener) -> Result<App, StartupError> {
         let clock = Clock::new(config.timezone);
         let store = Store::connect(&config.database_url()).await?;
-        let created_defaults = store.ensure_default_tenants(clock.now_ms()).await?;
         let worker = store.register_instance(clock.now_ms()).await?;
+        let ids = Arc::new(IdGenerator::new(worker));
+        let seed = match &config.seed {
+            Some(file) => Some((file, crate::seed::load(file, &clock, &ids)?)),
+            None => None,
+        };
+        let created_defaults = store.ensure_default_tenants(clock.now_ms()).await?;
+        match &seed {
+            Some((file, snapshot)) if created_defaults => {
+                crate::seed::import(&store, file, snapshot, clock.now_ms()).await?
+            }
+            Some((file, _)) => tracing::info!(
+                seed = %file.display(),
+                "the database already has data: seed file skipped"
+            ),
+            None => {}
+        }
         let state = AppState {
             store,
             clock,
-            ids: Arc::new(IdGenerator::new(worker)),
+            ids,
             journal: Arc::new(Journal::new(
                 config.journal_size,
                 config.journal_bodies,
@@ -104,14 +119,6 @@ impl App {
             started_at: Instant::now(),
             token_cache: Arc::default(),
         };
-        match &state.config.seed {
-            Some(file) if created_defaults => crate::seed::import(&state, file).await?,
-            Some(file) => tracing::info!(
-                seed = %file.display(),
-                "the database already has data: seed file skipped"
-            ),
-            None => {}
-        }
         let router = router(state.clone());
         Ok(App {
             listener,

@@ -203,5 +203,12 @@ both_backends! {
         assert!(error.contains("dingtalk.corps[0]"), "{error}");
         assert!(error.contains("corpsecret"), "{error}");
         assert!(!error.contains('\n'), "{error}");
+
+        // The failed start left the database uninitialised: the fixed seed still loads.
+        std::fs::write(&path, r#"{"dingtalk": {"corps": [{"corpid": "x", "corpsecret": "s"}]}}"#).unwrap();
+        let app = TestApp::spawn_on(database, backend, |c| c.seed = Some(path.clone())).await;
+        let corps = app.get_json("/_emulator/dingtalk/corps").await;
+        assert_eq!(corps.as_array().unwrap().len(), 1, "{corps}");
+        assert_eq!(corps[0]["corpid"], "x");
     }
 }
