@@ -71,6 +71,9 @@ pub enum StartupError {
     Store(#[from] crate::store::StoreError),
     #[error("cannot read the listener's address: {0}")]
     Listener(std::io::Error),
+    /// The `--seed` file could not be read or imported; `detail` names the bad path.
+    #[error("seed file {file}: {detail}")]
+    Seed { file: String, detail: String },
 }
 
 /// A built emulator, ready to serve on its listener.
@@ -87,12 +90,27 @@ impl App {
     pub async fn build(config: Config, listener: TcpListener) -> Result<App, StartupError> {
         let clock = Clock::new(config.timezone);
         let store = Store::connect(&config.database_url()).await?;
-        let created_defaults = store.ensure_default_tenants(clock.now_ms()).await?;
         let worker = store.register_instance(clock.now_ms()).await?;
+        let ids = Arc::new(IdGenerator::new(worker));
+        let seed = match &config.seed {
+            Some(file) => Some((file, crate::seed::load(file, &clock, &ids)?)),
+            None => None,
+        };
+        let created_defaults = store.ensure_default_tenants(clock.now_ms()).await?;
+        match &seed {
+            Some((file, snapshot)) if created_defaults => {
+                crate::seed::import(&store, file, snapshot, clock.now_ms()).await?
+            }
+            Some((file, _)) => tracing::info!(
+                seed = %file.display(),
+                "the database already has data: seed file skipped"
+            ),
+            None => {}
+        }
         let state = AppState {
             store,
             clock,
-            ids: Arc::new(IdGenerator::new(worker)),
+            ids,
             journal: Arc::new(Journal::new(
                 config.journal_size,
                 config.journal_bodies,

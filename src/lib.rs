@@ -22,6 +22,8 @@ pub mod ids;
 pub mod json;
 /// The OpenAPI-style API: `/openapi/crm/*`.
 pub mod openapi;
+/// `--seed FILE`: an export document imported into an empty database at start-up.
+pub mod seed;
 /// `crm-emulator sign`: the OpenAPI auth headers for a request, for trying by hand.
 pub mod sign;
 /// Storage over SQLite or Postgres: tenants, records, runtime state.

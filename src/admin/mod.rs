@@ -4,16 +4,20 @@
 mod accounts;
 mod clock;
 mod corps;
+pub mod document;
 pub mod error;
+pub mod export;
 mod extract;
 pub mod faults;
 mod fields;
 pub mod guard;
 mod health;
+pub mod import;
 pub mod journal;
 mod reset;
 
 use axum::{
+    extract::DefaultBodyLimit,
     http::{Method, StatusCode},
     middleware,
     response::{IntoResponse, Response},
@@ -71,6 +75,13 @@ pub fn router(state: &AppState) -> Router<AppState> {
             patch(fields::patch),
         )
         .route("/_emulator/reset", post(reset::reset))
+        .route("/_emulator/export", get(export::export))
+        // An export grows with the data, far past the request limit of the APIs; the
+        // import of one must still fit.
+        .route(
+            "/_emulator/import",
+            post(export::import).layer(DefaultBodyLimit::max(export::IMPORT_LIMIT_BYTES)),
+        )
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             guard::require_admin,

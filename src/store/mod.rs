@@ -10,6 +10,7 @@ pub mod dingtalk;
 mod error;
 pub mod openapi;
 pub mod reset;
+pub mod snapshot;
 pub mod tenants;
 
 use std::{str::FromStr, sync::Arc, time::Duration};

@@ -38,7 +38,7 @@ const ACCOUNT_DATA: [&str; 2] = [
 
 /// Every table, children first. `emulator_instances` stays: it holds the worker numbers
 /// of running processes, which are runtime state, not data.
-const EVERYTHING: [&str; 10] = [
+pub(super) const EVERYTHING: [&str; 10] = [
     "DELETE FROM dt_followers",
     "DELETE FROM dt_contacts",
     "DELETE FROM dt_customers",

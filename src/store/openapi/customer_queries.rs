@@ -28,7 +28,7 @@ impl Store {
         let mut customer = Customer::blank(account_id, id, now_ms);
         customer.apply(patch, now_ms);
         let lists = customer.list_index();
-        let rows = index_rows(&lists, &custom);
+        let rows = index_rows(id, &lists, &custom);
         let placeholders: Vec<String> = (1..=20).map(|i| format!("${i}")).collect();
         let sql = format!(
             "INSERT INTO oa_customers ({}) VALUES ({})",
@@ -39,7 +39,7 @@ impl Store {
             bind_customer!(sqlx::query(&sql), &customer)
                 .execute(&mut *tx)
                 .await?;
-            insert_index!(tx, account_id, id, &rows);
+            insert_index!(tx, account_id, &rows);
         });
         Ok(customer)
     }
@@ -104,8 +104,8 @@ impl Store {
             }
             query.execute(&mut *tx).await?;
             let lists = customer.list_index();
-            let rows = index_rows(&lists, &custom);
-            insert_index!(tx, account_id, id, &rows);
+            let rows = index_rows(id, &lists, &custom);
+            insert_index!(tx, account_id, &rows);
             customer
         });
         Ok(Some(customer))

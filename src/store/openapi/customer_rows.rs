@@ -8,18 +8,18 @@ use sqlx::FromRow;
 use super::customer::{Customer, CustomerPatch, IndexEntry};
 use crate::store::{StoreError, StoreResult};
 
-pub(super) const COLUMNS: &str = "c.id, c.account_id, c.customer_name, c.owner, c.first_owner, \
+pub(crate) const COLUMNS: &str = "c.id, c.account_id, c.customer_name, c.owner, c.first_owner, \
     c.assign_time, c.first_assign_time, c.create_method, c.mobile, c.email, c.qq, c.wechat, \
     c.customer_source, c.visitor_id, c.open_sea_ids, c.custom_values, c.create_time, \
     c.update_time, c.create_agent, c.update_agent";
 
 /// Index rows per statement: three binds each keeps far below both engines' limits.
-pub(super) const INDEX_CHUNK: usize = 500;
+pub(crate) const INDEX_CHUNK: usize = 500;
 
 #[derive(FromRow)]
-pub(super) struct CustomerRow {
+pub(crate) struct CustomerRow {
     id: i64,
-    account_id: i64,
+    pub(crate) account_id: i64,
     customer_name: String,
     owner: Option<String>,
     first_owner: Option<String>,
@@ -46,13 +46,13 @@ fn from_json<T: serde::de::DeserializeOwned>(text: Option<String>) -> StoreResul
         .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
 }
 
-pub(super) fn to_json<T: serde::Serialize>(value: &Option<T>) -> Option<String> {
+pub(crate) fn to_json<T: serde::Serialize>(value: &Option<T>) -> Option<String> {
     // Serializing plain strings and lists of them cannot fail.
     value.as_ref().and_then(|v| serde_json::to_string(v).ok())
 }
 
 impl CustomerRow {
-    pub(super) fn into_customer(self) -> StoreResult<Customer> {
+    pub(crate) fn into_customer(self) -> StoreResult<Customer> {
         let custom: Map<String, Value> = from_json(Some(self.custom_values))?.unwrap_or_default();
         Ok(Customer {
             id: self.id,
@@ -79,35 +79,39 @@ impl CustomerRow {
     }
 }
 
-/// Binds a [`Customer`]'s columns, in `COLUMNS` order, to a query.
+/// Binds a [`Customer`]'s columns, in `COLUMNS` order, to a query (or, with
+/// `push_bind`, to one row of a multi-row `QueryBuilder` insert).
 macro_rules! bind_customer {
-    ($query:expr, $c:expr) => {{
+    ($query:expr, $c:expr) => {
+        $crate::store::openapi::customer_rows::bind_customer!($query, $c, bind)
+    };
+    ($query:expr, $c:expr, $bind:ident) => {{
         let c: &$crate::store::openapi::Customer = $c;
         $query
-            .bind(c.id)
-            .bind(c.account_id)
-            .bind(&c.customer_name)
-            .bind(&c.owner)
-            .bind(&c.first_owner)
-            .bind(c.assign_time)
-            .bind(c.first_assign_time)
-            .bind(&c.create_method)
-            .bind($crate::store::openapi::customer_rows::to_json(&c.mobile))
-            .bind($crate::store::openapi::customer_rows::to_json(&c.email))
-            .bind($crate::store::openapi::customer_rows::to_json(&c.qq))
-            .bind($crate::store::openapi::customer_rows::to_json(&c.wechat))
-            .bind($crate::store::openapi::customer_rows::to_json(
+            .$bind(c.id)
+            .$bind(c.account_id)
+            .$bind(&c.customer_name)
+            .$bind(&c.owner)
+            .$bind(&c.first_owner)
+            .$bind(c.assign_time)
+            .$bind(c.first_assign_time)
+            .$bind(&c.create_method)
+            .$bind($crate::store::openapi::customer_rows::to_json(&c.mobile))
+            .$bind($crate::store::openapi::customer_rows::to_json(&c.email))
+            .$bind($crate::store::openapi::customer_rows::to_json(&c.qq))
+            .$bind($crate::store::openapi::customer_rows::to_json(&c.wechat))
+            .$bind($crate::store::openapi::customer_rows::to_json(
                 &c.customer_source,
             ))
-            .bind(&c.visitor_id)
-            .bind($crate::store::openapi::customer_rows::to_json(
+            .$bind(&c.visitor_id)
+            .$bind($crate::store::openapi::customer_rows::to_json(
                 &c.open_sea_ids,
             ))
-            .bind(serde_json::to_string(&c.custom).unwrap_or_else(|_| "{}".into()))
-            .bind(c.create_time)
-            .bind(c.update_time)
-            .bind(&c.create_agent)
-            .bind(&c.update_agent)
+            .$bind(serde_json::to_string(&c.custom).unwrap_or_else(|_| "{}".into()))
+            .$bind(c.create_time)
+            .$bind(c.update_time)
+            .$bind(&c.create_agent)
+            .$bind(&c.update_agent)
     }};
 }
 
@@ -126,19 +130,21 @@ macro_rules! bind_operands {
     }};
 }
 
-/// Writes the search-index rows of one customer, a few hundred per statement.
-/// `account_id` and `customer_id` are our own integers, written inline.
+/// Writes search-index rows, a few hundred per statement; each row is
+/// `(customer id, field, entry)`. The ids are our own integers, written inline.
 macro_rules! insert_index {
-    ($tx:expr, $account_id:expr, $customer_id:expr, $rows:expr) => {{
-        let rows: &[(&str, &$crate::store::openapi::IndexEntry)] = $rows;
+    ($tx:expr, $account_id:expr, $rows:expr) => {{
+        let rows: &[(i64, &str, &$crate::store::openapi::IndexEntry)] = $rows;
         for chunk in rows.chunks($crate::store::openapi::customer_rows::INDEX_CHUNK) {
-            let tuples: Vec<String> = (0..chunk.len())
-                .map(|i| {
+            let tuples: Vec<String> = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, (customer_id, _, _))| {
                     let n = i * 3;
                     format!(
                         "({}, {}, ${}, ${}, ${})",
                         $account_id,
-                        $customer_id,
+                        customer_id,
                         n + 1,
                         n + 2,
                         n + 3
@@ -151,7 +157,7 @@ macro_rules! insert_index {
                 tuples.join(", ")
             );
             let mut query = sqlx::query(&sql);
-            for (field, entry) in chunk {
+            for (_, field, entry) in chunk {
                 query = query.bind(*field).bind(entry.text.as_str()).bind(entry.num);
             }
             query.execute(&mut *$tx).await?;
@@ -161,10 +167,11 @@ macro_rules! insert_index {
 
 /// The index rows a patch makes: every list-valued system field (they are cheap and
 /// the owner rules may change `openSeaIds`) plus the custom values it touches.
-pub(super) fn index_rows<'a>(
+pub(crate) fn index_rows<'a>(
+    customer_id: i64,
     lists: &'a [(&'static str, Vec<IndexEntry>)],
     patch_custom: &'a [(String, Vec<IndexEntry>)],
-) -> Vec<(&'a str, &'a IndexEntry)> {
+) -> Vec<(i64, &'a str, &'a IndexEntry)> {
     lists
         .iter()
         .map(|(f, entries)| (*f, entries))
@@ -173,7 +180,7 @@ pub(super) fn index_rows<'a>(
                 .iter()
                 .map(|(f, entries)| (f.as_str(), entries)),
         )
-        .flat_map(|(f, entries)| entries.iter().map(move |e| (f, e)))
+        .flat_map(|(f, entries)| entries.iter().map(move |e| (customer_id, f, e)))
         .collect()
 }
 
@@ -194,4 +201,5 @@ pub(super) fn custom_index(patch: &CustomerPatch) -> Vec<(String, Vec<IndexEntry
         .collect()
 }
 
-pub(super) use {bind_customer, bind_operands, insert_index};
+pub(super) use bind_operands;
+pub(crate) use {bind_customer, insert_index};

@@ -14,12 +14,13 @@ pub const CONTROL_PLANE_AGENT: &str = "emulator";
 /// The last `sort` taken by the system fields; custom fields follow them.
 pub const LAST_SYSTEM_SORT: i64 = 12;
 
-const COLUMNS: &str = "account_id, field, name, type, status, searchable, required, choices, \
+pub(crate) const COLUMNS: &str =
+    "account_id, field, name, type, status, searchable, required, choices, \
                        options, sort, create_time, update_time, create_agent, update_agent";
 
 #[derive(FromRow)]
-struct FieldRow {
-    account_id: i64,
+pub(crate) struct FieldRow {
+    pub(crate) account_id: i64,
     field: String,
     name: String,
     #[sqlx(rename = "type")]
@@ -40,7 +41,7 @@ impl FieldRow {
     /// Rows are written only by this module, so their JSON and type always parse; a
     /// row that does not (edited by hand) is skipped with a warning rather than failing
     /// every request of the account.
-    fn into_field(self) -> Option<CustomField> {
+    pub(crate) fn into_field(self) -> Option<CustomField> {
         let Some(field_type) = FieldType::parse(&self.field_type) else {
             tracing::warn!(field = %self.field, r#type = %self.field_type, "custom field with an unknown type skipped");
             return None;
@@ -68,7 +69,7 @@ fn parse_json<T: serde::de::DeserializeOwned>(text: Option<String>) -> Option<T>
     text.and_then(|t| serde_json::from_str(&t).ok())
 }
 
-fn to_json<T: serde::Serialize>(value: &Option<T>) -> Option<String> {
+pub(crate) fn to_json<T: serde::Serialize>(value: &Option<T>) -> Option<String> {
     value.as_ref().and_then(|v| serde_json::to_string(v).ok())
 }
 

@@ -4,8 +4,8 @@
 
 pub mod customer;
 mod customer_queries;
-mod customer_rows;
-mod field_queries;
+pub(crate) mod customer_rows;
+pub(crate) mod field_queries;
 pub mod fields;
 pub mod filter;
 mod maintenance;
