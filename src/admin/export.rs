@@ -39,6 +39,7 @@ pub async fn import(
     state.store.restore(&snapshot, state.clock.now_ms()).await?;
     // Cached token answers name corps (and their internal keys) that are gone now.
     state.token_cache.clear();
+    state.account_cache.clear();
     let count = |n: usize| json!(n);
     Ok(Json(json!({
         "imported": {
