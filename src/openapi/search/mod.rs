@@ -56,28 +56,8 @@ pub const OPERATORS: [&str; 13] = [
     "between",
 ];
 
-/// The system keys that can be searched, in the order of SPEC §2.4.
-pub const SYSTEM_KEYS: [&str; 19] = [
-    "_id",
-    "accountId",
-    "customerName",
-    "owner",
-    "firstOwner",
-    "assignTime",
-    "firstAssignTime",
-    "createMethod",
-    "mobile",
-    "email",
-    "qq",
-    "wechat",
-    "customerSource",
-    "visitorId",
-    "openSeaIds",
-    "createTime",
-    "updateTime",
-    "createAgent",
-    "updateAgent",
-];
+/// The system keys that can be searched: every key of the record (SPEC §2.5).
+pub use crate::store::openapi::fields::RECORD_KEYS as SYSTEM_KEYS;
 
 /// How operands of a field are read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -157,8 +157,8 @@ pub struct CustomFieldUpdate {
     pub searchable: Option<bool>,
 }
 
-/// Keys a custom field id may not take: every key of the customer record.
-pub const RESERVED_IDS: [&str; 20] = [
+/// The keys of the customer record's system fields, in the order of SPEC §2.4.
+pub const RECORD_KEYS: [&str; 19] = [
     "_id",
     "accountId",
     "customerName",
@@ -178,8 +178,13 @@ pub const RESERVED_IDS: [&str; 20] = [
     "updateTime",
     "createAgent",
     "updateAgent",
-    "id",
 ];
+
+/// Whether a custom field id would clash with a key of the record (or with `id`, the
+/// key of `/openapi/crm/delete`).
+fn is_reserved(id: &str) -> bool {
+    id == "id" || RECORD_KEYS.contains(&id)
+}
 
 impl NewCustomField {
     /// Checks the definition; the message names the key at fault.
@@ -228,7 +233,7 @@ fn check_field_id(id: &str) -> Result<(), String> {
             "`field` {id:?} must start with a letter and hold only letters, digits and _ (at most 64)"
         ));
     }
-    if RESERVED_IDS.contains(&id) {
+    if is_reserved(id) {
         return Err(format!("`field` {id:?} is a key of the customer record"));
     }
     Ok(())
