@@ -26,12 +26,7 @@ pub async fn create(
     caller: Caller,
     DtJson(body): DtJson<Value>,
 ) -> DtResult<Json<DtOk<()>>> {
-    let fields = Fields::body(&body)?;
-    let customer_text = fields.required("customerId", NO_LIMIT)?;
-    let user_id = fields.required("userId", NO_LIMIT)?;
-    let create_by = fields.required("create_by", STAMP_MAX)?;
-    let customer_id = parse_id(&customer_text)
-        .ok_or_else(|| DtError::no_such("customerId", "customer", &[&customer_text]))?;
+    let (customer_id, user_id, create_by) = relation(&body, "create_by")?;
     state
         .store
         .dt_add_follower(
@@ -56,12 +51,7 @@ pub async fn delete(
     caller: Caller,
     DtJson(body): DtJson<Value>,
 ) -> DtResult<Json<DtOk<()>>> {
-    let fields = Fields::body(&body)?;
-    let customer_text = fields.required("customerId", NO_LIMIT)?;
-    let user_id = fields.required("userId", NO_LIMIT)?;
-    fields.required("modified_by", STAMP_MAX)?;
-    let customer_id = parse_id(&customer_text)
-        .ok_or_else(|| DtError::no_such("customerId", "customer", &[&customer_text]))?;
+    let (customer_id, user_id, _) = relation(&body, "modified_by")?;
     state
         .store
         .dt_remove_follower(caller.scope, customer_id, &user_id, state.clock.now_ms())
@@ -73,4 +63,16 @@ pub async fn delete(
             other => DtError::from_store(other, "customerId", |_| "userId"),
         })?;
     Ok(ok(()))
+}
+
+/// The body of both relation calls, checked in the seed's order: `customerId`,
+/// `userId`, then the time stamp (`create_by` or `modified_by`).
+fn relation(body: &Value, stamp: &str) -> DtResult<(i64, String, String)> {
+    let fields = Fields::body(body)?;
+    let customer_text = fields.required("customerId", NO_LIMIT)?;
+    let user_id = fields.required("userId", NO_LIMIT)?;
+    let stamp = fields.required(stamp, STAMP_MAX)?;
+    let customer_id = parse_id(&customer_text)
+        .ok_or_else(|| DtError::no_such("customerId", "customer", &[&customer_text]))?;
+    Ok((customer_id, user_id, stamp))
 }

@@ -5,6 +5,22 @@ use tracing::instrument;
 use super::{employees::ensure_employees, CorpScope, DtStoreError, DtStoreResult};
 use crate::store::{tenants::CorpMode, with_tx, Store};
 
+/// Returns `UnknownCustomers` from the enclosing function unless the corp has the
+/// customer (inside the caller's transaction, so the answer holds until it commits).
+macro_rules! ensure_customer {
+    ($tx:ident, $corp_id:expr, $customer_id:expr) => {{
+        let exists: Option<i32> =
+            sqlx::query_scalar("SELECT 1 FROM dt_customers WHERE corp_id = $1 AND id = $2")
+                .bind($corp_id)
+                .bind($customer_id)
+                .fetch_optional(&mut *$tx)
+                .await?;
+        if exists.is_none() {
+            return Err(DtStoreError::UnknownCustomers(vec![$customer_id]));
+        }
+    }};
+}
+
 impl Store {
     /// Makes `userid` a follower of the customer (last in order). An existing relation
     /// is left as it is; an unknown customer is [`DtStoreError::UnknownCustomers`].
@@ -20,15 +36,7 @@ impl Store {
         let employees = [userid.to_owned()];
         with_tx!(self, |tx| {
             ensure_employees!(tx, corp, &employees, now_ms);
-            let exists: Option<i32> =
-                sqlx::query_scalar("SELECT 1 FROM dt_customers WHERE corp_id = $1 AND id = $2")
-                    .bind(corp.id)
-                    .bind(customer_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if exists.is_none() {
-                return Err(DtStoreError::UnknownCustomers(vec![customer_id]));
-            }
+            ensure_customer!(tx, corp.id, customer_id);
             sqlx::query(
                 "INSERT INTO dt_followers (corp_id, customer_id, userid, position, create_by, \
                  created_at) SELECT $1, $2, $3, COALESCE(MAX(position), 0) + 1, $4, $5 \
@@ -63,15 +71,7 @@ impl Store {
             if corp.mode == CorpMode::Strict {
                 ensure_employees!(tx, corp, &employees, now_ms);
             }
-            let exists: Option<i32> =
-                sqlx::query_scalar("SELECT 1 FROM dt_customers WHERE corp_id = $1 AND id = $2")
-                    .bind(corp.id)
-                    .bind(customer_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if exists.is_none() {
-                return Err(DtStoreError::UnknownCustomers(vec![customer_id]));
-            }
+            ensure_customer!(tx, corp.id, customer_id);
             let removed = sqlx::query(
                 "DELETE FROM dt_followers WHERE corp_id = $1 AND customer_id = $2 AND userid = $3",
             )
