@@ -6,7 +6,7 @@
 use std::{
     future::Future,
     net::SocketAddr,
-    sync::Arc,
+    sync::{Arc, OnceLock},
     time::{Duration, Instant},
 };
 
@@ -26,6 +26,7 @@ use tower_http::{
 
 use crate::{
     admin::{self, faults::Faults, journal::Journal},
+    apidoc,
     clock::Clock,
     config::{Config, LogFormat},
     dingtalk,
@@ -51,6 +52,8 @@ pub struct AppState {
     pub token_cache: Arc<dingtalk::TokenCache>,
     /// OpenAPI accounts and custom fields this process read recently (see `openapi::cache`).
     pub account_cache: Arc<openapi::cache::AccountCache>,
+    /// The served OpenAPI document, set when the router is built (see `apidoc`).
+    pub api_doc: Arc<OnceLock<utoipa::openapi::OpenApi>>,
 }
 
 /// The `errcode` / `code` of an error response, left in the response extensions by the
@@ -121,6 +124,7 @@ impl App {
             started_at: Instant::now(),
             token_cache: Arc::default(),
             account_cache: Arc::default(),
+            api_doc: Arc::default(),
         };
         let router = router(state.clone());
         Ok(App {
@@ -215,13 +219,14 @@ impl App {
     }
 }
 
-/// The whole HTTP surface: the three routers, one fallback, and the shared middleware.
+/// The whole HTTP surface: the three surfaces' routes, one fallback, and the shared
+/// middleware.
 pub fn router(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
-    Router::new()
-        .merge(dingtalk::router(&state))
-        .merge(openapi::router(&state))
-        .merge(admin::router(&state))
+    let (routes, doc) = apidoc::routes(&state).split_for_parts();
+    // The same routes give the same document: a router built twice keeps the first.
+    let _ = state.api_doc.set(apidoc::finish(doc));
+    routes
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

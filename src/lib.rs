@@ -6,6 +6,8 @@
 
 /// The control plane: `/_emulator/*`.
 pub mod admin;
+/// The OpenAPI document of all three surfaces, made from the routes themselves.
+pub mod apidoc;
 /// Building the app (state, routes, middleware) and serving it until shutdown.
 pub mod app;
 /// The emulator's movable clock; the only source of "now".

@@ -8,7 +8,7 @@ use axum::{
     Json,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use utoipa::ToSchema;
 
 use super::{corps::conflict_names, extract::AdminJson, AdminError, AdminResult};
 use crate::{
@@ -16,7 +16,7 @@ use crate::{
     store::tenants::{Account, AccountPatch, NewAccount},
 };
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateAccount {
     appid: String,
@@ -25,7 +25,7 @@ pub struct CreateAccount {
     open_sea_ids: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PatchAccount {
     secret: Option<String>,
@@ -33,7 +33,7 @@ pub struct PatchAccount {
 }
 
 /// An account as the control plane shows it: everything but the secret.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountView {
     appid: String,
@@ -63,6 +63,8 @@ fn check_open_seas(ids: &[String]) -> Result<(), AdminError> {
 }
 
 /// `POST /_emulator/openapi/accounts`
+#[utoipa::path(post, path = "/_emulator/openapi/accounts", tag = "Control plane", request_body = CreateAccount,
+    responses((status = 201, description = "The new account (secret left out)", body = AccountView)))]
 pub async fn create(
     State(state): State<AppState>,
     AdminJson(body): AdminJson<CreateAccount>,
@@ -88,6 +90,8 @@ pub async fn create(
 }
 
 /// `GET /_emulator/openapi/accounts`
+#[utoipa::path(get, path = "/_emulator/openapi/accounts", tag = "Control plane",
+    responses((status = 200, description = "Every account", body = Vec<AccountView>)))]
 pub async fn list(State(state): State<AppState>) -> AdminResult<Json<Vec<AccountView>>> {
     let accounts = state.store.list_accounts().await?;
     Ok(Json(
@@ -96,6 +100,8 @@ pub async fn list(State(state): State<AppState>) -> AdminResult<Json<Vec<Account
 }
 
 /// `GET /_emulator/openapi/accounts/{appid}`
+#[utoipa::path(get, path = "/_emulator/openapi/accounts/{appid}", tag = "Control plane", params(("appid" = String, Path, description = "The account's appid")),
+    responses((status = 200, description = "The account", body = AccountView)))]
 pub async fn get(
     State(state): State<AppState>,
     Path(appid): Path<String>,
@@ -106,6 +112,8 @@ pub async fn get(
 }
 
 /// `PATCH /_emulator/openapi/accounts/{appid}`: absent keys keep their value.
+#[utoipa::path(patch, path = "/_emulator/openapi/accounts/{appid}", tag = "Control plane", params(("appid" = String, Path, description = "The account's appid")), request_body = PatchAccount,
+    responses((status = 200, description = "The account after the change", body = AccountView)))]
 pub async fn patch(
     State(state): State<AppState>,
     Path(appid): Path<String>,
@@ -127,14 +135,26 @@ pub async fn patch(
     Ok(Json(view(&state, account)))
 }
 
+/// The answer of a delete.
+#[derive(Serialize, ToSchema)]
+pub struct AccountDeleted {
+    deleted: bool,
+    appid: String,
+}
+
 /// `DELETE /_emulator/openapi/accounts/{appid}`: the account and all of its data.
+#[utoipa::path(delete, path = "/_emulator/openapi/accounts/{appid}", tag = "Control plane", params(("appid" = String, Path, description = "The account's appid")),
+    responses((status = 200, description = "Deleted, with all of its data", body = AccountDeleted)))]
 pub async fn delete(
     State(state): State<AppState>,
     Path(appid): Path<String>,
-) -> AdminResult<Json<serde_json::Value>> {
+) -> AdminResult<Json<AccountDeleted>> {
     if !state.store.delete_account(&appid).await? {
         return Err(unknown_account(&appid));
     }
     state.account_cache.clear();
-    Ok(Json(json!({ "deleted": true, "appid": appid })))
+    Ok(Json(AccountDeleted {
+        deleted: true,
+        appid,
+    }))
 }

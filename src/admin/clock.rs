@@ -4,18 +4,19 @@
 
 use axum::{extract::State, Json};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::{extract::AdminJson, AdminError, AdminResult};
 use crate::app::AppState;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ClockChange {
     advance_seconds: Option<i64>,
     reset: Option<bool>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ClockView {
     now: String,
@@ -33,12 +34,16 @@ fn view(state: &AppState) -> ClockView {
 }
 
 /// `GET /_emulator/clock`
+#[utoipa::path(get, path = "/_emulator/clock", tag = "Control plane",
+    responses((status = 200, description = "The emulator's now and its offset from real time", body = ClockView)))]
 pub async fn get(State(state): State<AppState>) -> Json<ClockView> {
     Json(view(&state))
 }
 
 /// `POST /_emulator/clock` with `{"advanceSeconds": n}` (negative goes back) or
 /// `{"reset": true}`.
+#[utoipa::path(post, path = "/_emulator/clock", tag = "Control plane", request_body = ClockChange,
+    responses((status = 200, description = "The clock after the change", body = ClockView)))]
 pub async fn change(
     State(state): State<AppState>,
     AdminJson(body): AdminJson<ClockChange>,

@@ -8,7 +8,7 @@ use axum::{
     Json,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use utoipa::ToSchema;
 
 use super::{
     extract::{some, AdminJson},
@@ -19,7 +19,7 @@ use crate::{
     store::tenants::{Corp, CorpMode, CorpPatch, Employee, NewCorp},
 };
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateCorp {
     corpid: String,
@@ -30,7 +30,7 @@ pub struct CreateCorp {
     rate_limit_per_minute: Option<i64>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PatchCorp {
     corpsecret: Option<String>,
@@ -44,7 +44,7 @@ pub struct PatchCorp {
 }
 
 /// A corp as the control plane shows it: everything but the secrets.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CorpView {
     corpid: String,
@@ -54,14 +54,14 @@ pub struct CorpView {
     created_at: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateEmployee {
     userid: String,
     name: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EmployeeView {
     userid: String,
@@ -110,6 +110,8 @@ fn unknown_corp(corpid: &str) -> AdminError {
 }
 
 /// `POST /_emulator/dingtalk/corps`
+#[utoipa::path(post, path = "/_emulator/dingtalk/corps", tag = "Control plane", request_body = CreateCorp,
+    responses((status = 201, description = "The new corp (secrets left out)", body = CorpView)))]
 pub async fn create(
     State(state): State<AppState>,
     AdminJson(body): AdminJson<CreateCorp>,
@@ -147,6 +149,8 @@ pub fn conflict_names(err: crate::store::StoreError, message: &str) -> AdminErro
 }
 
 /// `GET /_emulator/dingtalk/corps`
+#[utoipa::path(get, path = "/_emulator/dingtalk/corps", tag = "Control plane",
+    responses((status = 200, description = "Every corp", body = Vec<CorpView>)))]
 pub async fn list(State(state): State<AppState>) -> AdminResult<Json<Vec<CorpView>>> {
     let corps = state.store.list_corps().await?;
     Ok(Json(
@@ -155,6 +159,8 @@ pub async fn list(State(state): State<AppState>) -> AdminResult<Json<Vec<CorpVie
 }
 
 /// `GET /_emulator/dingtalk/corps/{corpid}`
+#[utoipa::path(get, path = "/_emulator/dingtalk/corps/{corpid}", tag = "Control plane", params(("corpid" = String, Path, description = "The corp's corpid")),
+    responses((status = 200, description = "The corp", body = CorpView)))]
 pub async fn get(
     State(state): State<AppState>,
     Path(corpid): Path<String>,
@@ -166,6 +172,8 @@ pub async fn get(
 
 /// `PATCH /_emulator/dingtalk/corps/{corpid}`: absent keys keep their value; `null`
 /// clears `appkey`/`appsecret` or turns the rate limit off.
+#[utoipa::path(patch, path = "/_emulator/dingtalk/corps/{corpid}", tag = "Control plane", params(("corpid" = String, Path, description = "The corp's corpid")), request_body = PatchCorp,
+    responses((status = 200, description = "The corp after the change", body = CorpView)))]
 pub async fn patch(
     State(state): State<AppState>,
     Path(corpid): Path<String>,
@@ -208,19 +216,33 @@ pub async fn patch(
     Ok(Json(corp_view(&state, corp)))
 }
 
+/// The answer of a delete.
+#[derive(Serialize, ToSchema)]
+pub struct CorpDeleted {
+    deleted: bool,
+    corpid: String,
+}
+
 /// `DELETE /_emulator/dingtalk/corps/{corpid}`: the corp and all of its data.
+#[utoipa::path(delete, path = "/_emulator/dingtalk/corps/{corpid}", tag = "Control plane", params(("corpid" = String, Path, description = "The corp's corpid")),
+    responses((status = 200, description = "Deleted, with all of its data", body = CorpDeleted)))]
 pub async fn delete(
     State(state): State<AppState>,
     Path(corpid): Path<String>,
-) -> AdminResult<Json<serde_json::Value>> {
+) -> AdminResult<Json<CorpDeleted>> {
     if !state.store.delete_corp(&corpid).await? {
         return Err(unknown_corp(&corpid));
     }
     state.token_cache.clear();
-    Ok(Json(json!({ "deleted": true, "corpid": corpid })))
+    Ok(Json(CorpDeleted {
+        deleted: true,
+        corpid,
+    }))
 }
 
 /// `POST /_emulator/dingtalk/corps/{corpid}/employees`: adds (or renames) an employee.
+#[utoipa::path(post, path = "/_emulator/dingtalk/corps/{corpid}/employees", tag = "Control plane", params(("corpid" = String, Path, description = "The corp's corpid")), request_body = CreateEmployee,
+    responses((status = 201, description = "The employee", body = EmployeeView)))]
 pub async fn add_employee(
     State(state): State<AppState>,
     Path(corpid): Path<String>,
@@ -242,6 +264,8 @@ pub async fn add_employee(
 }
 
 /// `GET /_emulator/dingtalk/corps/{corpid}/employees`
+#[utoipa::path(get, path = "/_emulator/dingtalk/corps/{corpid}/employees", tag = "Control plane", params(("corpid" = String, Path, description = "The corp's corpid")),
+    responses((status = 200, description = "The corp's employees", body = Vec<EmployeeView>)))]
 pub async fn list_employees(
     State(state): State<AppState>,
     Path(corpid): Path<String>,

@@ -8,6 +8,7 @@
 
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 use crate::store::{
     openapi::{CascadeOptions, Choice, Contact, FieldType},
@@ -17,7 +18,7 @@ use crate::store::{
 /// The version of the format this build writes and reads.
 pub const VERSION: u32 = 1;
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
     #[serde(default = "version")]
@@ -32,14 +33,14 @@ fn version() -> u32 {
     VERSION
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DingTalkDoc {
     #[serde(default)]
     pub corps: Vec<CorpDoc>,
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenApiDoc {
     #[serde(default)]
@@ -50,6 +51,20 @@ pub struct OpenApiDoc {
 /// numbers hold exactly); a JSON integer is accepted too.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Id(pub i64);
+
+impl utoipa::PartialSchema for Id {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .pattern(Some("^[1-9][0-9]*$"))
+            .description(Some(
+                "A positive id as a string of digits (a JSON integer is accepted too)",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for Id {}
 
 impl Serialize for Id {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -90,7 +105,7 @@ fn lenient() -> CorpMode {
     CorpMode::Lenient
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CorpDoc {
     pub corpid: String,
@@ -111,7 +126,7 @@ pub struct CorpDoc {
     pub customers: Vec<DtCustomerDoc>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct EmployeeDoc {
     pub userid: String,
@@ -121,7 +136,7 @@ pub struct EmployeeDoc {
     pub created_at: Option<i64>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct DtCustomerDoc {
     #[serde(default)]
@@ -148,7 +163,7 @@ pub struct DtCustomerDoc {
     pub followers: Vec<FollowerDoc>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct DtContactDoc {
     #[serde(default)]
@@ -168,7 +183,7 @@ pub struct DtContactDoc {
     pub updated_at: Option<i64>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct FollowerDoc {
     pub userid: String,
@@ -178,7 +193,7 @@ pub struct FollowerDoc {
     pub created_at: Option<i64>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct AccountDoc {
     pub appid: String,
@@ -201,7 +216,7 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct FieldDoc {
     /// The field id; generated like the control plane does when absent.
@@ -233,7 +248,7 @@ pub struct FieldDoc {
 }
 
 /// An OpenAPI customer as stored; absent keys are values never set.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct OaCustomerDoc {
     #[serde(default)]

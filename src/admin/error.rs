@@ -5,7 +5,8 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::store::StoreError;
 
@@ -42,9 +43,28 @@ impl From<StoreError> for AdminError {
     }
 }
 
+/// The body of every control-plane error.
+#[derive(Serialize, ToSchema)]
+pub struct AdminErrorBody {
+    error: AdminErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AdminErrorDetail {
+    /// The HTTP status, again.
+    status: u16,
+    /// What was wrong, naming the key, path or tenant at fault.
+    message: String,
+}
+
 impl IntoResponse for AdminError {
     fn into_response(self) -> Response {
-        let body = json!({ "error": { "status": self.status.as_u16(), "message": self.message } });
+        let body = AdminErrorBody {
+            error: AdminErrorDetail {
+                status: self.status.as_u16(),
+                message: self.message,
+            },
+        };
         (self.status, Json(body)).into_response()
     }
 }

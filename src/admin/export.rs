@@ -3,7 +3,8 @@
 //! secrets: without them it could not be restored.
 
 use axum::{extract::State, Json};
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::{
     document::{
@@ -23,32 +24,50 @@ use crate::{
 pub const IMPORT_LIMIT_BYTES: usize = 512 * 1024 * 1024;
 
 /// `GET /_emulator/export`
+#[utoipa::path(get, path = "/_emulator/export", tag = "Control plane",
+    responses((status = 200, description = "Every tenant and all of its data, secrets included (docs/export-format.md)", body = Document)))]
 pub async fn export(State(state): State<AppState>) -> AdminResult<Json<Document>> {
     let snapshot = state.store.snapshot().await?;
     Ok(Json(document(snapshot)))
 }
 
+/// What an import restored.
+#[derive(Serialize, ToSchema)]
+pub struct Imported {
+    imported: ImportCounts,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportCounts {
+    corps: usize,
+    accounts: usize,
+    dingtalk_customers: usize,
+    openapi_customers: usize,
+}
+
 /// `POST /_emulator/import`: replaces the whole state with the document's, in one
 /// transaction. A document that fails a check changes nothing.
+#[utoipa::path(post, path = "/_emulator/import", tag = "Control plane", request_body = Document,
+    responses((status = 200, description = "The whole state replaced by the document's", body = Imported)))]
 pub async fn import(
     State(state): State<AppState>,
     AdminJson(doc): AdminJson<Document>,
-) -> AdminResult<Json<Value>> {
+) -> AdminResult<Json<Imported>> {
     let snapshot = to_snapshot(doc, &state.clock, &state.ids)
         .map_err(|e| AdminError::bad_request(format!("invalid document: {e}")))?;
     state.store.restore(&snapshot, state.clock.now_ms()).await?;
     // Cached token answers name corps (and their internal keys) that are gone now.
     state.token_cache.clear();
     state.account_cache.clear();
-    let count = |n: usize| json!(n);
-    Ok(Json(json!({
-        "imported": {
-            "corps": count(snapshot.corps.len()),
-            "accounts": count(snapshot.accounts.len()),
-            "dingtalkCustomers": count(snapshot.corps.iter().map(|c| c.customers.len()).sum()),
-            "openapiCustomers": count(snapshot.accounts.iter().map(|a| a.customers.len()).sum()),
-        }
-    })))
+    Ok(Json(Imported {
+        imported: ImportCounts {
+            corps: snapshot.corps.len(),
+            accounts: snapshot.accounts.len(),
+            dingtalk_customers: snapshot.corps.iter().map(|c| c.customers.len()).sum(),
+            openapi_customers: snapshot.accounts.iter().map(|a| a.customers.len()).sum(),
+        },
+    }))
 }
 
 /// The wire document of a snapshot.

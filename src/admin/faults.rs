@@ -19,7 +19,7 @@ use axum::{
     Json,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use utoipa::ToSchema;
 
 use super::{extract::AdminJson, AdminError, AdminResult};
 use crate::{
@@ -27,7 +27,7 @@ use crate::{
     dingtalk, openapi,
 };
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Api {
     Dingtalk,
@@ -35,7 +35,7 @@ pub enum Api {
 }
 
 /// A rule as posted to `POST /_emulator/faults`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct NewFault {
     api: Api,
@@ -50,7 +50,7 @@ pub struct NewFault {
 }
 
 /// A stored rule, as listed.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Fault {
     id: u64,
@@ -253,6 +253,8 @@ fn validate(new: &NewFault) -> Result<(), AdminError> {
 }
 
 /// `POST /_emulator/faults`
+#[utoipa::path(post, path = "/_emulator/faults", tag = "Control plane", request_body = NewFault,
+    responses((status = 201, description = "The stored rule", body = Fault)))]
 pub async fn create(
     State(state): State<AppState>,
     AdminJson(new): AdminJson<NewFault>,
@@ -263,29 +265,46 @@ pub async fn create(
 }
 
 /// `GET /_emulator/faults`
+#[utoipa::path(get, path = "/_emulator/faults", tag = "Control plane",
+    responses((status = 200, description = "Every rule, with how often it fired", body = Vec<Fault>)))]
 pub async fn list(State(state): State<AppState>) -> Json<Vec<Fault>> {
     Json(state.faults.list())
 }
 
+/// The answer of the deletes: how many rules went.
+#[derive(Serialize, ToSchema)]
+pub struct Removed {
+    removed: usize,
+}
+
 /// `DELETE /_emulator/faults`
-pub async fn clear(State(state): State<AppState>) -> Json<Value> {
-    Json(json!({ "removed": state.faults.remove(None) }))
+#[utoipa::path(delete, path = "/_emulator/faults", tag = "Control plane",
+    responses((status = 200, description = "Every rule removed", body = Removed)))]
+pub async fn clear(State(state): State<AppState>) -> Json<Removed> {
+    Json(Removed {
+        removed: state.faults.remove(None),
+    })
 }
 
 /// `DELETE /_emulator/faults/{id}`
+#[utoipa::path(delete, path = "/_emulator/faults/{id}", tag = "Control plane",
+    params(("id" = u64, Path, description = "The rule's id")),
+    responses((status = 200, description = "The rule removed", body = Removed)))]
 pub async fn delete(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> AdminResult<Json<Value>> {
+) -> AdminResult<Json<Removed>> {
     let removed = id.parse().map_or(0, |id| state.faults.remove(Some(id)));
     if removed == 0 {
         return Err(AdminError::not_found(format!("no fault with id {id:?}")));
     }
-    Ok(Json(json!({ "removed": removed })))
+    Ok(Json(Removed { removed }))
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::{json, Value};
+
     use super::*;
 
     fn rule(json: Value) -> NewFault {

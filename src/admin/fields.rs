@@ -11,6 +11,7 @@ use axum::{
     Json,
 };
 use serde::Deserialize;
+use utoipa::ToSchema;
 
 use super::{corps::conflict_names, extract::AdminJson, AdminError, AdminResult};
 use crate::{
@@ -25,7 +26,7 @@ use crate::{
     },
 };
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateField {
     name: String,
@@ -39,7 +40,7 @@ pub struct CreateField {
     searchable: Option<bool>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ChoiceBody {
     key: String,
@@ -48,7 +49,7 @@ pub struct ChoiceBody {
     is_default: bool,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct OptionsBody {
     level: i64,
@@ -56,8 +57,9 @@ pub struct OptionsBody {
     children: Vec<NodeBody>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(no_recursion)]
 pub struct NodeBody {
     key: String,
     value: String,
@@ -65,7 +67,7 @@ pub struct NodeBody {
     children: Vec<NodeBody>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatchField {
     name: Option<String>,
@@ -111,6 +113,8 @@ async fn account(state: &AppState, appid: &str) -> AdminResult<Account> {
 
 /// `POST /_emulator/openapi/accounts/{appid}/fields`: the id is generated in the seed's
 /// `{type}_{4 alnum}_{epoch ms}` format unless `field` gives one.
+#[utoipa::path(post, path = "/_emulator/openapi/accounts/{appid}/fields", tag = "Control plane", params(("appid" = String, Path, description = "The account's appid")), request_body = CreateField,
+    responses((status = 201, description = "The new field, as CustomerFieldVO", body = FieldVo)))]
 pub async fn create(
     State(state): State<AppState>,
     Path(appid): Path<String>,
@@ -147,6 +151,8 @@ pub async fn create(
 }
 
 /// `GET /_emulator/openapi/accounts/{appid}/fields`: every custom field, in `sort` order.
+#[utoipa::path(get, path = "/_emulator/openapi/accounts/{appid}/fields", tag = "Control plane", params(("appid" = String, Path, description = "The account's appid")),
+    responses((status = 200, description = "The account's custom fields, in sort order", body = Vec<FieldVo>)))]
 pub async fn list(
     State(state): State<AppState>,
     Path(appid): Path<String>,
@@ -163,6 +169,10 @@ pub async fn list(
 
 /// `PATCH /_emulator/openapi/accounts/{appid}/fields/{field}`: absent keys keep their
 /// value. Status 0 keeps the field (and stored values) but refuses writes; -1 hides it.
+#[utoipa::path(patch, path = "/_emulator/openapi/accounts/{appid}/fields/{field}", tag = "Control plane",
+    params(("appid" = String, Path, description = "The account's appid"), ("field" = String, Path, description = "The field id")),
+    request_body = PatchField,
+    responses((status = 200, description = "The field after the change", body = FieldVo)))]
 pub async fn patch(
     State(state): State<AppState>,
     Path((appid, field)): Path<(String, String)>,

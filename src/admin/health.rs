@@ -9,12 +9,13 @@ use axum::{
     Json,
 };
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::app::AppState;
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct Health {
+pub struct Health {
     status: &'static str,
     version: &'static str,
     database: &'static str,
@@ -25,6 +26,11 @@ struct Health {
 
 /// `GET /_emulator/health`: 200 while the database answers, 503 otherwise. Always
 /// open, without the admin guard, because container health checks call it.
+#[utoipa::path(get, path = "/_emulator/health", tag = "Control plane", security(()),
+    responses(
+        (status = 200, description = "The database answers", body = Health),
+        (status = 503, description = "The database does not answer", body = Health)
+    ))]
 pub async fn health(State(state): State<AppState>) -> Response {
     let ping = tokio::time::timeout(Duration::from_secs(2), state.store.ping()).await;
     let error = match ping {

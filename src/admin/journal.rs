@@ -15,6 +15,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use utoipa::{IntoParams, ToSchema};
 
 use super::AdminError;
 use crate::app::{AppState, ErrorCode, Surface, Tenant, X_REQUEST_ID};
@@ -31,7 +32,7 @@ const SECRET_KEYS: &[&str] = &[
 ];
 const REDACTED: &str = "[redacted]";
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Entry {
     pub time: String,
@@ -100,13 +101,24 @@ impl Journal {
     }
 }
 
+/// The answer of `DELETE /_emulator/requests`.
+#[derive(Serialize, ToSchema)]
+pub struct Cleared {
+    cleared: bool,
+}
+
 /// Query of `GET /_emulator/requests`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Filter {
+    /// How many entries at most, newest first (default and cap: `--journal-size`).
     pub limit: Option<usize>,
+    /// `dingtalk` or `openapi`.
     pub api: Option<String>,
+    /// A corpid or appid.
     pub tenant: Option<String>,
+    /// An HTTP status.
     pub status: Option<u16>,
 }
 
@@ -258,6 +270,8 @@ fn redact_query(query: &str) -> String {
 }
 
 /// `GET /_emulator/requests?limit=&api=&tenant=&status=`
+#[utoipa::path(get, path = "/_emulator/requests", tag = "Control plane", params(Filter),
+    responses((status = 200, description = "The most recent API requests, newest first", body = Vec<Entry>)))]
 pub async fn list(
     State(state): State<AppState>,
     filter: Result<Query<Filter>, QueryRejection>,
@@ -267,9 +281,11 @@ pub async fn list(
 }
 
 /// `DELETE /_emulator/requests`
-pub async fn clear(State(state): State<AppState>) -> Json<Value> {
+#[utoipa::path(delete, path = "/_emulator/requests", tag = "Control plane",
+    responses((status = 200, description = "The journal emptied", body = Cleared)))]
+pub async fn clear(State(state): State<AppState>) -> Json<Cleared> {
     state.journal.clear();
-    Json(json!({ "cleared": true }))
+    Json(Cleared { cleared: true })
 }
 
 #[cfg(test)]

@@ -21,72 +21,62 @@ use axum::{
     http::{Method, StatusCode},
     middleware,
     response::{IntoResponse, Response},
-    routing::{delete, get, patch, post},
-    Router,
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::AppState;
-pub use error::AdminError;
+use crate::{
+    apidoc::{self, Guard},
+    app::AppState,
+};
+pub use error::{AdminError, AdminErrorBody};
 
 pub type AdminResult<T> = Result<T, AdminError>;
 
 /// The control plane's routes: everything behind the admin guard, then health, which
 /// stays open for container health checks.
-pub fn router(state: &AppState) -> Router<AppState> {
-    Router::new()
-        .route("/_emulator/clock", get(clock::get).post(clock::change))
-        .route(
-            "/_emulator/faults",
-            get(faults::list).post(faults::create).delete(faults::clear),
+pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
+    // An export grows with the data, far past the request limit of the APIs; the import
+    // of one must still fit.
+    let (schemas, paths, import) = routes!(export::import);
+    let import = (
+        schemas,
+        paths,
+        import.layer(DefaultBodyLimit::max(export::IMPORT_LIMIT_BYTES)),
+    );
+    let guarded = OpenApiRouter::new()
+        .routes(routes!(clock::get, clock::change))
+        .routes(routes!(faults::list, faults::create, faults::clear))
+        .routes(routes!(faults::delete))
+        .routes(routes!(journal::list, journal::clear))
+        .routes(routes!(corps::list, corps::create))
+        .routes(routes!(corps::get, corps::patch, corps::delete))
+        .routes(routes!(corps::list_employees, corps::add_employee))
+        .routes(routes!(accounts::list, accounts::create))
+        .routes(routes!(accounts::get, accounts::patch, accounts::delete))
+        .routes(routes!(fields::list, fields::create))
+        .routes(routes!(fields::patch))
+        .routes(routes!(reset::reset))
+        .routes(routes!(export::export))
+        .routes(import)
+        .routes(routes!(apidoc::serve));
+    let guard = Guard::new(&[apidoc::ADMIN_TOKEN])
+        .answers::<AdminErrorBody>("400", "A malformed body or query; `message` names the key")
+        .answers::<AdminErrorBody>(
+            "401",
+            "An admin token is configured and not given, or wrong",
         )
-        .route("/_emulator/faults/{id}", delete(faults::delete))
-        .route(
-            "/_emulator/requests",
-            get(journal::list).delete(journal::clear),
+        .answers::<AdminErrorBody>(
+            "403",
+            "No admin token is configured and the peer is off loopback",
         )
-        .route(
-            "/_emulator/dingtalk/corps",
-            get(corps::list).post(corps::create),
-        )
-        .route(
-            "/_emulator/dingtalk/corps/{corpid}",
-            get(corps::get).patch(corps::patch).delete(corps::delete),
-        )
-        .route(
-            "/_emulator/dingtalk/corps/{corpid}/employees",
-            get(corps::list_employees).post(corps::add_employee),
-        )
-        .route(
-            "/_emulator/openapi/accounts",
-            get(accounts::list).post(accounts::create),
-        )
-        .route(
-            "/_emulator/openapi/accounts/{appid}",
-            get(accounts::get)
-                .patch(accounts::patch)
-                .delete(accounts::delete),
-        )
-        .route(
-            "/_emulator/openapi/accounts/{appid}/fields",
-            get(fields::list).post(fields::create),
-        )
-        .route(
-            "/_emulator/openapi/accounts/{appid}/fields/{field}",
-            patch(fields::patch),
-        )
-        .route("/_emulator/reset", post(reset::reset))
-        .route("/_emulator/export", get(export::export))
-        // An export grows with the data, far past the request limit of the APIs; the
-        // import of one must still fit.
-        .route(
-            "/_emulator/import",
-            post(export::import).layer(DefaultBodyLimit::max(export::IMPORT_LIMIT_BYTES)),
-        )
+        .answers::<AdminErrorBody>("404", "No such tenant, field or rule")
+        .answers::<AdminErrorBody>("500", "Internal failure");
+    apidoc::secured(guarded, &guard)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             guard::require_admin,
         ))
-        .route("/_emulator/health", get(health::health))
+        .routes(routes!(health::health))
 }
 
 /// Answer for an unknown path under `/_emulator/`.

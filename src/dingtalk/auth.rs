@@ -13,6 +13,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::{
     error::{DtError, DtResult},
@@ -150,15 +151,20 @@ async fn enforce_rate_limit(
 /// but the `empcustomer` pair. Missing or empty is 41009.
 pub struct UserId(pub String);
 
+/// The `user_id` query parameter of the customer and contact writes.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserIdParam {
+    /// The employee making the change (41009 when missing).
+    #[param(required = true)]
+    user_id: Option<String>,
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for UserId {
     type Rejection = DtError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, DtError> {
-        #[derive(Deserialize)]
-        struct UserQuery {
-            user_id: Option<String>,
-        }
-        let DtQuery(query) = DtQuery::<UserQuery>::from_request_parts(parts, state).await?;
+        let DtQuery(query) = DtQuery::<UserIdParam>::from_request_parts(parts, state).await?;
         match query.user_id {
             Some(user_id) if !user_id.trim().is_empty() => Ok(UserId(user_id)),
             _ => Err(DtError::MissingUserId),

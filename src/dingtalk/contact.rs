@@ -10,8 +10,9 @@ use serde_json::Value;
 use tracing::instrument;
 
 use super::{
-    auth::{Caller, UserId},
-    error::{ok, DtError, DtOk, DtResult},
+    auth::{Caller, UserId, UserIdParam},
+    bodies::{CreateContactBody, DeleteContactsBody, UpdateContactBody},
+    error::{ok, DtError, DtOk, DtReply, DtResult, Empty},
     extract::DtJson,
     validate::*,
     wire::{parse_id, parse_ids, ContactCreated},
@@ -27,6 +28,14 @@ use crate::{
 /// The seed documents the contact *update* under this same URL, so a body with
 /// `contactid` and no `customerid` is an update (SPEC §1.3); a body with both is
 /// refused as ambiguous.
+#[utoipa::path(
+    post,
+    path = "/crm/contact/create",
+    tag = "DingTalk",
+    params(UserIdParam),
+    request_body(content = CreateContactBody, description = "A new contact of `customerid`; or, with `contactid` and no `customerid`, an update (`UpdateContactBody`)"),
+    responses((status = 200, description = "The new contact's id (errcode 0 alone for an update)", body = DtReply<ContactCreated>))
+)]
 #[instrument(skip_all, fields(corp = %caller.corpid))]
 pub async fn create(
     State(state): State<AppState>,
@@ -38,7 +47,7 @@ pub async fn create(
     match (fields.has("customerid"), fields.has("contactid")) {
         (false, true) => {
             update_contact(&state, &caller, user_id, &fields).await?;
-            Ok(ok(()).into_response())
+            Ok(ok(Empty {}).into_response())
         }
         (true, true) => Err(DtError::InvalidParam(
             "give customerid to create a contact, or contactid without customerid to update \
@@ -94,16 +103,24 @@ async fn create_contact(
 /// `/crm/contact/create` as the seed documents it.
 ///
 /// Seed: `contactid`, `name`, `mobile`, `attached`, `modified_by` all required.
+#[utoipa::path(
+    post,
+    path = "/crm/contact/update",
+    tag = "DingTalk",
+    params(UserIdParam),
+    request_body = UpdateContactBody,
+    responses((status = 200, description = "errcode 0, or the fault", body = DtReply<Empty>))
+)]
 #[instrument(skip_all, fields(corp = %caller.corpid))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
     UserId(user_id): UserId,
     DtJson(body): DtJson<Value>,
-) -> DtResult<Json<DtOk<()>>> {
+) -> DtResult<Json<DtOk<Empty>>> {
     let fields = Fields::body(&body)?;
     update_contact(&state, &caller, user_id, &fields).await?;
-    Ok(ok(()))
+    Ok(ok(Empty {}))
 }
 
 async fn update_contact(
@@ -140,13 +157,21 @@ async fn update_contact(
 /// `contactid[]` (the seed's example) or `contactid` (its table), one string or an
 /// array. All or nothing: if any id is unknown, nothing is deleted and the error names
 /// the unknown ids.
+#[utoipa::path(
+    post,
+    path = "/crm/contact/delete",
+    tag = "DingTalk",
+    params(UserIdParam),
+    request_body = DeleteContactsBody,
+    responses((status = 200, description = "errcode 0, or the unknown ids", body = DtReply<Empty>))
+)]
 #[instrument(skip_all, fields(corp = %caller.corpid))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
     UserId(user_id): UserId,
     DtJson(body): DtJson<Value>,
-) -> DtResult<Json<DtOk<()>>> {
+) -> DtResult<Json<DtOk<Empty>>> {
     let (field, texts) = Fields::body(&body)?.id_list(["contactid[]", "contactid"])?;
     let ids = parse_ids(field, "contact", &texts)?;
     state
@@ -154,5 +179,5 @@ pub async fn delete(
         .dt_delete_contacts(caller.scope, &[user_id], &ids, state.clock.now_ms())
         .await
         .map_err(|err| DtError::from_store(err, field, |_| "user_id"))?;
-    Ok(ok(()))
+    Ok(ok(Empty {}))
 }

@@ -6,8 +6,9 @@ use serde_json::Value;
 use tracing::instrument;
 
 use super::{
-    auth::{Caller, UserId},
-    error::{ok, DtError, DtOk, DtResult},
+    auth::{Caller, UserId, UserIdParam},
+    bodies::{CreateCustomerBody, DeleteCustomersBody, UpdateCustomerBody},
+    error::{ok, DtError, DtOk, DtReply, DtResult, Empty},
     extract::DtJson,
     validate::*,
     wire::{parse_id, parse_ids, CustomerCreated},
@@ -25,6 +26,14 @@ use crate::{
 /// `customer` is accepted as an object (the seed's table) or an array of exactly one
 /// (its example); `contacts` as one object or an array. The followers are
 /// `userIds ∪ {user_id}`, de-duplicated, in order (SPEC §1.3).
+#[utoipa::path(
+    post,
+    path = "/crm/customer/create",
+    tag = "DingTalk",
+    params(UserIdParam),
+    request_body = CreateCustomerBody,
+    responses((status = 200, description = "The new customer's id", body = DtReply<CustomerCreated>))
+)]
 #[instrument(skip_all, fields(corp = %caller.corpid))]
 pub async fn create(
     State(state): State<AppState>,
@@ -113,13 +122,21 @@ fn parse_create(
 /// Seed: `id` required; `name`, `address`, `description`, `telephone`, `modified_by`
 /// optional. Absent keys keep their value; a given name, address, description or
 /// telephone must not be blank (create requires them, so a record always has them).
+#[utoipa::path(
+    post,
+    path = "/crm/customer/update",
+    tag = "DingTalk",
+    params(UserIdParam),
+    request_body = UpdateCustomerBody,
+    responses((status = 200, description = "errcode 0, or the fault", body = DtReply<Empty>))
+)]
 #[instrument(skip_all, fields(corp = %caller.corpid))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
     UserId(user_id): UserId,
     DtJson(body): DtJson<Value>,
-) -> DtResult<Json<DtOk<()>>> {
+) -> DtResult<Json<DtOk<Empty>>> {
     let fields = Fields::body(&body)?;
     let id_text = fields.required("id", NO_LIMIT)?;
     let patch = CustomerPatch {
@@ -135,7 +152,7 @@ pub async fn update(
         .dt_update_customer(caller.scope, &[user_id], id, &patch, state.clock.now_ms())
         .await
         .map_err(|err| DtError::from_store(err, "id", |_| "user_id"))?;
-    Ok(ok(()))
+    Ok(ok(Empty {}))
 }
 
 /// `POST /crm/customer/delete?access_token=&user_id=` with `{"id[]": …}`.
@@ -143,13 +160,21 @@ pub async fn update(
 /// `id[]` (the seed's example) or `id` (its table), each one string or an array of
 /// strings. Deletes the customers with their contacts and relations, all or nothing: if
 /// any id is unknown, nothing is deleted and the error names the unknown ids.
+#[utoipa::path(
+    post,
+    path = "/crm/customer/delete",
+    tag = "DingTalk",
+    params(UserIdParam),
+    request_body = DeleteCustomersBody,
+    responses((status = 200, description = "errcode 0, or the unknown ids", body = DtReply<Empty>))
+)]
 #[instrument(skip_all, fields(corp = %caller.corpid))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
     UserId(user_id): UserId,
     DtJson(body): DtJson<Value>,
-) -> DtResult<Json<DtOk<()>>> {
+) -> DtResult<Json<DtOk<Empty>>> {
     let (field, texts) = Fields::body(&body)?.id_list(["id[]", "id"])?;
     let ids = parse_ids(field, "customer", &texts)?;
     state
@@ -157,5 +182,5 @@ pub async fn delete(
         .dt_delete_customers(caller.scope, &[user_id], &ids, state.clock.now_ms())
         .await
         .map_err(|err| DtError::from_store(err, field, |_| "user_id"))?;
-    Ok(ok(()))
+    Ok(ok(Empty {}))
 }

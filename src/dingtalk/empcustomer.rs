@@ -8,7 +8,8 @@ use tracing::instrument;
 
 use super::{
     auth::Caller,
-    error::{ok, DtError, DtOk, DtResult},
+    bodies::{CreateRelationBody, DeleteRelationBody},
+    error::{ok, DtError, DtOk, DtReply, DtResult, Empty},
     extract::DtJson,
     validate::*,
     wire::parse_id,
@@ -20,12 +21,19 @@ use crate::{app::AppState, store::dingtalk::DtStoreError};
 /// Seed: `customerId`, `userId`, `create_by` required. Creating a relation that exists
 /// succeeds and changes nothing; a new follower goes last in `userIds`. A lenient corp
 /// registers an unknown `userId`; a strict corp answers 60121.
+#[utoipa::path(
+    post,
+    path = "/crm/empcustomer/create",
+    tag = "DingTalk",
+    request_body = CreateRelationBody,
+    responses((status = 200, description = "errcode 0, or the fault", body = DtReply<Empty>))
+)]
 #[instrument(skip_all, fields(corp = %caller.corpid))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
     DtJson(body): DtJson<Value>,
-) -> DtResult<Json<DtOk<()>>> {
+) -> DtResult<Json<DtOk<Empty>>> {
     let (customer_id, user_id, create_by) = relation(&body, "create_by")?;
     state
         .store
@@ -38,19 +46,26 @@ pub async fn create(
         )
         .await
         .map_err(|err| DtError::from_store(err, "customerId", |_| "userId"))?;
-    Ok(ok(()))
+    Ok(ok(Empty {}))
 }
 
 /// `POST /crm/empcustomer/delete?access_token=`.
 ///
 /// Seed: `customerId`, `userId`, `modified_by` required. An unknown relation is 40035
 /// (SPEC §1.3); in a strict corp an unknown employee is 60121.
+#[utoipa::path(
+    post,
+    path = "/crm/empcustomer/delete",
+    tag = "DingTalk",
+    request_body = DeleteRelationBody,
+    responses((status = 200, description = "errcode 0, or the fault", body = DtReply<Empty>))
+)]
 #[instrument(skip_all, fields(corp = %caller.corpid))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
     DtJson(body): DtJson<Value>,
-) -> DtResult<Json<DtOk<()>>> {
+) -> DtResult<Json<DtOk<Empty>>> {
     let (customer_id, user_id, _) = relation(&body, "modified_by")?;
     state
         .store
@@ -62,7 +77,7 @@ pub async fn delete(
             )),
             other => DtError::from_store(other, "customerId", |_| "userId"),
         })?;
-    Ok(ok(()))
+    Ok(ok(Empty {}))
 }
 
 /// The body of both relation calls, checked in the seed's order: `customerId`,

@@ -9,6 +9,7 @@ use axum::{
     Json,
 };
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::store::{dingtalk::DtStoreError, StoreError};
 
@@ -161,8 +162,10 @@ impl DtError {
     }
 }
 
-#[derive(Serialize)]
-struct ErrorBody {
+/// The body of every DingTalk error: `errcode` ≠ 0, and `errmsg` with the vendor's text.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"errcode": 40035, "errmsg": "不合法的参数: customer.name is required"}))]
+pub struct DtErrorBody {
     errcode: i64,
     errmsg: String,
 }
@@ -173,7 +176,7 @@ impl IntoResponse for DtError {
             tracing::error!(error = %cause, cause = ?std::error::Error::source(cause), "dingtalk request failed");
         }
         let errcode = self.errcode();
-        let mut response = Json(ErrorBody {
+        let mut response = Json(DtErrorBody {
             errcode,
             errmsg: self.errmsg(),
         })
@@ -187,8 +190,8 @@ impl IntoResponse for DtError {
 }
 
 /// A successful DingTalk response: `errcode` 0 and `errmsg` "ok" first, then the payload's
-/// own keys (a struct, a map, or `()` for none).
-#[derive(Serialize)]
+/// own keys ([`Empty`] for none).
+#[derive(Serialize, ToSchema)]
 pub struct DtOk<T: Serialize> {
     errcode: i64,
     errmsg: &'static str,
@@ -205,6 +208,19 @@ pub fn ok<T: Serialize>(payload: T) -> Json<DtOk<T>> {
 }
 
 pub type DtResult<T> = Result<T, DtError>;
+
+/// The payload of answers that carry only `errcode` and `errmsg`.
+#[derive(Serialize, ToSchema)]
+pub struct Empty {}
+
+/// What a DingTalk call answers, always with HTTP 200: `errcode` 0 with the payload, or
+/// an error. (The document's name for what handlers return as a `DtResult`.)
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum DtReply<T: Serialize> {
+    Ok(DtOk<T>),
+    Error(DtErrorBody),
+}
 
 #[cfg(test)]
 mod tests {
@@ -236,7 +252,7 @@ mod tests {
         .unwrap();
         assert_eq!(body, r#"{"errcode":0,"errmsg":"ok","customerid":"1"}"#);
         assert_eq!(
-            serde_json::to_string(&ok(()).0).unwrap(),
+            serde_json::to_string(&ok(Empty {}).0).unwrap(),
             r#"{"errcode":0,"errmsg":"ok"}"#
         );
     }

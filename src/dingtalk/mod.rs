@@ -5,6 +5,7 @@
 //! one file per resource → `validate` (field rules) and `wire` (response shapes).
 
 pub mod auth;
+mod bodies;
 pub mod cache;
 mod contact;
 mod customer;
@@ -21,34 +22,35 @@ use axum::{
     http::Method,
     middleware,
     response::{IntoResponse, Response},
-    routing::{get, post},
-    Router,
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::AppState;
+use crate::{
+    apidoc::{self, Guard},
+    app::AppState,
+};
 pub use cache::TokenCache;
 pub use error::{ok, DtError, DtOk, DtResult};
 
 /// The DingTalk surface's routes. Each `/crm/...` route takes exactly one method (the
 /// app's fallback answers the other with 43001/43002) and runs behind the token check.
-pub fn router(state: &AppState) -> Router<AppState> {
-    let crm = Router::new()
-        .route("/crm/customer/create", post(customer::create))
-        .route("/crm/customer/update", post(customer::update))
-        .route("/crm/customer/delete", post(customer::delete))
-        .route("/crm/customer/get", get(customer_read::get))
-        .route("/crm/customer/list", get(customer_read::list))
-        .route("/crm/contact/create", post(contact::create))
-        .route("/crm/contact/update", post(contact::update))
-        .route("/crm/contact/delete", post(contact::delete))
-        .route("/crm/empcustomer/create", post(empcustomer::create))
-        .route("/crm/empcustomer/delete", post(empcustomer::delete))
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            auth::require_token,
-        ));
-    Router::new()
-        .route("/gettoken", get(token::gettoken))
+pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
+    let crm = OpenApiRouter::new()
+        .routes(routes!(customer::create))
+        .routes(routes!(customer::update))
+        .routes(routes!(customer::delete))
+        .routes(routes!(customer_read::get))
+        .routes(routes!(customer_read::list))
+        .routes(routes!(contact::create))
+        .routes(routes!(contact::update))
+        .routes(routes!(contact::delete))
+        .routes(routes!(empcustomer::create))
+        .routes(routes!(empcustomer::delete));
+    let crm = apidoc::secured(crm, &Guard::new(&[apidoc::ACCESS_TOKEN])).route_layer(
+        middleware::from_fn_with_state(state.clone(), auth::require_token),
+    );
+    OpenApiRouter::new()
+        .routes(routes!(token::gettoken))
         .merge(crm)
 }
 

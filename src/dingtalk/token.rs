@@ -7,10 +7,11 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 use tracing::instrument;
+use utoipa::{IntoParams, ToSchema};
 
 use super::{
     auth::Caller,
-    error::{ok, DtError, DtResult},
+    error::{ok, DtError, DtReply, DtResult},
     extract::DtQuery,
 };
 use crate::{
@@ -19,16 +20,21 @@ use crate::{
 };
 
 /// The two documented credential pairs: `corpid`/`corpsecret` and `appkey`/`appsecret`.
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Credentials {
+    /// The corp's id; takes precedence over `appkey` when both are given.
     corpid: Option<String>,
+    /// Required with `corpid`.
     corpsecret: Option<String>,
+    /// The app key, instead of `corpid`.
     appkey: Option<String>,
+    /// Required with `appkey`.
     appsecret: Option<String>,
 }
 
-#[derive(Serialize)]
-struct TokenIssued {
+#[derive(Serialize, ToSchema)]
+pub struct TokenIssued {
     access_token: String,
     expires_in: u64,
 }
@@ -39,6 +45,13 @@ struct TokenIssued {
 /// While the corp's token is valid, asking again returns the same token and renews its
 /// expiry (DingTalk's 7200 s rule); `expires_in` is the configured TTL. The token lives
 /// in the database, so every instance sharing it accepts the token.
+#[utoipa::path(
+    get,
+    path = "/gettoken",
+    tag = "DingTalk",
+    params(Credentials),
+    responses((status = 200, description = "`access_token` and `expires_in`, or errcode 41002, 41004, 40089", body = DtReply<TokenIssued>))
+)]
 #[instrument(skip_all)]
 pub async fn gettoken(
     State(state): State<AppState>,

@@ -3,6 +3,7 @@
 //! work without them). `errcode`/`errmsg` come first through [`super::ok`].
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::error::{DtError, DtResult};
 use crate::store::dingtalk::{Contact, Customer, CustomerDetail, CustomerPage};
@@ -32,19 +33,19 @@ pub fn parse_ids(field: &str, what: &str, texts: &[String]) -> DtResult<Vec<i64>
 }
 
 /// `POST /crm/customer/create` → `customerid`.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct CustomerCreated {
     pub customerid: String,
 }
 
 /// `POST /crm/contact/create` → `contactid` (SPEC §1.3; the seed's example omits it).
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ContactCreated {
     pub contactid: String,
 }
 
 /// A customer as `customer` of the detail and as an entry of `customerlist`.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct CustomerView {
     pub id: String,
     pub name: String,
@@ -54,7 +55,7 @@ pub struct CustomerView {
 }
 
 /// An entry of `contactList`.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ContactView {
     pub contactid: String,
     pub name: String,
@@ -63,7 +64,7 @@ pub struct ContactView {
 }
 
 /// `GET /crm/customer/get?id=`.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct CustomerDetailView {
     pub customer: CustomerView,
     #[serde(rename = "contactList")]
@@ -74,11 +75,19 @@ pub struct CustomerDetailView {
 }
 
 /// `GET /crm/customer/get` without `id`, and `GET /crm/customer/list`.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct CustomerListView {
     pub customerlist: Vec<CustomerView>,
     #[serde(rename = "hasMore")]
     pub has_more: bool,
+}
+
+/// `GET /crm/customer/get`: the detail with `id`, the list without.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum CustomerRead {
+    Detail(CustomerDetailView),
+    List(CustomerListView),
 }
 
 impl From<Customer> for CustomerView {

@@ -3,13 +3,14 @@
 use axum::extract::{Path, State};
 use serde::Deserialize;
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 use super::{
     auth::Caller,
-    error::{ApiError, ApiOk, ApiResult},
+    error::{ApiError, ApiOk, ApiResult, Envelope, Null},
     extract::{ApiJson, OptionalJson},
-    input::{read_patch, Context, Mode},
-    record,
+    input::{read_patch, Context, Mode, RecordInput, RecordUpdate},
+    record::Record,
 };
 use crate::{app::AppState, clock::Clock};
 
@@ -39,12 +40,19 @@ fn no_such_customer(id: impl std::fmt::Display) -> ApiError {
 /// Seed §1 添加客户, `POST /openapi/crm/add`: the record's fields (`customerName`
 /// required); the stored record back, with its new 18-digit `_id`. Unknown keys are a
 /// 400 listing the valid ones (SPEC §2.5); read-only keys (`_id`, `createTime`, …) too.
+#[utoipa::path(
+    post,
+    path = "/openapi/crm/add",
+    tag = "OpenAPI",
+    request_body = RecordInput,
+    responses((status = 200, description = "The stored record, with its new `_id`", body = Envelope<Record>))
+)]
 #[tracing::instrument(skip_all, fields(appid = %account.appid))]
 pub async fn add(
     State(state): State<AppState>,
     Caller(account): Caller,
     ApiJson(body): ApiJson<Map<String, Value>>,
-) -> ApiResult<Value> {
+) -> ApiResult<Record> {
     let fields = super::cache::custom_fields(&state, account.id).await?;
     let cx = Context {
         account: &account,
@@ -55,22 +63,26 @@ pub async fn add(
     let now = now_whole_secs(&state.clock);
     let id = state.ids.next(state.clock.now_ms());
     let customer = state.store.add_customer(account.id, id, patch, now).await?;
-    Ok(ApiOk(record::render(
-        &customer,
-        &account.appid,
-        &state.clock,
-    )))
+    Ok(ApiOk(Record::new(customer, &account.appid, &state.clock)))
 }
 
 /// Seed §2 修改客户, `POST /openapi/crm/update`: `_id` plus the fields to change;
 /// absent keys keep their values, lists are replaced whole, `null` clears a value.
 /// Unknown `_id` → 404.
+#[utoipa::path(
+    post,
+    path = "/openapi/crm/update",
+    tag = "OpenAPI",
+    request_body = RecordUpdate,
+    responses((status = 200, description = "The record after the change", body = Envelope<Record>),
+        (status = 404, description = "No customer with that `_id` in this account", body = Envelope<Null>))
+)]
 #[tracing::instrument(skip_all, fields(appid = %account.appid))]
 pub async fn update(
     State(state): State<AppState>,
     Caller(account): Caller,
     ApiJson(mut body): ApiJson<Map<String, Value>>,
-) -> ApiResult<Value> {
+) -> ApiResult<Record> {
     let raw_id = body.shift_remove("_id").unwrap_or(Value::Null);
     let id = customer_id(&raw_id, "_id")?;
     let fields = super::cache::custom_fields(&state, account.id).await?;
@@ -89,54 +101,86 @@ pub async fn update(
         .update_customer(account.id, id, patch, now)
         .await?
         .ok_or_else(|| no_such_customer(id))?;
-    Ok(ApiOk(record::render(
-        &customer,
-        &account.appid,
-        &state.clock,
-    )))
+    Ok(ApiOk(Record::new(customer, &account.appid, &state.clock)))
 }
 
 /// Seed §4 根据id查询客户: `GET` (or `POST`, as the seed's example does with `{}`)
 /// `/openapi/crm/{id}` and `/openapi/crm/findById/{id}`. A body, if any, must be JSON
 /// and is otherwise ignored. Unknown id → 404.
+#[utoipa::path(
+    method(get, post),
+    path = "/openapi/crm/{id}",
+    tag = "OpenAPI",
+    params(("id" = String, Path, description = "The customer's `_id`")),
+    request_body(content = Option<Object>, description = "Optional; `{}` as in the seed's example, otherwise ignored"),
+    responses((status = 200, description = "The record", body = Envelope<Record>),
+        (status = 404, description = "No customer with that `_id` in this account", body = Envelope<Null>))
+)]
 #[tracing::instrument(skip_all, fields(appid = %account.appid))]
 pub async fn find(
     State(state): State<AppState>,
     Caller(account): Caller,
     Path(id): Path<String>,
     OptionalJson(_): OptionalJson<serde::de::IgnoredAny>,
-) -> ApiResult<Value> {
+) -> ApiResult<Record> {
     let customer = match id.parse::<i64>() {
         Ok(n) => state.store.customer_by_id(account.id, n).await?,
         Err(_) => None,
     };
     let customer = customer.ok_or_else(|| no_such_customer(&id))?;
-    Ok(ApiOk(record::render(
-        &customer,
-        &account.appid,
-        &state.clock,
-    )))
+    Ok(ApiOk(Record::new(customer, &account.appid, &state.clock)))
+}
+
+/// Seed §4 by its other path, `/openapi/crm/findById/{id}`: the same as [`find`].
+#[utoipa::path(
+    method(get, post),
+    path = "/openapi/crm/findById/{id}",
+    tag = "OpenAPI",
+    params(("id" = String, Path, description = "The customer's `_id`")),
+    request_body(content = Option<Object>, description = "Optional; `{}` as in the seed's example, otherwise ignored"),
+    responses(
+        (status = 200, description = "The record", body = Envelope<Record>),
+        (status = 404, description = "No customer with that `_id` in this account", body = Envelope<Null>)
+    )
+)]
+pub async fn find_by_id(
+    state: State<AppState>,
+    caller: Caller,
+    id: Path<String>,
+    body: OptionalJson<serde::de::IgnoredAny>,
+) -> ApiResult<Record> {
+    find(state, caller, id, body).await
 }
 
 /// The body of `POST /openapi/crm/delete`.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteRequest {
+    /// The customer's `_id`: a string (the seed's form) or an integer.
     #[serde(default)]
+    #[schema(value_type = String)]
     id: Value,
 }
 
 /// Seed §5 根据id删除客户, `POST /openapi/crm/delete` with `{"id": …}`: `data` null.
 /// Unknown id → 404.
+#[utoipa::path(
+    post,
+    path = "/openapi/crm/delete",
+    tag = "OpenAPI",
+    request_body = DeleteRequest,
+    responses((status = 200, description = "Deleted; `data` is null", body = Envelope<Null>),
+        (status = 404, description = "No customer with that `_id` in this account", body = Envelope<Null>))
+)]
 #[tracing::instrument(skip_all, fields(appid = %account.appid))]
 pub async fn delete(
     State(state): State<AppState>,
     Caller(account): Caller,
     ApiJson(request): ApiJson<DeleteRequest>,
-) -> ApiResult<()> {
+) -> ApiResult<Null> {
     let id = customer_id(&request.id, "id")?.ok_or_else(|| no_such_customer(&request.id))?;
     if !state.store.delete_customer(account.id, id).await? {
         return Err(no_such_customer(id));
     }
-    Ok(ApiOk(()))
+    Ok(ApiOk(Null))
 }

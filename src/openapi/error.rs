@@ -8,6 +8,7 @@ use axum::{
     Json,
 };
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::store::StoreError;
 
@@ -63,9 +64,11 @@ impl From<StoreError> for ApiError {
     }
 }
 
-#[derive(Serialize)]
+/// Every OpenAPI answer: `success`, `message`, `code` (the HTTP status, as a string),
+/// `data` (null on errors) and `traceId` (also in the `x-trace-id` header).
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct Envelope<T: Serialize> {
+pub struct Envelope<T: Serialize> {
     success: bool,
     message: String,
     code: String,
@@ -80,7 +83,7 @@ impl IntoResponse for ApiError {
             success: false,
             message: self.message,
             code: code.clone(),
-            data: (),
+            data: Null,
             trace_id: current_trace_id(),
         };
         let mut response = (self.status, Json(body)).into_response();
@@ -90,6 +93,20 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+/// `data` of errors and of answers without a result: JSON `null`.
+#[derive(Debug, Serialize)]
+pub struct Null;
+
+impl utoipa::PartialSchema for Null {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::Null)
+            .into()
+    }
+}
+
+impl ToSchema for Null {}
 
 /// A successful OpenAPI response carrying `data`.
 pub struct ApiOk<T>(pub T);
@@ -119,7 +136,7 @@ mod tests {
             success: true,
             message: "200 ok!".into(),
             code: "200".into(),
-            data: (),
+            data: Null,
             trace_id: "t".into(),
         };
         assert_eq!(

@@ -9,10 +9,11 @@
 
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::{
     auth::Caller,
-    error::{ApiError, ApiOk, ApiResult},
+    error::{ApiError, ApiOk, ApiResult, Envelope},
     extract::OptionalJson,
     fields::{SystemField, CUSTOMER_SOURCES, SYSTEM_AGENT, SYSTEM_FIELDS},
 };
@@ -29,7 +30,7 @@ use crate::{
 };
 
 /// One string or a list of them (SPEC §0.3: the seed's table and SPEC differ).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(untagged)]
 pub enum OneOrMany {
     One(String),
@@ -46,7 +47,7 @@ impl OneOrMany {
 }
 
 /// The filters.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldFilter {
     name: Option<String>,
@@ -58,7 +59,7 @@ pub struct FieldFilter {
 }
 
 /// CustomerFieldVO, keys in the seed's order.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FieldVo {
     account_id: String,
@@ -86,7 +87,7 @@ pub struct FieldVo {
 }
 
 /// ChoicesDubbo.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ChoiceVo {
     key: String,
@@ -95,7 +96,7 @@ pub struct ChoiceVo {
 }
 
 /// CascadeOptionsDubbo.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OptionsVo {
     level: i64,
@@ -104,7 +105,8 @@ pub struct OptionsVo {
 }
 
 /// ChildOptionDubbo; `children` is left out on leaves, as in the seed's example.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(no_recursion)]
 pub struct NodeVo {
     key: String,
     value: String,
@@ -113,6 +115,13 @@ pub struct NodeVo {
 }
 
 /// Seed §6: `{}` (or no body) lists every field.
+#[utoipa::path(
+    post,
+    path = "/openapi/crm/config/field/list",
+    tag = "OpenAPI",
+    request_body(content = Option<FieldFilter>, description = "Filters, all optional; no body lists every field"),
+    responses((status = 200, description = "The account's fields, system and custom (CustomerFieldVO)", body = Envelope<Vec<FieldVo>>))
+)]
 #[tracing::instrument(skip_all, fields(appid = %account.appid))]
 pub async fn list(
     State(state): State<AppState>,

@@ -28,6 +28,38 @@ const READ_ONLY: [&str; 7] = [
     "updateAgent",
 ];
 
+/// The keys an add or update body may carry, for the OpenAPI document: [`read_key`]
+/// reads exactly these, plus the account's custom fields by field id. Update bodies add
+/// `_id`; `null` clears a value.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordInput {
+    /// Required on add.
+    pub customer_name: Option<String>,
+    /// An employee id, or one of the account's open-sea ids (the customer goes there).
+    pub owner: Option<String>,
+    /// `yyyy-MM-dd HH:mm:ss`.
+    pub assign_time: Option<String>,
+    pub create_method: Option<String>,
+    pub mobile: Option<Vec<Contact>>,
+    pub email: Option<Vec<Contact>>,
+    pub qq: Option<Vec<Contact>>,
+    pub wechat: Option<Vec<Contact>>,
+    pub customer_source: Option<Vec<String>>,
+    pub visitor_id: Option<String>,
+    pub open_sea_ids: Option<Vec<String>>,
+}
+
+/// The body of `POST /openapi/crm/update`: `_id` and the keys to change.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct RecordUpdate {
+    /// The customer's `_id`: a string or an integer.
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(flatten)]
+    pub changes: RecordInput,
+}
+
 /// Whether the body creates a customer or changes one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {

@@ -4,13 +4,13 @@
 
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::{
     auth::Caller,
-    error::{ApiError, ApiOk, ApiResult},
+    error::{ApiError, ApiOk, ApiResult, Envelope},
     extract::OptionalJson,
-    record,
+    record::Record,
     search::{needs_custom_fields, Catalog, SearchItem, SortSpec},
 };
 use crate::{app::AppState, store::openapi::CustomerQuery};
@@ -20,7 +20,7 @@ const DEFAULT_LIMIT: i64 = 10;
 const MAX_LIMIT: i64 = 100;
 
 /// The body; every key is optional (an empty body lists the first page).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListRequest {
     limit: Option<i64>,
@@ -30,15 +30,23 @@ pub struct ListRequest {
 }
 
 /// `data` of the answer.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Page {
-    list: Vec<Value>,
+    list: Vec<Record>,
+    /// How many customers match in all.
     count: i64,
 }
 
 /// Seed §3: `limit` (default 10; outside 1–100 → 400), `page` (default 1; < 1 → 400),
 /// `search` conditions ANDed, `sort` (default `createTime` desc, then `_id`). A page
 /// past the last is an empty `list` with the full `count`.
+#[utoipa::path(
+    post,
+    path = "/openapi/crm/list",
+    tag = "OpenAPI",
+    request_body(content = Option<ListRequest>, description = "Every key optional; no body lists the first page"),
+    responses((status = 200, description = "A page of matching records and the total count", body = Envelope<Page>))
+)]
 #[tracing::instrument(skip_all, fields(appid = %account.appid))]
 pub async fn list(
     State(state): State<AppState>,
@@ -79,8 +87,8 @@ pub async fn list(
     };
     let (customers, count) = state.store.find_customers(account.id, &query).await?;
     let list = customers
-        .iter()
-        .map(|c| record::render(c, &account.appid, &state.clock))
+        .into_iter()
+        .map(|c| Record::new(c, &account.appid, &state.clock))
         .collect();
     Ok(ApiOk(Page { list, count }))
 }

@@ -21,37 +21,45 @@ use axum::{
     http::{HeaderName, HeaderValue, Method, StatusCode},
     middleware,
     response::{IntoResponse, Response},
-    routing::{get, post},
-    Router,
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::AppState;
+use crate::{
+    apidoc::{self, Guard},
+    app::AppState,
+};
 pub use error::{ApiError, ApiOk, ApiResult};
 pub(crate) use field_list::{custom_vo, FieldVo};
 
 pub static X_TRACE_ID: HeaderName = HeaderName::from_static("x-trace-id");
 
-/// The OpenAPI surface's routes, relative to the root, behind signature
-/// authentication (a `route_layer`, so unknown paths still get the 404 envelope).
-pub fn router(state: &AppState) -> Router<AppState> {
-    Router::new()
-        .route("/openapi/crm/add", post(customers::add))
-        .route("/openapi/crm/update", post(customers::update))
-        .route("/openapi/crm/list", post(list::list))
-        .route("/openapi/crm/delete", post(customers::delete))
-        .route("/openapi/crm/config/field/list", post(field_list::list))
-        .route(
-            "/openapi/crm/findById/{id}",
-            get(customers::find).post(customers::find),
+/// The OpenAPI surface's routes, behind signature authentication (a `route_layer`, so
+/// unknown paths still get the 404 envelope).
+pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
+    let routes = OpenApiRouter::new()
+        .routes(routes!(customers::add))
+        .routes(routes!(customers::update))
+        .routes(routes!(list::list))
+        .routes(routes!(customers::delete))
+        .routes(routes!(field_list::list))
+        .routes(routes!(customers::find_by_id))
+        .routes(routes!(customers::find));
+    type Failure = error::Envelope<error::Null>;
+    let guard = Guard::new(&apidoc::SIGNATURE_HEADERS)
+        .answers::<Failure>(
+            "400",
+            "Malformed JSON, or a key breaking its rule; `message` names it",
         )
-        .route(
-            "/openapi/crm/{id}",
-            get(customers::find).post(customers::find),
+        .answers::<Failure>(
+            "401",
+            "A signature header missing, stale, replayed or wrong; `message` names it",
         )
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            auth::authenticate,
-        ))
+        .answers::<Failure>("413", "The body is larger than `--max-body-bytes`")
+        .answers::<Failure>("500", "Internal failure; quote `traceId`");
+    apidoc::secured(routes, &guard).route_layer(middleware::from_fn_with_state(
+        state.clone(),
+        auth::authenticate,
+    ))
 }
 
 /// Runs an `/openapi/` request with its trace id (the request id) in scope, so that

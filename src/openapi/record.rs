@@ -1,77 +1,87 @@
 //! The customer record on the wire (SPEC §2.4): keys in the spec's order, times in the
 //! configured zone, and keys that were never set left out.
 
+use serde::Serialize;
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 use crate::{
     clock::Clock,
     store::openapi::{Contact, Customer},
 };
 
-/// Renders a stored customer of the account `appid`.
-pub fn render(customer: &Customer, appid: &str, clock: &Clock) -> Value {
-    let mut record = Map::new();
-    let mut put = |key: &str, value: Option<Value>| {
-        if let Some(value) = value {
-            record.insert(key.to_owned(), value);
+/// A customer record as answered: the system keys in SPEC §2.4's order, the account's
+/// custom fields (keyed by field id) after `openSeaIds`, and keys never set left out.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Record {
+    /// 18 digits.
+    #[serde(rename = "_id")]
+    id: String,
+    /// The account's appid.
+    account_id: String,
+    customer_name: String,
+    /// An employee id; absent while the customer is in an open sea.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_owner: Option<String>,
+    /// `yyyy-MM-dd HH:mm:ss` in the configured zone, like every time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assign_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_assign_time: Option<String>,
+    create_method: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mobile: Option<Vec<Contact>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<Vec<Contact>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    qq: Option<Vec<Contact>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wechat: Option<Vec<Contact>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer_source: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    visitor_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    open_sea_ids: Option<Vec<String>>,
+    /// Custom field values by field id (see `/openapi/crm/config/field/list`).
+    #[serde(flatten)]
+    custom: Map<String, Value>,
+    create_time: String,
+    update_time: String,
+    create_agent: String,
+    update_agent: String,
+}
+
+impl Record {
+    /// A stored customer of the account `appid`.
+    pub fn new(customer: Customer, appid: &str, clock: &Clock) -> Record {
+        let time = |ms: Option<i64>| ms.map(|ms| clock.format(ms));
+        Record {
+            id: customer.id.to_string(),
+            account_id: appid.to_owned(),
+            customer_name: customer.customer_name,
+            owner: customer.owner,
+            first_owner: customer.first_owner,
+            assign_time: time(customer.assign_time),
+            first_assign_time: time(customer.first_assign_time),
+            create_method: customer.create_method,
+            mobile: customer.mobile,
+            email: customer.email,
+            qq: customer.qq,
+            wechat: customer.wechat,
+            customer_source: customer.customer_source,
+            visitor_id: customer.visitor_id,
+            open_sea_ids: customer.open_sea_ids,
+            custom: customer.custom,
+            create_time: clock.format(customer.create_time),
+            update_time: clock.format(customer.update_time),
+            create_agent: customer.create_agent,
+            update_agent: customer.update_agent,
         }
-    };
-    let time = |ms: Option<i64>| ms.map(|ms| Value::from(clock.format(ms)));
-    let text = |s: &Option<String>| s.as_deref().map(Value::from);
-    put("_id", Some(Value::from(customer.id.to_string())));
-    put("accountId", Some(Value::from(appid)));
-    put(
-        "customerName",
-        Some(Value::from(customer.customer_name.as_str())),
-    );
-    put("owner", text(&customer.owner));
-    put("firstOwner", text(&customer.first_owner));
-    put("assignTime", time(customer.assign_time));
-    put("firstAssignTime", time(customer.first_assign_time));
-    put(
-        "createMethod",
-        Some(Value::from(customer.create_method.as_str())),
-    );
-    put("mobile", contacts(&customer.mobile));
-    put("email", contacts(&customer.email));
-    put("qq", contacts(&customer.qq));
-    put("wechat", contacts(&customer.wechat));
-    put("customerSource", strings(&customer.customer_source));
-    put("visitorId", text(&customer.visitor_id));
-    put("openSeaIds", strings(&customer.open_sea_ids));
-    for (field, value) in &customer.custom {
-        put(field, Some(value.clone()));
     }
-    put("createTime", time(Some(customer.create_time)));
-    put("updateTime", time(Some(customer.update_time)));
-    put(
-        "createAgent",
-        Some(Value::from(customer.create_agent.as_str())),
-    );
-    put(
-        "updateAgent",
-        Some(Value::from(customer.update_agent.as_str())),
-    );
-    Value::Object(record)
-}
-
-fn contacts(list: &Option<Vec<Contact>>) -> Option<Value> {
-    list.as_ref().map(|list| {
-        list.iter()
-            .map(|c| {
-                let mut item = Map::new();
-                item.insert("value".into(), Value::from(c.value.as_str()));
-                if let Some(memo) = &c.memo {
-                    item.insert("memo".into(), Value::from(memo.as_str()));
-                }
-                Value::Object(item)
-            })
-            .collect()
-    })
-}
-
-fn strings(list: &Option<Vec<String>>) -> Option<Value> {
-    list.as_ref().map(|l| Value::from(l.clone()))
 }
 
 #[cfg(test)]
@@ -94,7 +104,7 @@ mod tests {
             .custom
             .insert("text_6ts9_1687316347239".into(), Value::from("杭州"));
         assert_eq!(
-            serde_json::to_string(&render(&customer, "1090", &clock)).unwrap(),
+            serde_json::to_string(&Record::new(customer, "1090", &clock)).unwrap(),
             r#"{"_id":"685775343058800640","accountId":"1090","customerName":"testCustomer","createMethod":"","mobile":[{"value":"333222111","memo":"王哈"}],"text_6ts9_1687316347239":"杭州","createTime":"2023-06-26 23:18:43","updateTime":"2023-06-26 23:18:43","createAgent":"openApi","updateAgent":"openApi"}"#
         );
     }

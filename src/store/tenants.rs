@@ -16,7 +16,9 @@ pub const DEFAULT_APPID: &str = "1090";
 pub const DEFAULT_ACCOUNT_SECRET: &str = "emulator-secret";
 
 /// How a corp treats a `user_id` that is not in its employee directory (SPEC §1.4).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 #[sqlx(type_name = "TEXT", rename_all = "lowercase")]
 pub enum CorpMode {

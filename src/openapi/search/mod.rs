@@ -20,8 +20,8 @@ use crate::{
     },
 };
 
-/// One element of `search`.
-#[derive(Clone, Debug, Deserialize)]
+/// One element of `search`: `field` `operator` `value` (see SPEC §2.5 for the operators).
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchItem {
     pub field: String,
@@ -31,7 +31,7 @@ pub struct SearchItem {
 }
 
 /// `sort`: a field and `asc`/`desc` (default `desc`).
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SortSpec {
     pub field: String,

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 pub const API_AGENT: &str = "openApi";
 
 /// One element of `mobile`, `email`, `qq` or `wechat`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Contact {
     pub value: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The type of a field; decides which values it takes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum FieldType {
     Text,
@@ -70,7 +70,7 @@ impl FieldType {
 }
 
 /// One choice of a select or multi-select field.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Choice {
     pub key: String,
@@ -80,7 +80,7 @@ pub struct Choice {
 }
 
 /// The options tree of a cascade field.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CascadeOptions {
     /// How deep the tree is.
@@ -91,7 +91,8 @@ pub struct CascadeOptions {
 }
 
 /// A node of a cascade options tree.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(no_recursion)]
 pub struct CascadeNode {
     pub key: String,
     pub value: String,

@@ -1,6 +1,7 @@
 //! The control plane (`/_emulator/*`).
 
 mod clock;
+mod document;
 mod export;
 mod faults;
 mod fields;

@@ -1,0 +1,246 @@
+//! The OpenAPI 3.1 document of all three surfaces, served at `/_emulator/openapi.json`.
+//!
+//! Routes and their description share one declaration: each surface builds its routes
+//! with `utoipa_axum::routes!` from handlers annotated with `#[utoipa::path]`, whose
+//! request and response schemas are the types the handlers read and write. The app's
+//! router and this document are split from one [`routes`] value, so a route cannot be
+//! served without being described.
+//!
+//! Authentication and the errors it can answer are attached where each surface puts its
+//! auth layer, by [`secured`], so the description cannot miss a guarded route either.
+
+use axum::{
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    Json,
+};
+use utoipa::{
+    openapi::{
+        security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
+        ContentBuilder, OpenApi, Ref, RefOr, Response as DocResponse, ResponseBuilder, Schema,
+        SecurityRequirement,
+    },
+    Modify, OpenApi as _, ToSchema,
+};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::app::AppState;
+
+/// Security scheme of the control plane: `Authorization: Bearer <admin token>`.
+pub const ADMIN_TOKEN: &str = "adminToken";
+/// Security scheme of the DingTalk `/crm/*` calls: the `access_token` query parameter.
+pub const ACCESS_TOKEN: &str = "accessToken";
+/// Security schemes of the OpenAPI surface: four headers, all required together.
+pub const SIGNATURE_HEADERS: [&str; 4] = ["appid", "nonce", "timestamp", "signature"];
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "crm-emulator",
+        description = "A stateful emulator of two CRM HTTP APIs: the DingTalk-style CRM \
+                       (`/gettoken`, `/crm/*`, `errcode`/`errmsg` envelopes, always HTTP 200), \
+                       the OpenAPI-style CRM (`/openapi/crm/*`, HMAC-SHA256 signed headers, \
+                       `success`/`code`/`message`/`data` envelopes) and the emulator's \
+                       control plane (`/_emulator/*`)."
+    ),
+    tags(
+        (name = "DingTalk", description = "DingTalk-style CRM (SPEC §1): access-token auth; every answer is HTTP 200 with `errcode` 0 or an error code."),
+        (name = "OpenAPI", description = "OpenAPI-style CRM (SPEC §2): signed with the `appid`, `nonce`, `timestamp` and `signature` headers; the HTTP status equals `code`."),
+        (name = "Control plane", description = "The emulator's own endpoints (SPEC §3): bearer admin token when one is configured, otherwise loopback peers only; `/_emulator/health` is always open."),
+    ),
+    modifiers(&SecuritySchemes)
+)]
+struct Base;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, doc: &mut OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            ADMIN_TOKEN,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The `--admin-token`. Without one configured, the control plane \
+                         answers loopback peers only and needs no header.",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            ACCESS_TOKEN,
+            SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
+                "access_token",
+                "A token from `GET /gettoken`, valid for `expires_in` seconds.",
+            ))),
+        );
+        let describe = |header: &str| match header {
+            "appid" => "The account's appid.",
+            "nonce" => "A value not used by this appid within the signature window.",
+            "timestamp" => "Unix time in seconds (or milliseconds) within the window.",
+            _ => "Base64 of HMAC-SHA256(secret, appid + nonce + timestamp).",
+        };
+        for header in SIGNATURE_HEADERS {
+            components.add_security_scheme(
+                header,
+                SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                    header,
+                    describe(header),
+                ))),
+            );
+        }
+    }
+}
+
+/// What a surface's auth layer adds to every operation behind it: the security
+/// requirement, and the answers the layer and the surface's extractors can give.
+pub struct Guard {
+    requirement: SecurityRequirement,
+    responses: Vec<(&'static str, DocResponse)>,
+    schemas: Vec<(String, RefOr<Schema>)>,
+}
+
+impl Guard {
+    /// A guard needing all of `schemes` at once.
+    pub fn new(schemes: &[&str]) -> Guard {
+        let requirement = schemes.iter().fold(SecurityRequirement::default(), |r, s| {
+            r.add::<_, [&str; 0], &str>(*s, [])
+        });
+        Guard {
+            requirement,
+            responses: Vec::new(),
+            schemas: Vec::new(),
+        }
+    }
+
+    /// An answer with a `T` body that any operation behind the guard can give.
+    pub fn answers<T: ToSchema>(mut self, status: &'static str, description: &str) -> Guard {
+        let content = ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name(T::name())))
+            .build();
+        let response = ResponseBuilder::new()
+            .description(description)
+            .content("application/json", content)
+            .build();
+        self.responses.push((status, response));
+        self.schemas.push((T::name().into_owned(), T::schema()));
+        T::schemas(&mut self.schemas);
+        self
+    }
+}
+
+/// Marks every operation of `router` as guarded by `guard`. Call it where the auth
+/// layer is added, on the same routes.
+pub fn secured<S>(mut router: OpenApiRouter<S>, guard: &Guard) -> OpenApiRouter<S>
+where
+    S: Send + Sync + Clone + 'static,
+{
+    let doc = router.get_openapi_mut();
+    for item in doc.paths.paths.values_mut() {
+        for method in METHODS {
+            if let Some(operation) = operation_mut(item, method) {
+                operation
+                    .security
+                    .get_or_insert_with(Vec::new)
+                    .push(guard.requirement.clone());
+                for (status, response) in &guard.responses {
+                    operation
+                        .responses
+                        .responses
+                        .entry((*status).to_owned())
+                        .or_insert_with(|| response.clone().into());
+                }
+            }
+        }
+    }
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.schemas.extend(guard.schemas.iter().cloned());
+    router
+}
+
+/// The methods the emulator serves, as the document spells them.
+pub const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+fn operation_mut<'a>(
+    item: &'a mut utoipa::openapi::PathItem,
+    method: &str,
+) -> Option<&'a mut utoipa::openapi::path::Operation> {
+    match method {
+        "get" => item.get.as_mut(),
+        "post" => item.post.as_mut(),
+        "put" => item.put.as_mut(),
+        "patch" => item.patch.as_mut(),
+        "delete" => item.delete.as_mut(),
+        _ => None,
+    }
+}
+
+/// Every route the emulator serves, with the document's title, tags and security
+/// schemes. The app's router and the document are split from this.
+pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(Base::openapi())
+        .merge(crate::dingtalk::routes(state))
+        .merge(crate::openapi::routes(state))
+        .merge(crate::admin::routes(state))
+}
+
+/// The document as served: the routes' description, with this build's version and an
+/// `operationId` made of each operation's method and path (unique, as they are).
+pub fn finish(mut doc: OpenApi) -> OpenApi {
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    for (path, item) in doc.paths.paths.iter_mut() {
+        for method in METHODS {
+            if let Some(operation) = operation_mut(item, method) {
+                operation.operation_id = Some(operation_id(method, path));
+            }
+        }
+    }
+    doc
+}
+
+/// `post` + `/crm/customer/create` → `postCrmCustomerCreate`.
+fn operation_id(method: &str, path: &str) -> String {
+    let mut id = method.to_owned();
+    for word in path.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            id.push(first.to_ascii_uppercase());
+            id.extend(chars);
+        }
+    }
+    id
+}
+
+/// `GET /_emulator/openapi.json`: this document.
+#[utoipa::path(
+    get,
+    path = "/_emulator/openapi.json",
+    tag = "Control plane",
+    responses((status = 200, description = "The OpenAPI 3.1 document of all three surfaces", content_type = "application/json"))
+)]
+pub async fn serve(State(state): State<AppState>) -> Response {
+    match state.api_doc.get() {
+        Some(doc) => Json(doc).into_response(),
+        None => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_ids_spell_method_and_path() {
+        assert_eq!(
+            operation_id("post", "/crm/customer/create"),
+            "postCrmCustomerCreate"
+        );
+        assert_eq!(
+            operation_id("get", "/_emulator/dingtalk/corps/{corpid}"),
+            "getEmulatorDingtalkCorpsCorpid"
+        );
+    }
+}

@@ -1,0 +1,436 @@
+//! `GET /_emulator/openapi.json`: the document describes every route the router serves,
+//! and the answers of the running emulator match the schemas it gives.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::both_backends;
+use crate::helpers::*;
+use crate::openapi::{send, Oa};
+
+/// Every operation SPEC §1–§3 and the issues name, as `METHOD path`.
+const SPECIFIED: &[&str] = &[
+    "GET /gettoken",
+    "POST /crm/customer/create",
+    "POST /crm/customer/update",
+    "POST /crm/customer/delete",
+    "GET /crm/customer/get",
+    "GET /crm/customer/list",
+    "POST /crm/contact/create",
+    "POST /crm/contact/update",
+    "POST /crm/contact/delete",
+    "POST /crm/empcustomer/create",
+    "POST /crm/empcustomer/delete",
+    "POST /openapi/crm/add",
+    "POST /openapi/crm/update",
+    "POST /openapi/crm/list",
+    "POST /openapi/crm/delete",
+    "POST /openapi/crm/config/field/list",
+    "GET /openapi/crm/{id}",
+    "POST /openapi/crm/{id}",
+    "GET /openapi/crm/findById/{id}",
+    "POST /openapi/crm/findById/{id}",
+    "GET /_emulator/health",
+    "GET /_emulator/openapi.json",
+    "POST /_emulator/dingtalk/corps",
+    "GET /_emulator/dingtalk/corps",
+    "GET /_emulator/dingtalk/corps/{corpid}",
+    "PATCH /_emulator/dingtalk/corps/{corpid}",
+    "DELETE /_emulator/dingtalk/corps/{corpid}",
+    "POST /_emulator/dingtalk/corps/{corpid}/employees",
+    "GET /_emulator/dingtalk/corps/{corpid}/employees",
+    "POST /_emulator/openapi/accounts",
+    "GET /_emulator/openapi/accounts",
+    "GET /_emulator/openapi/accounts/{appid}",
+    "PATCH /_emulator/openapi/accounts/{appid}",
+    "DELETE /_emulator/openapi/accounts/{appid}",
+    "POST /_emulator/openapi/accounts/{appid}/fields",
+    "GET /_emulator/openapi/accounts/{appid}/fields",
+    "PATCH /_emulator/openapi/accounts/{appid}/fields/{field}",
+    "POST /_emulator/reset",
+    "GET /_emulator/export",
+    "POST /_emulator/import",
+    "GET /_emulator/requests",
+    "DELETE /_emulator/requests",
+    "POST /_emulator/faults",
+    "GET /_emulator/faults",
+    "DELETE /_emulator/faults",
+    "DELETE /_emulator/faults/{id}",
+    "GET /_emulator/clock",
+    "POST /_emulator/clock",
+];
+
+const METHODS: [Method; 5] = [
+    Method::GET,
+    Method::POST,
+    Method::PUT,
+    Method::PATCH,
+    Method::DELETE,
+];
+
+async fn document(app: &TestApp) -> Value {
+    let response = app.get("/_emulator/openapi.json").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    json_of(response).await
+}
+
+/// Whether the router itself refused `method` on a path it knows: the app's
+/// method-not-allowed fallback, in each surface's envelope.
+fn refused_method(path: &str, status: u16, body: &Value) -> bool {
+    if path.starts_with("/openapi/") || path.starts_with("/_emulator/") {
+        status == 405
+    } else {
+        matches!(body["errcode"].as_i64(), Some(43001 | 43002))
+    }
+}
+
+/// Whether the app's unknown-path fallback answered.
+fn unknown_path(status: u16, body: &Value) -> bool {
+    body["errcode"] == 404
+        || (status == 404
+            && [&body["message"], &body["error"]["message"]]
+                .iter()
+                .any(|m| {
+                    m.as_str().is_some_and(|m| {
+                        m.contains("no such control-plane endpoint")
+                            || m.contains("no such endpoint")
+                    })
+                }))
+}
+
+/// `{corpid}` → `x1`: a value for every path parameter.
+fn concrete(path: &str) -> String {
+    path.split('/')
+        .map(|part| if part.starts_with('{') { "x1" } else { part })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[tokio::test]
+async fn the_document_describes_every_route_the_router_serves_and_nothing_else() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let doc = document(&app).await;
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
+    let paths = doc["paths"].as_object().unwrap();
+
+    let mut documented = Vec::new();
+    for (path, item) in paths {
+        for method in METHODS {
+            let key = method.as_str().to_ascii_lowercase();
+            let described = item.get(&key).is_some();
+            if described {
+                documented.push(format!("{method} {path}"));
+            }
+            // The router's own answer tells whether it serves this method here.
+            let response = app
+                .client
+                .request(method.clone(), app.url(&concrete(path)))
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let text = response.text().await.unwrap();
+            let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            let served = !refused_method(path, status, &body) && !unknown_path(status, &body);
+            assert_eq!(
+                served, described,
+                "{method} {path}: served {served}, documented {described} ({status} {text})"
+            );
+        }
+    }
+    for operation in SPECIFIED {
+        assert!(
+            documented.iter().any(|d| d == operation),
+            "{operation} is not documented"
+        );
+    }
+    assert_eq!(
+        documented.len(),
+        SPECIFIED.len(),
+        "documented: {documented:?}"
+    );
+}
+
+#[tokio::test]
+async fn every_operation_names_its_auth_and_its_answers() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let doc = document(&app).await;
+    let schemes = doc["components"]["securitySchemes"].as_object().unwrap();
+    for name in [
+        "adminToken",
+        "accessToken",
+        "appid",
+        "nonce",
+        "timestamp",
+        "signature",
+    ] {
+        assert!(schemes.contains_key(name), "no security scheme {name}");
+    }
+    let mut ids = std::collections::HashSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let id = operation["operationId"].as_str().unwrap();
+            assert!(ids.insert(id.to_owned()), "operationId {id} repeats");
+            let mut security: Vec<String> = operation["security"]
+                .as_array()
+                .map(|list| {
+                    list.iter()
+                        .flat_map(|r| r.as_object().unwrap().keys().cloned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            security.sort();
+            let expected: &[&str] = if path == "/gettoken" || path == "/_emulator/health" {
+                &[]
+            } else if path.starts_with("/crm/") {
+                &["accessToken"]
+            } else if path.starts_with("/openapi/") {
+                &["appid", "nonce", "signature", "timestamp"]
+            } else {
+                &["adminToken"]
+            };
+            assert_eq!(security, expected, "{method} {path}");
+            let responses = operation["responses"].as_object().unwrap();
+            assert!(
+                responses.keys().any(|s| s.starts_with('2')),
+                "{method} {path} has no success answer"
+            );
+            if path.starts_with("/openapi/") {
+                for status in ["400", "401", "500"] {
+                    assert!(
+                        responses.contains_key(status),
+                        "{method} {path} lacks {status}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+both_backends! {
+    async fn live_answers_match_the_documented_schemas(app: TestApp) {
+        let doc = document(&app).await;
+        let check = |method: &str, path: &str, status: u16, body: &Value| {
+            let schema = &doc["paths"][path][method]["responses"][status.to_string()]["content"]
+                ["application/json"]["schema"];
+            assert!(!schema.is_null(), "{method} {path} documents no {status} answer");
+            if let Err(fault) = validate(&doc, schema, body, "$") {
+                panic!("{method} {path} {status}: {fault}\n{body}");
+            }
+        };
+
+        // DingTalk: a token, a customer with a contact, its detail, the list, an error.
+        let token = json_of(app.get("/gettoken?corpid=dingemulator&corpsecret=emulator-secret").await).await;
+        check("get", "/gettoken", 200, &token);
+        let token = token["access_token"].as_str().unwrap().to_owned();
+        let created = json_of(app.post_json(
+            &format!("/crm/customer/create?access_token={token}&user_id=u1"),
+            &json!({"customer": {"name": "N", "address": "A", "description": "D", "telephone": "1"},
+                    "contacts": [{"name": "C", "mobile": "2", "attached": "x"}], "create_by": "u1"}),
+        ).await).await;
+        check("post", "/crm/customer/create", 200, &created);
+        let id = created["customerid"].as_str().unwrap();
+        for (path, query) in [
+            ("/crm/customer/get", format!("id={id}")),
+            ("/crm/customer/get", String::new()),
+            ("/crm/customer/list", "size=5".to_owned()),
+        ] {
+            let body = json_of(app.get(&format!("{path}?access_token={token}&{query}")).await).await;
+            assert_eq!(body["errcode"], 0, "{body}");
+            check("get", path, 200, &body);
+        }
+        let failed = json_of(app.post_json(&format!("/crm/customer/update?access_token={token}&user_id=u1"), &json!({})).await).await;
+        assert_eq!(failed["errcode"], 40035, "{failed}");
+        check("post", "/crm/customer/update", 200, &failed);
+
+        // OpenAPI: a record with a custom value, the list, the fields, an error.
+        let oa = Oa::default(&app).await;
+        let field = json_of(app.post_json("/_emulator/openapi/accounts/1090/fields", &json!({"name": "City", "type": "text"})).await).await;
+        check("post", "/_emulator/openapi/accounts/{appid}/fields", 201, &field);
+        let field_id = field["field"].as_str().unwrap();
+        let added = oa.post("/openapi/crm/add", &json!({"customerName": "X", "mobile": [{"value": "1", "memo": "m"}], field_id: "Hangzhou"})).await;
+        check("post", "/openapi/crm/add", 200, &added.body);
+        let listed = oa.post("/openapi/crm/list", &json!({"limit": 5})).await;
+        check("post", "/openapi/crm/list", 200, &listed.body);
+        let fields = oa.post("/openapi/crm/config/field/list", &json!({})).await;
+        check("post", "/openapi/crm/config/field/list", 200, &fields.body);
+        let missing = oa.get("/openapi/crm/123").await;
+        check("get", "/openapi/crm/{id}", 404, &missing.body);
+        let unsigned = send(&app, Method::POST, "/openapi/crm/list", &[], Some(&json!({}))).await;
+        check("post", "/openapi/crm/list", 401, &unsigned.body);
+
+        // Control plane: tenants, the journal, faults, the clock, export, an error.
+        for (path, status) in [
+            ("/_emulator/dingtalk/corps", 200),
+            ("/_emulator/dingtalk/corps/dingemulator", 200),
+            ("/_emulator/dingtalk/corps/dingemulator/employees", 200),
+            ("/_emulator/openapi/accounts", 200),
+            ("/_emulator/requests", 200),
+            ("/_emulator/clock", 200),
+            ("/_emulator/export", 200),
+            ("/_emulator/health", 200),
+            ("/_emulator/dingtalk/corps/nobody", 404),
+        ] {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), status, "{path}");
+            let body = json_of(response).await;
+            let template = path
+                .replace("/corps/dingemulator", "/corps/{corpid}")
+                .replace("/corps/nobody", "/corps/{corpid}");
+            check("get", &template, status, &body);
+        }
+        let fault = json_of(app.post_json("/_emulator/faults", &json!({"api": "dingtalk", "errcode": 45009, "times": 1})).await).await;
+        check("post", "/_emulator/faults", 201, &fault);
+    }
+}
+
+/// Checks `value` against `schema` (the JSON Schema subset the document uses). An
+/// object with a key its schema does not declare fails: that is how a response grows
+/// away from its documented type.
+fn validate(doc: &Value, schema: &Value, value: &Value, at: &str) -> Result<(), String> {
+    let schema = resolve(doc, schema);
+    if let Some(parts) = schema["allOf"].as_array() {
+        // allOf[A, oneOf[B, C]] is oneOf[allOf[A, B], allOf[A, C]]: the keys of A and of
+        // the matching option together are what the value may hold.
+        let choice = parts.iter().enumerate().find_map(|(i, part)| {
+            resolve(doc, part)["oneOf"]
+                .as_array()
+                .map(|options| (i, options))
+        });
+        if let Some((i, options)) = choice {
+            let alternatives: Vec<Value> = options
+                .iter()
+                .map(|option| {
+                    let mut parts = parts.clone();
+                    parts[i] = option.clone();
+                    json!({ "allOf": parts })
+                })
+                .collect();
+            return validate(doc, &json!({ "oneOf": alternatives }), value, at);
+        }
+        for part in parts {
+            validate_shallow(doc, part, value, at)?;
+        }
+        return check_declared(doc, schema, value, at);
+    }
+    if let Some(options) = schema["oneOf"].as_array().or(schema["anyOf"].as_array()) {
+        let faults: Vec<String> = options
+            .iter()
+            .filter_map(|option| validate(doc, option, value, at).err())
+            .collect();
+        return if faults.len() < options.len() {
+            Ok(())
+        } else {
+            Err(faults.join(" / "))
+        };
+    }
+    validate_shallow(doc, schema, value, at)?;
+    check_declared(doc, schema, value, at)
+}
+
+/// The checks of one schema, without the undeclared-key check (which for `allOf` needs
+/// every part's keys at once).
+fn validate_shallow(doc: &Value, schema: &Value, value: &Value, at: &str) -> Result<(), String> {
+    let schema = resolve(doc, schema);
+    if schema.get("allOf").is_some() || schema.get("oneOf").is_some() {
+        return validate(doc, schema, value, at);
+    }
+    if let Some(types) = schema.get("type") {
+        let types: Vec<&str> = match types {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(list) => list.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        let actual = match value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        };
+        let ok = types.contains(&actual) || (actual == "integer" && types.contains(&"number"));
+        if !ok {
+            return Err(format!("{at}: {actual}, documented {types:?}"));
+        }
+    }
+    if let Some(allowed) = schema["enum"].as_array() {
+        if !allowed.contains(value) {
+            return Err(format!("{at}: {value} is not one of {allowed:?}"));
+        }
+    }
+    if let (Some(object), Some(properties)) = (value.as_object(), schema["properties"].as_object())
+    {
+        for required in schema["required"].as_array().into_iter().flatten() {
+            let key = required.as_str().unwrap();
+            if !object.contains_key(key) {
+                return Err(format!("{at}: required key {key} is missing"));
+            }
+        }
+        for (key, property) in properties {
+            if let Some(item) = object.get(key) {
+                validate(doc, property, item, &format!("{at}.{key}"))?;
+            }
+        }
+    }
+    if let (Some(items), Some(schema)) = (value.as_array(), schema.get("items")) {
+        for (i, item) in items.iter().enumerate() {
+            validate(doc, schema, item, &format!("{at}[{i}]"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Every key of an object must be declared, unless the schema allows more.
+fn check_declared(doc: &Value, schema: &Value, value: &Value, at: &str) -> Result<(), String> {
+    let Some(object) = value.as_object() else {
+        return Ok(());
+    };
+    let mut declared = Vec::new();
+    if !declared_keys(doc, schema, &mut declared) {
+        return Ok(());
+    }
+    match object.keys().find(|k| !declared.contains(k)) {
+        Some(key) => Err(format!("{at}: key {key} is not in the documented schema")),
+        None => Ok(()),
+    }
+}
+
+/// Collects the keys `schema` declares; false if it allows any key.
+fn declared_keys(doc: &Value, schema: &Value, keys: &mut Vec<String>) -> bool {
+    let schema = resolve(doc, schema);
+    if let Some(parts) = schema["allOf"].as_array() {
+        return parts.iter().all(|part| declared_keys(doc, part, keys));
+    }
+    if schema.get("oneOf").is_some() || schema.get("additionalProperties").is_some() {
+        return false;
+    }
+    if schema["type"] != "object" {
+        return false;
+    }
+    keys.extend(
+        schema["properties"]
+            .as_object()
+            .into_iter()
+            .flat_map(|p| p.keys().cloned()),
+    );
+    true
+}
+
+fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema["$ref"].as_str() {
+        Some(reference) => {
+            let name = reference.trim_start_matches("#/components/schemas/");
+            let target = &doc["components"]["schemas"][name];
+            assert!(!target.is_null(), "dangling reference {reference}");
+            resolve(doc, target)
+        }
+        None => schema,
+    }
+}
