@@ -190,7 +190,7 @@ impl IntoResponse for DtError {
 }
 
 /// A successful DingTalk response: `errcode` 0 and `errmsg` "ok" first, then the payload's
-/// own keys ([`Empty`] for none).
+/// own keys (`Empty` for none).
 #[derive(Serialize, ToSchema)]
 pub struct DtOk<T: Serialize> {
     errcode: i64,

@@ -131,7 +131,7 @@ pub async fn find(
     Ok(ApiOk(Record::new(customer, &account.appid, &state.clock)))
 }
 
-/// Seed §4 by its other path, `/openapi/crm/findById/{id}`: the same as [`find`].
+/// Seed §4 by its other path, `/openapi/crm/findById/{id}`: the same as `/openapi/crm/{id}`.
 #[utoipa::path(
     method(get, post),
     path = "/openapi/crm/findById/{id}",

@@ -28,7 +28,7 @@ const READ_ONLY: [&str; 7] = [
     "updateAgent",
 ];
 
-/// The keys an add or update body may carry, for the OpenAPI document: [`read_key`]
+/// The keys an add or update body may carry, for the OpenAPI document: `read_key`
 /// reads exactly these, plus the account's custom fields by field id. Update bodies add
 /// `_id`; `null` clears a value.
 #[derive(serde::Serialize, utoipa::ToSchema)]
