@@ -159,8 +159,8 @@ async fn check_signed(
         )));
     }
     let recorded = RECORDED.fetch_add(1, Ordering::Relaxed) + 1;
-    if recorded % PRUNE_EVERY == 0 {
-        let refresh = recorded % (PRUNE_EVERY * REFRESH_EVERY) == 0;
+    if recorded.is_multiple_of(PRUNE_EVERY) {
+        let refresh = recorded.is_multiple_of(PRUNE_EVERY * REFRESH_EVERY);
         maintain_in_background(state, refresh);
     }
     Ok(warning)

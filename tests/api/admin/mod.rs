@@ -8,4 +8,5 @@ mod fields;
 mod guard;
 mod journal;
 mod reset;
+mod schema;
 mod tenants;
