@@ -11,7 +11,7 @@ use std::{
 };
 
 use axum::{
-    extract::{DefaultBodyLimit, FromRef, Request, State},
+    extract::{DefaultBodyLimit, Request, State},
     http::{HeaderName, Method, Uri},
     middleware::{self, Next},
     response::Response,
@@ -25,7 +25,7 @@ use tower_http::{
 };
 
 use crate::{
-    admin::{self, faults::Faults, journal::Journal},
+    admin::{self, journal::Journal},
     apidoc,
     clock::Clock,
     config::{Config, LogFormat},
@@ -36,25 +36,9 @@ use crate::{
     telemetry,
 };
 
-pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+pub use crate::state::{AppState, Shared};
 
-/// Everything handlers share. Cheap to clone.
-#[derive(Clone, FromRef)]
-pub struct AppState {
-    pub store: Store,
-    pub clock: Clock,
-    pub ids: Arc<IdGenerator>,
-    pub config: Arc<Config>,
-    pub started_at: Instant,
-    pub journal: Arc<Journal>,
-    pub faults: Arc<Faults>,
-    /// DingTalk access tokens this process has validated recently (see `dingtalk::cache`).
-    pub token_cache: Arc<dingtalk::TokenCache>,
-    /// OpenAPI accounts and custom fields this process read recently (see `openapi::cache`).
-    pub account_cache: Arc<openapi::cache::AccountCache>,
-    /// The served OpenAPI document, set when the router is built (see `apidoc`).
-    pub api_doc: Arc<OnceLock<utoipa::openapi::OpenApi>>,
-}
+pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The `errcode` / `code` of an error response, left in the response extensions by the
 /// surfaces' error types for the access log and the request journal.
@@ -110,7 +94,7 @@ impl App {
             ),
             None => {}
         }
-        let state = AppState {
+        let state = AppState::new(Shared {
             store,
             clock,
             ids,
@@ -124,8 +108,8 @@ impl App {
             started_at: Instant::now(),
             token_cache: Arc::default(),
             account_cache: Arc::default(),
-            api_doc: Arc::default(),
-        };
+            api_doc: OnceLock::new(),
+        });
         let router = router(state.clone());
         Ok(App {
             listener,

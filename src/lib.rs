@@ -28,6 +28,8 @@ pub mod openapi;
 pub mod seed;
 /// `crm-emulator sign`: the OpenAPI auth headers for a request, for trying by hand.
 pub mod sign;
+/// The state every handler and middleware shares.
+pub mod state;
 /// Storage over SQLite or Postgres: tenants, records, runtime state.
 pub mod store;
 /// Logging set-up and the per-request span.

@@ -16,9 +16,10 @@ pub mod tenants;
 use std::{str::FromStr, sync::Arc, time::Duration};
 
 use sqlx::{
+    pool::PoolOptions,
     postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-    PgPool, SqlitePool,
+    Connection, Database, PgPool, SqlitePool,
 };
 
 pub use error::StoreError;
@@ -111,6 +112,26 @@ macro_rules! with_write {
 
 pub(crate) use {with_pool, with_tx, with_write};
 
+/// A pooled connection idle for at least this long is pinged before it is handed out.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
+
+/// sqlx pings every connection before handing it out by default: one more round trip
+/// (a hand-off to the SQLite worker thread, a network round trip to Postgres) before
+/// every query. A connection in steady use cannot have gone stale unnoticed, so only
+/// one that sat idle is pinged; a failed ping discards it and the pool takes another.
+fn ping_when_idle<DB: Database>(options: PoolOptions<DB>) -> PoolOptions<DB> {
+    options
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= PING_AFTER_IDLE {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
+}
+
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
@@ -167,7 +188,7 @@ impl Store {
                 .max_connections(8)
                 .min_connections(1)
         };
-        let pool = pool_options
+        let pool = ping_when_idle(pool_options)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await
@@ -183,7 +204,7 @@ impl Store {
             url: redact_url(url),
             reason: e.to_string(),
         })?;
-        let pool = PgPoolOptions::new()
+        let pool = ping_when_idle(PgPoolOptions::new())
             .max_connections(10)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(5))
