@@ -6,6 +6,7 @@
 //! a query branches on [`Backend`]. Times are stored as epoch milliseconds (BIGINT),
 //! ids as BIGINT, lists and nested objects as JSON text.
 
+pub mod cache;
 pub mod dingtalk;
 mod error;
 pub mod openapi;
@@ -52,11 +53,11 @@ pub enum Pool {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) pool: Pool,
-    /// SQLite allows one writer at a time. Writers of this process queue here, in
-    /// order, instead of colliding inside SQLite, whose busy handler backs off by
-    /// sleeping (1–100 ms) and turns contention into latency. Another process on the
-    /// same file is still covered by the busy timeout. Unused on Postgres.
-    pub(crate) sqlite_writer: Arc<tokio::sync::Mutex<()>>,
+    /// The SQLite writer turn (see [`cache::Writer`]). Unused on Postgres.
+    pub(crate) sqlite_writer: Arc<cache::Writer>,
+    /// Customer details read on SQLite, invalidated by every writer turn. Unused on
+    /// Postgres, where other instances write too.
+    pub(crate) details: Arc<cache::DetailCache>,
 }
 
 /// Runs `$body` with `$pool` bound to the backend's pool. The body is compiled once per
@@ -78,7 +79,7 @@ macro_rules! with_tx {
     ($store:expr, |$tx:ident| $body:expr) => {
         match &$store.pool {
             $crate::store::Pool::Sqlite(pool) => {
-                let _turn = $store.sqlite_writer.lock().await;
+                let _turn = $store.sqlite_writer.turn().await;
                 #[allow(unused_mut)]
                 let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 let out = $body;
@@ -102,7 +103,7 @@ macro_rules! with_write {
     ($store:expr, |$pool:ident| $body:expr) => {
         match &$store.pool {
             $crate::store::Pool::Sqlite($pool) => {
-                let _turn = $store.sqlite_writer.lock().await;
+                let _turn = $store.sqlite_writer.turn().await;
                 $body
             }
             $crate::store::Pool::Postgres($pool) => $body,
@@ -140,6 +141,7 @@ impl Store {
         Store {
             pool,
             sqlite_writer: Arc::default(),
+            details: Arc::default(),
         }
     }
 
