@@ -1,4 +1,5 @@
-//! The SQLite writer turn and what it invalidates: a cache of customer details.
+//! The SQLite writer turn, its connection, and what it invalidates: a cache of
+//! customer details.
 //!
 //! On SQLite every write of this process — each `with_tx!` and `with_write!` — takes
 //! the writer turn, and ending a turn (after its commit) bumps the write generation.
@@ -20,6 +21,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use sqlx::{Connection, SqliteConnection};
 use tokio::sync::{Mutex, MutexGuard};
 
 use super::dingtalk::CustomerDetail;
@@ -34,24 +36,54 @@ const CAPACITY: usize = 10_000;
 /// instead of colliding inside SQLite, whose busy handler backs off by sleeping
 /// (1–100 ms) and turns contention into latency. Another process on the same file is
 /// still covered by the busy timeout.
+///
+/// The turn comes with a connection of its own, outside the pool: writes then skip the
+/// pool's hand-out and its ping on return (a round trip to the connection's worker
+/// thread each), and the writer's page cache stays warm instead of being dropped by
+/// every pooled connection that sees another one's commit. An in-memory database has
+/// exactly one connection, the pool's, so there the turn has none.
 #[derive(Debug, Default)]
 pub struct Writer {
-    turn: Mutex<()>,
+    turn: Mutex<Option<SqliteConnection>>,
     generation: AtomicU64,
 }
 
 /// One writer's turn; ending it (dropping it, after the commit) bumps the generation.
 pub struct WriteTurn<'a> {
-    _guard: MutexGuard<'a, ()>,
+    guard: MutexGuard<'a, Option<SqliteConnection>>,
     generation: &'a AtomicU64,
 }
 
+impl WriteTurn<'_> {
+    /// The writer's own connection; `None` when writes use the pool's.
+    pub fn connection(&mut self) -> Option<&mut SqliteConnection> {
+        self.guard.as_mut()
+    }
+}
+
 impl Writer {
+    /// A writer that writes through `connection` (`None`: through the pool).
+    pub fn new(connection: Option<SqliteConnection>) -> Self {
+        Writer {
+            turn: Mutex::new(connection),
+            generation: AtomicU64::new(0),
+        }
+    }
+
     /// Waits for this process's writer turn.
     pub async fn turn(&self) -> WriteTurn<'_> {
         WriteTurn {
-            _guard: self.turn.lock().await,
+            guard: self.turn.lock().await,
             generation: &self.generation,
+        }
+    }
+
+    /// Waits for the running write and closes the writer's connection.
+    pub async fn close(&self) {
+        if let Some(connection) = self.turn.lock().await.take() {
+            if let Err(err) = connection.close().await {
+                tracing::warn!(error = %err, "closing the SQLite writer connection failed");
+            }
         }
     }
 
