@@ -6,6 +6,7 @@
 //! a query branches on [`Backend`]. Times are stored as epoch milliseconds (BIGINT),
 //! ids as BIGINT, lists and nested objects as JSON text.
 
+pub mod cache;
 pub mod dingtalk;
 mod error;
 pub mod openapi;
@@ -19,7 +20,7 @@ use sqlx::{
     pool::PoolOptions,
     postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-    Connection, Database, PgPool, SqlitePool,
+    ConnectOptions, Connection, Database, PgPool, SqlitePool,
 };
 
 pub use error::StoreError;
@@ -52,11 +53,11 @@ pub enum Pool {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) pool: Pool,
-    /// SQLite allows one writer at a time. Writers of this process queue here, in
-    /// order, instead of colliding inside SQLite, whose busy handler backs off by
-    /// sleeping (1–100 ms) and turns contention into latency. Another process on the
-    /// same file is still covered by the busy timeout. Unused on Postgres.
-    pub(crate) sqlite_writer: Arc<tokio::sync::Mutex<()>>,
+    /// The SQLite writer turn (see [`cache::Writer`]). Unused on Postgres.
+    pub(crate) sqlite_writer: Arc<cache::Writer>,
+    /// Customer details read on SQLite, invalidated by every writer turn. Unused on
+    /// Postgres, where other instances write too.
+    pub(crate) details: Arc<cache::DetailCache>,
 }
 
 /// Runs `$body` with `$pool` bound to the backend's pool. The body is compiled once per
@@ -72,15 +73,19 @@ macro_rules! with_pool {
 
 /// Runs `$body` inside one transaction, committed when the body finishes without `?`
 /// returning early; an early return drops the transaction, which rolls it back.
-/// SQLite transactions take this process's writer turn and start with `BEGIN IMMEDIATE`,
-/// so that writers never fail with SQLITE_BUSY when a read lock is upgraded.
+/// SQLite transactions take this process's writer turn (and its connection) and start
+/// with `BEGIN IMMEDIATE`, so that writers never fail with SQLITE_BUSY when a read lock
+/// is upgraded.
 macro_rules! with_tx {
     ($store:expr, |$tx:ident| $body:expr) => {
         match &$store.pool {
             $crate::store::Pool::Sqlite(pool) => {
-                let _turn = $store.sqlite_writer.lock().await;
+                let mut turn = $store.sqlite_writer.turn().await;
                 #[allow(unused_mut)]
-                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let mut $tx = match turn.connection() {
+                    Some(conn) => sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await?,
+                    None => pool.begin_with("BEGIN IMMEDIATE").await?,
+                };
                 let out = $body;
                 $tx.commit().await?;
                 out
@@ -97,12 +102,17 @@ macro_rules! with_tx {
 }
 
 /// Like [`with_pool!`], for a statement that writes: on SQLite it waits for this
-/// process's writer turn first (see [`Store::sqlite_writer`]).
+/// process's writer turn and runs on the writer's connection (see [`cache::Writer`]).
 macro_rules! with_write {
     ($store:expr, |$pool:ident| $body:expr) => {
         match &$store.pool {
-            $crate::store::Pool::Sqlite($pool) => {
-                let _turn = $store.sqlite_writer.lock().await;
+            $crate::store::Pool::Sqlite(pool) => {
+                let mut turn = $store.sqlite_writer.turn().await;
+                let mut pooled = None;
+                let $pool = match turn.connection() {
+                    Some(conn) => conn,
+                    None => &mut **pooled.insert(pool.acquire().await?),
+                };
                 $body
             }
             $crate::store::Pool::Postgres($pool) => $body,
@@ -136,10 +146,11 @@ static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/s
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
 impl Store {
-    fn new(pool: Pool) -> Store {
+    fn new(pool: Pool, writer: cache::Writer) -> Store {
         Store {
             pool,
-            sqlite_writer: Arc::default(),
+            sqlite_writer: Arc::new(writer),
+            details: Arc::default(),
         }
     }
 
@@ -188,15 +199,20 @@ impl Store {
                 .max_connections(8)
                 .min_connections(1)
         };
+        let failed = |source| StoreError::Connect {
+            url: url.to_owned(),
+            source,
+        };
         let pool = ping_when_idle(pool_options)
             .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
-            .map_err(|source| StoreError::Connect {
-                url: url.to_owned(),
-                source,
-            })?;
-        Ok(Store::new(Pool::Sqlite(pool)))
+            .map_err(failed)?;
+        let writer = match in_memory {
+            true => None,
+            false => Some(options.connect().await.map_err(failed)?),
+        };
+        Ok(Store::new(Pool::Sqlite(pool), cache::Writer::new(writer)))
     }
 
     async fn connect_postgres(url: &str) -> StoreResult<Store> {
@@ -214,7 +230,7 @@ impl Store {
                 url: redact_url(url),
                 source,
             })?;
-        Ok(Store::new(Pool::Postgres(pool)))
+        Ok(Store::new(Pool::Postgres(pool), cache::Writer::default()))
     }
 
     /// Applies the embedded migrations of this backend. On Postgres, sqlx holds an
@@ -255,6 +271,7 @@ impl Store {
 
     /// Waits for running queries and closes every connection.
     pub async fn close(&self) {
+        self.sqlite_writer.close().await;
         with_pool!(self, |pool| pool.close().await)
     }
 }

@@ -8,7 +8,7 @@ use super::{
     employees::ensure_employees, missing, push_in, Contact, CorpScope, Customer, CustomerDetail,
     CustomerPage, CustomerPatch, DtStoreError, DtStoreResult, NewCustomer, CHUNK,
 };
-use crate::store::{with_pool, with_tx, Store, StoreResult};
+use crate::store::{with_pool, with_tx, Backend, Store, StoreResult};
 
 const CUSTOMER_COLUMNS: &str = "id, name, address, description, telephone, create_by";
 
@@ -171,9 +171,24 @@ impl Store {
     ///
     /// This is the hottest read of the API, so the three indexed lookups (customer by
     /// key, contacts and followers by customer) go to the database as one statement:
-    /// one round trip, one consistent snapshot.
+    /// one round trip, one consistent snapshot. On SQLite a repeated read is answered
+    /// from the detail cache until this process writes anything (see `store::cache`).
     #[instrument(level = "debug", skip_all, fields(corp_id = corp_id, customer_id = id))]
     pub async fn dt_customer(&self, corp_id: i64, id: i64) -> StoreResult<Option<CustomerDetail>> {
+        if self.backend() != Backend::Sqlite {
+            return self.dt_customer_read(corp_id, id).await;
+        }
+        // Read before the database is, so a write that overlaps the read invalidates it.
+        let generation = self.sqlite_writer.generation();
+        if let Some(cached) = self.details.get((corp_id, id), generation) {
+            return Ok(cached);
+        }
+        let detail = self.dt_customer_read(corp_id, id).await?;
+        self.details.put((corp_id, id), generation, detail.clone());
+        Ok(detail)
+    }
+
+    async fn dt_customer_read(&self, corp_id: i64, id: i64) -> StoreResult<Option<CustomerDetail>> {
         let rows: Vec<DetailRow> = with_pool!(self, |pool| sqlx::query_as(DETAIL_SQL)
             .bind(corp_id)
             .bind(id)
