@@ -19,7 +19,9 @@ use crate::{
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateAccount {
+    #[schema(min_length = 1)]
     appid: String,
+    #[schema(min_length = 1)]
     secret: String,
     #[serde(default)]
     open_sea_ids: Vec<String>,

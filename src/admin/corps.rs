@@ -22,11 +22,15 @@ use crate::{
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateCorp {
+    #[schema(min_length = 1)]
     corpid: String,
+    #[schema(min_length = 1)]
     corpsecret: String,
     appkey: Option<String>,
     appsecret: Option<String>,
     mode: Option<CorpMode>,
+    /// Calls per minute per endpoint; absent for no limit.
+    #[schema(minimum = 1)]
     rate_limit_per_minute: Option<i64>,
 }
 
@@ -39,7 +43,9 @@ pub struct PatchCorp {
     #[serde(default, deserialize_with = "some")]
     appsecret: Option<Option<String>>,
     mode: Option<CorpMode>,
+    /// `null` turns the limit off.
     #[serde(default, deserialize_with = "some")]
+    #[schema(minimum = 1)]
     rate_limit_per_minute: Option<Option<i64>>,
 }
 
@@ -57,6 +63,7 @@ pub struct CorpView {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateEmployee {
+    #[schema(min_length = 1)]
     userid: String,
     name: Option<String>,
 }

@@ -71,6 +71,8 @@ pub struct NodeBody {
 #[serde(deny_unknown_fields)]
 pub struct PatchField {
     name: Option<String>,
+    /// 1 on, 0 off (values kept, writes refused), -1 deleted (hidden).
+    #[schema(minimum = -1, maximum = 1)]
     status: Option<i64>,
     required: Option<bool>,
     searchable: Option<bool>,

@@ -70,6 +70,7 @@ pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
             "No admin token is configured and the peer is off loopback",
         )
         .answers::<AdminErrorBody>("404", "No such tenant, field or rule")
+        .answers::<AdminErrorBody>("409", "Another tenant or field already has that key")
         .answers::<AdminErrorBody>("500", "Internal failure");
     apidoc::secured(guarded, &guard)
         .route_layer(middleware::from_fn_with_state(

@@ -166,8 +166,26 @@ impl DtError {
 #[derive(Serialize, ToSchema)]
 #[schema(example = json!({"errcode": 40035, "errmsg": "不合法的参数: customer.name is required"}))]
 pub struct DtErrorBody {
+    #[schema(schema_with = error_code)]
     errcode: i64,
     errmsg: String,
+}
+
+/// The document's `errcode` of an error: any code but 0.
+fn error_code() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+    OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .maximum(Some(-1)),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1)),
+        )
+        .into()
 }
 
 impl IntoResponse for DtError {
@@ -193,6 +211,7 @@ impl IntoResponse for DtError {
 /// own keys (`Empty` for none).
 #[derive(Serialize, ToSchema)]
 pub struct DtOk<T: Serialize> {
+    #[schema(minimum = 0, maximum = 0)]
     errcode: i64,
     errmsg: &'static str,
     #[serde(flatten)]
