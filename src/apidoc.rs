@@ -10,10 +10,10 @@
 //! auth layer, by [`secured`], so the description cannot miss a guarded route either.
 
 use axum::{
+    body::Bytes,
     extract::State,
-    http::StatusCode,
+    http::{header, StatusCode},
     response::{IntoResponse, Response},
-    Json,
 };
 use utoipa::{
     openapi::{
@@ -188,8 +188,9 @@ pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
 }
 
 /// The document as served: the routes' description, with this build's version and an
-/// `operationId` made of each operation's method and path (unique, as they are).
-pub fn finish(mut doc: OpenApi) -> OpenApi {
+/// `operationId` made of each operation's method and path (unique, as they are),
+/// serialized once (the description's own types always serialize).
+pub fn finish(mut doc: OpenApi) -> Bytes {
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     for (path, item) in doc.paths.paths.iter_mut() {
         for method in METHODS {
@@ -198,7 +199,7 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
             }
         }
     }
-    doc
+    Bytes::from(serde_json::to_vec(&doc).unwrap_or_default())
 }
 
 /// `post` + `/crm/customer/create` → `postCrmCustomerCreate`.
@@ -223,7 +224,7 @@ fn operation_id(method: &str, path: &str) -> String {
 )]
 pub async fn serve(State(state): State<AppState>) -> Response {
     match state.api_doc.get() {
-        Some(doc) => Json(doc).into_response(),
+        Some(doc) => ([(header::CONTENT_TYPE, "application/json")], doc.clone()).into_response(),
         None => StatusCode::SERVICE_UNAVAILABLE.into_response(),
     }
 }

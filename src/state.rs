@@ -51,5 +51,5 @@ pub struct Shared {
     /// OpenAPI accounts and custom fields this process read recently (see `openapi::cache`).
     pub account_cache: Arc<openapi::cache::AccountCache>,
     /// The served OpenAPI document, set when the router is built (see `apidoc`).
-    pub api_doc: OnceLock<utoipa::openapi::OpenApi>,
+    pub api_doc: OnceLock<axum::body::Bytes>,
 }
