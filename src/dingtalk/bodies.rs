@@ -72,6 +72,18 @@ pub struct CreateContactBody {
     pub create_by: Option<String>,
 }
 
+/// The body of `POST /crm/contact/create`: a new contact, or an update.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[allow(
+    dead_code,
+    reason = "only described: the handler reads the body key by key"
+)]
+pub enum ContactCreateBody {
+    Create(CreateContactBody),
+    Update(UpdateContactBody),
+}
+
 /// `POST /crm/contact/update`: every key required.
 #[derive(Serialize, ToSchema)]
 pub struct UpdateContactBody {

@@ -11,7 +11,7 @@ use tracing::instrument;
 
 use super::{
     auth::{Caller, UserId, UserIdParam},
-    bodies::{CreateContactBody, DeleteContactsBody, UpdateContactBody},
+    bodies::{ContactCreateBody, DeleteContactsBody, UpdateContactBody},
     error::{ok, DtError, DtOk, DtReply, DtResult, Empty},
     extract::DtJson,
     validate::*,
@@ -33,7 +33,7 @@ use crate::{
     path = "/crm/contact/create",
     tag = "DingTalk",
     params(UserIdParam),
-    request_body(content = CreateContactBody, description = "A new contact of `customerid`; or, with `contactid` and no `customerid`, an update (`UpdateContactBody`)"),
+    request_body(content = ContactCreateBody, description = "A new contact of `customerid`; or, with `contactid` and no `customerid`, an update"),
     responses((status = 200, description = "The new contact's id (errcode 0 alone for an update)", body = DtReply<ContactCreated>))
 )]
 #[instrument(skip_all, fields(corp = %caller.corpid))]
