@@ -85,4 +85,13 @@ async fn in_one_nonce_batch_the_first_use_of_a_key_wins() {
         [false, true],
         "a key seen in an earlier batch is a replay"
     );
+    // Through the store's own queue, on its single in-memory connection.
+    assert!(!store
+        .record_nonce(account, "b", "1", 10_000)
+        .await
+        .expect("recorded"));
+    assert!(store
+        .record_nonce(account, "c", "1", 10_000)
+        .await
+        .expect("recorded"));
 }
