@@ -9,6 +9,11 @@
 //! hand-offs instead of a handful per request. If a batch fails, it is rolled back and
 //! its jobs are written one at a time, so one bad job fails alone, with its own error.
 //!
+//! A batch statement's text changes with the batch's size, so it is not kept in sqlx's
+//! per-connection statement cache (`persistent(false)`): cached, the dozens of variants
+//! kept evicting one another (and the one-row statements) from its 100 entries, and
+//! the signed add ran at 9 k req/s instead of 12 k.
+//!
 //! The tasks hold the pool and the writer, never a sender: they end when the last
 //! clone of the [`Store`](super::Store) is dropped.
 

@@ -32,7 +32,7 @@ impl Job for NewCustomer {
         insert.push_values(jobs, |mut row, job| {
             bind_customer!(row, &job.customer, push_bind);
         });
-        insert.build().execute(&mut *tx).await?;
+        insert.build().persistent(false).execute(&mut *tx).await?;
         let lists: Vec<_> = jobs.iter().map(|j| j.customer.list_index()).collect();
         let rows: Vec<(i64, i64, &str, &IndexEntry)> = jobs
             .iter()
@@ -56,7 +56,7 @@ impl Job for NewCustomer {
                     .push_bind(entry.num);
             });
             insert.push(" ON CONFLICT DO NOTHING");
-            insert.build().execute(&mut *tx).await?;
+            insert.build().persistent(false).execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(jobs.iter().map(|job| job.customer.clone()).collect())
@@ -72,7 +72,7 @@ impl Job for NewCustomer {
         insert.push_values([customer], |mut row, customer| {
             bind_customer!(row, customer, push_bind);
         });
-        insert.build().execute(&mut *tx).await?;
+        insert.build().persistent(false).execute(&mut *tx).await?;
         insert_index!(tx, customer.account_id, &rows);
         tx.commit().await?;
         Ok(customer.clone())

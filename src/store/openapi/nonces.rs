@@ -58,8 +58,11 @@ impl Job for NonceUse {
                 .push_bind(job.expires_at);
         });
         insert.push(" ON CONFLICT DO NOTHING RETURNING account_id, nonce, timestamp");
-        let recorded: Vec<(i64, String, String)> =
-            insert.build_query_as().fetch_all(&mut *conn).await?;
+        let recorded: Vec<(i64, String, String)> = insert
+            .build_query_as()
+            .persistent(false)
+            .fetch_all(&mut *conn)
+            .await?;
         let mut fresh: HashSet<(i64, &str, &str)> = recorded
             .iter()
             .map(|(account, nonce, timestamp)| (*account, nonce.as_str(), timestamp.as_str()))
