@@ -6,6 +6,9 @@
 //! a query branches on [`Backend`]. Times are stored as epoch milliseconds (BIGINT),
 //! ids as BIGINT, lists and nested objects as JSON text.
 
+pub(crate) mod batch;
+#[cfg(test)]
+mod batch_tests;
 pub mod cache;
 pub mod dingtalk;
 mod error;
@@ -58,6 +61,8 @@ pub struct Store {
     /// Customer details read on SQLite, invalidated by every writer turn. Unused on
     /// Postgres, where other instances write too.
     pub(crate) details: Arc<cache::DetailCache>,
+    /// The SQLite group-commit tasks (see [`batch`]); `None` on Postgres.
+    pub(crate) batches: Option<Arc<batch::Queues>>,
 }
 
 /// Runs `$body` with `$pool` bound to the backend's pool. The body is compiled once per
@@ -147,10 +152,16 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations
 
 impl Store {
     fn new(pool: Pool, writer: cache::Writer) -> Store {
+        let sqlite_writer = Arc::new(writer);
+        let batches = match &pool {
+            Pool::Sqlite(pool) => Some(Arc::new(batch::Queues::spawn(pool, &sqlite_writer))),
+            Pool::Postgres(_) => None,
+        };
         Store {
             pool,
-            sqlite_writer: Arc::new(writer),
+            sqlite_writer,
             details: Arc::default(),
+            batches,
         }
     }
 

@@ -5,6 +5,7 @@
 use super::sql::Sql;
 use super::{
     customer::{Customer, CustomerPatch, LIST_FIELDS},
+    customer_batch::NewCustomer,
     customer_rows::{
         bind_customer, bind_operands, custom_index, index_rows, insert_index, CustomerRow, COLUMNS,
     },
@@ -15,7 +16,8 @@ use crate::store::{with_pool, with_tx, with_write, Backend, Pool, Store, StoreRe
 
 impl Store {
     /// Creates a customer from `patch` with id `id`: the record and its search index in
-    /// one transaction.
+    /// one transaction (on SQLite, shared with the other adds pending: see
+    /// [`crate::store::batch`]).
     #[tracing::instrument(skip_all, fields(account_id, id))]
     pub async fn add_customer(
         &self,
@@ -27,6 +29,10 @@ impl Store {
         let custom = custom_index(&patch);
         let mut customer = Customer::blank(account_id, id, now_ms);
         customer.apply(patch, now_ms);
+        if let Some(queues) = &self.batches {
+            let job = NewCustomer { customer, custom };
+            return queues.customers.write(job).await;
+        }
         let lists = customer.list_index();
         let rows = index_rows(id, &lists, &custom);
         let placeholders: Vec<String> = (1..=20).map(|i| format!("${i}")).collect();

@@ -3,13 +3,14 @@
 //! the surface's (`crate::openapi`).
 
 pub mod customer;
+pub(crate) mod customer_batch;
 mod customer_queries;
 pub(crate) mod customer_rows;
 pub(crate) mod field_queries;
 pub mod fields;
 pub mod filter;
 mod maintenance;
-mod nonces;
+pub(crate) mod nonces;
 mod sql;
 
 pub use customer::{

@@ -2,6 +2,7 @@
 //! request as a real client would: a fresh nonce, the emulator clock's timestamp.
 
 mod auth;
+mod concurrency;
 mod customers;
 mod envelope;
 mod field_list;

@@ -1,0 +1,97 @@
+//! The batch writers driven directly, so that a batch's make-up is chosen, not timed.
+
+use super::{
+    batch::{self, Job},
+    openapi::{customer_batch::NewCustomer, nonces::NonceUse, Customer},
+    tenants::NewAccount,
+    Pool, Store, StoreError,
+};
+
+async fn store_and_account() -> (Store, i64) {
+    let store = Store::connect("sqlite::memory:")
+        .await
+        .expect("in-memory store");
+    let new = NewAccount {
+        appid: "batch".into(),
+        secret: "s".into(),
+        open_sea_ids: Vec::new(),
+    };
+    let account = store.create_account(&new, 0).await.expect("an account");
+    (store, account.id)
+}
+
+/// Writes `jobs` as one batch on the store's (only) connection, in a writer turn.
+async fn write_batch<J: Job>(store: &Store, jobs: &[J]) -> Vec<Result<J::Out, StoreError>> {
+    let Pool::Sqlite(pool) = &store.pool else {
+        unreachable!("an SQLite store")
+    };
+    let _turn = store.sqlite_writer.turn().await;
+    let mut conn = pool.acquire().await.expect("a connection");
+    batch::write(&mut conn, jobs).await
+}
+
+fn new_customer(account_id: i64, id: i64) -> NewCustomer {
+    let mut customer = Customer::blank(account_id, id, 1_000);
+    customer.customer_name = format!("customer {id}");
+    customer.mobile = Some(vec![super::openapi::Contact {
+        value: format!("1380000{id}"),
+        memo: None,
+    }]);
+    NewCustomer {
+        customer,
+        custom: Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn one_failing_add_fails_alone_and_the_rest_of_its_batch_is_stored() {
+    let (store, account) = store_and_account().await;
+    let taken = write_batch(&store, &[new_customer(account, 2)]).await;
+    assert!(taken[0].is_ok());
+    let jobs = [1, 2, 3].map(|id| new_customer(account, id));
+    let answers = write_batch(&store, &jobs).await;
+    assert_eq!(answers[0].as_ref().map(|c| c.id).ok(), Some(1));
+    assert!(
+        matches!(answers[1], Err(StoreError::Conflict(_))),
+        "{:?}",
+        answers[1]
+    );
+    assert_eq!(answers[2].as_ref().map(|c| c.id).ok(), Some(3));
+    for id in [1, 2, 3] {
+        let stored = store.customer_by_id(account, id).await.expect("a read");
+        assert_eq!(
+            stored.map(|c| c.customer_name),
+            Some(format!("customer {id}"))
+        );
+    }
+}
+
+#[tokio::test]
+async fn in_one_nonce_batch_the_first_use_of_a_key_wins() {
+    let (store, account) = store_and_account().await;
+    let used = |nonce: &str, timestamp: &str| NonceUse {
+        account_id: account,
+        nonce: nonce.into(),
+        timestamp: timestamp.into(),
+        expires_at: 10_000,
+    };
+    let first = write_batch(&store, &[used("a", "1"), used("b", "1"), used("a", "1")]).await;
+    let fresh: Vec<bool> = first.into_iter().map(|r| r.expect("recorded")).collect();
+    assert_eq!(fresh, [true, true, false]);
+    let second = write_batch(&store, &[used("a", "1"), used("a", "2")]).await;
+    let fresh: Vec<bool> = second.into_iter().map(|r| r.expect("recorded")).collect();
+    assert_eq!(
+        fresh,
+        [false, true],
+        "a key seen in an earlier batch is a replay"
+    );
+    // Through the store's own queue, on its single in-memory connection.
+    assert!(!store
+        .record_nonce(account, "b", "1", 10_000)
+        .await
+        .expect("recorded"));
+    assert!(store
+        .record_nonce(account, "c", "1", 10_000)
+        .await
+        .expect("recorded"));
+}
