@@ -6,9 +6,9 @@ use sqlx::{Connection, QueryBuilder, Sqlite, SqliteConnection};
 
 use super::{
     customer::{Customer, IndexEntry},
-    customer_rows::{bind_customer, index_rows, insert_index, COLUMNS, INDEX_CHUNK},
+    customer_rows::{bind_customer, index_rows, COLUMNS, INDEX_CHUNK},
 };
-use crate::store::{batch::Job, StoreResult};
+use crate::store::{batch::Job, StoreError, StoreResult};
 
 /// A customer ready to store, with the custom values its patch indexes.
 pub(crate) struct NewCustomer {
@@ -62,19 +62,11 @@ impl Job for NewCustomer {
         Ok(jobs.iter().map(|job| job.customer.clone()).collect())
     }
 
-    /// The statements of a single add on Postgres, in a transaction of its own.
+    /// A single add (after a failed batch): a batch of one, in a transaction of its own.
     async fn write_one(conn: &mut SqliteConnection, job: &Self) -> StoreResult<Customer> {
-        let customer = &job.customer;
-        let lists = customer.list_index();
-        let rows = index_rows(customer.id, &lists, &job.custom);
-        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-        let mut insert = QueryBuilder::<Sqlite>::new(insert_columns());
-        insert.push_values([customer], |mut row, customer| {
-            bind_customer!(row, customer, push_bind);
-        });
-        insert.build().persistent(false).execute(&mut *tx).await?;
-        insert_index!(tx, customer.account_id, &rows);
-        tx.commit().await?;
-        Ok(customer.clone())
+        let mut written = Self::write_all(conn, std::slice::from_ref(job)).await?;
+        written
+            .pop()
+            .ok_or(StoreError::Database(sqlx::Error::RowNotFound))
     }
 }
