@@ -1,11 +1,9 @@
 //! Customer contacts: create under a customer, update, delete.
 
-use sqlx::QueryBuilder;
 use tracing::instrument;
 
 use super::{
-    employees::ensure_employees, missing, push_in, ContactFields, CorpScope, DtStoreError,
-    DtStoreResult, NewContact, CHUNK,
+    employees::ensure_employees, ContactFields, CorpScope, DtStoreError, DtStoreResult, NewContact,
 };
 use crate::store::{with_tx, Store};
 
@@ -96,22 +94,14 @@ impl Store {
         ids: &[i64],
         now_ms: i64,
     ) -> DtStoreResult<()> {
-        with_tx!(self, |tx| {
-            ensure_employees!(tx, corp, employees, now_ms);
-            let mut deleted = Vec::with_capacity(ids.len());
-            for chunk in ids.chunks(CHUNK) {
-                let mut qb = QueryBuilder::new("DELETE FROM dt_contacts WHERE corp_id = ");
-                qb.push_bind(corp.id).push(" AND id");
-                push_in(&mut qb, chunk.iter().copied());
-                qb.push(" RETURNING id");
-                let gone: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
-                deleted.extend(gone);
-            }
-            let unknown = missing(ids, &deleted);
-            if !unknown.is_empty() {
-                return Err(DtStoreError::UnknownContacts(unknown));
-            }
-            Ok(())
-        })
+        self.dt_delete_all(
+            "dt_contacts",
+            corp,
+            employees,
+            ids,
+            now_ms,
+            DtStoreError::UnknownContacts,
+        )
+        .await
     }
 }

@@ -148,20 +148,43 @@ impl Store {
         ids: &[i64],
         now_ms: i64,
     ) -> DtStoreResult<()> {
+        self.dt_delete_all(
+            "dt_customers",
+            corp,
+            employees,
+            ids,
+            now_ms,
+            DtStoreError::UnknownCustomers,
+        )
+        .await
+    }
+
+    /// Deletes the corp's rows `ids` (distinct) of `table` after registering
+    /// `employees`, all or nothing: if any id is unknown, the transaction is rolled back
+    /// and `unknown` names every unknown id.
+    pub(super) async fn dt_delete_all(
+        &self,
+        table: &str,
+        corp: CorpScope,
+        employees: &[String],
+        ids: &[i64],
+        now_ms: i64,
+        unknown: fn(Vec<i64>) -> DtStoreError,
+    ) -> DtStoreResult<()> {
         with_tx!(self, |tx| {
             ensure_employees!(tx, corp, employees, now_ms);
             let mut deleted = Vec::with_capacity(ids.len());
             for chunk in ids.chunks(CHUNK) {
-                let mut qb = QueryBuilder::new("DELETE FROM dt_customers WHERE corp_id = ");
+                let mut qb = QueryBuilder::new(format!("DELETE FROM {table} WHERE corp_id = "));
                 qb.push_bind(corp.id).push(" AND id");
                 push_in(&mut qb, chunk.iter().copied());
                 qb.push(" RETURNING id");
                 let gone: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
                 deleted.extend(gone);
             }
-            let unknown = missing(ids, &deleted);
-            if !unknown.is_empty() {
-                return Err(DtStoreError::UnknownCustomers(unknown));
+            let absent = missing(ids, &deleted);
+            if !absent.is_empty() {
+                return Err(unknown(absent));
             }
             Ok(())
         })
