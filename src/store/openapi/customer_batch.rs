@@ -6,7 +6,7 @@ use sqlx::{Connection, QueryBuilder, Sqlite, SqliteConnection};
 
 use super::{
     customer::{Customer, IndexEntry},
-    customer_rows::{bind_customer, index_rows, COLUMNS, INDEX_CHUNK},
+    customer_rows::{bind_customer, index_rows, insert_columns, INDEX_CHUNK},
 };
 use crate::store::{batch::Job, StoreError, StoreResult};
 
@@ -14,11 +14,6 @@ use crate::store::{batch::Job, StoreError, StoreResult};
 pub(crate) struct NewCustomer {
     pub(crate) customer: Customer,
     pub(crate) custom: Vec<(String, Vec<IndexEntry>)>,
-}
-
-/// The columns of `oa_customers` in `COLUMNS` order, unqualified.
-pub(crate) fn insert_columns() -> String {
-    format!("INSERT INTO oa_customers ({}) ", COLUMNS.replace("c.", ""))
 }
 
 impl Job for NewCustomer {

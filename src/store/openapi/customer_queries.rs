@@ -7,7 +7,8 @@ use super::{
     customer::{Customer, CustomerPatch, LIST_FIELDS},
     customer_batch::NewCustomer,
     customer_rows::{
-        bind_customer, bind_operands, custom_index, index_rows, insert_index, CustomerRow, COLUMNS,
+        bind_customer, bind_operands, custom_index, index_rows, insert_columns, insert_index,
+        CustomerRow, COLUMNS,
     },
     filter::{CustomerQuery, Operand},
     sql::{order_by, where_clause},
@@ -36,11 +37,7 @@ impl Store {
         let lists = customer.list_index();
         let rows = index_rows(id, &lists, &custom);
         let placeholders: Vec<String> = (1..=20).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "INSERT INTO oa_customers ({}) VALUES ({})",
-            COLUMNS.replace("c.", ""),
-            placeholders.join(", ")
-        );
+        let sql = format!("{}VALUES ({})", insert_columns(), placeholders.join(", "));
         with_tx!(self, |tx| {
             bind_customer!(sqlx::query(&sql), &customer)
                 .execute(&mut *tx)

@@ -16,6 +16,12 @@ pub(crate) const COLUMNS: &str = "c.id, c.account_id, c.customer_name, c.owner, 
 /// Index rows per statement: three binds each keeps far below both engines' limits.
 pub(crate) const INDEX_CHUNK: usize = 500;
 
+/// `INSERT INTO oa_customers (…) ` with the columns in `COLUMNS` order, unqualified:
+/// the start of every statement that stores customers.
+pub(crate) fn insert_columns() -> String {
+    format!("INSERT INTO oa_customers ({}) ", COLUMNS.replace("c.", ""))
+}
+
 #[derive(FromRow)]
 pub(crate) struct CustomerRow {
     id: i64,

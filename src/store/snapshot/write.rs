@@ -21,10 +21,7 @@ impl Store {
     /// restart does not add the default tenants back.
     #[tracing::instrument(skip_all, fields(corps = snapshot.corps.len(), accounts = snapshot.accounts.len()))]
     pub async fn restore(&self, snapshot: &Snapshot, now_ms: i64) -> StoreResult<()> {
-        let oa_customers = format!(
-            "INSERT INTO oa_customers ({}) ",
-            customer_rows::COLUMNS.replace("c.", "")
-        );
+        let oa_customers = customer_rows::insert_columns();
         with_tx!(self, |tx| {
             for sql in EVERYTHING {
                 sqlx::query(sql).execute(&mut *tx).await?;
