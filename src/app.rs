@@ -106,8 +106,6 @@ impl App {
             faults: Arc::default(),
             config: Arc::new(config),
             started_at: Instant::now(),
-            token_cache: Arc::default(),
-            account_cache: Arc::default(),
             api_doc: OnceLock::new(),
         });
         let router = router(state.clone());
@@ -144,6 +142,7 @@ impl App {
         let corp = self
             .state
             .store
+            .dingtalk()
             .corp_by_corpid(DEFAULT_CORPID)
             .await
             .ok()
@@ -151,6 +150,7 @@ impl App {
         let account = self
             .state
             .store
+            .openapi()
             .account_by_appid(DEFAULT_APPID)
             .await
             .ok()

@@ -10,9 +10,7 @@ use crate::{
     admin::{faults::Faults, journal::Journal},
     clock::Clock,
     config::Config,
-    dingtalk,
     ids::IdGenerator,
-    openapi,
     store::Store,
 };
 
@@ -46,10 +44,6 @@ pub struct Shared {
     pub started_at: Instant,
     pub journal: Arc<Journal>,
     pub faults: Arc<Faults>,
-    /// DingTalk access tokens this process has validated recently (see `dingtalk::cache`).
-    pub token_cache: Arc<dingtalk::TokenCache>,
-    /// OpenAPI accounts and custom fields this process read recently (see `openapi::cache`).
-    pub account_cache: Arc<openapi::cache::AccountCache>,
     /// The served OpenAPI document, set when the router is built (see `apidoc`).
     pub api_doc: OnceLock<axum::body::Bytes>,
 }

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use super::{corps::conflict_names, extract::AdminJson, AdminError, AdminResult};
 use crate::{
     app::AppState,
-    store::tenants::{Account, AccountPatch, NewAccount},
+    store::openapi::{Account, AccountPatch, NewAccount},
 };
 
 #[derive(Deserialize, ToSchema)]
@@ -85,6 +85,7 @@ pub async fn create(
     };
     let account = state
         .store
+        .openapi()
         .create_account(&new, state.clock.now_ms())
         .await
         .map_err(|e| conflict_names(e, "an account with this appid already exists"))?;
@@ -95,7 +96,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/_emulator/openapi/accounts", tag = "Control plane",
     responses((status = 200, description = "Every account", body = Vec<AccountView>)))]
 pub async fn list(State(state): State<AppState>) -> AdminResult<Json<Vec<AccountView>>> {
-    let accounts = state.store.list_accounts().await?;
+    let accounts = state.store.openapi().list_accounts().await?;
     Ok(Json(
         accounts.into_iter().map(|a| view(&state, a)).collect(),
     ))
@@ -108,7 +109,7 @@ pub async fn get(
     State(state): State<AppState>,
     Path(appid): Path<String>,
 ) -> AdminResult<Json<AccountView>> {
-    let account = state.store.account_by_appid(&appid).await?;
+    let account = state.store.openapi().account_by_appid(&appid).await?;
     let account = account.ok_or_else(|| unknown_account(&appid))?;
     Ok(Json(view(&state, account)))
 }
@@ -131,9 +132,8 @@ pub async fn patch(
         secret: body.secret,
         open_sea_ids: body.open_sea_ids,
     };
-    let account = state.store.update_account(&appid, &patch).await?;
+    let account = state.store.openapi().update_account(&appid, &patch).await?;
     let account = account.ok_or_else(|| unknown_account(&appid))?;
-    state.account_cache.clear();
     Ok(Json(view(&state, account)))
 }
 
@@ -151,10 +151,9 @@ pub async fn delete(
     State(state): State<AppState>,
     Path(appid): Path<String>,
 ) -> AdminResult<Json<AccountDeleted>> {
-    if !state.store.delete_account(&appid).await? {
+    if !state.store.openapi().delete_account(&appid).await? {
         return Err(unknown_account(&appid));
     }
-    state.account_cache.clear();
     Ok(Json(AccountDeleted {
         deleted: true,
         appid,

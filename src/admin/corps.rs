@@ -16,7 +16,10 @@ use super::{
 };
 use crate::{
     app::AppState,
-    store::tenants::{Corp, CorpMode, CorpPatch, Employee, NewCorp},
+    store::{
+        dingtalk::{Corp, CorpPatch, Employee, NewCorp},
+        tenants::CorpMode,
+    },
 };
 
 #[derive(Deserialize, ToSchema)]
@@ -141,6 +144,7 @@ pub async fn create(
     };
     let corp = state
         .store
+        .dingtalk()
         .create_corp(&new, state.clock.now_ms())
         .await
         .map_err(|e| conflict_names(e, "a corp with this corpid or appkey already exists"))?;
@@ -159,7 +163,7 @@ pub fn conflict_names(err: crate::store::StoreError, message: &str) -> AdminErro
 #[utoipa::path(get, path = "/_emulator/dingtalk/corps", tag = "Control plane",
     responses((status = 200, description = "Every corp", body = Vec<CorpView>)))]
 pub async fn list(State(state): State<AppState>) -> AdminResult<Json<Vec<CorpView>>> {
-    let corps = state.store.list_corps().await?;
+    let corps = state.store.dingtalk().list_corps().await?;
     Ok(Json(
         corps.into_iter().map(|c| corp_view(&state, c)).collect(),
     ))
@@ -172,7 +176,7 @@ pub async fn get(
     State(state): State<AppState>,
     Path(corpid): Path<String>,
 ) -> AdminResult<Json<CorpView>> {
-    let corp = state.store.corp_by_corpid(&corpid).await?;
+    let corp = state.store.dingtalk().corp_by_corpid(&corpid).await?;
     let corp = corp.ok_or_else(|| unknown_corp(&corpid))?;
     Ok(Json(corp_view(&state, corp)))
 }
@@ -190,7 +194,7 @@ pub async fn patch(
         non_empty("corpsecret", secret)?;
     }
     valid_rate_limit(body.rate_limit_per_minute.flatten())?;
-    let current = state.store.corp_by_corpid(&corpid).await?;
+    let current = state.store.dingtalk().corp_by_corpid(&corpid).await?;
     let current = current.ok_or_else(|| unknown_corp(&corpid))?;
     let has_key = body
         .appkey
@@ -214,12 +218,11 @@ pub async fn patch(
     };
     let corp = state
         .store
+        .dingtalk()
         .update_corp(&corpid, &patch)
         .await
         .map_err(|e| conflict_names(e, "another corp already uses this appkey"))?;
     let corp = corp.ok_or_else(|| unknown_corp(&corpid))?;
-    // Cached token answers carry the corp's mode and rate limit.
-    state.token_cache.clear();
     Ok(Json(corp_view(&state, corp)))
 }
 
@@ -237,10 +240,9 @@ pub async fn delete(
     State(state): State<AppState>,
     Path(corpid): Path<String>,
 ) -> AdminResult<Json<CorpDeleted>> {
-    if !state.store.delete_corp(&corpid).await? {
+    if !state.store.dingtalk().delete_corp(&corpid).await? {
         return Err(unknown_corp(&corpid));
     }
-    state.token_cache.clear();
     Ok(Json(CorpDeleted {
         deleted: true,
         corpid,
@@ -256,10 +258,11 @@ pub async fn add_employee(
     AdminJson(body): AdminJson<CreateEmployee>,
 ) -> AdminResult<impl IntoResponse> {
     non_empty("userid", &body.userid)?;
-    let corp = state.store.corp_by_corpid(&corpid).await?;
+    let corp = state.store.dingtalk().corp_by_corpid(&corpid).await?;
     let corp = corp.ok_or_else(|| unknown_corp(&corpid))?;
     let employee = state
         .store
+        .dingtalk()
         .upsert_employee(
             corp.id,
             &body.userid,
@@ -277,9 +280,9 @@ pub async fn list_employees(
     State(state): State<AppState>,
     Path(corpid): Path<String>,
 ) -> AdminResult<Json<Vec<EmployeeView>>> {
-    let corp = state.store.corp_by_corpid(&corpid).await?;
+    let corp = state.store.dingtalk().corp_by_corpid(&corpid).await?;
     let corp = corp.ok_or_else(|| unknown_corp(&corpid))?;
-    let employees = state.store.list_employees(corp.id).await?;
+    let employees = state.store.dingtalk().list_employees(corp.id).await?;
     Ok(Json(
         employees
             .into_iter()

@@ -57,9 +57,6 @@ pub async fn import(
     let snapshot = to_snapshot(doc, &state.clock, &state.ids)
         .map_err(|e| AdminError::bad_request(format!("invalid document: {e}")))?;
     state.store.restore(&snapshot, state.clock.now_ms()).await?;
-    // Cached token answers name corps (and their internal keys) that are gone now.
-    state.token_cache.clear();
-    state.account_cache.clear();
     Ok(Json(Imported {
         imported: ImportCounts {
             corps: snapshot.corps.len(),

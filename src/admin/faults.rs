@@ -186,8 +186,13 @@ async fn tenant_of(
         return Some(named);
     }
     let token = param("access_token")?;
-    match state.store.dt_token_owner(&token).await {
-        Ok(owner) => owner.map(|o| o.corp.corpid),
+    match state
+        .store
+        .dingtalk()
+        .token_owner(&token, state.clock.now_ms())
+        .await
+    {
+        Ok(owner) => owner.map(|o| o.corp.corpid.clone()),
         Err(err) => {
             tracing::warn!(error = %err, "fault injection could not resolve the caller's corp");
             None

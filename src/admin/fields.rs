@@ -17,12 +17,9 @@ use super::{corps::conflict_names, extract::AdminJson, AdminError, AdminResult};
 use crate::{
     app::AppState,
     openapi::{custom_vo, FieldVo},
-    store::{
-        openapi::{
-            CascadeNode, CascadeOptions, Choice, CustomFieldUpdate, FieldType, NewCustomField,
-            STATUS_DELETED, STATUS_OFF, STATUS_ON,
-        },
-        tenants::Account,
+    store::openapi::{
+        Account, CascadeNode, CascadeOptions, Choice, CustomFieldUpdate, FieldType, NewCustomField,
+        STATUS_DELETED, STATUS_OFF, STATUS_ON,
     },
 };
 
@@ -109,7 +106,7 @@ impl From<OptionsBody> for CascadeOptions {
 }
 
 async fn account(state: &AppState, appid: &str) -> AdminResult<Account> {
-    let account = state.store.account_by_appid(appid).await?;
+    let account = state.store.openapi().account_by_appid(appid).await?;
     account.ok_or_else(|| AdminError::not_found(format!("no account with appid {appid:?}")))
 }
 
@@ -138,6 +135,7 @@ pub async fn create(
     let valid = def.validate().map_err(AdminError::bad_request)?;
     let field = state
         .store
+        .openapi()
         .create_custom_field(account.id, valid, state.clock.now_ms())
         .await
         .map_err(|e| {
@@ -148,7 +146,6 @@ pub async fn create(
             conflict_names(e, &message)
         })?;
     let vo = custom_vo(&field, &account, &state.clock);
-    state.account_cache.clear();
     Ok((StatusCode::CREATED, Json(vo)))
 }
 
@@ -160,7 +157,7 @@ pub async fn list(
     Path(appid): Path<String>,
 ) -> AdminResult<Json<Vec<FieldVo>>> {
     let account = account(&state, &appid).await?;
-    let fields = state.store.custom_fields(account.id).await?;
+    let fields = state.store.openapi().custom_fields(account.id).await?;
     Ok(Json(
         fields
             .iter()
@@ -199,11 +196,11 @@ pub async fn patch(
     };
     let updated = state
         .store
+        .openapi()
         .update_custom_field(account.id, &field, &update, state.clock.now_ms())
         .await?;
     let updated = updated.ok_or_else(|| {
         AdminError::not_found(format!("account {appid:?} has no custom field {field:?}"))
     })?;
-    state.account_cache.clear();
     Ok(Json(custom_vo(&updated, &account, &state.clock)))
 }

@@ -116,8 +116,5 @@ pub async fn reset(
             }
         }
     };
-    // Cached token answers name corps (and their ids) that may be gone or renumbered.
-    state.token_cache.clear();
-    state.account_cache.clear();
     Ok(Json(answer))
 }

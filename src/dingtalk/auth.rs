@@ -21,7 +21,7 @@ use super::{
 };
 use crate::{
     app::{AppState, Tenant},
-    store::{dingtalk::CorpScope, tenants::Corp},
+    store::dingtalk::{Corp, CorpScope},
 };
 
 /// The corp an access token belongs to, as handlers need it.
@@ -106,22 +106,16 @@ async fn authenticate(state: &AppState, uri: &Uri) -> DtResult<Caller> {
         .filter(|t| !t.is_empty())
         .ok_or(DtError::MissingToken)?;
     let now_ms = state.clock.now_ms();
-    if let Some(caller) = state.token_cache.get(&token, now_ms) {
-        return Ok(caller);
-    }
     let owner = state
         .store
-        .dt_token_owner(&token)
+        .dingtalk()
+        .token_owner(&token, now_ms)
         .await?
         .ok_or(DtError::InvalidToken)?;
     if owner.expires_at <= now_ms {
         return Err(DtError::TokenExpired);
     }
-    let caller = Caller::of(&owner.corp);
-    state
-        .token_cache
-        .put(token, caller.clone(), owner.expires_at);
-    Ok(caller)
+    Ok(Caller::of(&owner.corp))
 }
 
 /// Counts the call in the corp's current one-minute window for this endpoint (in the
@@ -136,7 +130,8 @@ async fn enforce_rate_limit(
     let window_start = now_ms - now_ms.rem_euclid(60_000);
     let calls = state
         .store
-        .dt_count_call(corp_id, endpoint, window_start)
+        .dingtalk()
+        .count_call(corp_id, endpoint, window_start)
         .await?;
     if calls > limit {
         let wait_secs = (window_start + 60_000 - now_ms + 999) / 1000;

@@ -84,7 +84,8 @@ async fn create_contact(
     };
     state
         .store
-        .dt_create_contact(
+        .dingtalk()
+        .create_contact(
             caller.scope,
             &[user_id],
             customer_id,
@@ -140,7 +141,8 @@ async fn update_contact(
         .ok_or_else(|| DtError::no_such("contactid", "contact", &[&contact_text]))?;
     state
         .store
-        .dt_update_contact(
+        .dingtalk()
+        .update_contact(
             caller.scope,
             &[user_id],
             id,
@@ -176,7 +178,8 @@ pub async fn delete(
     let ids = parse_ids(field, "contact", &texts)?;
     state
         .store
-        .dt_delete_contacts(caller.scope, &[user_id], &ids, state.clock.now_ms())
+        .dingtalk()
+        .delete_contacts(caller.scope, &[user_id], &ids, state.clock.now_ms())
         .await
         .map_err(|err| DtError::from_store(err, field, |_| "user_id"))?;
     Ok(ok(Empty {}))

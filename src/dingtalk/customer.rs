@@ -48,7 +48,8 @@ pub async fn create(
     employees.extend(new.followers.iter().filter(|u| **u != user_id).cloned());
     state
         .store
-        .dt_create_customer(caller.scope, &employees, &new, now_ms)
+        .dingtalk()
+        .create_customer(caller.scope, &employees, &new, now_ms)
         .await
         .map_err(|err| {
             DtError::from_store(err, "customer", |u| {
@@ -149,7 +150,8 @@ pub async fn update(
     let id = parse_id(&id_text).ok_or_else(|| DtError::no_such("id", "customer", &[&id_text]))?;
     state
         .store
-        .dt_update_customer(caller.scope, &[user_id], id, &patch, state.clock.now_ms())
+        .dingtalk()
+        .update_customer(caller.scope, &[user_id], id, &patch, state.clock.now_ms())
         .await
         .map_err(|err| DtError::from_store(err, "id", |_| "user_id"))?;
     Ok(ok(Empty {}))
@@ -179,7 +181,8 @@ pub async fn delete(
     let ids = parse_ids(field, "customer", &texts)?;
     state
         .store
-        .dt_delete_customers(caller.scope, &[user_id], &ids, state.clock.now_ms())
+        .dingtalk()
+        .delete_customers(caller.scope, &[user_id], &ids, state.clock.now_ms())
         .await
         .map_err(|err| DtError::from_store(err, field, |_| "user_id"))?;
     Ok(ok(Empty {}))

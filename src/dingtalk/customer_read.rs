@@ -57,7 +57,8 @@ pub async fn get(
     let id = parse_id(id_text).ok_or_else(unknown)?;
     let detail = state
         .store
-        .dt_customer(caller.scope.id, id)
+        .dingtalk()
+        .customer(caller.scope.id, id)
         .await?
         .ok_or_else(unknown)?;
     Ok(ok(CustomerRead::Detail(detail.into())))
@@ -101,7 +102,8 @@ async fn page(state: &AppState, caller: &Caller, query: &ReadQuery) -> DtResult<
     };
     let page = state
         .store
-        .dt_customer_page(caller.scope.id, offset, size)
+        .dingtalk()
+        .customer_page(caller.scope.id, offset, size)
         .await?;
     Ok(page.into())
 }

@@ -37,7 +37,8 @@ pub async fn create(
     let (customer_id, user_id, create_by) = relation(&body, "create_by")?;
     state
         .store
-        .dt_add_follower(
+        .dingtalk()
+        .add_follower(
             caller.scope,
             customer_id,
             &user_id,
@@ -69,7 +70,8 @@ pub async fn delete(
     let (customer_id, user_id, _) = relation(&body, "modified_by")?;
     state
         .store
-        .dt_remove_follower(caller.scope, customer_id, &user_id, state.clock.now_ms())
+        .dingtalk()
+        .remove_follower(caller.scope, customer_id, &user_id, state.clock.now_ms())
         .await
         .map_err(|err| match err {
             DtStoreError::UnknownRelation => DtError::InvalidParam(format!(

@@ -6,7 +6,6 @@
 
 pub mod auth;
 mod bodies;
-pub mod cache;
 mod contact;
 mod customer;
 mod customer_read;
@@ -29,7 +28,6 @@ use crate::{
     apidoc::{self, Guard},
     app::AppState,
 };
-pub use cache::TokenCache;
 pub use error::{ok, DtError, DtOk, DtResult};
 
 /// The DingTalk surface's routes. Each `/crm/...` route takes exactly one method (the

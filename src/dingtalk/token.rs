@@ -1,5 +1,7 @@
 //! `GET /gettoken` (SPEC §1.2): an access token for a corp's credentials.
 
+use std::sync::Arc;
+
 use axum::{
     extract::State,
     response::{IntoResponse, Response},
@@ -10,13 +12,12 @@ use tracing::instrument;
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
-    auth::Caller,
     error::{ok, DtError, DtReply, DtResult},
     extract::DtQuery,
 };
 use crate::{
     app::{AppState, Tenant},
-    store::{tenants::Corp, Store},
+    store::{dingtalk::Corp, Store},
 };
 
 /// The two documented credential pairs: `corpid`/`corpsecret` and `appkey`/`appsecret`.
@@ -66,13 +67,10 @@ pub async fn gettoken(
     let candidate = uuid::Uuid::new_v4().simple().to_string();
     let issued = state
         .store
-        .dt_issue_token(corp.id, &candidate, now_ms, expires_at)
+        .dingtalk()
+        .issue_token(&corp, &candidate, now_ms, expires_at)
         .await?;
-    let caller = Caller::of(&corp);
-    let tenant = Tenant(caller.corpid.clone());
-    state
-        .token_cache
-        .put(issued.token.clone(), caller, issued.expires_at);
+    let tenant = Tenant(Arc::from(corp.corpid.as_str()));
     let mut response = ok(TokenIssued {
         access_token: issued.token,
         expires_in: ttl_secs,
@@ -88,7 +86,7 @@ async fn authenticate(store: &Store, credentials: &Credentials) -> DtResult<Corp
     if let Some(corpid) = given(&credentials.corpid) {
         let secret = given(&credentials.corpsecret)
             .ok_or_else(|| DtError::MissingSecret("corpsecret is required with corpid".into()))?;
-        let corp = store.corp_by_corpid(corpid).await?;
+        let corp = store.dingtalk().corp_by_corpid(corpid).await?;
         check_secret(
             corp,
             |c| Some(&c.corpsecret),
@@ -98,7 +96,7 @@ async fn authenticate(store: &Store, credentials: &Credentials) -> DtResult<Corp
     } else if let Some(appkey) = given(&credentials.appkey) {
         let secret = given(&credentials.appsecret)
             .ok_or_else(|| DtError::MissingSecret("appsecret is required with appkey".into()))?;
-        let corp = store.corp_by_appkey(appkey).await?;
+        let corp = store.dingtalk().corp_by_appkey(appkey).await?;
         check_secret(
             corp,
             |c| c.appsecret.as_ref(),

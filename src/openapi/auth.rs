@@ -26,7 +26,7 @@ use super::{error::ApiError, signature};
 use crate::{
     app::{AppState, Tenant},
     config::SignatureMode,
-    store::{tenants::Account, Backend},
+    store::{openapi::Account, Backend},
 };
 
 pub static X_SIGNATURE_WARNING: HeaderName =
@@ -109,7 +109,10 @@ async fn verify(
 ) -> Result<(Arc<Account>, Option<HeaderValue>), Refusal> {
     let mode = state.config.signature_mode;
     let signed = read_headers(headers, mode)?;
-    let account = super::cache::account(state, signed.appid)
+    let account = state
+        .store
+        .openapi()
+        .account(signed.appid)
         .await
         .map_err(ApiError::from)?
         .ok_or_else(|| {
@@ -148,6 +151,7 @@ async fn check_signed(
     let expires_at = timestamp_ms.saturating_add(window_ms).saturating_add(1000);
     let fresh = state
         .store
+        .openapi()
         .record_nonce(account.id, signed.nonce, signed.timestamp, expires_at)
         .await?;
     if !fresh {
@@ -170,12 +174,12 @@ fn maintain_in_background(state: &AppState, refresh_statistics: bool) {
     let store = state.store.clone();
     let now = state.clock.now_ms();
     tokio::spawn(async move {
-        match store.prune_nonces(now).await {
+        match store.openapi().prune_nonces(now).await {
             Ok(pruned) => tracing::debug!(pruned, "expired replay records pruned"),
             Err(err) => tracing::warn!(error = %err, "pruning replay records failed"),
         }
         if refresh_statistics && store.backend() == Backend::Sqlite {
-            if let Err(err) = store.refresh_statistics().await {
+            if let Err(err) = store.openapi().refresh_statistics().await {
                 tracing::warn!(error = %err, "refreshing planner statistics failed");
             }
         }

@@ -53,7 +53,7 @@ pub async fn add(
     Caller(account): Caller,
     ApiJson(body): ApiJson<Map<String, Value>>,
 ) -> ApiResult<Record> {
-    let fields = super::cache::custom_fields(&state, account.id).await?;
+    let fields = state.store.openapi().custom_fields(account.id).await?;
     let cx = Context {
         account: &account,
         fields: &fields,
@@ -62,7 +62,11 @@ pub async fn add(
     let patch = read_patch(&body, &cx, Mode::Add)?;
     let now = now_whole_secs(&state.clock);
     let id = state.ids.next(state.clock.now_ms());
-    let customer = state.store.add_customer(account.id, id, patch, now).await?;
+    let customer = state
+        .store
+        .openapi()
+        .add_customer(account.id, id, patch, now)
+        .await?;
     Ok(ApiOk(Record::new(customer, &account.appid, &state.clock)))
 }
 
@@ -85,7 +89,7 @@ pub async fn update(
 ) -> ApiResult<Record> {
     let raw_id = body.shift_remove("_id").unwrap_or(Value::Null);
     let id = customer_id(&raw_id, "_id")?;
-    let fields = super::cache::custom_fields(&state, account.id).await?;
+    let fields = state.store.openapi().custom_fields(account.id).await?;
     let cx = Context {
         account: &account,
         fields: &fields,
@@ -98,6 +102,7 @@ pub async fn update(
     let now = now_whole_secs(&state.clock);
     let customer = state
         .store
+        .openapi()
         .update_customer(account.id, id, patch, now)
         .await?
         .ok_or_else(|| no_such_customer(id))?;
@@ -124,7 +129,7 @@ pub async fn find(
     OptionalJson(_): OptionalJson<serde::de::IgnoredAny>,
 ) -> ApiResult<Record> {
     let customer = match id.parse::<i64>() {
-        Ok(n) => state.store.customer_by_id(account.id, n).await?,
+        Ok(n) => state.store.openapi().customer_by_id(account.id, n).await?,
         Err(_) => None,
     };
     let customer = customer.ok_or_else(|| no_such_customer(&id))?;
@@ -179,7 +184,12 @@ pub async fn delete(
     ApiJson(request): ApiJson<DeleteRequest>,
 ) -> ApiResult<Null> {
     let id = customer_id(&request.id, "id")?.ok_or_else(|| no_such_customer(&request.id))?;
-    if !state.store.delete_customer(account.id, id).await? {
+    if !state
+        .store
+        .openapi()
+        .delete_customer(account.id, id)
+        .await?
+    {
         return Err(no_such_customer(id));
     }
     Ok(ApiOk(Null))

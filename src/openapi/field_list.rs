@@ -20,12 +20,9 @@ use super::{
 use crate::{
     app::AppState,
     clock::Clock,
-    store::{
-        openapi::{
-            type_names, CascadeNode, CascadeOptions, Choice, CustomField, FieldType,
-            STATUS_DELETED, STATUS_ON,
-        },
-        tenants::Account,
+    store::openapi::{
+        type_names, Account, CascadeNode, CascadeOptions, Choice, CustomField, FieldType,
+        STATUS_DELETED, STATUS_ON,
     },
 };
 
@@ -139,7 +136,7 @@ pub async fn list(
         );
     }
     if custom {
-        let fields = super::cache::custom_fields(&state, account.id).await?;
+        let fields = state.store.openapi().custom_fields(account.id).await?;
         all.extend(
             fields
                 .iter()

@@ -11,9 +11,8 @@ use super::{
 };
 use crate::{
     clock::Clock,
-    store::{
-        openapi::{Contact, CustomChange, CustomField, CustomerPatch, OwnerChange, STATUS_DELETED},
-        tenants::Account,
+    store::openapi::{
+        Account, Contact, CustomChange, CustomField, CustomerPatch, OwnerChange, STATUS_DELETED,
     },
 };
 

@@ -68,7 +68,7 @@ pub async fn list(
     let items = request.search.unwrap_or_default();
     // Only searches that name custom fields pay for loading them.
     let fields = if needs_custom_fields(&items, request.sort.as_ref()) {
-        super::cache::custom_fields(&state, account.id).await?
+        state.store.openapi().custom_fields(account.id).await?
     } else {
         Default::default()
     };
@@ -85,7 +85,11 @@ pub async fn list(
         limit,
         offset: (page - 1).saturating_mul(limit),
     };
-    let (customers, count) = state.store.find_customers(account.id, &query).await?;
+    let (customers, count) = state
+        .store
+        .openapi()
+        .find_customers(account.id, &query)
+        .await?;
     let list = customers
         .into_iter()
         .map(|c| Record::new(c, &account.appid, &state.clock))

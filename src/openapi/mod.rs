@@ -1,7 +1,6 @@
 //! OpenAPI-style CRM (SPEC §2, `seeds/openapi-crm-api.md`), mounted at `/openapi/crm/`.
 
 pub mod auth;
-pub mod cache;
 mod customers;
 pub mod error;
 pub mod extract;

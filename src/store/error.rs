@@ -1,7 +1,10 @@
+//! What can go wrong below the HTTP surfaces.
+
 use thiserror::Error;
 
-/// Everything that can go wrong below the HTTP surfaces. Surfaces map these to their
-/// own envelopes; the text of `Database`/`Migrate` is logged, never sent to clients.
+/// Everything that can go wrong in the store. Surfaces map these to their own
+/// envelopes; the text of `Database`, `Migrate` and the driver's text carried by
+/// `Conflict` and `MissingReference` is logged, never sent to clients.
 #[derive(Debug, Error)]
 pub enum StoreError {
     #[error("invalid database URL {url:?}: {reason}")]
@@ -17,9 +20,14 @@ pub enum StoreError {
     /// A uniqueness rule was broken (an id or key that already exists).
     #[error("already exists: {0}")]
     Conflict(String),
+    /// A row names a parent row that does not exist (a foreign key was broken).
+    #[error("missing reference: {0}")]
+    MissingReference(String),
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
 }
+
+pub type StoreResult<T> = Result<T, StoreError>;
 
 impl From<sqlx::Error> for StoreError {
     /// Classifies by sqlx's portable error kinds, not by constraint names (only the
@@ -28,6 +36,9 @@ impl From<sqlx::Error> for StoreError {
         match &err {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 StoreError::Conflict(db.message().to_owned())
+            }
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                StoreError::MissingReference(db.message().to_owned())
             }
             _ => StoreError::Database(err),
         }

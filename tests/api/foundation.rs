@@ -30,13 +30,13 @@ both_backends! {
 
     async fn first_start_creates_the_default_tenants_once(backend: Backend) {
         let app = TestApp::spawn(backend).await;
-        let corp = app.state.store.corp_by_corpid(DEFAULT_CORPID).await.unwrap().expect("default corp");
-        let account = app.state.store.account_by_appid(DEFAULT_APPID).await.unwrap().expect("default account");
+        let corp = app.state.store.dingtalk().corp_by_corpid(DEFAULT_CORPID).await.unwrap().expect("default corp");
+        let account = app.state.store.openapi().account_by_appid(DEFAULT_APPID).await.unwrap().expect("default account");
         let database = app.stop().await;
 
         let again = TestApp::spawn_on(database, backend, |_| {}).await;
-        let corp_again = again.state.store.corp_by_corpid(DEFAULT_CORPID).await.unwrap().unwrap();
-        let account_again = again.state.store.account_by_appid(DEFAULT_APPID).await.unwrap().unwrap();
+        let corp_again = again.state.store.dingtalk().corp_by_corpid(DEFAULT_CORPID).await.unwrap().unwrap();
+        let account_again = again.state.store.openapi().account_by_appid(DEFAULT_APPID).await.unwrap().unwrap();
         assert_eq!(corp.id, corp_again.id, "the default corp was recreated");
         assert_eq!(account.id, account_again.id, "the default account was recreated");
         assert_eq!(again.get("/_emulator/health").await.status(), 200);

@@ -6,8 +6,8 @@ use super::{fail, DocError, Fill};
 use crate::{
     admin::document::CorpDoc,
     store::{
+        dingtalk::{Employee, NewCorp},
         snapshot::{CorpData, DtContactData, DtCustomerData, FollowerData},
-        tenants::{Employee, NewCorp},
     },
 };
 

@@ -10,11 +10,10 @@ use crate::{
     openapi::values,
     store::{
         openapi::{
-            customer::API_AGENT, generate_field_id, CustomField, Customer, CONTROL_PLANE_AGENT,
-            LAST_SYSTEM_SORT, STATUS_DELETED, STATUS_OFF, STATUS_ON,
+            customer::API_AGENT, generate_field_id, CustomField, Customer, NewAccount,
+            CONTROL_PLANE_AGENT, LAST_SYSTEM_SORT, STATUS_DELETED, STATUS_OFF, STATUS_ON,
         },
         snapshot::{AccountData, IndexedCustomer},
-        tenants::NewAccount,
     },
 };
 

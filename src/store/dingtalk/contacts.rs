@@ -3,15 +3,51 @@
 use tracing::instrument;
 
 use super::{
-    employees::ensure_employees, ContactFields, CorpScope, DtStoreError, DtStoreResult, NewContact,
+    employees, ContactFields, CorpScope, DingTalkStore, DtStoreError, DtStoreResult, NewContact,
 };
-use crate::store::{with_tx, Store};
+use crate::store::{error::StoreError, exec::Exec, stmt::Stmt};
 
-impl Store {
+/// One `dt_contacts` row as written (the create paths and the restore).
+#[derive(Clone)]
+pub(crate) struct ContactRow<'a> {
+    pub id: i64,
+    pub customer_id: i64,
+    pub name: &'a str,
+    pub mobile: &'a str,
+    pub attached: &'a str,
+    pub create_by: Option<&'a str>,
+    pub modified_by: Option<&'a str>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// The one insert of contacts. A contact names its customer by a foreign key, so the
+/// database refuses one whose customer is not the corp's.
+pub(crate) fn insert<'a>(corp_id: i64, rows: impl IntoIterator<Item = ContactRow<'a>>) -> Stmt<'a> {
+    let mut stmt = Stmt::new(
+        "INSERT INTO dt_contacts (corp_id, id, customer_id, name, mobile, attached, \
+         create_by, modified_by, created_at, updated_at)",
+    );
+    stmt.push_values(rows, |row, k| {
+        row.bind(corp_id)
+            .bind(k.id)
+            .bind(k.customer_id)
+            .bind(k.name)
+            .bind(k.mobile)
+            .bind(k.attached)
+            .bind(k.create_by)
+            .bind(k.modified_by)
+            .bind(k.created_at)
+            .bind(k.updated_at);
+    });
+    stmt
+}
+
+impl DingTalkStore<'_> {
     /// Adds a contact to the customer `customer_id` of the corp; an unknown customer is
     /// [`DtStoreError::UnknownCustomers`].
     #[instrument(skip_all, fields(corp_id = corp.id, customer_id = customer_id, contact_id = contact.id))]
-    pub async fn dt_create_contact(
+    pub async fn create_contact(
         &self,
         corp: CorpScope,
         employees: &[String],
@@ -20,39 +56,36 @@ impl Store {
         create_by: Option<&str>,
         now_ms: i64,
     ) -> DtStoreResult<()> {
-        let fields = &contact.fields;
-        with_tx!(self, |tx| {
-            ensure_employees!(tx, corp, employees, now_ms);
-            // The WHERE clause keeps the contact inside the caller's corp: another corp's
-            // customer id inserts nothing, exactly like an unknown one.
-            let inserted = sqlx::query(
-                "INSERT INTO dt_contacts (corp_id, id, customer_id, name, mobile, attached, \
-                 create_by, created_at, updated_at) \
-                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $8 WHERE EXISTS \
-                 (SELECT 1 FROM dt_customers WHERE corp_id = $1 AND id = $3)",
-            )
-            .bind(corp.id)
-            .bind(contact.id)
-            .bind(customer_id)
-            .bind(&fields.name)
-            .bind(&fields.mobile)
-            .bind(&fields.attached)
-            .bind(create_by)
-            .bind(now_ms)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if inserted == 0 {
-                return Err(DtStoreError::UnknownCustomers(vec![customer_id]));
+        let row = ContactRow {
+            id: contact.id,
+            customer_id,
+            name: &contact.fields.name,
+            mobile: &contact.fields.mobile,
+            attached: &contact.fields.attached,
+            create_by,
+            modified_by: None,
+            created_at: now_ms,
+            updated_at: now_ms,
+        };
+        let mut conn = self.db.write().await?;
+        let mut tx = conn.begin().await?;
+        employees::ensure(&mut tx, corp, employees, now_ms).await?;
+        // The foreign key keeps the contact inside the caller's corp: another corp's
+        // customer id is refused exactly like an unknown one.
+        match tx.execute(&insert(corp.id, [row])).await {
+            Err(StoreError::MissingReference(_)) => {
+                return Err(DtStoreError::UnknownCustomers(vec![customer_id]))
             }
-            Ok(())
-        })
+            other => other?,
+        };
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Replaces a contact's fields; an unknown contact is
     /// [`DtStoreError::UnknownContacts`].
     #[instrument(skip_all, fields(corp_id = corp.id, contact_id = id))]
-    pub async fn dt_update_contact(
+    pub async fn update_contact(
         &self,
         corp: CorpScope,
         employees: &[String],
@@ -61,40 +94,38 @@ impl Store {
         modified_by: &str,
         now_ms: i64,
     ) -> DtStoreResult<()> {
-        with_tx!(self, |tx| {
-            ensure_employees!(tx, corp, employees, now_ms);
-            let updated = sqlx::query(
-                "UPDATE dt_contacts SET name = $3, mobile = $4, attached = $5, \
-                 modified_by = $6, updated_at = $7 WHERE corp_id = $1 AND id = $2",
-            )
-            .bind(corp.id)
-            .bind(id)
-            .bind(&fields.name)
-            .bind(&fields.mobile)
-            .bind(&fields.attached)
-            .bind(modified_by)
-            .bind(now_ms)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if updated == 0 {
-                return Err(DtStoreError::UnknownContacts(vec![id]));
-            }
-            Ok(())
-        })
+        let update = Stmt::new(
+            "UPDATE dt_contacts SET name = $3, mobile = $4, attached = $5, \
+             modified_by = $6, updated_at = $7 WHERE corp_id = $1 AND id = $2",
+        )
+        .bind(corp.id)
+        .bind(id)
+        .bind(&fields.name)
+        .bind(&fields.mobile)
+        .bind(&fields.attached)
+        .bind(modified_by)
+        .bind(now_ms);
+        let mut conn = self.db.write().await?;
+        let mut tx = conn.begin().await?;
+        employees::ensure(&mut tx, corp, employees, now_ms).await?;
+        if tx.execute(&update).await? == 0 {
+            return Err(DtStoreError::UnknownContacts(vec![id]));
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Deletes the contacts `ids` (distinct), all or nothing: if any is unknown, the
     /// transaction is rolled back and the error names every unknown id.
     #[instrument(skip_all, fields(corp_id = corp.id, count = ids.len()))]
-    pub async fn dt_delete_contacts(
+    pub async fn delete_contacts(
         &self,
         corp: CorpScope,
         employees: &[String],
         ids: &[i64],
         now_ms: i64,
     ) -> DtStoreResult<()> {
-        self.dt_delete_all(
+        self.delete_all(
             "dt_contacts",
             corp,
             employees,

@@ -1,16 +1,54 @@
 //! Customers: create (with contacts and followers), update, delete (cascading), read one
 //! with its contacts and followers, and page through a corp's customers.
 
-use sqlx::{FromRow, QueryBuilder};
+use sqlx::FromRow;
 use tracing::instrument;
 
 use super::{
-    employees::ensure_employees, missing, push_in, Contact, CorpScope, Customer, CustomerDetail,
-    CustomerPage, CustomerPatch, DtStoreError, DtStoreResult, NewCustomer, CHUNK,
+    contacts::{self, ContactRow},
+    employees,
+    followers::{self, FollowerRow},
+    missing, Contact, CorpScope, Customer, CustomerDetail, CustomerPage, CustomerPatch,
+    DingTalkStore, DtStoreError, DtStoreResult, NewCustomer, CHUNK,
 };
-use crate::store::{with_pool, with_tx, Backend, Store, StoreResult};
+use crate::store::{error::StoreResult, exec::Exec, stmt::Stmt};
 
-const CUSTOMER_COLUMNS: &str = "id, name, address, description, telephone, create_by";
+/// One `dt_customers` row as written (the create path and the restore).
+pub(crate) struct CustomerRow<'a> {
+    pub id: i64,
+    pub name: &'a str,
+    pub address: &'a str,
+    pub description: &'a str,
+    pub telephone: &'a str,
+    pub create_by: &'a str,
+    pub modified_by: Option<&'a str>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// The one insert of customers, a few hundred rows at most.
+pub(crate) fn insert<'a>(
+    corp_id: i64,
+    rows: impl IntoIterator<Item = CustomerRow<'a>>,
+) -> Stmt<'a> {
+    let mut stmt = Stmt::new(
+        "INSERT INTO dt_customers (corp_id, id, name, address, description, telephone, \
+         create_by, modified_by, created_at, updated_at)",
+    );
+    stmt.push_values(rows, |row, c| {
+        row.bind(corp_id)
+            .bind(c.id)
+            .bind(c.name)
+            .bind(c.address)
+            .bind(c.description)
+            .bind(c.telephone)
+            .bind(c.create_by)
+            .bind(c.modified_by)
+            .bind(c.created_at)
+            .bind(c.updated_at);
+    });
+    stmt
+}
 
 /// The customer (`part` 0), its contacts (1) and its followers (2) in one result, each
 /// in a row shape all three fit: `num` is the id (the position for followers).
@@ -37,73 +75,64 @@ struct DetailRow {
     e: String,
 }
 
-impl Store {
+impl DingTalkStore<'_> {
     /// Creates a customer with its contacts and followers in one transaction, after
     /// registering (lenient) or checking (strict) `employees`.
     #[instrument(skip_all, fields(corp_id = corp.id, customer_id = new.id))]
-    pub async fn dt_create_customer(
+    pub async fn create_customer(
         &self,
         corp: CorpScope,
         employees: &[String],
         new: &NewCustomer,
         now_ms: i64,
     ) -> DtStoreResult<()> {
-        with_tx!(self, |tx| {
-            ensure_employees!(tx, corp, employees, now_ms);
-            sqlx::query(
-                "INSERT INTO dt_customers (corp_id, id, name, address, description, telephone, \
-                 create_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-            )
-            .bind(corp.id)
-            .bind(new.id)
-            .bind(&new.name)
-            .bind(&new.address)
-            .bind(&new.description)
-            .bind(&new.telephone)
-            .bind(&new.create_by)
-            .bind(now_ms)
-            .execute(&mut *tx)
-            .await?;
-            for chunk in new.contacts.chunks(CHUNK) {
-                let mut qb = QueryBuilder::new(
-                    "INSERT INTO dt_contacts (corp_id, id, customer_id, name, mobile, attached, \
-                     created_at, updated_at) ",
-                );
-                qb.push_values(chunk, |mut row, contact| {
-                    row.push_bind(corp.id)
-                        .push_bind(contact.id)
-                        .push_bind(new.id)
-                        .push_bind(&contact.fields.name)
-                        .push_bind(&contact.fields.mobile)
-                        .push_bind(&contact.fields.attached)
-                        .push_bind(now_ms)
-                        .push_bind(now_ms);
-                });
-                qb.build().execute(&mut *tx).await?;
-            }
-            let positions = (1i64..).zip(&new.followers).collect::<Vec<_>>();
-            for chunk in positions.chunks(CHUNK) {
-                let mut qb = QueryBuilder::new(
-                    "INSERT INTO dt_followers (corp_id, customer_id, userid, position, create_by, \
-                     created_at) ",
-                );
-                qb.push_values(chunk, |mut row, (position, userid)| {
-                    row.push_bind(corp.id)
-                        .push_bind(new.id)
-                        .push_bind(*userid)
-                        .push_bind(*position)
-                        .push_bind(&new.create_by)
-                        .push_bind(now_ms);
-                });
-                qb.build().execute(&mut *tx).await?;
-            }
-            Ok(())
-        })
+        let mut conn = self.db.write().await?;
+        let mut tx = conn.begin().await?;
+        employees::ensure(&mut tx, corp, employees, now_ms).await?;
+        let row = CustomerRow {
+            id: new.id,
+            name: &new.name,
+            address: &new.address,
+            description: &new.description,
+            telephone: &new.telephone,
+            create_by: &new.create_by,
+            modified_by: None,
+            created_at: now_ms,
+            updated_at: now_ms,
+        };
+        tx.execute(&insert(corp.id, [row])).await?;
+        for chunk in new.contacts.chunks(CHUNK) {
+            let rows = chunk.iter().map(|contact| ContactRow {
+                id: contact.id,
+                customer_id: new.id,
+                name: &contact.fields.name,
+                mobile: &contact.fields.mobile,
+                attached: &contact.fields.attached,
+                create_by: None,
+                modified_by: None,
+                created_at: now_ms,
+                updated_at: now_ms,
+            });
+            tx.execute(&contacts::insert(corp.id, rows)).await?;
+        }
+        let positions: Vec<(i64, &String)> = (1i64..).zip(&new.followers).collect();
+        for chunk in positions.chunks(CHUNK) {
+            let rows = chunk.iter().map(|(position, userid)| FollowerRow {
+                customer_id: new.id,
+                userid: userid.as_str(),
+                position: *position,
+                create_by: Some(new.create_by.as_str()),
+                created_at: now_ms,
+            });
+            tx.execute(&followers::insert(corp.id, rows)).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Changes the fields `patch` gives and keeps the others.
     #[instrument(skip_all, fields(corp_id = corp.id, customer_id = id))]
-    pub async fn dt_update_customer(
+    pub async fn update_customer(
         &self,
         corp: CorpScope,
         employees: &[String],
@@ -111,44 +140,42 @@ impl Store {
         patch: &CustomerPatch,
         now_ms: i64,
     ) -> DtStoreResult<()> {
-        with_tx!(self, |tx| {
-            ensure_employees!(tx, corp, employees, now_ms);
-            let updated = sqlx::query(
-                "UPDATE dt_customers SET name = COALESCE($3, name), \
-                 address = COALESCE($4, address), description = COALESCE($5, description), \
-                 telephone = COALESCE($6, telephone), modified_by = COALESCE($7, modified_by), \
-                 updated_at = $8 WHERE corp_id = $1 AND id = $2",
-            )
-            .bind(corp.id)
-            .bind(id)
-            .bind(&patch.name)
-            .bind(&patch.address)
-            .bind(&patch.description)
-            .bind(&patch.telephone)
-            .bind(&patch.modified_by)
-            .bind(now_ms)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if updated == 0 {
-                return Err(DtStoreError::UnknownCustomers(vec![id]));
-            }
-            Ok(())
-        })
+        let update = Stmt::new(
+            "UPDATE dt_customers SET name = COALESCE($3, name), \
+             address = COALESCE($4, address), description = COALESCE($5, description), \
+             telephone = COALESCE($6, telephone), modified_by = COALESCE($7, modified_by), \
+             updated_at = $8 WHERE corp_id = $1 AND id = $2",
+        )
+        .bind(corp.id)
+        .bind(id)
+        .bind(&patch.name)
+        .bind(&patch.address)
+        .bind(&patch.description)
+        .bind(&patch.telephone)
+        .bind(&patch.modified_by)
+        .bind(now_ms);
+        let mut conn = self.db.write().await?;
+        let mut tx = conn.begin().await?;
+        employees::ensure(&mut tx, corp, employees, now_ms).await?;
+        if tx.execute(&update).await? == 0 {
+            return Err(DtStoreError::UnknownCustomers(vec![id]));
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Deletes the customers `ids` (distinct) with their contacts and relations (the
     /// foreign keys cascade), all or nothing: if any id is unknown, the transaction is
     /// rolled back and the error names every unknown id.
     #[instrument(skip_all, fields(corp_id = corp.id, count = ids.len()))]
-    pub async fn dt_delete_customers(
+    pub async fn delete_customers(
         &self,
         corp: CorpScope,
         employees: &[String],
         ids: &[i64],
         now_ms: i64,
     ) -> DtStoreResult<()> {
-        self.dt_delete_all(
+        self.delete_all(
             "dt_customers",
             corp,
             employees,
@@ -162,7 +189,7 @@ impl Store {
     /// Deletes the corp's rows `ids` (distinct) of `table` after registering
     /// `employees`, all or nothing: if any id is unknown, the transaction is rolled back
     /// and `unknown` names every unknown id.
-    pub(super) async fn dt_delete_all(
+    pub(super) async fn delete_all(
         &self,
         table: &str,
         corp: CorpScope,
@@ -171,23 +198,22 @@ impl Store {
         now_ms: i64,
         unknown: fn(Vec<i64>) -> DtStoreError,
     ) -> DtStoreResult<()> {
-        with_tx!(self, |tx| {
-            ensure_employees!(tx, corp, employees, now_ms);
-            let mut deleted = Vec::with_capacity(ids.len());
-            for chunk in ids.chunks(CHUNK) {
-                let mut qb = QueryBuilder::new(format!("DELETE FROM {table} WHERE corp_id = "));
-                qb.push_bind(corp.id).push(" AND id");
-                push_in(&mut qb, chunk.iter().copied());
-                qb.push(" RETURNING id");
-                let gone: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
-                deleted.extend(gone);
-            }
-            let absent = missing(ids, &deleted);
-            if !absent.is_empty() {
-                return Err(unknown(absent));
-            }
-            Ok(())
-        })
+        let mut conn = self.db.write().await?;
+        let mut tx = conn.begin().await?;
+        employees::ensure(&mut tx, corp, employees, now_ms).await?;
+        let mut deleted = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(CHUNK) {
+            let mut stmt =
+                Stmt::new(format!("DELETE FROM {table} WHERE corp_id = $1 AND id")).bind(corp.id);
+            stmt.push_in(chunk.iter().copied()).push(" RETURNING id");
+            deleted.extend(tx.fetch_column::<i64>(&stmt).await?);
+        }
+        let absent = missing(ids, &deleted);
+        if !absent.is_empty() {
+            return Err(unknown(absent));
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// One customer with its contacts (oldest first) and followers (in order added).
@@ -195,28 +221,27 @@ impl Store {
     /// This is the hottest read of the API, so the three indexed lookups (customer by
     /// key, contacts and followers by customer) go to the database as one statement:
     /// one round trip, one consistent snapshot. On SQLite a repeated read is answered
-    /// from the detail cache until this process writes anything (see `store::cache`).
+    /// from the read cache until this process writes anything.
     #[instrument(level = "debug", skip_all, fields(corp_id = corp_id, customer_id = id))]
-    pub async fn dt_customer(&self, corp_id: i64, id: i64) -> StoreResult<Option<CustomerDetail>> {
-        if self.backend() != Backend::Sqlite {
-            return self.dt_customer_read(corp_id, id).await;
-        }
+    pub async fn customer(&self, corp_id: i64, id: i64) -> StoreResult<Option<CustomerDetail>> {
+        let Some(writer) = self.db.sqlite_writer() else {
+            return self.read_customer(corp_id, id).await;
+        };
         // Read before the database is, so a write that overlaps the read invalidates it.
-        let generation = self.sqlite_writer.generation();
-        if let Some(cached) = self.details.get((corp_id, id), generation) {
+        let generation = writer.generation();
+        if let Some(cached) = self.state.details.get(&(corp_id, id), generation) {
             return Ok(cached);
         }
-        let detail = self.dt_customer_read(corp_id, id).await?;
-        self.details.put((corp_id, id), generation, detail.clone());
+        let detail = self.read_customer(corp_id, id).await?;
+        self.state
+            .details
+            .put((corp_id, id), generation, detail.clone());
         Ok(detail)
     }
 
-    async fn dt_customer_read(&self, corp_id: i64, id: i64) -> StoreResult<Option<CustomerDetail>> {
-        let rows: Vec<DetailRow> = with_pool!(self, |pool| sqlx::query_as(DETAIL_SQL)
-            .bind(corp_id)
-            .bind(id)
-            .fetch_all(pool)
-            .await)?;
+    async fn read_customer(&self, corp_id: i64, id: i64) -> StoreResult<Option<CustomerDetail>> {
+        let stmt = Stmt::new(DETAIL_SQL).bind(corp_id).bind(id);
+        let rows: Vec<DetailRow> = self.db.read().await?.fetch_all(&stmt).await?;
         let mut rows = rows.into_iter();
         // Contacts and followers cannot outlive their customer (foreign keys), so no
         // customer row means no rows at all.
@@ -254,22 +279,20 @@ impl Store {
     /// The corp's customers, oldest first, skipping `offset` and returning at most
     /// `size`; one query (one row more than asked tells whether more follow).
     #[instrument(level = "debug", skip_all, fields(corp_id = corp_id, offset = offset, size = size))]
-    pub async fn dt_customer_page(
+    pub async fn customer_page(
         &self,
         corp_id: i64,
         offset: i64,
         size: i64,
     ) -> StoreResult<CustomerPage> {
-        let sql = format!(
-            "SELECT {CUSTOMER_COLUMNS} FROM dt_customers WHERE corp_id = $1 \
-             ORDER BY id LIMIT $2 OFFSET $3"
-        );
-        let mut customers: Vec<Customer> = with_pool!(self, |pool| sqlx::query_as(&sql)
-            .bind(corp_id)
-            .bind(size.saturating_add(1))
-            .bind(offset)
-            .fetch_all(pool)
-            .await)?;
+        let stmt = Stmt::new(
+            "SELECT id, name, address, description, telephone, create_by FROM dt_customers \
+             WHERE corp_id = $1 ORDER BY id LIMIT $2 OFFSET $3",
+        )
+        .bind(corp_id)
+        .bind(size.saturating_add(1))
+        .bind(offset);
+        let mut customers: Vec<Customer> = self.db.read().await?.fetch_all(&stmt).await?;
         let has_more = customers.len() as i64 > size;
         customers.truncate(usize::try_from(size).unwrap_or(0));
         Ok(CustomerPage {

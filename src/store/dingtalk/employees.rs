@@ -1,53 +1,93 @@
-//! The corp's employee directory as the CRM writes see it (SPEC §1.4): a lenient corp
-//! registers an unknown employee on first use, a strict corp refuses it.
+//! The corp's employee directory (SPEC §1.4): kept by the control plane, and as the
+//! CRM writes see it: a lenient corp registers an unknown employee on first use, a
+//! strict corp refuses it.
 
-/// Makes sure every id of `$userids` (a `&[String]`) is an employee of `$corp` (a
-/// [`super::CorpScope`]), inside the transaction `$tx`.
-///
-/// Lenient corps get the unknown ones inserted in the same transaction as the write they
-/// come with, so a write that fails registers nobody. Strict corps return
-/// [`super::DtStoreError::UnknownEmployee`] naming the first unknown id in `$userids`'
-/// order (callers put the calling employee first).
-macro_rules! ensure_employees {
-    ($tx:ident, $corp:expr, $userids:expr, $now:expr) => {{
-        let corp: $crate::store::dingtalk::CorpScope = $corp;
-        let userids: &[String] = $userids;
-        match corp.mode {
-            $crate::store::tenants::CorpMode::Lenient => {
-                // Sorted, so that concurrent writes take the row locks in one order and
-                // cannot deadlock each other on Postgres.
-                let mut sorted: Vec<&String> = userids.iter().collect();
-                sorted.sort_unstable();
-                sorted.dedup();
-                for chunk in sorted.chunks($crate::store::dingtalk::CHUNK) {
-                    let mut qb = sqlx::QueryBuilder::new(
-                        "INSERT INTO dt_employees (corp_id, userid, created_at) ",
-                    );
-                    qb.push_values(chunk, |mut row, userid| {
-                        row.push_bind(corp.id).push_bind(*userid).push_bind($now);
-                    });
-                    qb.push(" ON CONFLICT (corp_id, userid) DO NOTHING");
-                    qb.build().execute(&mut *$tx).await?;
-                }
-            }
-            $crate::store::tenants::CorpMode::Strict => {
-                let mut known = std::collections::HashSet::new();
-                for chunk in userids.chunks($crate::store::dingtalk::CHUNK) {
-                    let mut qb =
-                        sqlx::QueryBuilder::new("SELECT userid FROM dt_employees WHERE corp_id = ");
-                    qb.push_bind(corp.id).push(" AND userid");
-                    $crate::store::dingtalk::push_in(&mut qb, chunk.iter());
-                    let found: Vec<String> = qb.build_query_scalar().fetch_all(&mut *$tx).await?;
-                    known.extend(found);
-                }
-                if let Some(unknown) = userids.iter().find(|u| !known.contains(*u)) {
-                    return Err($crate::store::dingtalk::DtStoreError::UnknownEmployee(
-                        unknown.clone(),
-                    ));
-                }
-            }
-        }
-    }};
+use std::collections::HashSet;
+
+use super::{CorpScope, DingTalkStore, DtStoreError, DtStoreResult, Employee, CHUNK};
+use crate::store::{error::StoreResult, exec::Exec, stmt::Stmt, tenants::CorpMode};
+
+/// The one insert of the directory: `(userid, name, created_at)` rows of the corp.
+/// Callers add their own `ON CONFLICT` clause.
+pub(crate) fn insert<'a>(
+    corp_id: i64,
+    rows: impl IntoIterator<Item = (&'a str, Option<&'a str>, i64)>,
+) -> Stmt<'a> {
+    let mut stmt = Stmt::new("INSERT INTO dt_employees (corp_id, userid, name, created_at)");
+    stmt.push_values(rows, |row, (userid, name, created_at)| {
+        row.bind(corp_id).bind(userid).bind(name).bind(created_at);
+    });
+    stmt
 }
 
-pub(crate) use ensure_employees;
+/// Makes sure every id of `userids` is an employee of `corp`, inside the caller's
+/// transaction.
+///
+/// Lenient corps get the unknown ones inserted in the same transaction as the write they
+/// come with, so a write that fails registers nobody. Strict corps get
+/// [`DtStoreError::UnknownEmployee`] naming the first unknown id in `userids`' order
+/// (callers put the calling employee first).
+pub(super) async fn ensure(
+    tx: &mut impl Exec,
+    corp: CorpScope,
+    userids: &[String],
+    now_ms: i64,
+) -> DtStoreResult<()> {
+    match corp.mode {
+        CorpMode::Lenient => {
+            // Sorted, so that concurrent writes take the row locks in one order and
+            // cannot deadlock each other on Postgres.
+            let mut sorted: Vec<&str> = userids.iter().map(String::as_str).collect();
+            sorted.sort_unstable();
+            sorted.dedup();
+            for chunk in sorted.chunks(CHUNK) {
+                let rows = chunk.iter().map(|userid| (*userid, None, now_ms));
+                let mut stmt = insert(corp.id, rows);
+                stmt.push(" ON CONFLICT (corp_id, userid) DO NOTHING");
+                tx.execute(&stmt).await?;
+            }
+        }
+        CorpMode::Strict => {
+            let mut known = HashSet::new();
+            for chunk in userids.chunks(CHUNK) {
+                let mut stmt =
+                    Stmt::new("SELECT userid FROM dt_employees WHERE corp_id = $1 AND userid")
+                        .bind(corp.id);
+                stmt.push_in(chunk);
+                let found: Vec<String> = tx.fetch_column(&stmt).await?;
+                known.extend(found);
+            }
+            if let Some(unknown) = userids.iter().find(|u| !known.contains(*u)) {
+                return Err(DtStoreError::UnknownEmployee(unknown.clone()));
+            }
+        }
+    }
+    Ok(())
+}
+
+impl DingTalkStore<'_> {
+    /// Adds an employee to the corp's directory, or renames an existing one.
+    pub async fn upsert_employee(
+        &self,
+        corp_id: i64,
+        userid: &str,
+        name: Option<&str>,
+        now_ms: i64,
+    ) -> StoreResult<Employee> {
+        let mut stmt = insert(corp_id, [(userid, name, now_ms)]);
+        stmt.push(
+            " ON CONFLICT (corp_id, userid) DO UPDATE SET \
+             name = COALESCE(excluded.name, dt_employees.name) \
+             RETURNING userid, name, created_at",
+        );
+        self.db.write().await?.fetch_one(&stmt).await
+    }
+
+    pub async fn list_employees(&self, corp_id: i64) -> StoreResult<Vec<Employee>> {
+        let stmt = Stmt::new(
+            "SELECT userid, name, created_at FROM dt_employees WHERE corp_id = $1 ORDER BY userid",
+        )
+        .bind(corp_id);
+        self.db.read().await?.fetch_all(&stmt).await
+    }
+}

@@ -2,30 +2,43 @@
 
 use tracing::instrument;
 
-use super::{employees::ensure_employees, CorpScope, DtStoreError, DtStoreResult};
-use crate::store::{tenants::CorpMode, with_tx, Store};
+use super::{employees, CorpScope, DingTalkStore, DtStoreError, DtStoreResult};
+use crate::store::{exec::Exec, stmt::Stmt, tenants::CorpMode};
 
-/// Returns `UnknownCustomers` from the enclosing function unless the corp has the
-/// customer (inside the caller's transaction, so the answer holds until it commits).
-macro_rules! ensure_customer {
-    ($tx:ident, $corp_id:expr, $customer_id:expr) => {{
-        let exists: Option<i32> =
-            sqlx::query_scalar("SELECT 1 FROM dt_customers WHERE corp_id = $1 AND id = $2")
-                .bind($corp_id)
-                .bind($customer_id)
-                .fetch_optional(&mut *$tx)
-                .await?;
-        if exists.is_none() {
-            return Err(DtStoreError::UnknownCustomers(vec![$customer_id]));
-        }
-    }};
+/// One `dt_followers` row as written (the create paths and the restore).
+#[derive(Clone)]
+pub(crate) struct FollowerRow<'a> {
+    pub customer_id: i64,
+    pub userid: &'a str,
+    pub position: i64,
+    pub create_by: Option<&'a str>,
+    pub created_at: i64,
 }
 
-impl Store {
+/// The one insert of followers.
+pub(crate) fn insert<'a>(
+    corp_id: i64,
+    rows: impl IntoIterator<Item = FollowerRow<'a>>,
+) -> Stmt<'a> {
+    let mut stmt = Stmt::new(
+        "INSERT INTO dt_followers (corp_id, customer_id, userid, position, create_by, created_at)",
+    );
+    stmt.push_values(rows, |row, f| {
+        row.bind(corp_id)
+            .bind(f.customer_id)
+            .bind(f.userid)
+            .bind(f.position)
+            .bind(f.create_by)
+            .bind(f.created_at);
+    });
+    stmt
+}
+
+impl DingTalkStore<'_> {
     /// Makes `userid` a follower of the customer (last in order). An existing relation
     /// is left as it is; an unknown customer is [`DtStoreError::UnknownCustomers`].
     #[instrument(skip_all, fields(corp_id = corp.id, customer_id = customer_id))]
-    pub async fn dt_add_follower(
+    pub async fn add_follower(
         &self,
         corp: CorpScope,
         customer_id: i64,
@@ -33,25 +46,33 @@ impl Store {
         create_by: &str,
         now_ms: i64,
     ) -> DtStoreResult<()> {
+        // No row when the corp has no such customer; else the position after the last.
+        let next = Stmt::new(
+            "SELECT COALESCE(MAX(f.position), 0) + 1 FROM dt_customers c \
+             LEFT JOIN dt_followers f ON f.corp_id = c.corp_id AND f.customer_id = c.id \
+             WHERE c.corp_id = $1 AND c.id = $2 GROUP BY c.id",
+        )
+        .bind(corp.id)
+        .bind(customer_id);
         let employees = [userid.to_owned()];
-        with_tx!(self, |tx| {
-            ensure_employees!(tx, corp, &employees, now_ms);
-            ensure_customer!(tx, corp.id, customer_id);
-            sqlx::query(
-                "INSERT INTO dt_followers (corp_id, customer_id, userid, position, create_by, \
-                 created_at) SELECT $1, $2, $3, COALESCE(MAX(position), 0) + 1, $4, $5 \
-                 FROM dt_followers WHERE corp_id = $1 AND customer_id = $2 \
-                 ON CONFLICT (corp_id, customer_id, userid) DO NOTHING",
-            )
-            .bind(corp.id)
-            .bind(customer_id)
-            .bind(userid)
-            .bind(create_by)
-            .bind(now_ms)
-            .execute(&mut *tx)
-            .await?;
-            Ok(())
-        })
+        let mut conn = self.db.write().await?;
+        let mut tx = conn.begin().await?;
+        employees::ensure(&mut tx, corp, &employees, now_ms).await?;
+        let Some((position,)) = tx.fetch_optional::<(i64,)>(&next).await? else {
+            return Err(DtStoreError::UnknownCustomers(vec![customer_id]));
+        };
+        let row = FollowerRow {
+            customer_id,
+            userid,
+            position,
+            create_by: Some(create_by),
+            created_at: now_ms,
+        };
+        let mut add = insert(corp.id, [row]);
+        add.push(" ON CONFLICT (corp_id, customer_id, userid) DO NOTHING");
+        tx.execute(&add).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Ends the relation between `userid` and the customer. In a strict corp an unknown
@@ -59,32 +80,35 @@ impl Store {
     /// here (a failed delete changes nothing), so there an unknown employee simply has
     /// no relation.
     #[instrument(skip_all, fields(corp_id = corp.id, customer_id = customer_id))]
-    pub async fn dt_remove_follower(
+    pub async fn remove_follower(
         &self,
         corp: CorpScope,
         customer_id: i64,
         userid: &str,
         now_ms: i64,
     ) -> DtStoreResult<()> {
-        let employees = [userid.to_owned()];
-        with_tx!(self, |tx| {
-            if corp.mode == CorpMode::Strict {
-                ensure_employees!(tx, corp, &employees, now_ms);
-            }
-            ensure_customer!(tx, corp.id, customer_id);
-            let removed = sqlx::query(
-                "DELETE FROM dt_followers WHERE corp_id = $1 AND customer_id = $2 AND userid = $3",
-            )
+        let exists = Stmt::new("SELECT 1 FROM dt_customers WHERE corp_id = $1 AND id = $2")
             .bind(corp.id)
-            .bind(customer_id)
-            .bind(userid)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if removed == 0 {
-                return Err(DtStoreError::UnknownRelation);
-            }
-            Ok(())
-        })
+            .bind(customer_id);
+        let remove = Stmt::new(
+            "DELETE FROM dt_followers WHERE corp_id = $1 AND customer_id = $2 AND userid = $3",
+        )
+        .bind(corp.id)
+        .bind(customer_id)
+        .bind(userid);
+        let employees = [userid.to_owned()];
+        let mut conn = self.db.write().await?;
+        let mut tx = conn.begin().await?;
+        if corp.mode == CorpMode::Strict {
+            employees::ensure(&mut tx, corp, &employees, now_ms).await?;
+        }
+        if tx.fetch_optional::<(i32,)>(&exists).await?.is_none() {
+            return Err(DtStoreError::UnknownCustomers(vec![customer_id]));
+        }
+        if tx.execute(&remove).await? == 0 {
+            return Err(DtStoreError::UnknownRelation);
+        }
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -1,26 +1,74 @@
-//! DingTalk-style CRM records (SPEC §1): customers, their contacts, the employees who
-//! follow them, and the API's runtime state (access tokens, rate-limit windows).
+//! DingTalk-style CRM records (SPEC §1): corps and their employee directories,
+//! customers, their contacts and followers, and the API's runtime state (access
+//! tokens, rate-limit windows). Reached through [`DingTalkStore`], the view
+//! `Store::dingtalk` gives.
 //!
 //! Every method takes the caller's corp and touches only that corp's rows, so an id of
 //! another corp behaves exactly like an id that does not exist. Multi-row changes run in
 //! one transaction; a business failure (unknown id, unknown employee) returns early,
-//! which rolls the whole change back.
+//! which drops the transaction and so rolls the whole change back.
 
-mod contacts;
-mod customers;
-mod employees;
-mod followers;
-mod runtime;
+pub(crate) mod contacts;
+pub(crate) mod corps;
+pub(crate) mod customers;
+pub(crate) mod employees;
+pub(crate) mod followers;
+mod tokens;
 
-use sqlx::{Database, Encode, FromRow, QueryBuilder, Type};
+use std::sync::Arc;
 
-use super::{tenants::CorpMode, StoreError};
+use sqlx::FromRow;
 
-pub use runtime::{IssuedToken, TokenOwner};
+use super::{cache::TrustCache, db::Db, error::StoreError, sqlite::ReadCache, tenants::CorpMode};
+
+pub use tokens::{IssuedToken, TokenOwner};
 
 /// Largest number of rows one multi-row statement writes or names: far below SQLite's
 /// limit of bound variables, so a long list becomes a few statements, never one per row.
 pub(crate) const CHUNK: usize = 500;
+
+/// A DingTalk corp, with its credentials.
+#[derive(Clone, Debug, FromRow)]
+pub struct Corp {
+    pub id: i64,
+    pub corpid: String,
+    pub corpsecret: String,
+    pub appkey: Option<String>,
+    pub appsecret: Option<String>,
+    pub mode: CorpMode,
+    pub rate_limit_per_minute: Option<i64>,
+    pub created_at: i64,
+}
+
+/// What it takes to create a corp.
+#[derive(Clone, Debug)]
+pub struct NewCorp {
+    pub corpid: String,
+    pub corpsecret: String,
+    pub appkey: Option<String>,
+    pub appsecret: Option<String>,
+    pub mode: CorpMode,
+    pub rate_limit_per_minute: Option<i64>,
+}
+
+/// A partial change to a corp; `None` leaves a value as it is. For the nullable ones,
+/// `Some(None)` clears the value.
+#[derive(Clone, Debug, Default)]
+pub struct CorpPatch {
+    pub corpsecret: Option<String>,
+    pub appkey: Option<Option<String>>,
+    pub appsecret: Option<Option<String>>,
+    pub mode: Option<CorpMode>,
+    pub rate_limit_per_minute: Option<Option<i64>>,
+}
+
+/// One entry of a corp's employee directory.
+#[derive(Clone, Debug, FromRow)]
+pub struct Employee {
+    pub userid: String,
+    pub name: Option<String>,
+    pub created_at: i64,
+}
 
 /// The corp a request acts for, as the store needs it.
 #[derive(Clone, Copy, Debug)]
@@ -123,26 +171,36 @@ pub enum DtStoreError {
     UnknownRelation,
 }
 
-impl From<sqlx::Error> for DtStoreError {
-    fn from(err: sqlx::Error) -> Self {
-        DtStoreError::Store(err.into())
+pub type DtStoreResult<T> = Result<T, DtStoreError>;
+
+/// What the DingTalk view keeps between calls: answers it may reuse.
+#[derive(Debug, Default)]
+pub struct DingTalkState {
+    /// The corp holding each recently checked access token.
+    tokens: TrustCache<String, Arc<TokenOwner>>,
+    /// Customer details read on SQLite, valid until this process's next write. Unused on
+    /// Postgres, where other instances write too.
+    details: ReadCache<(i64, i64), Option<CustomerDetail>>,
+}
+
+impl DingTalkState {
+    /// Forgets every reused answer (after a change to corps or to the whole state).
+    pub fn clear(&self) {
+        self.tokens.clear();
     }
 }
 
-pub type DtStoreResult<T> = Result<T, DtStoreError>;
+/// The DingTalk API's operations on the store.
+#[derive(Clone, Copy)]
+pub struct DingTalkStore<'a> {
+    db: &'a Db,
+    state: &'a DingTalkState,
+}
 
-/// Appends ` IN ($n, $n+1, …)` binding `values`, for a chunk of at most [`CHUNK`].
-fn push_in<'args, DB, T>(qb: &mut QueryBuilder<'args, DB>, values: impl IntoIterator<Item = T>)
-where
-    DB: Database,
-    T: 'args + Encode<'args, DB> + Type<DB>,
-{
-    qb.push(" IN (");
-    let mut list = qb.separated(", ");
-    for value in values {
-        list.push_bind(value);
+impl<'a> DingTalkStore<'a> {
+    pub(crate) fn new(db: &'a Db, state: &'a DingTalkState) -> Self {
+        DingTalkStore { db, state }
     }
-    list.push_unseparated(")");
 }
 
 /// The ids of `wanted` that are not in `found`, in `wanted`'s order.

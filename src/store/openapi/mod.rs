@@ -1,24 +1,74 @@
-//! Storage of the OpenAPI-style CRM (SPEC §2): custom fields, customers with their
-//! search index, and signature replay records. Domain types only; the wire format is
-//! the surface's (`crate::openapi`).
+//! Storage of the OpenAPI-style CRM (SPEC §2): accounts, custom fields, customers with
+//! their search index, and signature replay records, reached through
+//! [`OpenApiStore`], the view `Store::openapi` gives. Domain types only; the wire
+//! format is the surface's (`crate::openapi`).
 
+pub(crate) mod accounts;
+#[cfg(test)]
+mod batch_tests;
 pub mod customer;
 pub(crate) mod customer_batch;
-mod customer_queries;
 pub(crate) mod customer_rows;
-pub(crate) mod field_queries;
+mod customers;
+pub(crate) mod field_rows;
 pub mod fields;
 pub mod filter;
-mod maintenance;
 pub(crate) mod nonces;
 mod sql;
 
+use std::sync::Arc;
+
+pub use accounts::{Account, AccountPatch, NewAccount};
 pub use customer::{
     Contact, CustomChange, Customer, CustomerPatch, IndexEntry, OwnerChange, StoredValue,
 };
-pub use field_queries::{generate_field_id, CONTROL_PLANE_AGENT, LAST_SYSTEM_SORT};
+pub use field_rows::{generate_field_id, CONTROL_PLANE_AGENT, LAST_SYSTEM_SORT};
 pub use fields::{
     type_names, CascadeNode, CascadeOptions, Choice, CustomField, CustomFieldUpdate, FieldType,
     NewCustomField, ValidCustomField, STATUS_DELETED, STATUS_OFF, STATUS_ON,
 };
 pub use filter::{Column, Condition, CustomerQuery, Op, Operand, Sort, SortKey, Target};
+
+use self::{customer_batch::NewCustomer, nonces::NonceUse};
+use super::{cache::TrustCache, db::Db, sqlite::batch::Queue};
+
+/// What the OpenAPI view keeps between calls: answers it may reuse, and on SQLite the
+/// group-commit queues of the two writes every signed add makes.
+#[derive(Debug, Default)]
+pub struct OpenApiState {
+    accounts: TrustCache<String, Arc<Account>>,
+    fields: TrustCache<i64, Arc<Vec<CustomField>>>,
+    customers: Option<Queue<NewCustomer>>,
+    nonces: Option<Queue<NonceUse>>,
+}
+
+impl OpenApiState {
+    pub(crate) fn new(db: &Db) -> Self {
+        let writer = db.sqlite_writer();
+        OpenApiState {
+            customers: writer.map(|w| Queue::spawn(w.clone())),
+            nonces: writer.map(|w| Queue::spawn(w.clone())),
+            ..OpenApiState::default()
+        }
+    }
+
+    /// Forgets every reused answer (after a change to accounts, fields or the whole
+    /// state).
+    pub fn clear(&self) {
+        self.accounts.clear();
+        self.fields.clear();
+    }
+}
+
+/// The OpenAPI API's operations on the store.
+#[derive(Clone, Copy)]
+pub struct OpenApiStore<'a> {
+    db: &'a Db,
+    state: &'a OpenApiState,
+}
+
+impl<'a> OpenApiStore<'a> {
+    pub(crate) fn new(db: &'a Db, state: &'a OpenApiState) -> Self {
+        OpenApiStore { db, state }
+    }
+}

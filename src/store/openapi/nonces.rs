@@ -1,30 +1,17 @@
 //! Signature replay records (`oa_nonces`): each (account, nonce, timestamp) is
 //! accepted once. The records live in the database so that every instance sharing it
-//! agrees on what was already used. On SQLite they are written in batches (see
-//! [`crate::store::batch`]).
+//! agrees on what was already used. On SQLite many are written in one statement (see
+//! [`crate::store::sqlite::batch`]); on Postgres each is a batch of one.
 
 use std::collections::HashSet;
 
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
-
-use crate::store::{batch::Job, with_write, Store, StoreResult};
-
-const INSERT: &str = "INSERT INTO oa_nonces (account_id, nonce, timestamp, expires_at) ";
-
-/// Binds a [`NonceUse`] to [`ONE`] (a macro, to expand once per backend).
-macro_rules! insert_one {
-    ($job:expr) => {
-        sqlx::query(ONE)
-            .bind($job.account_id)
-            .bind($job.nonce.as_str())
-            .bind($job.timestamp.as_str())
-            .bind($job.expires_at)
-    };
-}
-
-/// The one-row statement: today's path on Postgres, the fallback on SQLite.
-const ONE: &str = "INSERT INTO oa_nonces (account_id, nonce, timestamp, expires_at) \
-                   VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
+use super::OpenApiStore;
+use crate::store::{
+    error::StoreResult,
+    exec::{Conn, Exec},
+    sqlite::batch::Job,
+    stmt::Stmt,
+};
 
 /// One use of a (nonce, timestamp) by an account, kept until `expires_at`.
 pub(crate) struct NonceUse {
@@ -47,39 +34,34 @@ impl Job for NonceUse {
 
     /// One `INSERT … ON CONFLICT DO NOTHING RETURNING` of every distinct key: the keys
     /// not returned were already recorded. Within a batch the first use of a key wins.
-    async fn write_all(conn: &mut SqliteConnection, jobs: &[Self]) -> StoreResult<Vec<bool>> {
+    /// One statement, so two instances racing on the same nonce cannot both win.
+    async fn write_all(mut conn: Conn<'_>, jobs: &[Self]) -> StoreResult<Vec<bool>> {
         let mut seen = HashSet::new();
         let distinct: Vec<&NonceUse> = jobs.iter().filter(|j| seen.insert(j.key())).collect();
-        let mut insert = QueryBuilder::<Sqlite>::new(INSERT);
-        insert.push_values(&distinct, |mut row, job| {
-            row.push_bind(job.account_id)
-                .push_bind(job.nonce.as_str())
-                .push_bind(job.timestamp.as_str())
-                .push_bind(job.expires_at);
+        let mut stmt =
+            Stmt::new("INSERT INTO oa_nonces (account_id, nonce, timestamp, expires_at)");
+        stmt.push_values(&distinct, |row, job| {
+            row.bind(job.account_id)
+                .bind(job.nonce.as_str())
+                .bind(job.timestamp.as_str())
+                .bind(job.expires_at);
         });
-        insert.push(" ON CONFLICT DO NOTHING RETURNING account_id, nonce, timestamp");
-        let recorded: Vec<(i64, String, String)> = insert
-            .build_query_as()
-            .persistent(false)
-            .fetch_all(&mut *conn)
-            .await?;
+        stmt.push(" ON CONFLICT DO NOTHING RETURNING account_id, nonce, timestamp");
+        if distinct.len() > 1 {
+            stmt = stmt.transient();
+        }
+        let recorded: Vec<(i64, String, String)> = conn.fetch_all(&stmt).await?;
         let mut fresh: HashSet<(i64, &str, &str)> = recorded
             .iter()
             .map(|(account, nonce, timestamp)| (*account, nonce.as_str(), timestamp.as_str()))
             .collect();
         Ok(jobs.iter().map(|job| fresh.remove(&job.key())).collect())
     }
-
-    async fn write_one(conn: &mut SqliteConnection, job: &Self) -> StoreResult<bool> {
-        let done = insert_one!(job).execute(&mut *conn).await?;
-        Ok(done.rows_affected() == 1)
-    }
 }
 
-impl Store {
+impl OpenApiStore<'_> {
     /// Records a use of (`nonce`, `timestamp`) by the account, to be kept until
-    /// `expires_at_ms`. `false` when it was already recorded: a replay. One statement,
-    /// so two instances racing on the same nonce cannot both win.
+    /// `expires_at_ms`. `false` when it was already recorded: a replay.
     #[tracing::instrument(skip_all, fields(account_id))]
     pub async fn record_nonce(
         &self,
@@ -94,25 +76,18 @@ impl Store {
             timestamp: timestamp.to_owned(),
             expires_at: expires_at_ms,
         };
-        if let Some(queues) = &self.batches {
-            return queues.nonces.write(job).await;
+        if let Some(queue) = &self.state.nonces {
+            return queue.write(job).await;
         }
-        let done = with_write!(self, |pool| insert_one!(&job)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected()))?;
-        Ok(done == 1)
+        let mut conn = self.db.write().await?;
+        let fresh = NonceUse::write_all(conn.conn(), std::slice::from_ref(&job)).await?;
+        Ok(fresh.first().copied().unwrap_or(false))
     }
 
     /// Deletes replay records that expired before `now_ms`; how many.
     #[tracing::instrument(skip_all)]
     pub async fn prune_nonces(&self, now_ms: i64) -> StoreResult<u64> {
-        let sql = "DELETE FROM oa_nonces WHERE expires_at < $1";
-        let done = with_write!(self, |pool| sqlx::query(sql)
-            .bind(now_ms)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected()))?;
-        Ok(done)
+        let stmt = Stmt::new("DELETE FROM oa_nonces WHERE expires_at < $1").bind(now_ms);
+        self.db.write().await?.execute(&stmt).await
     }
 }

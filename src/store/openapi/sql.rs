@@ -10,13 +10,17 @@
 //! `COLLATE "C"` columns on Postgres).
 
 use super::filter::{Condition, Op, Operand, Sort, SortKey, Target};
-use crate::store::Backend;
+use crate::store::{
+    db::Backend,
+    stmt::{Arg, Stmt},
+};
 
-/// SQL text and its binds, `$1` being the first.
+/// A `WHERE` clause being built: its text and binds, `$1` being the first. Other
+/// clauses of the query add their binds after these.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Sql {
     pub text: String,
-    pub binds: Vec<Operand>,
+    binds: Vec<Operand>,
 }
 
 impl Sql {
@@ -28,6 +32,22 @@ impl Sql {
 
     fn bind_text(&mut self, text: &str) -> String {
         self.bind(Operand::Text(text.to_owned()))
+    }
+
+    /// The statement whose text `query` makes of this clause's text, with every bind.
+    pub fn to_stmt(&self, query: impl FnOnce(&str) -> String) -> Stmt<'static> {
+        let args = self.binds.iter().cloned().map(Arg::from).collect();
+        Stmt::with_args(query(&self.text), args)
+    }
+}
+
+impl From<Operand> for Arg<'static> {
+    fn from(operand: Operand) -> Self {
+        match operand {
+            Operand::Text(text) => text.into(),
+            Operand::Int(i) => i.into(),
+            Operand::Real(f) => f.into(),
+        }
     }
 }
 
@@ -82,10 +102,7 @@ fn compile(sql: &mut Sql, backend: Backend, condition: &Condition) -> String {
         ),
         Target::Constant(value) => {
             let p = sql.bind_text(value);
-            let expr = match backend {
-                Backend::Sqlite => format!("CAST({p} AS TEXT)"),
-                Backend::Postgres => format!("(CAST({p} AS TEXT) COLLATE \"C\")"),
-            };
+            let expr = backend.text_param(&p);
             scalar(sql, backend, &expr, true, &condition.op)
         }
         Target::Values { field, numeric } => values(sql, backend, field, *numeric, &condition.op),
@@ -101,10 +118,7 @@ fn scalar(sql: &mut Sql, backend: Backend, expr: &str, text: bool, op: &Op) -> S
         Op::Nin(vs) => format!("({expr} IS NULL OR {expr} NOT IN ({}))", list(sql, vs)),
         Op::Contains(s) => {
             let p = sql.bind_text(s);
-            match backend {
-                Backend::Sqlite => format!("instr({expr}, {p}) > 0"),
-                Backend::Postgres => format!("strpos({expr}, {p}) > 0"),
-            }
+            format!("{}({expr}, {p}) > 0", backend.position_function())
         }
         Op::StartsWith(prefix) => starts_with(sql, expr, prefix),
         Op::Empty if text => format!("({expr} IS NULL OR {expr} = '')"),

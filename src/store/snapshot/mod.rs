@@ -1,18 +1,18 @@
 //! The whole state as one value (SPEC §3 "export/import"): every tenant and all of its
 //! data, and nothing of the runtime state (tokens, rate windows, replay records).
 //!
-//! [`Store::snapshot`] reads it and [`Store::restore`] replaces the database's state
-//! with it, each in one transaction. The types are domain types; the wire document is
-//! the control plane's (`crate::admin::export`).
+//! `Store::snapshot` reads it ([`read`]) and `Store::restore` replaces the database's
+//! state with it ([`write`]), each in one transaction. The types are domain types; the
+//! wire document is the control plane's (`crate::admin::export`).
 
-mod read;
-mod write;
+pub(crate) mod read;
+pub(crate) mod write;
 
 use sqlx::FromRow;
 
 use super::{
-    openapi::{CustomField, Customer, IndexEntry},
-    tenants::{Employee, NewAccount, NewCorp},
+    dingtalk::{Employee, NewCorp},
+    openapi::{CustomField, Customer, IndexEntry, NewAccount},
 };
 
 /// Every tenant with its data, tenants in key order.

@@ -9,11 +9,15 @@ use super::{
     AccountData, CorpData, DtContactData, DtCustomerData, FollowerData, IndexedCustomer, Snapshot,
 };
 use crate::store::{
-    openapi::{customer_rows, field_queries},
-    tenants::{
-        Account, AccountRow, Corp, Employee, NewAccount, NewCorp, ACCOUNT_COLUMNS, CORP_COLUMNS,
+    db::Db,
+    dingtalk::{corps, Corp, Employee, NewCorp},
+    error::StoreResult,
+    exec::Exec,
+    openapi::{
+        accounts::{self, AccountRow},
+        customer_rows, field_rows, NewAccount,
     },
-    with_tx, Store, StoreResult,
+    stmt::Stmt,
 };
 
 #[derive(FromRow)]
@@ -61,7 +65,7 @@ struct Rows {
     contacts: Vec<ContactRow>,
     followers: Vec<FollowerRow>,
     accounts: Vec<AccountRow>,
-    fields: Vec<field_queries::FieldRow>,
+    fields: Vec<field_rows::FieldRow>,
     oa_customers: Vec<customer_rows::CustomerRow>,
 }
 
@@ -74,53 +78,48 @@ fn group<K: std::hash::Hash + Eq, T>(items: Vec<T>, key: impl Fn(&T) -> K) -> Ha
     groups
 }
 
-impl Store {
-    /// Every tenant and all of its data, read in one transaction.
-    #[tracing::instrument(skip_all)]
-    pub async fn snapshot(&self) -> StoreResult<Snapshot> {
-        let corps = format!("SELECT {CORP_COLUMNS} FROM dt_corps ORDER BY corpid");
-        let accounts = format!("SELECT {ACCOUNT_COLUMNS} FROM oa_accounts ORDER BY appid");
-        let fields = format!(
-            "SELECT {} FROM oa_custom_fields ORDER BY account_id, sort, field",
-            field_queries::COLUMNS
-        );
-        let oa_customers = format!(
-            "SELECT {} FROM oa_customers c ORDER BY c.account_id, c.id",
-            customer_rows::COLUMNS
-        );
-        let rows = with_tx!(self, |tx| Rows {
-            corps: sqlx::query_as(&corps).fetch_all(&mut *tx).await?,
-            employees: sqlx::query_as(
+/// Every tenant and all of its data, read in one transaction.
+#[tracing::instrument(skip_all)]
+pub(crate) async fn snapshot(db: &Db) -> StoreResult<Snapshot> {
+    let oa_customers = Stmt::new(format!(
+        "SELECT {} FROM oa_customers c ORDER BY c.account_id, c.id",
+        customer_rows::COLUMNS
+    ));
+    let mut conn = db.read().await?;
+    let mut tx = conn.begin().await?;
+    let rows = Rows {
+        corps: tx.fetch_all(&corps::all()).await?,
+        employees: tx
+            .fetch_all(&Stmt::new(
                 "SELECT corp_id, userid, name, created_at FROM dt_employees \
                  ORDER BY corp_id, userid",
-            )
-            .fetch_all(&mut *tx)
+            ))
             .await?,
-            customers: sqlx::query_as(
+        customers: tx
+            .fetch_all(&Stmt::new(
                 "SELECT corp_id, id, name, address, description, telephone, create_by, \
                  modified_by, created_at, updated_at FROM dt_customers ORDER BY corp_id, id",
-            )
-            .fetch_all(&mut *tx)
+            ))
             .await?,
-            contacts: sqlx::query_as(
+        contacts: tx
+            .fetch_all(&Stmt::new(
                 "SELECT corp_id, customer_id, id, name, mobile, attached, create_by, \
                  modified_by, created_at, updated_at FROM dt_contacts \
                  ORDER BY corp_id, customer_id, id",
-            )
-            .fetch_all(&mut *tx)
+            ))
             .await?,
-            followers: sqlx::query_as(
+        followers: tx
+            .fetch_all(&Stmt::new(
                 "SELECT corp_id, customer_id, userid, create_by, created_at FROM dt_followers \
                  ORDER BY corp_id, customer_id, position",
-            )
-            .fetch_all(&mut *tx)
+            ))
             .await?,
-            accounts: sqlx::query_as(&accounts).fetch_all(&mut *tx).await?,
-            fields: sqlx::query_as(&fields).fetch_all(&mut *tx).await?,
-            oa_customers: sqlx::query_as(&oa_customers).fetch_all(&mut *tx).await?,
-        });
-        rows.into_snapshot()
-    }
+        accounts: tx.fetch_all(&accounts::all()).await?,
+        fields: tx.fetch_all(&field_rows::all()).await?,
+        oa_customers: tx.fetch_all(&oa_customers).await?,
+    };
+    drop(tx); // read only: nothing to commit
+    rows.into_snapshot()
 }
 
 impl Rows {
@@ -136,7 +135,7 @@ impl Rows {
         let mut customers = group(self.oa_customers, |c| c.account_id);
         let mut accounts = Vec::with_capacity(self.accounts.len());
         for row in self.accounts {
-            let account = Account::from(row);
+            let account = row.into_account()?;
             let fields = fields.remove(&account.id).unwrap_or_default();
             let customers = customers.remove(&account.id).unwrap_or_default();
             accounts.push(AccountData {

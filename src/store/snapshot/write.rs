@@ -1,223 +1,150 @@
 //! Replacing the whole state with a [`Snapshot`], in one transaction: everything is
-//! deleted (children first, as a full reset does), then written back with multi-row
-//! statements. Tenants get new internal keys; every record keeps its id and times.
-
-use sqlx::QueryBuilder;
+//! deleted (as a full reset does), then written back with the same inserts the APIs
+//! use, a few hundred rows per statement. Tenants get new internal keys; every record
+//! keeps its id and times.
 
 use super::{AccountData, CorpData, Snapshot, ROWS};
 use crate::store::{
-    openapi::{
-        customer_rows::{self, bind_customer, index_rows, insert_index},
-        field_queries,
+    db::Db,
+    dingtalk::{
+        contacts::{self, ContactRow},
+        corps,
+        customers::{self, CustomerRow},
+        employees,
+        followers::{self, FollowerRow},
+        Corp,
     },
-    reset::EVERYTHING,
-    tenants::json_list,
-    with_tx, Store, StoreResult,
+    error::StoreResult,
+    exec::Exec,
+    openapi::{
+        accounts::{self, AccountRow},
+        customer_rows::{self, index_rows, insert_index, INDEX_CHUNK},
+        field_rows, Customer,
+    },
+    reset,
+    stmt::Stmt,
 };
 
-impl Store {
-    /// Replaces every tenant and all data with `snapshot`. Runtime state (tokens, rate
-    /// windows, replay records) goes too. The first-start marker stays set, so that a
-    /// restart does not add the default tenants back.
-    #[tracing::instrument(skip_all, fields(corps = snapshot.corps.len(), accounts = snapshot.accounts.len()))]
-    pub async fn restore(&self, snapshot: &Snapshot, now_ms: i64) -> StoreResult<()> {
-        let oa_customers = customer_rows::insert_columns();
-        with_tx!(self, |tx| {
-            for sql in EVERYTHING {
-                sqlx::query(sql).execute(&mut *tx).await?;
-            }
-            sqlx::query("DELETE FROM dt_corps")
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM oa_accounts")
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(
-                "INSERT INTO emulator_meta (key, value) VALUES ('initialized', $1) \
-                 ON CONFLICT (key) DO NOTHING",
-            )
-            .bind(now_ms.to_string())
-            .execute(&mut *tx)
-            .await?;
-            for data in &snapshot.corps {
-                write_corp!(tx, data);
-            }
-            for data in &snapshot.accounts {
-                write_account!(tx, data, &oa_customers);
-            }
-        });
-        Ok(())
+/// Replaces every tenant and all data with `snapshot`. Runtime state (tokens, rate
+/// windows, replay records) goes too. The first-start marker is set, so that a restart
+/// does not add the default tenants back.
+#[tracing::instrument(skip_all, fields(corps = snapshot.corps.len(), accounts = snapshot.accounts.len()))]
+pub(crate) async fn restore(db: &Db, snapshot: &Snapshot, now_ms: i64) -> StoreResult<()> {
+    let mut conn = db.write().await?;
+    let mut tx = conn.begin().await?;
+    reset::delete_everything(&mut tx).await?;
+    reset::claim_first_start(&mut tx, now_ms).await?;
+    for data in &snapshot.corps {
+        write_corp(&mut tx, data).await?;
     }
+    for data in &snapshot.accounts {
+        write_account(&mut tx, data).await?;
+    }
+    tx.commit().await
+}
+
+/// Runs a multi-row statement, whose text varies with its row count.
+async fn insert_rows(tx: &mut impl Exec, stmt: Stmt<'_>) -> StoreResult<()> {
+    tx.execute(&stmt.transient()).await.map(drop)
 }
 
 /// Writes one corp with its employees, customers, contacts and followers.
-macro_rules! write_corp {
-    ($tx:ident, $data:expr) => {{
-        let data: &CorpData = $data;
-        let corp = &data.corp;
-        let corp_id: i64 = sqlx::query_scalar(
-            "INSERT INTO dt_corps (corpid, corpsecret, appkey, appsecret, mode, \
-             rate_limit_per_minute, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(&corp.corpid)
-        .bind(&corp.corpsecret)
-        .bind(&corp.appkey)
-        .bind(&corp.appsecret)
-        .bind(corp.mode)
-        .bind(corp.rate_limit_per_minute)
-        .bind(data.created_at)
-        .fetch_one(&mut *$tx)
+async fn write_corp(tx: &mut impl Exec, data: &CorpData) -> StoreResult<()> {
+    let corp: Corp = tx
+        .fetch_one(&corps::insert(&data.corp, data.created_at))
         .await?;
-        for chunk in data.employees.chunks(ROWS) {
-            let mut qb =
-                QueryBuilder::new("INSERT INTO dt_employees (corp_id, userid, name, created_at) ");
-            qb.push_values(chunk, |mut row, e| {
-                row.push_bind(corp_id)
-                    .push_bind(&e.userid)
-                    .push_bind(&e.name)
-                    .push_bind(e.created_at);
-            });
-            qb.build().execute(&mut *$tx).await?;
-        }
-        for chunk in data.customers.chunks(ROWS) {
-            let mut qb = QueryBuilder::new(
-                "INSERT INTO dt_customers (corp_id, id, name, address, description, telephone, \
-                 create_by, modified_by, created_at, updated_at) ",
-            );
-            qb.push_values(chunk, |mut row, c| {
-                row.push_bind(corp_id)
-                    .push_bind(c.id)
-                    .push_bind(&c.name)
-                    .push_bind(&c.address)
-                    .push_bind(&c.description)
-                    .push_bind(&c.telephone)
-                    .push_bind(&c.create_by)
-                    .push_bind(&c.modified_by)
-                    .push_bind(c.created_at)
-                    .push_bind(c.updated_at);
-            });
-            qb.build().execute(&mut *$tx).await?;
-        }
-        let contacts: Vec<_> = data
-            .customers
+    for chunk in data.employees.chunks(ROWS) {
+        let rows = chunk
             .iter()
-            .flat_map(|c| c.contacts.iter().map(move |k| (c.id, k)))
-            .collect();
-        for chunk in contacts.chunks(ROWS) {
-            let mut qb = QueryBuilder::new(
-                "INSERT INTO dt_contacts (corp_id, id, customer_id, name, mobile, attached, \
-                 create_by, modified_by, created_at, updated_at) ",
-            );
-            qb.push_values(chunk, |mut row, (customer_id, k)| {
-                row.push_bind(corp_id)
-                    .push_bind(k.id)
-                    .push_bind(*customer_id)
-                    .push_bind(&k.name)
-                    .push_bind(&k.mobile)
-                    .push_bind(&k.attached)
-                    .push_bind(&k.create_by)
-                    .push_bind(&k.modified_by)
-                    .push_bind(k.created_at)
-                    .push_bind(k.updated_at);
-            });
-            qb.build().execute(&mut *$tx).await?;
-        }
-        // Positions are renumbered 1.. in the document's order, which is all they mean.
-        let followers: Vec<_> = data
-            .customers
-            .iter()
-            .flat_map(|c| {
-                c.followers
-                    .iter()
-                    .enumerate()
-                    .map(move |(i, f)| (c.id, i as i64 + 1, f))
+            .map(|e| (e.userid.as_str(), e.name.as_deref(), e.created_at));
+        insert_rows(tx, employees::insert(corp.id, rows)).await?;
+    }
+    for chunk in data.customers.chunks(ROWS) {
+        let rows = chunk.iter().map(|c| CustomerRow {
+            id: c.id,
+            name: &c.name,
+            address: &c.address,
+            description: &c.description,
+            telephone: &c.telephone,
+            create_by: &c.create_by,
+            modified_by: c.modified_by.as_deref(),
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        });
+        insert_rows(tx, customers::insert(corp.id, rows)).await?;
+    }
+    let contacts: Vec<ContactRow> = data
+        .customers
+        .iter()
+        .flat_map(|c| {
+            c.contacts.iter().map(move |k| ContactRow {
+                id: k.id,
+                customer_id: c.id,
+                name: &k.name,
+                mobile: &k.mobile,
+                attached: &k.attached,
+                create_by: k.create_by.as_deref(),
+                modified_by: k.modified_by.as_deref(),
+                created_at: k.created_at,
+                updated_at: k.updated_at,
             })
-            .collect();
-        for chunk in followers.chunks(ROWS) {
-            let mut qb = QueryBuilder::new(
-                "INSERT INTO dt_followers (corp_id, customer_id, userid, position, create_by, \
-                 created_at) ",
-            );
-            qb.push_values(chunk, |mut row, (customer_id, position, f)| {
-                row.push_bind(corp_id)
-                    .push_bind(*customer_id)
-                    .push_bind(&f.userid)
-                    .push_bind(*position)
-                    .push_bind(&f.create_by)
-                    .push_bind(f.created_at);
-            });
-            qb.build().execute(&mut *$tx).await?;
-        }
-    }};
+        })
+        .collect();
+    for chunk in contacts.chunks(ROWS) {
+        insert_rows(tx, contacts::insert(corp.id, chunk.iter().cloned())).await?;
+    }
+    // Positions are renumbered 1.. in the document's order, which is all they mean.
+    let followers: Vec<FollowerRow> = data
+        .customers
+        .iter()
+        .flat_map(|c| {
+            (1..)
+                .zip(&c.followers)
+                .map(move |(position, f)| FollowerRow {
+                    customer_id: c.id,
+                    userid: &f.userid,
+                    position,
+                    create_by: f.create_by.as_deref(),
+                    created_at: f.created_at,
+                })
+        })
+        .collect();
+    for chunk in followers.chunks(ROWS) {
+        insert_rows(tx, followers::insert(corp.id, chunk.iter().cloned())).await?;
+    }
+    Ok(())
 }
 
 /// Writes one account with its custom fields, customers and their search index.
-macro_rules! write_account {
-    ($tx:ident, $data:expr, $customers_sql:expr) => {{
-        let data: &AccountData = $data;
-        let account_id: i64 = sqlx::query_scalar(
-            "INSERT INTO oa_accounts (appid, secret, open_sea_ids, created_at) \
-             VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(&data.account.appid)
-        .bind(&data.account.secret)
-        .bind(json_list(&data.account.open_sea_ids))
-        .bind(data.created_at)
-        .fetch_one(&mut *$tx)
+async fn write_account(tx: &mut impl Exec, data: &AccountData) -> StoreResult<()> {
+    let account: AccountRow = tx
+        .fetch_one(&accounts::insert(&data.account, data.created_at))
         .await?;
-        for chunk in data.fields.chunks(ROWS) {
-            let mut qb = QueryBuilder::new(format!(
-                "INSERT INTO oa_custom_fields ({}) ",
-                field_queries::COLUMNS
-            ));
-            qb.push_values(chunk, |mut row, f| {
-                row.push_bind(account_id)
-                    .push_bind(&f.field)
-                    .push_bind(&f.name)
-                    .push_bind(f.field_type.as_str())
-                    .push_bind(f.status as i32)
-                    .push_bind(f.searchable)
-                    .push_bind(f.required)
-                    .push_bind(field_queries::to_json(&f.choices))
-                    .push_bind(field_queries::to_json(&f.options))
-                    .push_bind(f.sort as i32)
-                    .push_bind(f.create_time)
-                    .push_bind(f.update_time)
-                    .push_bind(&f.create_agent)
-                    .push_bind(&f.update_agent);
-            });
-            qb.build().execute(&mut *$tx).await?;
-        }
-        let records: Vec<_> = data
-            .customers
-            .iter()
-            .map(|c| {
-                let mut record = c.record.clone();
-                record.account_id = account_id;
-                record
-            })
-            .collect();
-        for chunk in records.chunks(ROWS) {
-            let mut qb = QueryBuilder::new($customers_sql);
-            qb.push_values(chunk, |mut row, c| {
-                bind_customer!(row, c, push_bind);
-            });
-            qb.build().execute(&mut *$tx).await?;
-        }
-        // The same index rows the API's write path makes: list fields and custom values.
-        let lists: Vec<_> = data
-            .customers
-            .iter()
-            .map(|c| c.record.list_index())
-            .collect();
-        let rows: Vec<_> = data
-            .customers
-            .iter()
-            .zip(&lists)
-            .flat_map(|(c, lists)| index_rows(c.record.id, lists, &c.custom_index))
-            .collect();
-        insert_index!($tx, account_id, &rows);
-    }};
+    let account_id = account.into_account()?.id;
+    for chunk in data.fields.chunks(ROWS) {
+        insert_rows(tx, field_rows::insert(account_id, chunk)).await?;
+    }
+    let records: Vec<Customer> = data
+        .customers
+        .iter()
+        .map(|c| Customer {
+            account_id,
+            ..c.record.clone()
+        })
+        .collect();
+    for chunk in records.chunks(ROWS) {
+        insert_rows(tx, customer_rows::insert(chunk)).await?;
+    }
+    // The same index rows the API's write path makes: list fields and custom values.
+    let lists: Vec<_> = records.iter().map(Customer::list_index).collect();
+    let rows: Vec<_> = records
+        .iter()
+        .zip(&lists)
+        .zip(&data.customers)
+        .flat_map(|((record, lists), c)| index_rows(record, lists, &c.custom_index))
+        .collect();
+    for chunk in rows.chunks(INDEX_CHUNK) {
+        insert_rows(tx, insert_index(chunk)).await?;
+    }
+    Ok(())
 }
-
-use {write_account, write_corp};

@@ -84,6 +84,7 @@ async fn populate(app: &TestApp) {
         account: app
             .state
             .store
+            .openapi()
             .account_by_appid("2001")
             .await
             .unwrap()
@@ -177,7 +178,7 @@ both_backends! {
         let customer = &exported["dingtalk"]["corps"][0]["customers"][0];
         assert_eq!(customer["name"], "Seeded Co");
         assert_eq!(customer["followers"][0]["userid"], "u1");
-        let oa = Oa { app: &app, account: app.state.store.account_by_appid("3001").await.unwrap().unwrap(), secret: "s3".into() };
+        let oa = Oa { app: &app, account: app.state.store.openapi().account_by_appid("3001").await.unwrap().unwrap(), secret: "s3".into() };
         assert_eq!(oa.matching("mobile", "eq", json!(["13900000000"])).await, names(&["Seeded"]));
         assert_eq!(oa.matching("f_level", "eq", json!(["A"])).await, names(&["Seeded"]));
 

@@ -47,7 +47,7 @@ both_backends! {
         assert!(patched["rateLimitPerMinute"].is_null());
         assert_eq!(patched["appkey"], "acmekey", "absent keys keep their value");
 
-        let stored = app.state.store.corp_by_corpid("acme").await.unwrap().unwrap();
+        let stored = app.state.store.dingtalk().corp_by_corpid("acme").await.unwrap().unwrap();
         assert_eq!(stored.corpsecret, "s1");
 
         assert_eq!(delete(&app, "/_emulator/dingtalk/corps/acme").await.status(), 200);
@@ -129,7 +129,7 @@ both_backends! {
         assert_eq!(patched["openSeaIds"], json!(["pool-a", "pool-b"]));
         let rotated = patch(&app, "/_emulator/openapi/accounts/2001", &json!({"secret": "new"})).await;
         assert_eq!(rotated.status(), 200);
-        assert_eq!(app.state.store.account_by_appid("2001").await.unwrap().unwrap().secret, "new");
+        assert_eq!(app.state.store.openapi().account_by_appid("2001").await.unwrap().unwrap().secret, "new");
 
         assert_eq!(app.post_json("/_emulator/openapi/accounts", &json!({"appid": "2001", "secret": "x"})).await.status(), 409);
         assert_eq!(app.post_json("/_emulator/openapi/accounts", &json!({"appid": "2002"})).await.status(), 400);

@@ -15,7 +15,10 @@ mod token;
 use serde_json::{json, Value};
 
 use crate::helpers::*;
-use crm_emulator::store::tenants::{Corp, CorpMode, NewCorp, DEFAULT_CORPID};
+use crm_emulator::store::{
+    dingtalk::{Corp, NewCorp},
+    tenants::{CorpMode, DEFAULT_CORPID},
+};
 
 pub const CORPID: &str = DEFAULT_CORPID;
 pub const SECRET: &str = "emulator-secret";
@@ -142,6 +145,7 @@ pub async fn other_corp(app: &TestApp, corpid: &str) -> Corp {
     };
     app.state
         .store
+        .dingtalk()
         .create_corp(&corp, app.state.clock.now_ms())
         .await
         .expect("create corp")

@@ -209,12 +209,12 @@ both_backends! {
     async fn expired_replay_records_are_pruned_and_fresh_ones_kept(app: TestApp) {
         let store = &app.state.store;
         let account = Oa::default(&app).await.account;
-        assert!(store.record_nonce(account.id, "old", "1", 1_000).await.unwrap());
-        assert!(store.record_nonce(account.id, "new", "2", 9_000).await.unwrap());
-        assert!(!store.record_nonce(account.id, "new", "2", 9_000).await.unwrap());
-        assert_eq!(store.prune_nonces(5_000).await.unwrap(), 1);
-        assert!(store.record_nonce(account.id, "old", "1", 1_000).await.unwrap(), "pruned");
-        assert!(!store.record_nonce(account.id, "new", "2", 9_000).await.unwrap(), "kept");
+        assert!(store.openapi().record_nonce(account.id, "old", "1", 1_000).await.unwrap());
+        assert!(store.openapi().record_nonce(account.id, "new", "2", 9_000).await.unwrap());
+        assert!(!store.openapi().record_nonce(account.id, "new", "2", 9_000).await.unwrap());
+        assert_eq!(store.openapi().prune_nonces(5_000).await.unwrap(), 1);
+        assert!(store.openapi().record_nonce(account.id, "old", "1", 1_000).await.unwrap(), "pruned");
+        assert!(!store.openapi().record_nonce(account.id, "new", "2", 9_000).await.unwrap(), "kept");
     }
 
     async fn header_names_are_case_insensitive_on_the_wire(app: TestApp) {

@@ -120,8 +120,7 @@ both_backends! {
         with_custom_fields(&oa).await;
         let now = app.state.clock.now_ms();
         let off = CustomFieldUpdate { status: Some(0), ..Default::default() };
-        app.state.store.update_custom_field(oa.account.id, "region", &off, now).await.unwrap();
-        app.state.account_cache.clear();
+        app.state.store.openapi().update_custom_field(oa.account.id, "region", &off, now).await.unwrap();
         let custom = ["text_6ts9_1687316347239", "level", "region"];
         let cases: [(Value, Vec<&str>); 10] = [
             (json!({"category": "custom"}), custom.to_vec()),
@@ -139,8 +138,7 @@ both_backends! {
             assert_eq!(fields(&oa.post(PATH, &filter).await), expected, "{filter}");
         }
         let gone = CustomFieldUpdate { status: Some(-1), ..Default::default() };
-        app.state.store.update_custom_field(oa.account.id, "level", &gone, now).await.unwrap();
-        app.state.account_cache.clear();
+        app.state.store.openapi().update_custom_field(oa.account.id, "level", &gone, now).await.unwrap();
         assert_eq!(fields(&oa.post(PATH, &json!({"category": "custom"})).await), ["text_6ts9_1687316347239", "region"], "deleted fields are not listed");
     }
 

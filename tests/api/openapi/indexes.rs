@@ -66,9 +66,9 @@ both_backends! {
         let store = &app.state.store;
         let now = app.state.clock.now_ms();
         for i in 0..1000 {
-            store.add_customer(oa.account.id, app.state.ids.next(now), patch(i), now + i as i64).await.unwrap();
+            store.openapi().add_customer(oa.account.id, app.state.ids.next(now), patch(i), now + i as i64).await.unwrap();
         }
-        store.refresh_statistics().await.unwrap();
+        store.openapi().refresh_statistics().await.unwrap();
         let text = |s: &str| Operand::Text(s.into());
         let cases = [
             (query(values("mobile", false), Op::Eq(text("13800001"))), "oa_customer_values_by_value"),
@@ -79,7 +79,7 @@ both_backends! {
             (query(Target::Column(Column::CustomerName), Op::Eq(text("c0001"))), "oa_customers_by_name"),
         ];
         for (query, index) in cases {
-            let plan = store.explain_find_customers(oa.account.id, &query).await.unwrap().join("\n");
+            let plan = store.openapi().explain_find_customers(oa.account.id, &query).await.unwrap().join("\n");
             assert!(plan.contains(index), "{:?} should use {index}:\n{plan}", query.conditions[0]);
         }
     }

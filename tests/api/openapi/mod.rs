@@ -15,8 +15,9 @@ mod values;
 use crm_emulator::{
     openapi::signature,
     store::{
+        openapi::{Account, NewAccount},
         openapi::{CustomField, FieldType, NewCustomField},
-        tenants::{Account, NewAccount, DEFAULT_ACCOUNT_SECRET, DEFAULT_APPID},
+        tenants::{DEFAULT_ACCOUNT_SECRET, DEFAULT_APPID},
     },
 };
 use serde_json::{json, Value};
@@ -106,6 +107,7 @@ impl<'a> Oa<'a> {
         let account = app
             .state
             .store
+            .openapi()
             .account_by_appid(DEFAULT_APPID)
             .await
             .unwrap()
@@ -127,6 +129,7 @@ impl<'a> Oa<'a> {
         let account = app
             .state
             .store
+            .openapi()
             .create_account(&new, app.state.clock.now_ms())
             .await
             .unwrap();
@@ -193,10 +196,10 @@ impl<'a> Oa<'a> {
             .app
             .state
             .store
+            .openapi()
             .create_custom_field(self.account.id, valid, self.app.state.clock.now_ms())
             .await
             .unwrap();
-        self.app.state.account_cache.clear();
         field
     }
 

@@ -141,19 +141,16 @@ both_backends! {
         let store = &app.state.store;
         let now = app.state.clock.now_ms();
         let off = CustomFieldUpdate { status: Some(0), ..Default::default() };
-        assert_eq!(store.update_custom_field(oa.account.id, "off_field", &off, now).await.unwrap().unwrap().status, 0);
-        app.state.account_cache.clear();
+        assert_eq!(store.openapi().update_custom_field(oa.account.id, "off_field", &off, now).await.unwrap().unwrap().status, 0);
         let gone = CustomFieldUpdate { status: Some(-1), ..Default::default() };
-        store.update_custom_field(oa.account.id, "gone_field", &gone, now).await.unwrap().unwrap();
-        app.state.account_cache.clear();
+        store.openapi().update_custom_field(oa.account.id, "gone_field", &gone, now).await.unwrap().unwrap();
         oa.post("/openapi/crm/add", &json!({"customerName": "x", "off_field": "v"})).await.assert_error(400, &["`off_field`", "is disabled (status 0)"]);
         oa.post("/openapi/crm/update", &json!({"_id": record["_id"], "off_field": "w"})).await.assert_error(400, &["is disabled"]);
         let reply = oa.post("/openapi/crm/add", &json!({"customerName": "x", "gone_field": "v"})).await;
         reply.assert_error(400, &["unknown key `gone_field`"]);
         assert!(!reply.body["message"].as_str().unwrap().contains("off_field"), "disabled fields are not listed as valid");
         assert_eq!(oa.matching("off_field", "eq", json!(["v"])).await, names(&["x"]), "disabled values stay searchable");
-        assert!(store.update_custom_field(oa.account.id, "nope", &off, now).await.unwrap().is_none());
-        app.state.account_cache.clear();
+        assert!(store.openapi().update_custom_field(oa.account.id, "nope", &off, now).await.unwrap().is_none());
     }
 
     async fn field_ids_are_generated_like_the_seed_and_unique_per_account(app: TestApp) {
@@ -164,7 +161,7 @@ both_backends! {
         assert_eq!(field.sort, 13, "after the twelve system fields");
         assert!(field.searchable);
         let again = NewCustomField { field: Some(field.field.clone()), name: "x".into(), field_type: Some(FieldType::Text), ..Default::default() };
-        let clash = app.state.store.create_custom_field(oa.account.id, again.clone().validate().unwrap(), 0).await;
+        let clash = app.state.store.openapi().create_custom_field(oa.account.id, again.clone().validate().unwrap(), 0).await;
         assert!(matches!(clash, Err(crm_emulator::store::StoreError::Conflict(_))), "{clash:?}");
         let other = Oa::new_account(&app, "5001", &[]).await;
         assert_eq!(other.custom_field(again).await.sort, 13, "ids and sort are per account");

@@ -2,48 +2,43 @@
 //!
 //! sqlx runs each SQLite statement on the connection's worker thread, so a statement
 //! costs two thread hand-offs whatever it does; next to that, SQLite's own work is
-//! small. Writes that come often — replay records, new customers — are therefore queued
-//! to a task that takes everything pending (up to [`Job::MAX`]), takes the writer turn
-//! once, writes it all with multi-row statements, and answers each request after the
-//! commit, so nothing acknowledged is lost. A batch of N then costs a handful of
-//! hand-offs instead of a handful per request. If a batch fails, it is rolled back and
-//! its jobs are written one at a time, so one bad job fails alone, with its own error.
+//! small. Writes that come often are therefore queued to a task that takes everything
+//! pending (up to [`Job::MAX`]), takes the writer turn once, writes it all with
+//! multi-row statements, and answers each request after the commit, so nothing
+//! acknowledged is lost. A batch of N then costs a handful of hand-offs instead of a
+//! handful per request. If a batch fails, it is rolled back and its jobs are written
+//! one at a time, so one bad job fails alone, with its own error.
 //!
 //! A batch statement's text changes with the batch's size, so it is not kept in sqlx's
-//! per-connection statement cache (`persistent(false)`): cached, the dozens of variants
-//! kept evicting one another (and the one-row statements) from its 100 entries, and
-//! the signed add ran at 9 k req/s instead of 12 k.
+//! per-connection statement cache ([`crate::store::stmt::Stmt::transient`]): cached,
+//! the dozens of variants kept evicting one another (and the one-row statements) from
+//! its 100 entries, and the signed add ran at 9 k req/s instead of 12 k.
 //!
-//! The tasks hold the pool and the writer, never a sender: they end when the last
-//! clone of the [`Store`](super::Store) is dropped.
+//! The queue is generic: it knows its jobs only through [`Job`]. A task holds the
+//! writer, never a sender, so it ends when the last [`Queue`] handle is dropped.
 
 use std::{fmt, future::Future, sync::Arc};
 
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::SqliteConnection;
 use tokio::sync::{mpsc, oneshot};
 
-use super::{
-    cache::Writer,
-    openapi::{customer_batch::NewCustomer, nonces::NonceUse},
-    StoreError, StoreResult,
+use super::Writer;
+use crate::store::{
+    error::{StoreError, StoreResult},
+    exec::Conn,
 };
 
 /// A write that can be done together with others of its kind.
-pub(crate) trait Job: Send + Sync + Sized + 'static {
+pub trait Job: Send + Sync + Sized + 'static {
     /// What the requester gets back.
     type Out: Send + 'static;
     /// Most jobs per batch.
     const MAX: usize;
     /// Writes all of `jobs` (at least one) or none; one answer per job, in order.
     fn write_all(
-        conn: &mut SqliteConnection,
+        conn: Conn<'_>,
         jobs: &[Self],
     ) -> impl Future<Output = StoreResult<Vec<Self::Out>>> + Send;
-    /// Writes `job` alone: the way back after a failed batch.
-    fn write_one(
-        conn: &mut SqliteConnection,
-        job: &Self,
-    ) -> impl Future<Output = StoreResult<Self::Out>> + Send;
 }
 
 struct Pending<J: Job> {
@@ -52,20 +47,26 @@ struct Pending<J: Job> {
 }
 
 /// The way to one batching task.
-pub(crate) struct Queue<J: Job> {
+pub struct Queue<J: Job> {
     sender: mpsc::UnboundedSender<Pending<J>>,
+}
+
+impl<J: Job> fmt::Debug for Queue<J> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Queue")
+    }
 }
 
 impl<J: Job> Queue<J> {
     /// Starts the task that writes the jobs sent here.
-    fn spawn(pool: SqlitePool, writer: Arc<Writer>) -> Self {
+    pub fn spawn(writer: Arc<Writer>) -> Self {
         let (sender, receiver) = mpsc::unbounded_channel();
-        tokio::spawn(run(pool, writer, receiver));
+        tokio::spawn(run(writer, receiver));
         Queue { sender }
     }
 
     /// Queues `job` and waits until its batch is committed (or has failed).
-    pub(crate) async fn write(&self, job: J) -> StoreResult<J::Out> {
+    pub async fn write(&self, job: J) -> StoreResult<J::Out> {
         let (reply, answer) = oneshot::channel();
         let gone = || StoreError::Database(sqlx::Error::PoolClosed);
         self.sender
@@ -75,36 +76,11 @@ impl<J: Job> Queue<J> {
     }
 }
 
-/// The batching tasks of one SQLite store.
-pub(crate) struct Queues {
-    pub(crate) nonces: Queue<NonceUse>,
-    pub(crate) customers: Queue<NewCustomer>,
-}
-
-impl Queues {
-    pub(crate) fn spawn(pool: &SqlitePool, writer: &Arc<Writer>) -> Queues {
-        Queues {
-            nonces: Queue::spawn(pool.clone(), writer.clone()),
-            customers: Queue::spawn(pool.clone(), writer.clone()),
-        }
-    }
-}
-
-impl fmt::Debug for Queues {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Queues")
-    }
-}
-
-async fn run<J: Job>(
-    pool: SqlitePool,
-    writer: Arc<Writer>,
-    mut receiver: mpsc::UnboundedReceiver<Pending<J>>,
-) {
+async fn run<J: Job>(writer: Arc<Writer>, mut receiver: mpsc::UnboundedReceiver<Pending<J>>) {
     let mut batch = Vec::with_capacity(J::MAX);
     while let Some(first) = receiver.recv().await {
         batch.push(first);
-        let mut turn = writer.turn().await;
+        let turn = writer.turn().await;
         // What arrived while the previous writer had the turn joins this batch.
         while batch.len() < J::MAX {
             match receiver.try_recv() {
@@ -118,16 +94,17 @@ async fn run<J: Job>(
         if jobs.is_empty() {
             continue;
         }
-        let answers = match turn.connection() {
-            Some(conn) => write(conn, &jobs).await,
-            None => match pool.acquire().await {
-                Ok(mut conn) => write(&mut conn, &jobs).await,
-                Err(err) => jobs.iter().map(|_| Err(copy_of(&err).into())).collect(),
-            },
+        let answers = match turn {
+            Ok(mut turn) => {
+                let answers = write(turn.connection(), &jobs).await;
+                // The turn ends (and the write generation moves) before anyone is
+                // answered, so a read made after the answer never trusts a cached
+                // entry from before the write.
+                drop(turn);
+                answers
+            }
+            Err(err) => jobs.iter().map(|_| Err(copy_of(&err).into())).collect(),
         };
-        // The turn ends (and the write generation moves) before anyone is answered, so
-        // a read made after the answer never trusts a cache entry from before the write.
-        drop(turn);
         for (reply, answer) in replies.into_iter().zip(answers) {
             let _ = reply.send(answer);
         }
@@ -135,11 +112,8 @@ async fn run<J: Job>(
 }
 
 /// Writes `jobs` as one batch, or one by one if the batch fails.
-pub(crate) async fn write<J: Job>(
-    conn: &mut SqliteConnection,
-    jobs: &[J],
-) -> Vec<StoreResult<J::Out>> {
-    let err = match J::write_all(conn, jobs).await {
+pub async fn write<J: Job>(conn: &mut SqliteConnection, jobs: &[J]) -> Vec<StoreResult<J::Out>> {
+    let err = match J::write_all(Conn::Sqlite(conn), jobs).await {
         Ok(outs) => return outs.into_iter().map(Ok).collect(),
         Err(err) if jobs.len() == 1 => return vec![Err(err)],
         Err(err) => err,
@@ -147,7 +121,11 @@ pub(crate) async fn write<J: Job>(
     tracing::warn!(error = %err, jobs = jobs.len(), "a batched write failed; writing its jobs one by one");
     let mut answers = Vec::with_capacity(jobs.len());
     for job in jobs {
-        answers.push(J::write_one(conn, job).await);
+        let answer = J::write_all(Conn::Sqlite(conn), std::slice::from_ref(job)).await;
+        answers.push(answer.and_then(|mut outs| {
+            outs.pop()
+                .ok_or(StoreError::Database(sqlx::Error::RowNotFound))
+        }));
     }
     answers
 }

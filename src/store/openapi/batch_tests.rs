@@ -1,10 +1,11 @@
-//! The batch writers driven directly, so that a batch's make-up is chosen, not timed.
+//! The two group-commit jobs driven through the batch writer directly, so that a
+//! batch's make-up is chosen, not timed.
 
-use super::{
-    batch::{self, Job},
-    openapi::{customer_batch::NewCustomer, nonces::NonceUse, Customer},
-    tenants::NewAccount,
-    Pool, Store, StoreError,
+use super::{customer_batch::NewCustomer, nonces::NonceUse, Contact, Customer, NewAccount};
+use crate::store::{
+    error::StoreError,
+    sqlite::batch::{self, Job},
+    Store,
 };
 
 async fn store_and_account() -> (Store, i64) {
@@ -16,24 +17,25 @@ async fn store_and_account() -> (Store, i64) {
         secret: "s".into(),
         open_sea_ids: Vec::new(),
     };
-    let account = store.create_account(&new, 0).await.expect("an account");
+    let account = store
+        .openapi()
+        .create_account(&new, 0)
+        .await
+        .expect("an account");
     (store, account.id)
 }
 
-/// Writes `jobs` as one batch on the store's (only) connection, in a writer turn.
+/// Writes `jobs` as one batch in a writer turn, on the store's (only) connection.
 async fn write_batch<J: Job>(store: &Store, jobs: &[J]) -> Vec<Result<J::Out, StoreError>> {
-    let Pool::Sqlite(pool) = &store.pool else {
-        unreachable!("an SQLite store")
-    };
-    let _turn = store.sqlite_writer.turn().await;
-    let mut conn = pool.acquire().await.expect("a connection");
-    batch::write(&mut conn, jobs).await
+    let writer = store.0.db.sqlite_writer().expect("an SQLite store");
+    let mut turn = writer.turn().await.expect("the writer's turn");
+    batch::write(turn.connection(), jobs).await
 }
 
 fn new_customer(account_id: i64, id: i64) -> NewCustomer {
     let mut customer = Customer::blank(account_id, id, 1_000);
     customer.customer_name = format!("customer {id}");
-    customer.mobile = Some(vec![super::openapi::Contact {
+    customer.mobile = Some(vec![Contact {
         value: format!("1380000{id}"),
         memo: None,
     }]);
@@ -58,7 +60,11 @@ async fn one_failing_add_fails_alone_and_the_rest_of_its_batch_is_stored() {
     );
     assert_eq!(answers[2].as_ref().map(|c| c.id).ok(), Some(3));
     for id in [1, 2, 3] {
-        let stored = store.customer_by_id(account, id).await.expect("a read");
+        let stored = store
+            .openapi()
+            .customer_by_id(account, id)
+            .await
+            .expect("a read");
         assert_eq!(
             stored.map(|c| c.customer_name),
             Some(format!("customer {id}"))
@@ -87,10 +93,12 @@ async fn in_one_nonce_batch_the_first_use_of_a_key_wins() {
     );
     // Through the store's own queue, on its single in-memory connection.
     assert!(!store
+        .openapi()
         .record_nonce(account, "b", "1", 10_000)
         .await
         .expect("recorded"));
     assert!(store
+        .openapi()
         .record_nonce(account, "c", "1", 10_000)
         .await
         .expect("recorded"));

@@ -1,0 +1,192 @@
+//! The one place that runs statements. Every query of the store is built as a
+//! [`Stmt`] and run through [`Exec`], whose only required method hands out a [`Conn`]:
+//! the enum over the two drivers' connections. `Conn` is where a statement meets a
+//! backend, so the store's control flow never branches on one.
+
+use sqlx::{
+    postgres::PgRow, sqlite::SqliteRow, Arguments, Connection, Database, Encode, FromRow,
+    PgConnection, Postgres, Sqlite, SqliteConnection, Transaction, Type,
+};
+
+use super::stmt::Stmt;
+use super::{
+    error::{StoreError, StoreResult},
+    stmt::Arg,
+};
+
+/// A type that a row of either backend decodes into (derive `sqlx::FromRow`; tuples
+/// of column types work too).
+pub trait Record:
+    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+
+impl<T> Record for T where
+    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+
+/// A connection of either backend, borrowed for a statement.
+pub enum Conn<'c> {
+    Sqlite(&'c mut SqliteConnection),
+    Postgres(&'c mut PgConnection),
+}
+
+impl Conn<'_> {
+    /// Runs `stmt`; the number of rows it changed.
+    pub async fn execute(&mut self, stmt: &Stmt<'_>) -> StoreResult<u64> {
+        let done = match self {
+            Conn::Sqlite(conn) => sqlx::query_with(&stmt.sql, arguments::<Sqlite>(&stmt.args)?)
+                .persistent(stmt.persistent)
+                .execute(&mut **conn)
+                .await?
+                .rows_affected(),
+            Conn::Postgres(conn) => sqlx::query_with(&stmt.sql, arguments::<Postgres>(&stmt.args)?)
+                .persistent(stmt.persistent)
+                .execute(&mut **conn)
+                .await?
+                .rows_affected(),
+        };
+        Ok(done)
+    }
+
+    /// Runs `stmt` and decodes every row it returns.
+    pub async fn fetch_all<T: Record>(&mut self, stmt: &Stmt<'_>) -> StoreResult<Vec<T>> {
+        let rows = match self {
+            Conn::Sqlite(conn) => {
+                sqlx::query_as_with::<Sqlite, T, _>(&stmt.sql, arguments::<Sqlite>(&stmt.args)?)
+                    .persistent(stmt.persistent)
+                    .fetch_all(&mut **conn)
+                    .await?
+            }
+            Conn::Postgres(conn) => {
+                sqlx::query_as_with::<Postgres, T, _>(&stmt.sql, arguments::<Postgres>(&stmt.args)?)
+                    .persistent(stmt.persistent)
+                    .fetch_all(&mut **conn)
+                    .await?
+            }
+        };
+        Ok(rows)
+    }
+}
+
+/// How a transaction starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Begin {
+    /// A transaction that will write. On SQLite it starts with `BEGIN IMMEDIATE`, so
+    /// that it never fails with SQLITE_BUSY when a read lock would be upgraded.
+    Write,
+    /// A transaction that only reads: one consistent snapshot.
+    Read,
+}
+
+impl<'c> Conn<'c> {
+    /// Starts a transaction on this connection.
+    pub async fn begin(self, kind: Begin) -> StoreResult<Tx<'c>> {
+        let tx = match self {
+            Conn::Sqlite(conn) => {
+                let statement = match kind {
+                    Begin::Write => "BEGIN IMMEDIATE",
+                    Begin::Read => "BEGIN",
+                };
+                Tx::Sqlite(conn.begin_with(statement).await?)
+            }
+            Conn::Postgres(conn) => Tx::Postgres(conn.begin().await?),
+        };
+        Ok(tx)
+    }
+}
+
+/// A transaction: committed by [`Tx::commit`], rolled back when dropped without it
+/// (so an early `?` return undoes everything it wrote).
+pub enum Tx<'c> {
+    Sqlite(Transaction<'c, Sqlite>),
+    Postgres(Transaction<'c, Postgres>),
+}
+
+impl Tx<'_> {
+    pub async fn commit(self) -> StoreResult<()> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// The binds of a statement as one driver's arguments.
+fn arguments<'q, DB: Database>(args: &'q [Arg<'_>]) -> StoreResult<DB::Arguments<'q>>
+where
+    Option<i64>: Encode<'q, DB> + Type<DB>,
+    Option<f64>: Encode<'q, DB> + Type<DB>,
+    Option<&'q str>: Encode<'q, DB> + Type<DB>,
+    Option<bool>: Encode<'q, DB> + Type<DB>,
+{
+    let mut out = DB::Arguments::default();
+    out.reserve(args.len(), 0);
+    for arg in args {
+        let added = match arg {
+            Arg::Int(v) => out.add(*v),
+            Arg::Real(v) => out.add(*v),
+            Arg::Text(v) => out.add(v.as_deref()),
+            Arg::Bool(v) => out.add(*v),
+        };
+        added.map_err(|e| StoreError::Database(sqlx::Error::Encode(e)))?;
+    }
+    Ok(out)
+}
+
+/// Something statements run on: a pooled connection, the SQLite writer's, or a
+/// transaction.
+pub trait Exec {
+    fn conn(&mut self) -> Conn<'_>;
+
+    /// Runs `stmt`; the number of rows it changed.
+    async fn execute(&mut self, stmt: &Stmt<'_>) -> StoreResult<u64> {
+        self.conn().execute(stmt).await
+    }
+
+    /// Every row `stmt` returns.
+    async fn fetch_all<T: Record>(&mut self, stmt: &Stmt<'_>) -> StoreResult<Vec<T>> {
+        self.conn().fetch_all(stmt).await
+    }
+
+    /// The row of a statement that returns at most one (a lookup by key).
+    async fn fetch_optional<T: Record>(&mut self, stmt: &Stmt<'_>) -> StoreResult<Option<T>> {
+        Ok(self.fetch_all(stmt).await?.into_iter().next())
+    }
+
+    /// The row of a statement that returns exactly one (`INSERT … RETURNING`).
+    async fn fetch_one<T: Record>(&mut self, stmt: &Stmt<'_>) -> StoreResult<T> {
+        self.fetch_optional(stmt)
+            .await?
+            .ok_or(StoreError::Database(sqlx::Error::RowNotFound))
+    }
+
+    /// The first column of every row.
+    async fn fetch_column<T>(&mut self, stmt: &Stmt<'_>) -> StoreResult<Vec<T>>
+    where
+        (T,): Record,
+    {
+        let rows: Vec<(T,)> = self.fetch_all(stmt).await?;
+        Ok(rows.into_iter().map(|(value,)| value).collect())
+    }
+}
+
+impl Exec for Tx<'_> {
+    fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Tx::Sqlite(tx) => Conn::Sqlite(tx),
+            Tx::Postgres(tx) => Conn::Postgres(tx),
+        }
+    }
+}
+
+impl Exec for Conn<'_> {
+    fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Conn::Sqlite(conn) => Conn::Sqlite(conn),
+            Conn::Postgres(conn) => Conn::Postgres(conn),
+        }
+    }
+}

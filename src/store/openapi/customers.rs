@@ -1,0 +1,171 @@
+//! Storing, reading and searching customers (`oa_customers` and its search index
+//! `oa_customer_values`). Every statement is scoped by `account_id`, so another
+//! account's id behaves exactly like an unknown one.
+
+use super::{
+    customer::{Customer, CustomerPatch, LIST_FIELDS},
+    customer_batch::NewCustomer,
+    customer_rows::{
+        self, custom_index, index_rows, insert_index, CustomerRow, COLUMNS, INDEX_CHUNK,
+    },
+    filter::{CustomerQuery, Operand},
+    sql::{order_by, where_clause},
+    OpenApiStore,
+};
+use crate::store::{error::StoreResult, exec::Exec, sqlite::batch::Job, stmt::Stmt};
+
+impl OpenApiStore<'_> {
+    /// Creates a customer from `patch` with id `id`: the record and its search index in
+    /// one transaction (on SQLite, shared with the other adds pending: see
+    /// [`crate::store::sqlite::batch`]).
+    #[tracing::instrument(skip_all, fields(account_id, id))]
+    pub async fn add_customer(
+        &self,
+        account_id: i64,
+        id: i64,
+        patch: CustomerPatch,
+        now_ms: i64,
+    ) -> StoreResult<Customer> {
+        let custom = custom_index(&patch);
+        let mut customer = Customer::blank(account_id, id, now_ms);
+        customer.apply(patch, now_ms);
+        let job = NewCustomer { customer, custom };
+        if let Some(queue) = &self.state.customers {
+            return queue.write(job).await;
+        }
+        let mut conn = self.db.write().await?;
+        let mut written = NewCustomer::write_all(conn.conn(), std::slice::from_ref(&job)).await?;
+        Ok(written.pop().unwrap_or(job.customer))
+    }
+
+    /// Applies `patch` to the account's customer `id` in one transaction (the row is
+    /// locked meanwhile). `None` when the account has no such customer.
+    #[tracing::instrument(skip_all, fields(account_id, id))]
+    pub async fn update_customer(
+        &self,
+        account_id: i64,
+        id: i64,
+        patch: CustomerPatch,
+        now_ms: i64,
+    ) -> StoreResult<Option<Customer>> {
+        let select = Stmt::new(format!(
+            "SELECT {COLUMNS} FROM oa_customers c WHERE c.account_id = $1 AND c.id = $2{}",
+            self.db.backend().lock_row()
+        ))
+        .bind(account_id)
+        .bind(id);
+        let custom = custom_index(&patch);
+        let mut clear = Stmt::new(
+            "DELETE FROM oa_customer_values WHERE account_id = $1 AND customer_id = $2 AND field",
+        )
+        .bind(account_id)
+        .bind(id);
+        clear.push_in(
+            LIST_FIELDS
+                .iter()
+                .copied()
+                .chain(custom.iter().map(|(f, _)| f.as_str())),
+        );
+        let mut conn = self.db.write().await?;
+        let mut tx = conn.begin().await?;
+        let Some(row) = tx.fetch_optional::<CustomerRow>(&select).await? else {
+            return Ok(None);
+        };
+        let mut customer = row.into_customer()?;
+        customer.apply(patch, now_ms);
+        tx.execute(&customer_rows::update(&customer)).await?;
+        tx.execute(&clear).await?;
+        let lists = customer.list_index();
+        let rows = index_rows(&customer, &lists, &custom);
+        for chunk in rows.chunks(INDEX_CHUNK) {
+            tx.execute(&insert_index(chunk).transient()).await?;
+        }
+        tx.commit().await?;
+        Ok(Some(customer))
+    }
+
+    /// The account's customer `id`, if any.
+    #[tracing::instrument(skip_all, fields(account_id, id))]
+    pub async fn customer_by_id(&self, account_id: i64, id: i64) -> StoreResult<Option<Customer>> {
+        let stmt = Stmt::new(format!(
+            "SELECT {COLUMNS} FROM oa_customers c WHERE c.account_id = $1 AND c.id = $2"
+        ))
+        .bind(account_id)
+        .bind(id);
+        let row: Option<CustomerRow> = self.db.read().await?.fetch_optional(&stmt).await?;
+        row.map(CustomerRow::into_customer).transpose()
+    }
+
+    /// Deletes the account's customer `id` and (by cascade, in the same statement) its
+    /// index rows. Whether it existed.
+    #[tracing::instrument(skip_all, fields(account_id, id))]
+    pub async fn delete_customer(&self, account_id: i64, id: i64) -> StoreResult<bool> {
+        let stmt = Stmt::new("DELETE FROM oa_customers WHERE account_id = $1 AND id = $2")
+            .bind(account_id)
+            .bind(id);
+        Ok(self.db.write().await?.execute(&stmt).await? > 0)
+    }
+
+    /// One page of the account's customers matching `query`, and how many match in
+    /// all. Both are computed by the database from the same `WHERE`, on one connection.
+    #[tracing::instrument(skip_all, fields(account_id))]
+    pub async fn find_customers(
+        &self,
+        account_id: i64,
+        query: &CustomerQuery,
+    ) -> StoreResult<(Vec<Customer>, i64)> {
+        let (count, page) = self.customer_sql(account_id, query);
+        let mut conn = self.db.read().await?;
+        let (count,): (i64,) = conn.fetch_one(&count).await?;
+        let rows: Vec<CustomerRow> = conn.fetch_all(&page).await?;
+        let customers = rows
+            .into_iter()
+            .map(CustomerRow::into_customer)
+            .collect::<StoreResult<_>>()?;
+        Ok((customers, count))
+    }
+
+    /// The count query of a search and its page query.
+    fn customer_sql(
+        &self,
+        account_id: i64,
+        query: &CustomerQuery,
+    ) -> (Stmt<'static>, Stmt<'static>) {
+        let filter = where_clause(self.db.backend(), account_id, &query.conditions);
+        let count =
+            filter.to_stmt(|filter| format!("SELECT COUNT(*) FROM oa_customers c WHERE {filter}"));
+        let mut page = filter;
+        let (join, order) = order_by(&mut page, &query.sort);
+        let limit = page.bind(Operand::Int(query.limit));
+        let offset = page.bind(Operand::Int(query.offset));
+        let page = page.to_stmt(|filter| {
+            format!(
+                "SELECT {COLUMNS} FROM oa_customers c{join} WHERE {filter} ORDER BY {order} \
+                 LIMIT {limit} OFFSET {offset}"
+            )
+        });
+        (count, page)
+    }
+
+    /// The database's plan for the page query of [`OpenApiStore::find_customers`], one
+    /// line per plan row: which indexes a search uses.
+    #[doc(hidden)]
+    pub async fn explain_find_customers(
+        &self,
+        account_id: i64,
+        query: &CustomerQuery,
+    ) -> StoreResult<Vec<String>> {
+        let (_, page) = self.customer_sql(account_id, query);
+        self.db.explain(&page).await
+    }
+
+    /// Keeps the query planner informed, so that searches pick the selective index
+    /// (e.g. `oa_customers_by_name` for an `eq` on `customerName`) rather than walking
+    /// the account's customers in `createTime` order.
+    #[tracing::instrument(skip_all)]
+    pub async fn refresh_statistics(&self) -> StoreResult<()> {
+        self.db
+            .analyze(&["oa_customers", "oa_customer_values"])
+            .await
+    }
+}

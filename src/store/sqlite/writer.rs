@@ -1,0 +1,99 @@
+//! The SQLite writer turn and its connection.
+//!
+//! SQLite allows one writer at a time. Writers of this process queue here, in order,
+//! instead of colliding inside SQLite, whose busy handler backs off by sleeping
+//! (1–100 ms) and turns contention into latency. Another process on the same file is
+//! still covered by the busy timeout.
+//!
+//! The turn comes with a connection of its own, outside the pool: writes then skip the
+//! pool's hand-out and its ping on return (a round trip to the connection's worker
+//! thread each), and the writer's page cache stays warm instead of being dropped by
+//! every pooled connection that sees another one's commit. An in-memory database has
+//! exactly one connection, the pool's, so there the turn borrows it.
+//!
+//! Ending a turn (after its commit) bumps the write generation, which
+//! [`super::ReadCache`] uses to know that nothing was written since a read.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use sqlx::{pool::PoolConnection, Connection, Sqlite, SqliteConnection, SqlitePool};
+use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
+
+/// This process's SQLite writer: the turn, its connection, and the write generation.
+#[derive(Debug)]
+pub struct Writer {
+    connection: Mutex<Option<SqliteConnection>>,
+    pool: SqlitePool,
+    generation: AtomicU64,
+}
+
+/// One writer's turn; ending it (dropping it, after the commit) bumps the generation.
+pub struct WriteTurn<'a> {
+    connection: TurnConnection<'a>,
+    generation: &'a AtomicU64,
+}
+
+enum TurnConnection<'a> {
+    Own(MappedMutexGuard<'a, SqliteConnection>),
+    /// An in-memory database: the turn is held, the pool's one connection used.
+    Pooled {
+        _turn: MutexGuard<'a, Option<SqliteConnection>>,
+        connection: PoolConnection<Sqlite>,
+    },
+}
+
+impl WriteTurn<'_> {
+    pub fn connection(&mut self) -> &mut SqliteConnection {
+        match &mut self.connection {
+            TurnConnection::Own(connection) => connection,
+            TurnConnection::Pooled { connection, .. } => connection,
+        }
+    }
+}
+
+impl Drop for WriteTurn<'_> {
+    fn drop(&mut self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+impl Writer {
+    /// A writer that writes through `connection`, or through `pool`'s when `None`.
+    pub fn new(connection: Option<SqliteConnection>, pool: SqlitePool) -> Self {
+        Writer {
+            connection: Mutex::new(connection),
+            pool,
+            generation: AtomicU64::new(0),
+        }
+    }
+
+    /// Waits for this process's writer turn.
+    pub async fn turn(&self) -> Result<WriteTurn<'_>, sqlx::Error> {
+        let guard = self.connection.lock().await;
+        let connection = match MutexGuard::try_map(guard, Option::as_mut) {
+            Ok(own) => TurnConnection::Own(own),
+            Err(turn) => TurnConnection::Pooled {
+                _turn: turn,
+                connection: self.pool.acquire().await?,
+            },
+        };
+        Ok(WriteTurn {
+            connection,
+            generation: &self.generation,
+        })
+    }
+
+    /// The number of writer turns ended so far.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// Waits for the running write and closes the writer's own connection.
+    pub async fn close(&self) {
+        if let Some(connection) = self.connection.lock().await.take() {
+            if let Err(err) = connection.close().await {
+                tracing::warn!(error = %err, "closing the SQLite writer connection failed");
+            }
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! Statements written once for both backends: SQL text with `$n` placeholders (SQLite
+//! and Postgres both read them) and its binds as [`Arg`]s, values of the four column
+//! types the schema uses. [`super::exec`] runs them.
+
+use std::borrow::Cow;
+
+/// A bound value. Nulls are typed, because Postgres types every parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arg<'a> {
+    Int(Option<i64>),
+    Real(Option<f64>),
+    Text(Option<Cow<'a, str>>),
+    Bool(Option<bool>),
+}
+
+impl From<i64> for Arg<'_> {
+    fn from(v: i64) -> Self {
+        Arg::Int(Some(v))
+    }
+}
+
+impl From<Option<i64>> for Arg<'_> {
+    fn from(v: Option<i64>) -> Self {
+        Arg::Int(v)
+    }
+}
+
+impl From<f64> for Arg<'_> {
+    fn from(v: f64) -> Self {
+        Arg::Real(Some(v))
+    }
+}
+
+impl From<Option<f64>> for Arg<'_> {
+    fn from(v: Option<f64>) -> Self {
+        Arg::Real(v)
+    }
+}
+
+impl From<bool> for Arg<'_> {
+    fn from(v: bool) -> Self {
+        Arg::Bool(Some(v))
+    }
+}
+
+impl From<Option<bool>> for Arg<'_> {
+    fn from(v: Option<bool>) -> Self {
+        Arg::Bool(v)
+    }
+}
+
+impl<'a> From<&'a str> for Arg<'a> {
+    fn from(v: &'a str) -> Self {
+        Arg::Text(Some(Cow::Borrowed(v)))
+    }
+}
+
+impl<'a> From<&'a String> for Arg<'a> {
+    fn from(v: &'a String) -> Self {
+        Arg::Text(Some(Cow::Borrowed(v)))
+    }
+}
+
+impl<'a> From<Option<&'a str>> for Arg<'a> {
+    fn from(v: Option<&'a str>) -> Self {
+        Arg::Text(v.map(Cow::Borrowed))
+    }
+}
+
+impl<'a> From<&'a Option<String>> for Arg<'a> {
+    fn from(v: &'a Option<String>) -> Self {
+        Arg::Text(v.as_deref().map(Cow::Borrowed))
+    }
+}
+
+impl From<String> for Arg<'_> {
+    fn from(v: String) -> Self {
+        Arg::Text(Some(Cow::Owned(v)))
+    }
+}
+
+impl From<Option<String>> for Arg<'_> {
+    fn from(v: Option<String>) -> Self {
+        Arg::Text(v.map(Cow::Owned))
+    }
+}
+
+/// SQL text and its binds, `$1` being the first.
+#[derive(Clone, Debug)]
+pub struct Stmt<'a> {
+    pub(super) sql: String,
+    pub(super) args: Vec<Arg<'a>>,
+    pub(super) persistent: bool,
+}
+
+impl<'a> Stmt<'a> {
+    pub fn new(sql: impl Into<String>) -> Self {
+        Stmt {
+            sql: sql.into(),
+            args: Vec::new(),
+            persistent: true,
+        }
+    }
+
+    /// A statement whose text already holds the placeholders of `args`.
+    pub fn with_args(sql: String, args: Vec<Arg<'a>>) -> Self {
+        Stmt {
+            sql,
+            args,
+            persistent: true,
+        }
+    }
+
+    /// Binds the next placeholder of the text.
+    pub fn bind(mut self, arg: impl Into<Arg<'a>>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// Appends text.
+    pub fn push(&mut self, sql: &str) -> &mut Self {
+        self.sql.push_str(sql);
+        self
+    }
+
+    /// Appends a placeholder bound to `arg`.
+    pub fn push_bind(&mut self, arg: impl Into<Arg<'a>>) -> &mut Self {
+        self.args.push(arg.into());
+        self.sql.push('$');
+        self.sql.push_str(&self.args.len().to_string());
+        self
+    }
+
+    /// Appends ` VALUES (…), (…)`: one tuple per item, whose values `row` binds.
+    pub fn push_values<T>(
+        &mut self,
+        items: impl IntoIterator<Item = T>,
+        mut row: impl FnMut(&mut Tuple<'_, 'a>, T),
+    ) -> &mut Self {
+        self.sql.push_str(" VALUES ");
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                self.sql.push_str(", ");
+            }
+            self.sql.push('(');
+            row(
+                &mut Tuple {
+                    stmt: self,
+                    first: true,
+                },
+                item,
+            );
+            self.sql.push(')');
+        }
+        self
+    }
+
+    /// Appends ` IN ($n, …)` over `values` (at least one).
+    pub fn push_in<A: Into<Arg<'a>>>(&mut self, values: impl IntoIterator<Item = A>) -> &mut Self {
+        self.sql.push_str(" IN (");
+        let mut tuple = Tuple {
+            stmt: self,
+            first: true,
+        };
+        for value in values {
+            tuple.bind(value);
+        }
+        self.sql.push(')');
+        self
+    }
+
+    /// Keeps the statement out of the connection's statement cache: for text that
+    /// varies with the data (a multi-row insert), which would otherwise evict the
+    /// statements that repeat.
+    pub fn transient(mut self) -> Self {
+        self.persistent = false;
+        self
+    }
+
+    #[cfg(test)]
+    fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    /// The text prefixed with `prefix` (e.g. `EXPLAIN `), binds unchanged.
+    pub fn prefixed(&self, prefix: &str) -> Stmt<'a> {
+        Stmt {
+            sql: format!("{prefix}{}", self.sql),
+            args: self.args.clone(),
+            persistent: false,
+        }
+    }
+}
+
+/// The values of one tuple of [`Stmt::push_values`] or [`Stmt::push_in`].
+pub struct Tuple<'s, 'a> {
+    stmt: &'s mut Stmt<'a>,
+    first: bool,
+}
+
+impl<'a> Tuple<'_, 'a> {
+    /// Appends a placeholder bound to `arg`.
+    pub fn bind(&mut self, arg: impl Into<Arg<'a>>) -> &mut Self {
+        if !self.first {
+            self.stmt.sql.push_str(", ");
+        }
+        self.first = false;
+        self.stmt.push_bind(arg);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_follow_the_binds() {
+        let mut stmt = Stmt::new("INSERT INTO t (a, b)");
+        stmt.push_values([(1, "x"), (2, "y")], |row, (a, b)| {
+            row.bind(a as i64).bind(b);
+        });
+        stmt.push(" WHERE c");
+        stmt.push_in([7i64, 8]);
+        assert_eq!(
+            stmt.sql(),
+            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) WHERE c IN ($5, $6)"
+        );
+        assert_eq!(stmt.args.len(), 6);
+        assert_eq!(stmt.args[1], Arg::from("x"));
+    }
+}
