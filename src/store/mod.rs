@@ -1,13 +1,13 @@
 //! The one storage layer: domain types and queries over SQLite or Postgres.
 //!
-//! [`Store`] is the facade; its views [`Store::dingtalk`] and [`Store::openapi`] hold
-//! each API's operations. Underneath, every statement is written once as an
-//! [`exec::Stmt`] with `$n` placeholders and run through [`exec::Exec`]: [`exec`] and
-//! [`db`] are the only modules that know which backend runs, and [`db::Backend`] gives
-//! the few SQL fragments the dialects spell differently. SQLite-only machinery (the
-//! writer turn, group commit, the read cache) is in [`sqlite`]. Times are stored as
-//! epoch milliseconds (BIGINT), ids as BIGINT, lists and nested objects as JSON text
-//! ([`columns`]).
+//! [`Store`](crate::store::Store) is the facade; its views `dingtalk()` and `openapi()`
+//! hold each API's operations. Underneath, every statement is written once as a
+//! `stmt::Stmt` with `$n` placeholders and run through `exec::Exec`: `exec` and `db`
+//! are the only modules that know which backend runs, and
+//! [`Backend`](crate::store::Backend) gives the few SQL fragments the dialects spell
+//! differently. SQLite-only machinery (the writer turn, group commit, the read cache)
+//! is in `sqlite`. Times are stored as epoch milliseconds (BIGINT), ids as BIGINT,
+//! lists and nested objects as JSON text (`columns`).
 //!
 //! Module order, lowest first: `error`, `columns`, `cache`, `exec`, `sqlite`, `db`,
 //! `tenants`, then `dingtalk` and `openapi`, then `reset` and `snapshot`, which use both;

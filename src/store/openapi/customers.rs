@@ -17,7 +17,7 @@ use crate::store::{error::StoreResult, exec::Exec, sqlite::batch::Job, stmt::Stm
 impl OpenApiStore<'_> {
     /// Creates a customer from `patch` with id `id`: the record and its search index in
     /// one transaction (on SQLite, shared with the other adds pending: see
-    /// [`crate::store::sqlite::batch`]).
+    /// `store::sqlite::batch`).
     #[tracing::instrument(skip_all, fields(account_id, id))]
     pub async fn add_customer(
         &self,

@@ -1,6 +1,6 @@
 //! The store-level form of a customer search (SPEC §2.5): typed conditions over
 //! columns or the search index, a sort, and a page. The surface parses the wire search
-//! language into these; [`super::sql`] compiles them to SQL with binds.
+//! language into these; `store::openapi::sql` compiles them to SQL with binds.
 
 /// A scalar column of `oa_customers`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

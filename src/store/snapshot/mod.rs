@@ -1,8 +1,8 @@
 //! The whole state as one value (SPEC §3 "export/import"): every tenant and all of its
 //! data, and nothing of the runtime state (tokens, rate windows, replay records).
 //!
-//! `Store::snapshot` reads it ([`read`]) and `Store::restore` replaces the database's
-//! state with it ([`write`]), each in one transaction. The types are domain types; the
+//! `Store::snapshot` reads it (`read`) and `Store::restore` replaces the database's
+//! state with it (`write`), each in one transaction. The types are domain types; the
 //! wire document is the control plane's (`crate::admin::export`).
 
 pub(crate) mod read;
