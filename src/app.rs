@@ -12,7 +12,7 @@ use std::{
 
 use axum::{
     extract::{DefaultBodyLimit, Request, State},
-    http::{HeaderName, Method, Uri},
+    http::{Method, Uri},
     middleware::{self, Next},
     response::Response,
     Router,
@@ -23,13 +23,14 @@ use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
 };
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::{
     admin::{self, journal::Journal},
-    apidoc,
     clock::Clock,
     config::{Config, LogFormat},
     dingtalk,
+    http::{doc, X_REQUEST_ID},
     ids::IdGenerator,
     openapi,
     store::{tenants::*, Store},
@@ -37,19 +38,6 @@ use crate::{
 };
 
 pub use crate::state::{AppState, Shared};
-
-pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-/// The `errcode` / `code` of an error response, left in the response extensions by the
-/// surfaces' error types for the access log and the request journal.
-#[derive(Clone, Debug)]
-pub struct ErrorCode(pub String);
-
-/// The tenant a request acts for (a DingTalk `corpid` or an OpenAPI `appid`). Each
-/// surface's auth puts it in the request extensions (for handlers and later layers) and
-/// in the response extensions (for the access log and the request journal).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Tenant(pub Arc<str>);
 
 /// Why the emulator could not start. Each variant's text is one line naming the cause.
 #[derive(Debug, thiserror::Error)]
@@ -207,9 +195,13 @@ impl App {
 /// middleware.
 pub fn router(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
-    let (routes, doc) = apidoc::routes(&state).split_for_parts();
+    let (routes, api) = OpenApiRouter::with_openapi(doc::base())
+        .merge(dingtalk::routes(&state))
+        .merge(openapi::routes(&state))
+        .merge(admin::routes(&state))
+        .split_for_parts();
     // The same routes give the same document: a router built twice keeps the first.
-    let _ = state.api_doc.set(apidoc::finish(doc));
+    let _ = state.api_doc.set(doc::finish(api));
     routes
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)

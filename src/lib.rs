@@ -6,18 +6,21 @@
 
 /// The control plane: `/_emulator/*`.
 pub mod admin;
-/// The OpenAPI document of all three surfaces, made from the routes themselves.
-pub mod apidoc;
 /// Building the app (state, routes, middleware) and serving it until shutdown.
 pub mod app;
+/// The command line: `serve` (the default), `sign`, `healthcheck`.
+pub mod cli;
 /// The emulator's movable clock; the only source of "now".
 pub mod clock;
-/// Command line and environment configuration (SPEC §4).
+/// The serve configuration: flags and their environment twins (SPEC §4).
 pub mod config;
 /// The DingTalk-style API: `/gettoken`, `/crm/*`.
 pub mod dingtalk;
 /// `crm-emulator healthcheck`, for container health checks without curl.
 pub mod healthcheck;
+/// The shared HTTP vocabulary: error-code and tenant extensions, the request id, the
+/// API document's description helpers.
+pub mod http;
 /// Snowflake-style 18-digit ids.
 pub mod ids;
 /// Reading and parsing JSON bodies, shared by the surfaces' extractors.
@@ -28,6 +31,8 @@ pub mod openapi;
 pub mod seed;
 /// `crm-emulator sign`: the OpenAPI auth headers for a request, for trying by hand.
 pub mod sign;
+/// HMAC request signatures of the OpenAPI surface.
+pub mod signature;
 /// The state every handler and middleware shares.
 pub mod state;
 /// Storage over SQLite or Postgres: tenants, records, runtime state.

@@ -50,6 +50,6 @@ pub struct Shared {
     pub token_cache: Arc<dingtalk::TokenCache>,
     /// OpenAPI accounts and custom fields this process read recently (see `openapi::cache`).
     pub account_cache: Arc<openapi::cache::AccountCache>,
-    /// The served OpenAPI document, set when the router is built (see `apidoc`).
-    pub api_doc: OnceLock<axum::body::Bytes>,
+    /// The served OpenAPI document, set when the router is built (see `http::doc`).
+    pub api_doc: OnceLock<crate::http::doc::ApiDocument>,
 }

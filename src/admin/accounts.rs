@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use super::{corps::conflict_names, extract::AdminJson, AdminError, AdminResult};
 use crate::{
-    app::AppState,
+    state::AppState,
     store::tenants::{Account, AccountPatch, NewAccount},
 };
 

@@ -15,7 +15,7 @@ use super::{
     AdminError, AdminResult,
 };
 use crate::{
-    app::AppState,
+    state::AppState,
     store::tenants::{Corp, CorpMode, CorpPatch, Employee, NewCorp},
 };
 

@@ -16,7 +16,7 @@ use super::{
     AdminError, AdminResult,
 };
 use crate::{
-    app::AppState,
+    state::AppState,
     store::snapshot::{AccountData, CorpData, Snapshot},
 };
 

@@ -22,10 +22,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{extract::AdminJson, AdminError, AdminResult};
-use crate::{
-    app::{AppState, Surface},
-    dingtalk, openapi,
-};
+use crate::{app::Surface, dingtalk, openapi, state::AppState};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]

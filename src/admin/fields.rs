@@ -15,8 +15,8 @@ use utoipa::ToSchema;
 
 use super::{corps::conflict_names, extract::AdminJson, AdminError, AdminResult};
 use crate::{
-    app::AppState,
     openapi::{custom_vo, FieldVo},
+    state::AppState,
     store::{
         openapi::{
             CascadeNode, CascadeOptions, Choice, CustomFieldUpdate, FieldType, NewCustomField,

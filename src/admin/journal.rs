@@ -18,7 +18,11 @@ use serde_json::{json, Value};
 use utoipa::{IntoParams, ToSchema};
 
 use super::AdminError;
-use crate::app::{AppState, ErrorCode, Surface, Tenant, X_REQUEST_ID};
+use crate::{
+    app::Surface,
+    http::{ErrorCode, Tenant, X_REQUEST_ID},
+    state::AppState,
+};
 
 /// Keys whose values never reach the journal.
 const SECRET_KEYS: &[&str] = &[

@@ -2,6 +2,7 @@
 //! user needs around the two APIs.
 
 mod accounts;
+mod api_doc;
 mod clock;
 mod corps;
 pub mod document;
@@ -25,8 +26,8 @@ use axum::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    apidoc::{self, Guard},
-    app::AppState,
+    http::doc::{self, Guard},
+    state::AppState,
 };
 pub use error::{AdminError, AdminErrorBody};
 
@@ -58,8 +59,8 @@ pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(reset::reset))
         .routes(routes!(export::export))
         .routes(import)
-        .routes(routes!(apidoc::serve));
-    let guard = Guard::new(&[apidoc::ADMIN_TOKEN])
+        .routes(routes!(api_doc::serve));
+    let guard = Guard::new(&[doc::ADMIN_TOKEN])
         .answers::<AdminErrorBody>("400", "A malformed body or query; `message` names the key")
         .answers::<AdminErrorBody>(
             "401",
@@ -72,7 +73,7 @@ pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
         .answers::<AdminErrorBody>("404", "No such tenant, field or rule")
         .answers::<AdminErrorBody>("409", "Another tenant or field already has that key")
         .answers::<AdminErrorBody>("500", "Internal failure");
-    apidoc::secured(guarded, &guard)
+    doc::secured(guarded, &guard)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             guard::require_admin,

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use super::{extract::AdminJson, AdminError, AdminResult};
 use crate::{
-    app::AppState,
+    state::AppState,
     store::tenants::{DEFAULT_APPID, DEFAULT_CORPID},
 };
 

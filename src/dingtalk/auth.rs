@@ -20,7 +20,8 @@ use super::{
     extract::DtQuery,
 };
 use crate::{
-    app::{AppState, Tenant},
+    http::Tenant,
+    state::AppState,
     store::{dingtalk::CorpScope, tenants::Corp},
 };
 

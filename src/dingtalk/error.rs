@@ -202,7 +202,7 @@ impl IntoResponse for DtError {
         // Read by the request journal and the access log.
         response
             .extensions_mut()
-            .insert(crate::app::ErrorCode(errcode.to_string()));
+            .insert(crate::http::ErrorCode(errcode.to_string()));
         response
     }
 }

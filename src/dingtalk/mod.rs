@@ -26,8 +26,8 @@ use axum::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    apidoc::{self, Guard},
-    app::AppState,
+    http::doc::{self, Guard},
+    state::AppState,
 };
 pub use cache::TokenCache;
 pub use error::{ok, DtError, DtOk, DtResult};
@@ -46,7 +46,7 @@ pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(contact::delete))
         .routes(routes!(empcustomer::create))
         .routes(routes!(empcustomer::delete));
-    let crm = apidoc::secured(crm, &Guard::new(&[apidoc::ACCESS_TOKEN])).route_layer(
+    let crm = doc::secured(crm, &Guard::new(&[doc::ACCESS_TOKEN])).route_layer(
         middleware::from_fn_with_state(state.clone(), auth::require_token),
     );
     OpenApiRouter::new()

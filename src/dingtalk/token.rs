@@ -15,7 +15,8 @@ use super::{
     extract::DtQuery,
 };
 use crate::{
-    app::{AppState, Tenant},
+    http::Tenant,
+    state::AppState,
     store::{tenants::Corp, Store},
 };
 

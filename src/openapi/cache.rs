@@ -14,7 +14,7 @@ use std::{
 };
 
 use crate::{
-    app::AppState,
+    state::AppState,
     store::{openapi::CustomField, tenants::Account, StoreResult},
 };
 

@@ -12,7 +12,7 @@ use super::{
     input::{read_patch, Context, Mode, RecordInput, RecordUpdate},
     record::Record,
 };
-use crate::{app::AppState, clock::Clock};
+use crate::{clock::Clock, state::AppState};
 
 /// Now, in whole seconds: the wire shows seconds, and storing what is shown keeps
 /// searches on times exact.

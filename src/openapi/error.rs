@@ -89,7 +89,7 @@ impl IntoResponse for ApiError {
         let mut response = (self.status, Json(body)).into_response();
         response
             .extensions_mut()
-            .insert(crate::app::ErrorCode(code));
+            .insert(crate::http::ErrorCode(code));
         response
     }
 }

@@ -18,8 +18,8 @@ use super::{
     fields::{SystemField, CUSTOMER_SOURCES, SYSTEM_AGENT, SYSTEM_FIELDS},
 };
 use crate::{
-    app::AppState,
     clock::Clock,
+    state::AppState,
     store::{
         openapi::{
             type_names, CascadeNode, CascadeOptions, Choice, CustomField, FieldType,

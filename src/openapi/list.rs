@@ -13,7 +13,7 @@ use super::{
     record::Record,
     search::{needs_custom_fields, Catalog, SearchItem, SortSpec},
 };
-use crate::{app::AppState, store::openapi::CustomerQuery};
+use crate::{state::AppState, store::openapi::CustomerQuery};
 
 /// Page size when `limit` is absent, and its bounds.
 const DEFAULT_LIMIT: i64 = 10;

@@ -12,7 +12,6 @@ mod input;
 mod list;
 pub mod record;
 pub mod search;
-pub mod signature;
 pub mod values;
 
 use std::future::Future;
@@ -25,8 +24,8 @@ use axum::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    apidoc::{self, Guard},
-    app::AppState,
+    http::doc::{self, Guard},
+    state::AppState,
 };
 pub use error::{ApiError, ApiOk, ApiResult};
 pub(crate) use field_list::{custom_vo, FieldVo};
@@ -45,7 +44,7 @@ pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(customers::find_by_id))
         .routes(routes!(customers::find));
     type Failure = error::Envelope<error::Null>;
-    let guard = Guard::new(&apidoc::SIGNATURE_HEADERS)
+    let guard = Guard::new(&doc::SIGNATURE_HEADERS)
         .answers::<Failure>(
             "400",
             "Malformed JSON, or a key breaking its rule; `message` names it",
@@ -56,7 +55,7 @@ pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
         )
         .answers::<Failure>("413", "The body is larger than `--max-body-bytes`")
         .answers::<Failure>("500", "Internal failure; quote `traceId`");
-    apidoc::secured(routes, &guard).route_layer(middleware::from_fn_with_state(
+    doc::secured(routes, &guard).route_layer(middleware::from_fn_with_state(
         state.clone(),
         auth::authenticate,
     ))

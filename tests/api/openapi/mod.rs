@@ -13,7 +13,7 @@ mod search;
 mod values;
 
 use crm_emulator::{
-    openapi::signature,
+    signature,
     store::{
         openapi::{CustomField, FieldType, NewCustomField},
         tenants::{Account, NewAccount, DEFAULT_ACCOUNT_SECRET, DEFAULT_APPID},
