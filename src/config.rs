@@ -1,8 +1,9 @@
 //! The serve configuration (SPEC §4): the flags of `crm-emulator serve`.
 //!
 //! Every flag has a `CRM_EMULATOR_*` environment twin; `DATABASE_URL` is honoured as a
-//! fallback for `--database-url`. Secrets are wrapped in [`Secret`] so that `Debug`
-//! output (and therefore logs) never shows them.
+//! fallback for `--database-url`. Secrets are wrapped in
+//! [`Secret`](crate::config::Secret) so that `Debug` output (and therefore logs) never
+//! shows them.
 
 use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
 

@@ -1,44 +1,56 @@
 //! crm-emulator: a stateful emulator of two CRM HTTP APIs, for developing and testing
 //! CRM integrations without touching the real services.
 //!
-//! Reading order for newcomers: `config` → `app` → the three surfaces (`dingtalk`,
-//! `openapi`, `admin`) → `store`.
+//! The modules are listed in layers, top to bottom; each imports only from the layers
+//! below it. Reading order for newcomers: `config` → `app` → the three surfaces
+//! (`dingtalk`, `openapi`, `admin`) → `store`.
 
-/// The control plane: `/_emulator/*`.
-pub mod admin;
-/// Building the app (state, routes, middleware) and serving it until shutdown.
+/// Building the app (state, routes, shared middleware) and serving it until shutdown.
 pub mod app;
 /// The command line: `serve` (the default), `sign`, `healthcheck`.
 pub mod cli;
-/// The emulator's movable clock; the only source of "now".
-pub mod clock;
-/// The serve configuration: flags and their environment twins (SPEC §4).
-pub mod config;
+/// `--seed FILE`: an export document imported into an empty database at start-up.
+pub mod seed;
+
+/// The control plane: `/_emulator/*`.
+pub mod admin;
 /// The DingTalk-style API: `/gettoken`, `/crm/*`.
 pub mod dingtalk;
+/// The OpenAPI-style API: `/openapi/crm/*`.
+pub mod openapi;
+
+/// Runtime services: the emulator's movable clock, the request journal, fault rules.
+pub mod runtime;
+/// The state every handler and middleware shares, and the router's state.
+pub mod state;
+
+/// Storage over SQLite or Postgres: tenants, records, runtime state.
+// TEMPORARY, until the store's rewrite lands: its docs link to private items
+// (`with_pool!`, `batch`, `sql`) and to `Store` methods out of scope, and `src/store/`
+// is not this change's to edit. Remove these allows with that rewrite.
+#[allow(rustdoc::private_intra_doc_links, rustdoc::broken_intra_doc_links)]
+pub mod store;
+
+/// The serve configuration: flags and their environment twins (SPEC §4).
+pub mod config;
 /// `crm-emulator healthcheck`, for container health checks without curl.
 pub mod healthcheck;
-/// The shared HTTP vocabulary: error-code and tenant extensions, the request id, the
-/// API document's description helpers.
+/// The shared HTTP vocabulary: error-code and tenant extensions, the request id, which
+/// API a request is for, and the API document's description helpers.
 pub mod http;
-/// Snowflake-style 18-digit ids.
+/// Snowflake-style 18-digit ids, and the one parser of ids sent as text.
 pub mod ids;
 /// Reading and parsing JSON bodies, shared by the surfaces' extractors.
 pub mod json;
-/// The OpenAPI-style API: `/openapi/crm/*`.
-pub mod openapi;
-/// `--seed FILE`: an export document imported into an empty database at start-up.
-pub mod seed;
 /// `crm-emulator sign`: the OpenAPI auth headers for a request, for trying by hand.
 pub mod sign;
 /// HMAC request signatures of the OpenAPI surface.
 pub mod signature;
-/// The state every handler and middleware shares.
-pub mod state;
-/// Storage over SQLite or Postgres: tenants, records, runtime state.
-pub mod store;
 /// Logging set-up and the per-request span.
 pub mod telemetry;
 
-pub use app::{App, AppState, StartupError};
+pub use app::{App, StartupError};
 pub use config::Config;
+/// The clock's old path, kept for embedders.
+pub use runtime::clock;
+pub use state::AppState;

@@ -6,7 +6,9 @@ use std::{process::ExitCode, time::Instant};
 use clap::Parser;
 use crm_emulator::{
     cli::{Cli, Command},
-    clock, healthcheck, sign, telemetry, App, Config,
+    healthcheck,
+    runtime::clock,
+    sign, telemetry, App, Config,
 };
 use tokio::net::TcpListener;
 

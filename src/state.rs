@@ -1,20 +1,19 @@
-//! The state every handler and middleware shares.
+//! The state every handler and middleware shares, and the router's state around it.
 
-use std::{
-    ops::Deref,
-    sync::{Arc, OnceLock},
-    time::Instant,
-};
+use std::{ops::Deref, sync::Arc, time::Instant};
+
+use axum::extract::FromRef;
 
 use crate::{
-    admin::{faults::Faults, journal::Journal},
-    clock::Clock,
     config::Config,
-    dingtalk,
+    http::doc::ApiDocument,
     ids::IdGenerator,
-    openapi,
+    runtime::{clock::Clock, faults::Faults, journal::Journal},
     store::Store,
 };
+// Temporary exception to "imports point down": the two caches of `Shared` are to move
+// into the store; until then their types live in the surfaces that fill them.
+use crate::{dingtalk, openapi};
 
 /// Everything handlers share, behind one `Arc`. axum clones the state of every
 /// `from_fn_with_state` layer and every `State` extractor, several times per request:
@@ -24,6 +23,7 @@ use crate::{
 pub struct AppState(Arc<Shared>);
 
 impl AppState {
+    /// Shares `shared` with every handler and middleware.
     pub fn new(shared: Shared) -> Self {
         AppState(Arc::new(shared))
     }
@@ -50,6 +50,13 @@ pub struct Shared {
     pub token_cache: Arc<dingtalk::TokenCache>,
     /// OpenAPI accounts and custom fields this process read recently (see `openapi::cache`).
     pub account_cache: Arc<openapi::cache::AccountCache>,
-    /// The served OpenAPI document, set when the router is built (see `http::doc`).
-    pub api_doc: OnceLock<crate::http::doc::ApiDocument>,
+}
+
+/// The router's state: handlers extract `State<AppState>`, the document handler
+/// `State<ApiDocument>`. The document is made from the assembled routes, so it joins
+/// the state only once they are all built, when the app sets the state.
+#[derive(Clone, FromRef)]
+pub struct RouterState {
+    pub app: AppState,
+    pub document: ApiDocument,
 }

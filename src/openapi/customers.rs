@@ -12,7 +12,7 @@ use super::{
     input::{read_patch, Context, Mode, RecordInput, RecordUpdate},
     record::Record,
 };
-use crate::{clock::Clock, state::AppState};
+use crate::{runtime::clock::Clock, state::AppState};
 
 /// Now, in whole seconds: the wire shows seconds, and storing what is shown keeps
 /// searches on times exact.
@@ -42,7 +42,7 @@ fn no_such_customer(id: impl std::fmt::Display) -> ApiError {
 /// 400 listing the valid ones (SPEC §2.5); read-only keys (`_id`, `createTime`, …) too.
 #[utoipa::path(
     post,
-    path = "/openapi/crm/add",
+    path = "/crm/add",
     tag = "OpenAPI",
     request_body = RecordInput,
     responses((status = 200, description = "The stored record, with its new `_id`", body = Envelope<Record>))
@@ -71,7 +71,7 @@ pub async fn add(
 /// Unknown `_id` → 404.
 #[utoipa::path(
     post,
-    path = "/openapi/crm/update",
+    path = "/crm/update",
     tag = "OpenAPI",
     request_body = RecordUpdate,
     responses((status = 200, description = "The record after the change", body = Envelope<Record>),
@@ -109,7 +109,7 @@ pub async fn update(
 /// and is otherwise ignored. Unknown id → 404.
 #[utoipa::path(
     method(get, post),
-    path = "/openapi/crm/{id}",
+    path = "/crm/{id}",
     tag = "OpenAPI",
     params(("id" = String, Path, description = "The customer's `_id`")),
     request_body(content = Option<Object>, description = "Optional; `{}` as in the seed's example, otherwise ignored"),
@@ -134,7 +134,7 @@ pub async fn find(
 /// Seed §4 by its other path, `/openapi/crm/findById/{id}`: the same as `/openapi/crm/{id}`.
 #[utoipa::path(
     method(get, post),
-    path = "/openapi/crm/findById/{id}",
+    path = "/crm/findById/{id}",
     tag = "OpenAPI",
     params(("id" = String, Path, description = "The customer's `_id`")),
     request_body(content = Option<Object>, description = "Optional; `{}` as in the seed's example, otherwise ignored"),
@@ -166,7 +166,7 @@ pub struct DeleteRequest {
 /// Unknown id → 404.
 #[utoipa::path(
     post,
-    path = "/openapi/crm/delete",
+    path = "/crm/delete",
     tag = "OpenAPI",
     request_body = DeleteRequest,
     responses((status = 200, description = "Deleted; `data` is null", body = Envelope<Null>),

@@ -10,7 +10,7 @@ use super::{
     values,
 };
 use crate::{
-    clock::Clock,
+    runtime::clock::Clock,
     store::{
         openapi::{Contact, CustomChange, CustomField, CustomerPatch, OwnerChange, STATUS_DELETED},
         tenants::Account,
