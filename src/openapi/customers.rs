@@ -12,7 +12,7 @@ use super::{
     input::{read_patch, Context, Mode, RecordInput, RecordUpdate},
     record::Record,
 };
-use crate::{runtime::clock::Clock, state::AppState};
+use crate::{ids, runtime::clock::Clock, state::AppState};
 
 /// Now, in whole seconds: the wire shows seconds, and storing what is shown keeps
 /// searches on times exact.
@@ -20,11 +20,11 @@ pub fn now_whole_secs(clock: &Clock) -> i64 {
     clock.now_ms().div_euclid(1000) * 1000
 }
 
-/// Reads an id as sent: a string (the seed's form) or a JSON integer. Anything that is
-/// not a number cannot name a customer, so it is an unknown id.
+/// Reads an id as sent: a string of digits (the seed's form, read by `ids::parse`) or
+/// a JSON integer. Anything else cannot name a customer, so it is an unknown id.
 fn customer_id(value: &Value, key: &str) -> Result<Option<i64>, ApiError> {
     match value {
-        Value::String(s) => Ok(s.trim().parse().ok()),
+        Value::String(s) => Ok(ids::parse(s)),
         Value::Number(n) => Ok(n.as_i64()),
         Value::Null => Err(ApiError::bad_request(format!("`{key}` is required"))),
         other => Err(ApiError::bad_request(format!(
@@ -123,9 +123,9 @@ pub async fn find(
     Path(id): Path<String>,
     OptionalJson(_): OptionalJson<serde::de::IgnoredAny>,
 ) -> ApiResult<Record> {
-    let customer = match id.parse::<i64>() {
-        Ok(n) => state.store.customer_by_id(account.id, n).await?,
-        Err(_) => None,
+    let customer = match ids::parse(&id) {
+        Some(n) => state.store.customer_by_id(account.id, n).await?,
+        None => None,
     };
     let customer = customer.ok_or_else(|| no_such_customer(&id))?;
     Ok(ApiOk(Record::new(customer, &account.appid, &state.clock)))
