@@ -1,5 +1,5 @@
-//! Snowflake-style id generator for customer and contact ids (SPEC §0), and [`parse`],
-//! the one reader of an id sent as text.
+//! Snowflake-style id generator for customer and contact ids (SPEC §0), and
+//! [`parse`](crate::ids::parse), the one reader of an id sent as text.
 //!
 //! Ids are 18-digit decimal numbers, time-ordered, and unique across processes that
 //! share one database: each process gets an 8-bit worker number from the database at

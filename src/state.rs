@@ -57,6 +57,8 @@ pub struct Shared {
 /// the state only once they are all built, when the app sets the state.
 #[derive(Clone, FromRef)]
 pub struct RouterState {
+    /// What handlers and middleware share.
     pub app: AppState,
+    /// The served OpenAPI document.
     pub document: ApiDocument,
 }

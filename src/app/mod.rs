@@ -26,7 +26,8 @@ pub enum StartupError {
     Store(#[from] crate::store::StoreError),
     #[error("cannot read the listener's address: {0}")]
     Listener(std::io::Error),
-    /// The `--seed` file could not be read; the error names the file and the bad path.
+    /// The `--seed` file could not be read or is not a valid export document; the
+    /// error names the file and the first bad path.
     #[error(transparent)]
     Seed(#[from] SeedError),
 }
