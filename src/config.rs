@@ -1,48 +1,17 @@
-//! Command line and environment configuration (SPEC §4).
+//! The serve configuration (SPEC §4): the flags of `crm-emulator serve`.
 //!
 //! Every flag has a `CRM_EMULATOR_*` environment twin; `DATABASE_URL` is honoured as a
-//! fallback for `--database-url`. Secrets are wrapped in [`Secret`] so that `Debug`
-//! output (and therefore logs) never shows them.
+//! fallback for `--database-url`. Secrets are wrapped in
+//! [`Secret`](crate::config::Secret) so that `Debug` output (and therefore logs) never
+//! shows them.
 
 use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
 
 use chrono::FixedOffset;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, ValueEnum};
 
 /// The default database: a SQLite file in the working directory, created if missing.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://crm-emulator.db";
-
-#[derive(Parser, Debug)]
-#[command(
-    name = "crm-emulator",
-    version,
-    about = "A stateful emulator of the DingTalk-style and OpenAPI-style CRM HTTP APIs",
-    long_about = "A stateful emulator of the DingTalk-style (/gettoken, /crm/...) and OpenAPI-style \
-                  (/openapi/crm/...) CRM HTTP APIs, with a control plane under /_emulator/. \
-                  Without a subcommand it serves (same as `crm-emulator serve`).",
-    args_conflicts_with_subcommands = true
-)]
-pub struct Cli {
-    #[command(subcommand)]
-    pub command: Option<Command>,
-    #[command(flatten)]
-    pub serve: Config,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum Command {
-    /// Start the emulator (the default when no subcommand is given).
-    Serve(Config),
-    /// Print the four OpenAPI auth headers for a request, and a ready curl command.
-    Sign(crate::sign::SignArgs),
-    /// Exit 0 if the emulator at --addr answers /_emulator/health with 200 (for
-    /// container health checks).
-    Healthcheck {
-        /// Address of the running emulator.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: SocketAddr,
-    },
-}
 
 /// How strictly OpenAPI request signatures are checked (SPEC §2.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -152,19 +121,19 @@ impl Config {
     /// A configuration with every default, listening on an ephemeral loopback port;
     /// the starting point of tests and embedders.
     pub fn for_tests(database_url: impl Into<String>) -> Self {
-        let mut config = Cli::parse_from(["crm-emulator"]).serve;
+        let mut config = Defaults::parse_from(["crm-emulator"]).config;
         config.bind = SocketAddr::from(([127, 0, 0, 1], 0));
         config.database_url = Some(database_url.into());
         config
     }
 }
 
-impl Cli {
-    /// The serve configuration, whichever way it was spelled on the command line, or
-    /// the other subcommand given.
-    pub fn into_command(self) -> Command {
-        self.command.unwrap_or(Command::Serve(self.serve))
-    }
+/// The configuration alone as a command line, so that [`Config::for_tests`] gets every
+/// default from the same `#[arg]` attributes as `crm-emulator serve`.
+#[derive(Parser)]
+struct Defaults {
+    #[command(flatten)]
+    config: Config,
 }
 
 fn parse_offset(s: &str) -> Result<FixedOffset, String> {
@@ -223,20 +192,7 @@ mod tests {
 
     #[test]
     fn secrets_are_redacted_in_debug_output() {
-        let config = Cli::parse_from(["crm-emulator", "--admin-token", "hunter2"]).serve;
+        let config = Defaults::parse_from(["crm-emulator", "--admin-token", "hunter2"]).config;
         assert!(!format!("{config:?}").contains("hunter2"));
-    }
-
-    #[test]
-    fn serve_subcommand_and_bare_flags_are_the_same() {
-        for args in [
-            &["crm-emulator", "--token-ttl", "5"][..],
-            &["crm-emulator", "serve", "--token-ttl", "5"],
-        ] {
-            match Cli::parse_from(args).into_command() {
-                Command::Serve(config) => assert_eq!(config.token_ttl, 5),
-                other => panic!("expected serve, got {other:?}"),
-            }
-        }
     }
 }

@@ -1,4 +1,5 @@
-//! Snowflake-style id generator for customer and contact ids (SPEC §0).
+//! Snowflake-style id generator for customer and contact ids (SPEC §0), and
+//! [`parse`](crate::ids::parse), the one reader of an id sent as text.
 //!
 //! Ids are 18-digit decimal numbers, time-ordered, and unique across processes that
 //! share one database: each process gets an 8-bit worker number from the database at
@@ -17,6 +18,17 @@ const WORKER_BITS: u32 = 8;
 const SEQUENCE_BITS: u32 = 12;
 const MAX_SEQUENCE: i64 = (1 << SEQUENCE_BITS) - 1;
 
+/// The record id `text` names: 1–19 ASCII digits that fit in an `i64`. Anything else
+/// (a sign, a space, a fraction, an overflow) names no record; callers answer it as an
+/// unknown id, or refuse it where any id is refused.
+pub fn parse(text: &str) -> Option<i64> {
+    if text.is_empty() || text.len() > 19 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// Hands out new ids for this process.
 #[derive(Debug)]
 pub struct IdGenerator {
     worker: i64,
@@ -26,6 +38,7 @@ pub struct IdGenerator {
 }
 
 impl IdGenerator {
+    /// A generator for the worker number the database gave this process.
     pub fn new(worker: i64) -> Self {
         IdGenerator {
             worker: worker.rem_euclid(1 << WORKER_BITS),
@@ -86,6 +99,25 @@ mod tests {
         let b = IdGenerator::new(2);
         let now = 1_763_700_000_000;
         assert_ne!(a.next(now), b.next(now));
+    }
+
+    #[test]
+    fn only_plain_digit_strings_that_fit_are_ids() {
+        assert_eq!(parse("100123456789012345"), Some(100_123_456_789_012_345));
+        assert_eq!(parse("9223372036854775807"), Some(i64::MAX));
+        assert_eq!(parse("0"), Some(0));
+        for text in [
+            "",
+            "+5",
+            "-5",
+            " 5",
+            "5 ",
+            "5.0",
+            "9223372036854775808",
+            "00000000000000000001",
+        ] {
+            assert_eq!(parse(text), None, "{text:?}");
+        }
     }
 
     #[test]

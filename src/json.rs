@@ -1,6 +1,7 @@
 //! Reading and parsing JSON request bodies, shared by the three surfaces. Each surface
-//! maps [`BodyError`] into its own envelope, so the rules (size limit, empty body,
-//! syntax vs. shape errors, the path of an ill-typed field) are decided once.
+//! maps [`BodyError`](crate::json::BodyError) into its own envelope, so the rules (size
+//! limit, empty body, syntax vs. shape errors, the path of an ill-typed field) are
+//! decided once.
 
 use axum::{
     body::Bytes,

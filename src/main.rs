@@ -5,9 +5,10 @@ use std::{process::ExitCode, time::Instant};
 
 use clap::Parser;
 use crm_emulator::{
-    clock,
-    config::{Cli, Command},
-    healthcheck, sign, telemetry, App, Config,
+    cli::{Cli, Command},
+    healthcheck,
+    runtime::clock,
+    sign, telemetry, App, Config,
 };
 use tokio::net::TcpListener;
 

@@ -9,16 +9,25 @@ use std::path::Path;
 
 use crate::{
     admin::{document::Document, import::to_snapshot},
-    app::StartupError,
-    clock::Clock,
     ids::IdGenerator,
     json::BodyError,
-    store::{snapshot::Snapshot, Store},
+    runtime::clock::Clock,
+    store::{snapshot::Snapshot, Store, StoreError},
 };
 
+/// A seed file that cannot be read or is not a valid export document.
+#[derive(Debug, thiserror::Error)]
+#[error("seed file {file}: {detail}")]
+pub struct SeedError {
+    /// The file, as given.
+    pub file: String,
+    /// What is wrong with it, naming the first bad path.
+    pub detail: String,
+}
+
 /// Reads and checks the seed file; the error names the file and the first bad path.
-pub fn load(file: &Path, clock: &Clock, ids: &IdGenerator) -> Result<Snapshot, StartupError> {
-    let fault = |detail: String| StartupError::Seed {
+pub fn load(file: &Path, clock: &Clock, ids: &IdGenerator) -> Result<Snapshot, SeedError> {
+    let fault = |detail: String| SeedError {
         file: file.display().to_string(),
         detail,
     };
@@ -41,7 +50,7 @@ pub async fn import(
     file: &Path,
     snapshot: &Snapshot,
     now_ms: i64,
-) -> Result<(), StartupError> {
+) -> Result<(), StoreError> {
     store.restore(snapshot, now_ms).await?;
     tracing::info!(
         seed = %file.display(),

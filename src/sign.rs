@@ -3,7 +3,7 @@
 
 use clap::Args;
 
-use crate::openapi::signature;
+use crate::signature;
 
 #[derive(Args, Debug, Clone)]
 pub struct SignArgs {

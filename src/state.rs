@@ -1,16 +1,14 @@
-//! The state every handler and middleware shares.
+//! The state every handler and middleware shares, and the router's state around it.
 
-use std::{
-    ops::Deref,
-    sync::{Arc, OnceLock},
-    time::Instant,
-};
+use std::{ops::Deref, sync::Arc, time::Instant};
+
+use axum::extract::FromRef;
 
 use crate::{
-    admin::{faults::Faults, journal::Journal},
-    clock::Clock,
     config::Config,
+    http::doc::ApiDocument,
     ids::IdGenerator,
+    runtime::{clock::Clock, faults::Faults, journal::Journal},
     store::Store,
 };
 
@@ -22,6 +20,7 @@ use crate::{
 pub struct AppState(Arc<Shared>);
 
 impl AppState {
+    /// Shares `shared` with every handler and middleware.
     pub fn new(shared: Shared) -> Self {
         AppState(Arc::new(shared))
     }
@@ -44,6 +43,15 @@ pub struct Shared {
     pub started_at: Instant,
     pub journal: Arc<Journal>,
     pub faults: Arc<Faults>,
-    /// The served OpenAPI document, set when the router is built (see `apidoc`).
-    pub api_doc: OnceLock<axum::body::Bytes>,
+}
+
+/// The router's state: handlers extract `State<AppState>`, the document handler
+/// `State<ApiDocument>`. The document is made from the assembled routes, so it joins
+/// the state only once they are all built, when the app sets the state.
+#[derive(Clone, FromRef)]
+pub struct RouterState {
+    /// What handlers and middleware share.
+    pub app: AppState,
+    /// The served OpenAPI document.
+    pub document: ApiDocument,
 }

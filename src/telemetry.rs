@@ -12,7 +12,10 @@ use axum::{
 use tracing::Span;
 use tracing_subscriber::{fmt, EnvFilter};
 
-use crate::{app::ErrorCode, config::LogFormat};
+use crate::{
+    config::LogFormat,
+    http::{ErrorCode, X_REQUEST_ID},
+};
 
 /// Installs the global subscriber. The level comes from `RUST_LOG` (default `info`).
 /// Safe to call more than once (later calls do nothing).
@@ -38,7 +41,7 @@ pub fn make_request_span(req: &Request) -> Span {
         .map_or_else(|| req.uri().path(), MatchedPath::as_str);
     let request_id = req
         .headers()
-        .get(&crate::app::X_REQUEST_ID)
+        .get(&X_REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     tracing::info_span!("request", method = %req.method(), path, request_id)

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use super::{corps::conflict_names, extract::AdminJson, AdminError, AdminResult};
 use crate::{
-    app::AppState,
+    state::AppState,
     store::openapi::{Account, AccountPatch, NewAccount},
 };
 
@@ -65,7 +65,7 @@ fn check_open_seas(ids: &[String]) -> Result<(), AdminError> {
 }
 
 /// `POST /_emulator/openapi/accounts`
-#[utoipa::path(post, path = "/_emulator/openapi/accounts", tag = "Control plane", request_body = CreateAccount,
+#[utoipa::path(post, path = "/openapi/accounts", tag = "Control plane", request_body = CreateAccount,
     responses((status = 201, description = "The new account (secret left out)", body = AccountView)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -93,7 +93,7 @@ pub async fn create(
 }
 
 /// `GET /_emulator/openapi/accounts`
-#[utoipa::path(get, path = "/_emulator/openapi/accounts", tag = "Control plane",
+#[utoipa::path(get, path = "/openapi/accounts", tag = "Control plane",
     responses((status = 200, description = "Every account", body = Vec<AccountView>)))]
 pub async fn list(State(state): State<AppState>) -> AdminResult<Json<Vec<AccountView>>> {
     let accounts = state.store.openapi().list_accounts().await?;
@@ -103,7 +103,7 @@ pub async fn list(State(state): State<AppState>) -> AdminResult<Json<Vec<Account
 }
 
 /// `GET /_emulator/openapi/accounts/{appid}`
-#[utoipa::path(get, path = "/_emulator/openapi/accounts/{appid}", tag = "Control plane", params(("appid" = String, Path, description = "The account's appid")),
+#[utoipa::path(get, path = "/openapi/accounts/{appid}", tag = "Control plane", params(("appid" = String, Path, description = "The account's appid")),
     responses((status = 200, description = "The account", body = AccountView)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -115,7 +115,7 @@ pub async fn get(
 }
 
 /// `PATCH /_emulator/openapi/accounts/{appid}`: absent keys keep their value.
-#[utoipa::path(patch, path = "/_emulator/openapi/accounts/{appid}", tag = "Control plane", params(("appid" = String, Path, description = "The account's appid")), request_body = PatchAccount,
+#[utoipa::path(patch, path = "/openapi/accounts/{appid}", tag = "Control plane", params(("appid" = String, Path, description = "The account's appid")), request_body = PatchAccount,
     responses((status = 200, description = "The account after the change", body = AccountView)))]
 pub async fn patch(
     State(state): State<AppState>,
@@ -145,7 +145,7 @@ pub struct AccountDeleted {
 }
 
 /// `DELETE /_emulator/openapi/accounts/{appid}`: the account and all of its data.
-#[utoipa::path(delete, path = "/_emulator/openapi/accounts/{appid}", tag = "Control plane", params(("appid" = String, Path, description = "The account's appid")),
+#[utoipa::path(delete, path = "/openapi/accounts/{appid}", tag = "Control plane", params(("appid" = String, Path, description = "The account's appid")),
     responses((status = 200, description = "Deleted, with all of its data", body = AccountDeleted)))]
 pub async fn delete(
     State(state): State<AppState>,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{extract::AdminJson, AdminError, AdminResult};
-use crate::app::AppState;
+use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -34,7 +34,7 @@ fn view(state: &AppState) -> ClockView {
 }
 
 /// `GET /_emulator/clock`
-#[utoipa::path(get, path = "/_emulator/clock", tag = "Control plane",
+#[utoipa::path(get, path = "/clock", tag = "Control plane",
     responses((status = 200, description = "The emulator's now and its offset from real time", body = ClockView)))]
 pub async fn get(State(state): State<AppState>) -> Json<ClockView> {
     Json(view(&state))
@@ -42,7 +42,7 @@ pub async fn get(State(state): State<AppState>) -> Json<ClockView> {
 
 /// `POST /_emulator/clock` with `{"advanceSeconds": n}` (negative goes back) or
 /// `{"reset": true}`.
-#[utoipa::path(post, path = "/_emulator/clock", tag = "Control plane", request_body = ClockChange,
+#[utoipa::path(post, path = "/clock", tag = "Control plane", request_body = ClockChange,
     responses((status = 200, description = "The clock after the change", body = ClockView)))]
 pub async fn change(
     State(state): State<AppState>,

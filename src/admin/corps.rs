@@ -15,7 +15,7 @@ use super::{
     AdminError, AdminResult,
 };
 use crate::{
-    app::AppState,
+    state::AppState,
     store::{
         dingtalk::{Corp, CorpPatch, Employee, NewCorp},
         tenants::CorpMode,
@@ -120,7 +120,7 @@ fn unknown_corp(corpid: &str) -> AdminError {
 }
 
 /// `POST /_emulator/dingtalk/corps`
-#[utoipa::path(post, path = "/_emulator/dingtalk/corps", tag = "Control plane", request_body = CreateCorp,
+#[utoipa::path(post, path = "/dingtalk/corps", tag = "Control plane", request_body = CreateCorp,
     responses((status = 201, description = "The new corp (secrets left out)", body = CorpView)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -160,7 +160,7 @@ pub fn conflict_names(err: crate::store::StoreError, message: &str) -> AdminErro
 }
 
 /// `GET /_emulator/dingtalk/corps`
-#[utoipa::path(get, path = "/_emulator/dingtalk/corps", tag = "Control plane",
+#[utoipa::path(get, path = "/dingtalk/corps", tag = "Control plane",
     responses((status = 200, description = "Every corp", body = Vec<CorpView>)))]
 pub async fn list(State(state): State<AppState>) -> AdminResult<Json<Vec<CorpView>>> {
     let corps = state.store.dingtalk().list_corps().await?;
@@ -170,7 +170,7 @@ pub async fn list(State(state): State<AppState>) -> AdminResult<Json<Vec<CorpVie
 }
 
 /// `GET /_emulator/dingtalk/corps/{corpid}`
-#[utoipa::path(get, path = "/_emulator/dingtalk/corps/{corpid}", tag = "Control plane", params(("corpid" = String, Path, description = "The corp's corpid")),
+#[utoipa::path(get, path = "/dingtalk/corps/{corpid}", tag = "Control plane", params(("corpid" = String, Path, description = "The corp's corpid")),
     responses((status = 200, description = "The corp", body = CorpView)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -183,7 +183,7 @@ pub async fn get(
 
 /// `PATCH /_emulator/dingtalk/corps/{corpid}`: absent keys keep their value; `null`
 /// clears `appkey`/`appsecret` or turns the rate limit off.
-#[utoipa::path(patch, path = "/_emulator/dingtalk/corps/{corpid}", tag = "Control plane", params(("corpid" = String, Path, description = "The corp's corpid")), request_body = PatchCorp,
+#[utoipa::path(patch, path = "/dingtalk/corps/{corpid}", tag = "Control plane", params(("corpid" = String, Path, description = "The corp's corpid")), request_body = PatchCorp,
     responses((status = 200, description = "The corp after the change", body = CorpView)))]
 pub async fn patch(
     State(state): State<AppState>,
@@ -234,7 +234,7 @@ pub struct CorpDeleted {
 }
 
 /// `DELETE /_emulator/dingtalk/corps/{corpid}`: the corp and all of its data.
-#[utoipa::path(delete, path = "/_emulator/dingtalk/corps/{corpid}", tag = "Control plane", params(("corpid" = String, Path, description = "The corp's corpid")),
+#[utoipa::path(delete, path = "/dingtalk/corps/{corpid}", tag = "Control plane", params(("corpid" = String, Path, description = "The corp's corpid")),
     responses((status = 200, description = "Deleted, with all of its data", body = CorpDeleted)))]
 pub async fn delete(
     State(state): State<AppState>,
@@ -250,7 +250,7 @@ pub async fn delete(
 }
 
 /// `POST /_emulator/dingtalk/corps/{corpid}/employees`: adds (or renames) an employee.
-#[utoipa::path(post, path = "/_emulator/dingtalk/corps/{corpid}/employees", tag = "Control plane", params(("corpid" = String, Path, description = "The corp's corpid")), request_body = CreateEmployee,
+#[utoipa::path(post, path = "/dingtalk/corps/{corpid}/employees", tag = "Control plane", params(("corpid" = String, Path, description = "The corp's corpid")), request_body = CreateEmployee,
     responses((status = 201, description = "The employee", body = EmployeeView)))]
 pub async fn add_employee(
     State(state): State<AppState>,
@@ -274,7 +274,7 @@ pub async fn add_employee(
 }
 
 /// `GET /_emulator/dingtalk/corps/{corpid}/employees`
-#[utoipa::path(get, path = "/_emulator/dingtalk/corps/{corpid}/employees", tag = "Control plane", params(("corpid" = String, Path, description = "The corp's corpid")),
+#[utoipa::path(get, path = "/dingtalk/corps/{corpid}/employees", tag = "Control plane", params(("corpid" = String, Path, description = "The corp's corpid")),
     responses((status = 200, description = "The corp's employees", body = Vec<EmployeeView>)))]
 pub async fn list_employees(
     State(state): State<AppState>,

@@ -81,8 +81,8 @@ impl<'de> Deserialize<'de> for Id {
                 f.write_str("a positive integer id, as a string of digits")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Id, E> {
-                match s.parse::<i64>() {
-                    Ok(id) if id > 0 && s.bytes().all(|b| b.is_ascii_digit()) => Ok(Id(id)),
+                match crate::ids::parse(s) {
+                    Some(id) if id > 0 => Ok(Id(id)),
                     _ => Err(E::invalid_value(de::Unexpected::Str(s), &self)),
                 }
             }

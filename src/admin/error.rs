@@ -32,9 +32,18 @@ impl AdminError {
 }
 
 impl From<StoreError> for AdminError {
+    /// A uniqueness conflict is a 409 with a generic message (callers that know which
+    /// key clashed say so with `corps::conflict_names`); the driver's text names tables
+    /// and constraints, so it is logged, never sent. Anything else is a logged 500.
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::Conflict(message) => AdminError::new(StatusCode::CONFLICT, message),
+            StoreError::Conflict(driver_text) => {
+                tracing::warn!(error = %driver_text, "control-plane write conflicts with a stored record");
+                AdminError::new(
+                    StatusCode::CONFLICT,
+                    "a record with this key already exists",
+                )
+            }
             other => {
                 tracing::error!(error = %other, cause = ?std::error::Error::source(&other), "control-plane request failed");
                 AdminError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
@@ -66,5 +75,19 @@ impl IntoResponse for AdminError {
             },
         };
         (self.status, Json(body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_conflict_never_shows_the_drivers_text() {
+        let err = AdminError::from(StoreError::Conflict(
+            "UNIQUE constraint failed: dt_corps.corpid".into(),
+        ));
+        assert_eq!(err.status, StatusCode::CONFLICT);
+        assert_eq!(err.message, "a record with this key already exists");
     }
 }

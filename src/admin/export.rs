@@ -16,7 +16,7 @@ use super::{
     AdminError, AdminResult,
 };
 use crate::{
-    app::AppState,
+    state::AppState,
     store::snapshot::{AccountData, CorpData, Snapshot},
 };
 
@@ -24,7 +24,7 @@ use crate::{
 pub const IMPORT_LIMIT_BYTES: usize = 512 * 1024 * 1024;
 
 /// `GET /_emulator/export`
-#[utoipa::path(get, path = "/_emulator/export", tag = "Control plane",
+#[utoipa::path(get, path = "/export", tag = "Control plane",
     responses((status = 200, description = "Every tenant and all of its data, secrets included (docs/export-format.md)", body = Document)))]
 pub async fn export(State(state): State<AppState>) -> AdminResult<Json<Document>> {
     let snapshot = state.store.snapshot().await?;
@@ -48,7 +48,7 @@ pub struct ImportCounts {
 
 /// `POST /_emulator/import`: replaces the whole state with the document's, in one
 /// transaction. A document that fails a check changes nothing.
-#[utoipa::path(post, path = "/_emulator/import", tag = "Control plane", request_body = Document,
+#[utoipa::path(post, path = "/import", tag = "Control plane", request_body = Document,
     responses((status = 200, description = "The whole state replaced by the document's", body = Imported)))]
 pub async fn import(
     State(state): State<AppState>,

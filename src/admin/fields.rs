@@ -15,8 +15,8 @@ use utoipa::ToSchema;
 
 use super::{corps::conflict_names, extract::AdminJson, AdminError, AdminResult};
 use crate::{
-    app::AppState,
     openapi::{custom_vo, FieldVo},
+    state::AppState,
     store::openapi::{
         Account, CascadeNode, CascadeOptions, Choice, CustomFieldUpdate, FieldType, NewCustomField,
         STATUS_DELETED, STATUS_OFF, STATUS_ON,
@@ -112,7 +112,7 @@ async fn account(state: &AppState, appid: &str) -> AdminResult<Account> {
 
 /// `POST /_emulator/openapi/accounts/{appid}/fields`: the id is generated in the seed's
 /// `{type}_{4 alnum}_{epoch ms}` format unless `field` gives one.
-#[utoipa::path(post, path = "/_emulator/openapi/accounts/{appid}/fields", tag = "Control plane", params(("appid" = String, Path, description = "The account's appid")), request_body = CreateField,
+#[utoipa::path(post, path = "/openapi/accounts/{appid}/fields", tag = "Control plane", params(("appid" = String, Path, description = "The account's appid")), request_body = CreateField,
     responses((status = 201, description = "The new field, as CustomerFieldVO", body = FieldVo)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -150,7 +150,7 @@ pub async fn create(
 }
 
 /// `GET /_emulator/openapi/accounts/{appid}/fields`: every custom field, in `sort` order.
-#[utoipa::path(get, path = "/_emulator/openapi/accounts/{appid}/fields", tag = "Control plane", params(("appid" = String, Path, description = "The account's appid")),
+#[utoipa::path(get, path = "/openapi/accounts/{appid}/fields", tag = "Control plane", params(("appid" = String, Path, description = "The account's appid")),
     responses((status = 200, description = "The account's custom fields, in sort order", body = Vec<FieldVo>)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -168,7 +168,7 @@ pub async fn list(
 
 /// `PATCH /_emulator/openapi/accounts/{appid}/fields/{field}`: absent keys keep their
 /// value. Status 0 keeps the field (and stored values) but refuses writes; -1 hides it.
-#[utoipa::path(patch, path = "/_emulator/openapi/accounts/{appid}/fields/{field}", tag = "Control plane",
+#[utoipa::path(patch, path = "/openapi/accounts/{appid}/fields/{field}", tag = "Control plane",
     params(("appid" = String, Path, description = "The account's appid"), ("field" = String, Path, description = "The field id")),
     request_body = PatchField,
     responses((status = 200, description = "The field after the change", body = FieldVo)))]

@@ -13,7 +13,7 @@ use axum::{
 use subtle::ConstantTimeEq;
 
 use super::AdminError;
-use crate::app::AppState;
+use crate::state::AppState;
 
 pub async fn require_admin(
     State(state): State<AppState>,

@@ -11,7 +11,7 @@ use axum::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -26,7 +26,7 @@ pub struct Health {
 
 /// `GET /_emulator/health`: 200 while the database answers, 503 otherwise. Always
 /// open, without the admin guard, because container health checks call it.
-#[utoipa::path(get, path = "/_emulator/health", tag = "Control plane", security(()),
+#[utoipa::path(get, path = "/health", tag = "Control plane", security(()),
     responses(
         (status = 200, description = "The database answers", body = Health),
         (status = 503, description = "The database does not answer", body = Health)

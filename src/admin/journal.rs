@@ -1,105 +1,18 @@
-//! The request journal: the most recent requests to the two APIs, newest first,
-//! bounded by `--journal-size`, kept in memory per instance. With `--journal-bodies`,
-//! request and response bodies are captured too, with secrets, signatures and tokens
-//! redacted.
-
-use std::{collections::VecDeque, sync::Mutex, time::Instant};
+//! `GET` and `DELETE /_emulator/requests`: the request journal (`runtime::journal`) as
+//! the control plane shows it.
 
 use axum::{
-    body::{to_bytes, Body},
-    extract::{rejection::QueryRejection, Query, Request, State},
-    http::header::CONTENT_LENGTH,
-    middleware::Next,
-    response::Response,
+    extract::{rejection::QueryRejection, Query, State},
     Json,
 };
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::AdminError;
-use crate::app::{AppState, ErrorCode, Surface, Tenant, X_REQUEST_ID};
-
-/// Keys whose values never reach the journal.
-const SECRET_KEYS: &[&str] = &[
-    "access_token",
-    "corpsecret",
-    "appsecret",
-    "secret",
-    "signature",
-    "token",
-    "password",
-];
-const REDACTED: &str = "[redacted]";
-
-#[derive(Clone, Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Entry {
-    pub time: String,
-    pub api: &'static str,
-    pub method: String,
-    pub path: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
-    pub tenant: Option<String>,
-    pub status: u16,
-    /// `errcode` (DingTalk) or `code` (OpenAPI) of the answer.
-    pub code: Option<String>,
-    pub latency_ms: f64,
-    pub trace_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub request_body: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub response_body: Option<Value>,
-}
-
-#[derive(Debug)]
-pub struct Journal {
-    entries: Mutex<VecDeque<Entry>>,
-    capacity: usize,
-    capture_bodies: bool,
-    max_body_bytes: usize,
-}
-
-impl Journal {
-    pub fn new(capacity: usize, capture_bodies: bool, max_body_bytes: usize) -> Self {
-        Journal {
-            entries: Mutex::new(VecDeque::with_capacity(capacity.min(4096))),
-            capacity,
-            capture_bodies,
-            max_body_bytes,
-        }
-    }
-
-    fn push(&self, entry: Entry) {
-        if self.capacity == 0 {
-            return;
-        }
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if entries.len() == self.capacity {
-            entries.pop_back();
-        }
-        entries.push_front(entry);
-    }
-
-    /// The newest entries that pass `filter`, at most `limit`.
-    pub fn recent(&self, filter: &Filter) -> Vec<Entry> {
-        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries
-            .iter()
-            .filter(|e| filter.matches(e))
-            .take(filter.limit.unwrap_or(100))
-            .cloned()
-            .collect()
-    }
-
-    pub fn clear(&self) {
-        self.entries
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
-    }
-}
+use crate::{
+    runtime::journal::{Entry, Filter},
+    state::AppState,
+};
 
 /// The answer of `DELETE /_emulator/requests`.
 #[derive(Serialize, ToSchema)]
@@ -107,170 +20,8 @@ pub struct Cleared {
     cleared: bool,
 }
 
-/// Query of `GET /_emulator/requests`.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct Filter {
-    /// How many entries at most, newest first (default and cap: `--journal-size`).
-    pub limit: Option<usize>,
-    /// `dingtalk` or `openapi`.
-    pub api: Option<String>,
-    /// A corpid or appid.
-    pub tenant: Option<String>,
-    /// An HTTP status.
-    pub status: Option<u16>,
-}
-
-impl Filter {
-    fn matches(&self, entry: &Entry) -> bool {
-        self.api.as_deref().is_none_or(|api| api == entry.api)
-            && self
-                .tenant
-                .as_deref()
-                .is_none_or(|t| entry.tenant.as_deref() == Some(t))
-            && self.status.is_none_or(|s| s == entry.status)
-    }
-}
-
-/// Middleware recording every request to the two APIs.
-pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let api = match Surface::of(req.uri().path()) {
-        Surface::DingTalk => "dingtalk",
-        Surface::OpenApi => "openapi",
-        Surface::Admin => return next.run(req).await,
-    };
-    let journal = &state.journal;
-    let started = Instant::now();
-    let time = state.clock.format(state.clock.now_ms());
-    let method = req.method().to_string();
-    let path = req.uri().path().to_owned();
-    let query = req.uri().query().map(redact_query);
-    let trace_id = req
-        .headers()
-        .get(&X_REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let (req, request_body) = if journal.capture_bodies {
-        capture_request(req, journal.max_body_bytes).await
-    } else {
-        (req, None)
-    };
-    let response = next.run(req).await;
-    let status = response.status().as_u16();
-    let tenant = response
-        .extensions()
-        .get::<Tenant>()
-        .map(|t| t.0.to_string());
-    let code = response
-        .extensions()
-        .get::<ErrorCode>()
-        .map(|c| c.0.clone())
-        .or_else(|| {
-            (status == 200).then(|| if api == "dingtalk" { "0" } else { "200" }.to_owned())
-        });
-    let (response, response_body) = if journal.capture_bodies {
-        capture_response(response).await
-    } else {
-        (response, None)
-    };
-    journal.push(Entry {
-        time,
-        api,
-        method,
-        path,
-        query,
-        tenant,
-        status,
-        code,
-        latency_ms: started.elapsed().as_secs_f64() * 1000.0,
-        trace_id,
-        request_body,
-        response_body,
-    });
-    response
-}
-
-/// Buffers a request body whose declared length is within the limit; a body without a
-/// length or over the limit is passed on untouched and not captured.
-async fn capture_request(req: Request, max: usize) -> (Request, Option<Value>) {
-    let declared = req
-        .headers()
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if !declared.is_some_and(|n| n > 0 && n <= max) {
-        return (req, None);
-    }
-    let (parts, body) = req.into_parts();
-    match to_bytes(body, max).await {
-        Ok(bytes) => {
-            let captured = body_value(&bytes);
-            (
-                Request::from_parts(parts, Body::from(bytes)),
-                Some(captured),
-            )
-        }
-        // The client broke off; the handler sees an empty body and answers for it.
-        Err(_) => (Request::from_parts(parts, Body::empty()), None),
-    }
-}
-
-async fn capture_response(response: Response) -> (Response, Option<Value>) {
-    let (parts, body) = response.into_parts();
-    match to_bytes(body, usize::MAX).await {
-        Ok(bytes) => {
-            let captured = body_value(&bytes);
-            (
-                Response::from_parts(parts, Body::from(bytes)),
-                Some(captured),
-            )
-        }
-        Err(_) => (Response::from_parts(parts, Body::empty()), None),
-    }
-}
-
-/// A body as JSON with secrets redacted, or as text when it is not JSON.
-fn body_value(bytes: &[u8]) -> Value {
-    match serde_json::from_slice::<Value>(bytes) {
-        Ok(mut value) => {
-            redact(&mut value);
-            value
-        }
-        Err(_) => json!(String::from_utf8_lossy(bytes)),
-    }
-}
-
-fn redact(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map.iter_mut() {
-                if SECRET_KEYS.contains(&key.as_str()) {
-                    *v = json!(REDACTED);
-                } else {
-                    redact(v);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(redact),
-        _ => {}
-    }
-}
-
-fn redact_query(query: &str) -> String {
-    query
-        .split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((key, _)) if SECRET_KEYS.contains(&key) => format!("{key}={REDACTED}"),
-            _ => pair.to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
 /// `GET /_emulator/requests?limit=&api=&tenant=&status=`
-#[utoipa::path(get, path = "/_emulator/requests", tag = "Control plane", params(Filter),
+#[utoipa::path(get, path = "/requests", tag = "Control plane", params(Filter),
     responses((status = 200, description = "The most recent API requests, newest first", body = Vec<Entry>)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -281,55 +32,9 @@ pub async fn list(
 }
 
 /// `DELETE /_emulator/requests`
-#[utoipa::path(delete, path = "/_emulator/requests", tag = "Control plane",
+#[utoipa::path(delete, path = "/requests", tag = "Control plane",
     responses((status = 200, description = "The journal emptied", body = Cleared)))]
 pub async fn clear(State(state): State<AppState>) -> Json<Cleared> {
     state.journal.clear();
     Json(Cleared { cleared: true })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secrets_are_redacted_at_any_depth_and_in_queries() {
-        let mut body = json!({"corpsecret": "s", "nested": [{"access_token": "t", "name": "n"}]});
-        redact(&mut body);
-        assert_eq!(
-            body,
-            json!({"corpsecret": REDACTED, "nested": [{"access_token": REDACTED, "name": "n"}]})
-        );
-        assert_eq!(
-            redact_query("access_token=abc&id=1&corpsecret=x"),
-            "access_token=[redacted]&id=1&corpsecret=[redacted]"
-        );
-    }
-
-    #[test]
-    fn the_journal_keeps_the_newest_entries_up_to_its_capacity() {
-        let journal = Journal::new(2, false, 0);
-        for i in 0..3 {
-            journal.push(Entry {
-                time: String::new(),
-                api: "dingtalk",
-                method: "GET".into(),
-                path: format!("/{i}"),
-                query: None,
-                tenant: None,
-                status: 200,
-                code: None,
-                latency_ms: 0.0,
-                trace_id: String::new(),
-                request_body: None,
-                response_body: None,
-            });
-        }
-        let paths: Vec<String> = journal
-            .recent(&Filter::default())
-            .into_iter()
-            .map(|e| e.path)
-            .collect();
-        assert_eq!(paths, ["/2", "/1"]);
-    }
 }

@@ -2,6 +2,7 @@
 //! user needs around the two APIs.
 
 mod accounts;
+mod api_doc;
 mod clock;
 mod corps;
 pub mod document;
@@ -17,24 +18,29 @@ pub mod journal;
 mod reset;
 
 use axum::{
-    extract::DefaultBodyLimit,
+    extract::{DefaultBodyLimit, OriginalUri, Request, State},
     http::{Method, StatusCode},
-    middleware,
+    middleware::{self, Next},
     response::{IntoResponse, Response},
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    apidoc::{self, Guard},
-    app::AppState,
+    http::{
+        doc::{self, Guard},
+        time_limited,
+    },
+    state::{AppState, RouterState},
 };
 pub use error::{AdminError, AdminErrorBody};
 
 pub type AdminResult<T> = Result<T, AdminError>;
 
-/// The control plane's routes: everything behind the admin guard, then health, which
-/// stays open for container health checks.
-pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
+/// The control plane, nested at `/_emulator`: everything behind the admin guard, then
+/// health, which stays open for container health checks; its answers to unknown paths
+/// and wrong methods; and the request timeout around all of them (control-plane calls
+/// are neither journaled nor faulted).
+pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
     // An export grows with the data, far past the request limit of the APIs; the import
     // of one must still fit.
     let (schemas, paths, import) = routes!(export::import);
@@ -58,8 +64,8 @@ pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(reset::reset))
         .routes(routes!(export::export))
         .routes(import)
-        .routes(routes!(apidoc::serve));
-    let guard = Guard::new(&[apidoc::ADMIN_TOKEN])
+        .routes(routes!(api_doc::serve));
+    let guard = Guard::new(&[doc::ADMIN_TOKEN])
         .answers::<AdminErrorBody>("400", "A malformed body or query; `message` names the key")
         .answers::<AdminErrorBody>(
             "401",
@@ -72,21 +78,32 @@ pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
         .answers::<AdminErrorBody>("404", "No such tenant, field or rule")
         .answers::<AdminErrorBody>("409", "Another tenant or field already has that key")
         .answers::<AdminErrorBody>("500", "Internal failure");
-    apidoc::secured(guarded, &guard)
+    let routes = doc::secured(guarded, &guard)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             guard::require_admin,
         ))
-        .routes(routes!(health::health))
+        .routes(routes!(health::health));
+    doc::map_router(routes, |router| {
+        router
+            .method_not_allowed_fallback(method_not_allowed)
+            .fallback(not_found)
+            .layer(middleware::from_fn_with_state(state.clone(), around))
+    })
 }
 
-/// Answer for an unknown path under `/_emulator/`.
-pub fn not_found(path: &str) -> Response {
-    AdminError::not_found(format!("no such control-plane endpoint: {path}")).into_response()
+/// Around every control-plane call, known path or not: the request timeout.
+async fn around(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    time_limited(state.config.request_timeout(), next.run(req), timed_out).await
+}
+
+/// Answer for an unknown path under `/_emulator/`, naming the path as sent.
+async fn not_found(OriginalUri(uri): OriginalUri) -> Response {
+    AdminError::not_found(format!("no such control-plane endpoint: {}", uri.path())).into_response()
 }
 
 /// Answer for a known path called with a method it does not take.
-pub fn method_not_allowed(method: &Method) -> Response {
+async fn method_not_allowed(method: Method) -> Response {
     AdminError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         format!("method not allowed: this endpoint does not take {method}"),
@@ -95,6 +112,6 @@ pub fn method_not_allowed(method: &Method) -> Response {
 }
 
 /// Answer for a request that ran past the configured timeout.
-pub fn timed_out() -> Response {
+fn timed_out() -> Response {
     AdminError::new(StatusCode::SERVICE_UNAVAILABLE, "request timed out").into_response()
 }

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use super::{extract::AdminJson, AdminError, AdminResult};
 use crate::{
-    app::AppState,
+    state::AppState,
     store::tenants::{DEFAULT_APPID, DEFAULT_CORPID},
 };
 
@@ -65,7 +65,7 @@ pub struct Defaults {
 }
 
 /// `POST /_emulator/reset`
-#[utoipa::path(post, path = "/_emulator/reset", tag = "Control plane", request_body = ResetBody,
+#[utoipa::path(post, path = "/reset", tag = "Control plane", request_body = ResetBody,
     responses((status = 200, description = "What was deleted", body = ResetDone)))]
 pub async fn reset(
     State(state): State<AppState>,

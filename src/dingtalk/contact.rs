@@ -18,7 +18,7 @@ use super::{
     wire::{parse_id, parse_ids, ContactCreated},
 };
 use crate::{
-    app::AppState,
+    state::AppState,
     store::dingtalk::{ContactFields, NewContact},
 };
 

@@ -14,8 +14,8 @@ use super::{
     wire::{parse_id, parse_ids, CustomerCreated},
 };
 use crate::{
-    app::AppState,
     ids::IdGenerator,
+    state::AppState,
     store::dingtalk::{ContactFields, CustomerPatch, NewContact, NewCustomer},
 };
 

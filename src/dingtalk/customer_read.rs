@@ -12,7 +12,7 @@ use super::{
     extract::DtQuery,
     wire::{parse_id, CustomerListView, CustomerRead},
 };
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// Largest (and default) page of the list (SPEC §1.3).
 const MAX_PAGE: i64 = 1000;

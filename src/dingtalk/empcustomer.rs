@@ -14,7 +14,7 @@ use super::{
     validate::*,
     wire::parse_id,
 };
-use crate::{app::AppState, store::dingtalk::DtStoreError};
+use crate::{state::AppState, store::dingtalk::DtStoreError};
 
 /// `POST /crm/empcustomer/create?access_token=`.
 ///

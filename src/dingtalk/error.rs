@@ -11,6 +11,7 @@ use axum::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::errcodes::{compose, entry};
 use crate::store::{dingtalk::DtStoreError, StoreError};
 
 /// A DingTalk-style failure. The `errmsg` is the vendor's text, followed by `: detail`
@@ -62,6 +63,7 @@ pub enum DtError {
 }
 
 impl DtError {
+    /// The `errcode` this error answers with: the one place that maps errors to codes.
     pub fn errcode(&self) -> i64 {
         match self {
             DtError::System(_) | DtError::Timeout => -1,
@@ -88,46 +90,23 @@ impl DtError {
 
     /// The vendor's message for the code, then the detail that names the fault.
     pub fn errmsg(&self) -> String {
-        let (base, detail): (&str, Option<&str>) = match self {
-            DtError::System(_) => ("系统繁忙", None),
-            DtError::Timeout => ("系统繁忙", Some("request timed out")),
-            DtError::UnknownPath => ("请求的URI地址不存在", None),
-            DtError::InvalidToken => (
-                "不合法的access_token",
-                Some("unknown access_token; fetch one from /gettoken"),
-            ),
-            DtError::MissingToken => (
-                "缺少access_token参数",
-                Some("the access_token query parameter is required"),
-            ),
-            DtError::TokenExpired => (
-                "access_token超时",
-                Some("the access_token has expired; fetch a new one from /gettoken"),
-            ),
-            DtError::BadCredentials(d) => ("不合法的corpid或corpsecret", Some(d)),
-            DtError::MissingCorpid => (
-                "缺少corpid参数",
-                Some("give corpid and corpsecret, or appkey and appsecret"),
-            ),
-            DtError::MissingSecret(d) => ("缺少secret参数", Some(d)),
-            DtError::MissingUserId => (
-                "缺少UserID",
-                Some("the user_id query parameter is required"),
-            ),
-            DtError::UnknownUser(d) => ("找不到该用户", Some(d)),
-            DtError::InvalidParam(d) => ("不合法的参数", Some(d)),
-            DtError::TooLong(d) => ("数据内容过长", Some(d)),
-            DtError::NeedGet => ("需要GET请求", None),
-            DtError::NeedPost => ("需要POST请求", None),
-            DtError::BadContentType(d) => ("无效的HTTP HEADER Content-Type", Some(d)),
-            DtError::EmptyBody => ("POST的数据包为空", None),
-            DtError::BadJson(d) => ("解析JSON/XML内容错误", Some(d)),
-            DtError::RateLimited(d) => ("接口调用超过限制", Some(d)),
+        let own: Option<&str> = match self {
             DtError::Injected { errmsg, .. } => return errmsg.clone(),
+            DtError::Timeout => Some("request timed out"),
+            DtError::BadCredentials(d)
+            | DtError::MissingSecret(d)
+            | DtError::UnknownUser(d)
+            | DtError::InvalidParam(d)
+            | DtError::TooLong(d)
+            | DtError::BadContentType(d)
+            | DtError::BadJson(d)
+            | DtError::RateLimited(d) => Some(d),
+            _ => None,
         };
-        match detail {
-            Some(detail) => format!("{base}: {detail}"),
-            None => base.to_owned(),
+        match entry(self.errcode()) {
+            Some((message, detail)) => compose(message, own.or(detail.hint())),
+            // Every code `errcode` gives has an entry (a unit test checks it).
+            None => own.unwrap_or_default().to_owned(),
         }
     }
 }
@@ -202,7 +181,7 @@ impl IntoResponse for DtError {
         // Read by the request journal and the access log.
         response
             .extensions_mut()
-            .insert(crate::app::ErrorCode(errcode.to_string()));
+            .insert(crate::http::ErrorCode(errcode.to_string()));
         response
     }
 }
@@ -254,6 +233,35 @@ mod tests {
             DtError::MissingToken.errmsg(),
             "缺少access_token参数: the access_token query parameter is required"
         );
+    }
+
+    #[test]
+    fn every_errcode_has_a_vendor_message() {
+        use super::super::errcodes::vendor_message;
+        let detail = || "d".to_owned();
+        for err in [
+            DtError::Timeout,
+            DtError::UnknownPath,
+            DtError::InvalidToken,
+            DtError::MissingToken,
+            DtError::TokenExpired,
+            DtError::BadCredentials(detail()),
+            DtError::MissingCorpid,
+            DtError::MissingSecret(detail()),
+            DtError::MissingUserId,
+            DtError::UnknownUser(detail()),
+            DtError::InvalidParam(detail()),
+            DtError::TooLong(detail()),
+            DtError::NeedGet,
+            DtError::NeedPost,
+            DtError::BadContentType(detail()),
+            DtError::EmptyBody,
+            DtError::BadJson(detail()),
+            DtError::RateLimited(detail()),
+        ] {
+            let message = vendor_message(err.errcode()).expect("a vendor message");
+            assert!(err.errmsg().starts_with(message), "{err:?}");
+        }
     }
 
     #[test]

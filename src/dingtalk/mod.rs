@@ -10,29 +10,36 @@ mod contact;
 mod customer;
 mod customer_read;
 mod empcustomer;
+pub mod errcodes;
 pub mod error;
 pub mod extract;
-pub mod injected;
+pub mod faults;
 mod token;
 pub mod validate;
 pub mod wire;
 
 use axum::{
+    extract::{Request, State},
     http::Method,
-    middleware,
+    middleware::{self, Next},
     response::{IntoResponse, Response},
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    apidoc::{self, Guard},
-    app::AppState,
+    http::{
+        doc::{self, Guard},
+        time_limited, Api,
+    },
+    state::{AppState, RouterState},
 };
 pub use error::{ok, DtError, DtOk, DtResult};
 
-/// The DingTalk surface's routes. Each `/crm/...` route takes exactly one method (the
-/// app's fallback answers the other with 43001/43002) and runs behind the token check.
-pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
+/// The DingTalk surface, mounted at the root: its routes, each `/crm/...` one behind
+/// the token check and taking exactly one method (the other answers 43001/43002), the
+/// answer to every path no surface owns (errcode 404), and the surface middleware
+/// (`around`) wrapping all of them.
+pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
     let crm = OpenApiRouter::new()
         .routes(routes!(customer::create))
         .routes(routes!(customer::update))
@@ -44,31 +51,50 @@ pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(contact::delete))
         .routes(routes!(empcustomer::create))
         .routes(routes!(empcustomer::delete));
-    let crm = apidoc::secured(crm, &Guard::new(&[apidoc::ACCESS_TOKEN])).route_layer(
+    let crm = doc::secured(crm, &Guard::new(&[doc::ACCESS_TOKEN])).route_layer(
         middleware::from_fn_with_state(state.clone(), auth::require_token),
     );
-    OpenApiRouter::new()
+    let routes = OpenApiRouter::new()
         .routes(routes!(token::gettoken))
-        .merge(crm)
+        .merge(crm);
+    doc::map_router(routes, |router| {
+        router
+            .method_not_allowed_fallback(method_not_allowed)
+            .fallback(not_found)
+            .layer(middleware::from_fn_with_state(state.clone(), around))
+    })
+}
+
+/// Around every DingTalk call, known path or not, in this order: the request journal,
+/// the request timeout (errcode -1), and injected faults.
+async fn around(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let limit = state.config.request_timeout();
+    let shared = &state;
+    let run = move |req| {
+        time_limited(
+            limit,
+            faults::inject(shared, req, |req| next.run(req)),
+            || DtError::Timeout.into_response(),
+        )
+    };
+    state
+        .journal
+        .record(&state.clock, Api::DingTalk, req, run)
+        .await
 }
 
 /// Answer for an unknown path outside the other surfaces (errcode 404).
-pub fn not_found() -> Response {
+async fn not_found() -> Response {
     DtError::UnknownPath.into_response()
 }
 
 /// Answer for a known path called with the wrong method: every DingTalk CRM route
 /// takes exactly one of GET and POST, so a GET sent to a POST route is 43002 (需要POST请求)
 /// and anything else sent to a GET route is 43001 (需要GET请求).
-pub fn method_not_allowed(method: &Method) -> Response {
+async fn method_not_allowed(method: Method) -> Response {
     if method == Method::GET {
         DtError::NeedPost.into_response()
     } else {
         DtError::NeedGet.into_response()
     }
-}
-
-/// Answer for a request that ran past the configured timeout.
-pub fn timed_out() -> Response {
-    DtError::Timeout.into_response()
 }

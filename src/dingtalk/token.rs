@@ -16,7 +16,8 @@ use super::{
     extract::DtQuery,
 };
 use crate::{
-    app::{AppState, Tenant},
+    http::Tenant,
+    state::AppState,
     store::{dingtalk::Corp, Store},
 };
 

@@ -8,14 +8,9 @@ use utoipa::ToSchema;
 use super::error::{DtError, DtResult};
 use crate::store::dingtalk::{Contact, Customer, CustomerDetail, CustomerPage};
 
-/// The number an id string names: 1–19 ASCII digits. Anything else names no record,
-/// so callers report it as an unknown id.
-pub fn parse_id(text: &str) -> Option<i64> {
-    if text.is_empty() || text.len() > 19 || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    text.parse().ok()
-}
+/// The number an id string names, read by the crate's one id parser: anything but 1–19
+/// ASCII digits names no record, so callers report it as an unknown id.
+pub use crate::ids::parse as parse_id;
 
 /// Parses a list of id strings from the request field `field`, dropping repeats. Text
 /// that cannot be an id is reported as unknown right away, like an id of no record.

@@ -22,10 +22,12 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::{error::ApiError, signature};
+use super::error::ApiError;
 use crate::{
-    app::{AppState, Tenant},
     config::SignatureMode,
+    http::Tenant,
+    signature,
+    state::AppState,
     store::{openapi::Account, Backend},
 };
 

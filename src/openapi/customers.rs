@@ -12,7 +12,7 @@ use super::{
     input::{read_patch, Context, Mode, RecordInput, RecordUpdate},
     record::Record,
 };
-use crate::{app::AppState, clock::Clock};
+use crate::{ids, runtime::clock::Clock, state::AppState};
 
 /// Now, in whole seconds: the wire shows seconds, and storing what is shown keeps
 /// searches on times exact.
@@ -20,11 +20,11 @@ pub fn now_whole_secs(clock: &Clock) -> i64 {
     clock.now_ms().div_euclid(1000) * 1000
 }
 
-/// Reads an id as sent: a string (the seed's form) or a JSON integer. Anything that is
-/// not a number cannot name a customer, so it is an unknown id.
+/// Reads an id as sent: a string of digits (the seed's form, read by `ids::parse`) or
+/// a JSON integer. Anything else cannot name a customer, so it is an unknown id.
 fn customer_id(value: &Value, key: &str) -> Result<Option<i64>, ApiError> {
     match value {
-        Value::String(s) => Ok(s.trim().parse().ok()),
+        Value::String(s) => Ok(ids::parse(s)),
         Value::Number(n) => Ok(n.as_i64()),
         Value::Null => Err(ApiError::bad_request(format!("`{key}` is required"))),
         other => Err(ApiError::bad_request(format!(
@@ -42,7 +42,7 @@ fn no_such_customer(id: impl std::fmt::Display) -> ApiError {
 /// 400 listing the valid ones (SPEC §2.5); read-only keys (`_id`, `createTime`, …) too.
 #[utoipa::path(
     post,
-    path = "/openapi/crm/add",
+    path = "/crm/add",
     tag = "OpenAPI",
     request_body = RecordInput,
     responses((status = 200, description = "The stored record, with its new `_id`", body = Envelope<Record>))
@@ -75,7 +75,7 @@ pub async fn add(
 /// Unknown `_id` → 404.
 #[utoipa::path(
     post,
-    path = "/openapi/crm/update",
+    path = "/crm/update",
     tag = "OpenAPI",
     request_body = RecordUpdate,
     responses((status = 200, description = "The record after the change", body = Envelope<Record>),
@@ -114,7 +114,7 @@ pub async fn update(
 /// and is otherwise ignored. Unknown id → 404.
 #[utoipa::path(
     method(get, post),
-    path = "/openapi/crm/{id}",
+    path = "/crm/{id}",
     tag = "OpenAPI",
     params(("id" = String, Path, description = "The customer's `_id`")),
     request_body(content = Option<Object>, description = "Optional; `{}` as in the seed's example, otherwise ignored"),
@@ -128,9 +128,9 @@ pub async fn find(
     Path(id): Path<String>,
     OptionalJson(_): OptionalJson<serde::de::IgnoredAny>,
 ) -> ApiResult<Record> {
-    let customer = match id.parse::<i64>() {
-        Ok(n) => state.store.openapi().customer_by_id(account.id, n).await?,
-        Err(_) => None,
+    let customer = match ids::parse(&id) {
+        Some(n) => state.store.openapi().customer_by_id(account.id, n).await?,
+        None => None,
     };
     let customer = customer.ok_or_else(|| no_such_customer(&id))?;
     Ok(ApiOk(Record::new(customer, &account.appid, &state.clock)))
@@ -139,7 +139,7 @@ pub async fn find(
 /// Seed §4 by its other path, `/openapi/crm/findById/{id}`: the same as `/openapi/crm/{id}`.
 #[utoipa::path(
     method(get, post),
-    path = "/openapi/crm/findById/{id}",
+    path = "/crm/findById/{id}",
     tag = "OpenAPI",
     params(("id" = String, Path, description = "The customer's `_id`")),
     request_body(content = Option<Object>, description = "Optional; `{}` as in the seed's example, otherwise ignored"),
@@ -171,7 +171,7 @@ pub struct DeleteRequest {
 /// Unknown id → 404.
 #[utoipa::path(
     post,
-    path = "/openapi/crm/delete",
+    path = "/crm/delete",
     tag = "OpenAPI",
     request_body = DeleteRequest,
     responses((status = 200, description = "Deleted; `data` is null", body = Envelope<Null>),

@@ -13,8 +13,9 @@ use utoipa::ToSchema;
 use crate::store::StoreError;
 
 tokio::task_local! {
-    /// The current request's trace id, set by [`super::trace_scope`] around every
-    /// request under `/openapi/` so that envelopes can carry it.
+    /// The current request's trace id, set by the surface middleware (`with_trace_id`
+    /// in `openapi/mod.rs`) around every request under `/openapi/`, so that envelopes
+    /// can carry it.
     pub static TRACE_ID: String;
 }
 
@@ -89,7 +90,7 @@ impl IntoResponse for ApiError {
         let mut response = (self.status, Json(body)).into_response();
         response
             .extensions_mut()
-            .insert(crate::app::ErrorCode(code));
+            .insert(crate::http::ErrorCode(code));
         response
     }
 }

@@ -18,8 +18,8 @@ use super::{
     fields::{SystemField, CUSTOMER_SOURCES, SYSTEM_AGENT, SYSTEM_FIELDS},
 };
 use crate::{
-    app::AppState,
-    clock::Clock,
+    runtime::clock::Clock,
+    state::AppState,
     store::openapi::{
         type_names, Account, CascadeNode, CascadeOptions, Choice, CustomField, FieldType,
         STATUS_DELETED, STATUS_ON,
@@ -114,7 +114,7 @@ pub struct NodeVo {
 /// Seed §6: `{}` (or no body) lists every field.
 #[utoipa::path(
     post,
-    path = "/openapi/crm/config/field/list",
+    path = "/crm/config/field/list",
     tag = "OpenAPI",
     request_body(content = Option<FieldFilter>, description = "Filters, all optional; no body lists every field"),
     responses((status = 200, description = "The account's fields, system and custom (CustomerFieldVO)", body = Envelope<Vec<FieldVo>>))

@@ -10,7 +10,7 @@ use super::{
     values,
 };
 use crate::{
-    clock::Clock,
+    runtime::clock::Clock,
     store::openapi::{
         Account, Contact, CustomChange, CustomField, CustomerPatch, OwnerChange, STATUS_DELETED,
     },

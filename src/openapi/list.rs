@@ -13,7 +13,7 @@ use super::{
     record::Record,
     search::{needs_custom_fields, Catalog, SearchItem, SortSpec},
 };
-use crate::{app::AppState, store::openapi::CustomerQuery};
+use crate::{state::AppState, store::openapi::CustomerQuery};
 
 /// Page size when `limit` is absent, and its bounds.
 const DEFAULT_LIMIT: i64 = 10;
@@ -42,7 +42,7 @@ pub struct Page {
 /// past the last is an empty `list` with the full `count`.
 #[utoipa::path(
     post,
-    path = "/openapi/crm/list",
+    path = "/crm/list",
     tag = "OpenAPI",
     request_body(content = Option<ListRequest>, description = "Every key optional; no body lists the first page"),
     responses((status = 200, description = "A page of matching records and the total count", body = Envelope<Page>))

@@ -4,37 +4,42 @@ pub mod auth;
 mod customers;
 pub mod error;
 pub mod extract;
+pub mod faults;
 mod field_list;
 pub mod fields;
-pub mod injected;
 mod input;
 mod list;
 pub mod record;
 pub mod search;
-pub mod signature;
 pub mod values;
 
 use std::future::Future;
 
 use axum::{
+    extract::{OriginalUri, Request, State},
     http::{HeaderName, HeaderValue, Method, StatusCode},
-    middleware,
+    middleware::{self, Next},
     response::{IntoResponse, Response},
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    apidoc::{self, Guard},
-    app::AppState,
+    http::{
+        doc::{self, Guard},
+        time_limited, Api, X_REQUEST_ID,
+    },
+    state::{AppState, RouterState},
 };
 pub use error::{ApiError, ApiOk, ApiResult};
 pub(crate) use field_list::{custom_vo, FieldVo};
 
 pub static X_TRACE_ID: HeaderName = HeaderName::from_static("x-trace-id");
 
-/// The OpenAPI surface's routes, behind signature authentication (a `route_layer`, so
-/// unknown paths still get the 404 envelope).
-pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
+/// The OpenAPI surface, nested at `/openapi`: its routes behind signature
+/// authentication (a `route_layer`, so unknown paths still get the 404 envelope), its
+/// answers to unknown paths and wrong methods, and the surface middleware (`around`)
+/// wrapping all of them.
+pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
     let routes = OpenApiRouter::new()
         .routes(routes!(customers::add))
         .routes(routes!(customers::update))
@@ -44,7 +49,7 @@ pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(customers::find_by_id))
         .routes(routes!(customers::find));
     type Failure = error::Envelope<error::Null>;
-    let guard = Guard::new(&apidoc::SIGNATURE_HEADERS)
+    let guard = Guard::new(&doc::SIGNATURE_HEADERS)
         .answers::<Failure>(
             "400",
             "Malformed JSON, or a key breaking its rule; `message` names it",
@@ -55,15 +60,46 @@ pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
         )
         .answers::<Failure>("413", "The body is larger than `--max-body-bytes`")
         .answers::<Failure>("500", "Internal failure; quote `traceId`");
-    apidoc::secured(routes, &guard).route_layer(middleware::from_fn_with_state(
+    let routes = doc::secured(routes, &guard).route_layer(middleware::from_fn_with_state(
         state.clone(),
         auth::authenticate,
-    ))
+    ));
+    doc::map_router(routes, |router| {
+        router
+            .method_not_allowed_fallback(method_not_allowed)
+            .fallback(not_found)
+            .layer(middleware::from_fn_with_state(state.clone(), around))
+    })
+}
+
+/// Around every OpenAPI call, known path or not, in this order: the request journal,
+/// the trace-id scope, the request timeout (a 500 envelope), and injected faults.
+async fn around(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let limit = state.config.request_timeout();
+    let shared = &state;
+    let run = move |req: Request| {
+        let trace_id = req
+            .headers()
+            .get(&X_REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let guarded = time_limited(
+            limit,
+            faults::inject(shared, req, |req| next.run(req)),
+            timed_out,
+        );
+        with_trace_id(trace_id, guarded)
+    };
+    state
+        .journal
+        .record(&state.clock, Api::OpenApi, req, run)
+        .await
 }
 
 /// Runs an `/openapi/` request with its trace id (the request id) in scope, so that
 /// every envelope carries it, and returns it in the `x-trace-id` header too.
-pub async fn with_trace_id(trace_id: String, request: impl Future<Output = Response>) -> Response {
+async fn with_trace_id(trace_id: String, request: impl Future<Output = Response>) -> Response {
     let trace_id = if trace_id.is_empty() {
         uuid::Uuid::new_v4().to_string()
     } else {
@@ -77,13 +113,13 @@ pub async fn with_trace_id(trace_id: String, request: impl Future<Output = Respo
     response
 }
 
-/// Answer for an unknown path under `/openapi/`.
-pub fn not_found(path: &str) -> Response {
-    ApiError::not_found(format!("no such endpoint: {path}")).into_response()
+/// Answer for an unknown path under `/openapi/`, naming the path as sent.
+async fn not_found(OriginalUri(uri): OriginalUri) -> Response {
+    ApiError::not_found(format!("no such endpoint: {}", uri.path())).into_response()
 }
 
 /// Answer for a known path called with a method it does not take.
-pub fn method_not_allowed(method: &Method) -> Response {
+async fn method_not_allowed(method: Method) -> Response {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         format!("method not allowed: this endpoint does not take {method}"),
@@ -92,6 +128,6 @@ pub fn method_not_allowed(method: &Method) -> Response {
 }
 
 /// Answer for a request that ran past the configured timeout.
-pub fn timed_out() -> Response {
+fn timed_out() -> Response {
     ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "request timed out").into_response()
 }

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use crate::{
-    clock::Clock,
+    runtime::clock::Clock,
     store::openapi::{Contact, Customer},
 };
 

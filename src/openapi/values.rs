@@ -19,7 +19,7 @@ use chrono::{NaiveDate, TimeZone};
 use serde_json::{Number, Value};
 
 use crate::{
-    clock::Clock,
+    runtime::clock::Clock,
     store::openapi::{CascadeNode, Choice, CustomField, FieldType, IndexEntry, StoredValue},
 };
 

@@ -85,6 +85,45 @@ both_backends! {
         let body = json_of(response).await;
         assert!(body["error"]["message"].as_str().unwrap().contains("does not take POST"), "{body}");
     }
+
+    async fn the_edges_of_each_prefix_are_answered_by_its_own_surface(app: TestApp) {
+        for path in ["/openapi", "/openapi/"] {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), 404, "{path}");
+            assert!(response.headers().contains_key("x-trace-id"), "{path}");
+            let body = json_of(response).await;
+            assert_eq!(body["message"], format!("no such endpoint: {path}"));
+        }
+        for path in ["/_emulator", "/_emulator/"] {
+            let body = json_of(app.get(path).await).await;
+            assert_eq!(body["error"]["message"], format!("no such control-plane endpoint: {path}"));
+        }
+        for path in ["/_emulatorx", "/openapix", "/crm/nope", "/"] {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), 200, "{path}");
+            assert_eq!(json_of(response).await["errcode"], 404, "{path}");
+        }
+    }
+
+    async fn nested_surfaces_answer_wrong_methods_and_journal_the_path_as_sent(app: TestApp) {
+        let response = app.get("/openapi/crm/add").await;
+        assert_eq!(response.status(), 405);
+        assert_eq!(response.headers()["allow"], "POST");
+        assert_eq!(json_of(response).await["code"], "405");
+        let journal = app.get_json("/_emulator/requests").await;
+        assert_eq!(journal[0]["path"], "/openapi/crm/add");
+        assert_eq!(journal[0]["api"], "openapi");
+        assert_eq!(journal.as_array().unwrap().len(), 1, "control-plane calls are not journaled");
+    }
+
+    async fn a_fault_rule_matches_the_openapi_path_as_sent(app: TestApp) {
+        let rule = serde_json::json!({"api": "openapi", "path": "/openapi/crm/*", "status": 503});
+        assert_eq!(app.post_json("/_emulator/faults", &rule).await.status(), 201);
+        let response = app.client.post(app.url("/openapi/crm/list")).header("appid", "1090").json(&serde_json::json!({})).send().await.unwrap();
+        assert_eq!(response.status(), 503);
+        assert_eq!(json_of(response).await["message"], "injected fault");
+        assert_eq!(app.get_json("/_emulator/faults").await[0]["fired"], 1);
+    }
 }
 
 fn emulator() -> Command {

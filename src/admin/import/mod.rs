@@ -9,7 +9,7 @@ mod openapi;
 use std::{collections::HashSet, fmt};
 
 use super::document::{Document, Id, VERSION};
-use crate::{clock::Clock, ids::IdGenerator, store::snapshot::Snapshot};
+use crate::{ids::IdGenerator, runtime::clock::Clock, store::snapshot::Snapshot};
 use dingtalk::corp_data;
 use openapi::account_data;
 

@@ -6,7 +6,7 @@
 //! and datetime fields take `YYYY-MM-DD HH:MM:SS`; date fields take `YYYY-MM-DD`;
 //! number fields take numbers. `contains` and `startsWith` apply to text fields only.
 //! On select, multi-select and cascade fields a choice's value is read as its key
-//! (see [`operands`]).
+//! (see `operands`).
 
 mod operands;
 
@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::{
-    clock::Clock,
+    runtime::clock::Clock,
     store::openapi::{
         Column, Condition, CustomField, FieldType, Sort, SortKey, Target, STATUS_DELETED,
     },

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::{Catalog, Kind, Resolved};
 use crate::{
+    ids,
     openapi::values::{choice_key, parse_date},
     store::openapi::{CascadeNode, CustomField, FieldType, Op, Operand, Target},
 };
@@ -34,7 +35,7 @@ impl Catalog<'_> {
             Kind::Id => match value {
                 Value::Number(n) => n.as_i64().map(Operand::Int).ok_or_else(|| bad("ids")),
                 _ => text
-                    .and_then(|s| s.parse().ok())
+                    .and_then(ids::parse)
                     .map(Operand::Int)
                     .ok_or_else(|| bad("ids")),
             },

@@ -64,6 +64,17 @@ both_backends! {
         assert_eq!(miss["errcode"], 0);
     }
 
+    async fn a_dingtalk_tenant_fault_knows_the_corp_of_an_expired_token(app: TestApp) {
+        let body = app.get_json("/gettoken?corpid=dingemulator&corpsecret=emulator-secret").await;
+        let token = body["access_token"].as_str().unwrap().to_owned();
+        app.post_json("/_emulator/clock", &json!({"advanceSeconds": 7201})).await;
+        let expired = app.get_json(&format!("/crm/customer/list?access_token={token}")).await;
+        assert_eq!(expired["errcode"], 42001);
+        app.post_json("/_emulator/faults", &json!({"api": "dingtalk", "tenant": "dingemulator", "errcode": 45009})).await;
+        let hit = app.get_json(&format!("/crm/customer/list?access_token={token}")).await;
+        assert_eq!(hit["errcode"], 45009);
+    }
+
     async fn a_latency_fault_delays_the_real_answer(app: TestApp) {
         app.post_json("/_emulator/faults", &json!({"api": "dingtalk", "latencyMs": 300, "times": 1})).await;
         let started = std::time::Instant::now();

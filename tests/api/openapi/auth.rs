@@ -3,7 +3,7 @@
 
 use std::io::{Read, Write};
 
-use crm_emulator::{config::SignatureMode, openapi::signature, App, Config};
+use crm_emulator::{config::SignatureMode, signature, App, Config};
 use reqwest::Method;
 use serde_json::json;
 

@@ -13,7 +13,7 @@ mod search;
 mod values;
 
 use crm_emulator::{
-    openapi::signature,
+    signature,
     store::{
         openapi::{Account, NewAccount},
         openapi::{CustomField, FieldType, NewCustomField},

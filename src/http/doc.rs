@@ -1,19 +1,21 @@
-//! The OpenAPI 3.1 document of all three surfaces, served at `/_emulator/openapi.json`.
+//! How the OpenAPI 3.1 document of all three surfaces is described, served at
+//! `/_emulator/openapi.json`.
 //!
 //! Routes and their description share one declaration: each surface builds its routes
 //! with `utoipa_axum::routes!` from handlers annotated with `#[utoipa::path]`, whose
-//! request and response schemas are the types the handlers read and write. The app's
-//! router and this document are split from one [`routes`] value, so a route cannot be
-//! served without being described.
+//! request and response schemas are the types the handlers read and write. The app
+//! assembles the surfaces on [`base`] and splits its router and the document from that
+//! one value, so a route cannot be served without being described; [`finish`] makes
+//! the served [`ApiDocument`].
 //!
 //! Authentication and the errors it can answer are attached where each surface puts its
 //! auth layer, by [`secured`], so the description cannot miss a guarded route either.
 
 use axum::{
     body::Bytes,
-    extract::State,
-    http::{header, StatusCode},
+    http::header,
     response::{IntoResponse, Response},
+    Router,
 };
 use utoipa::{
     openapi::{
@@ -24,8 +26,6 @@ use utoipa::{
     Modify, OpenApi as _, ToSchema,
 };
 use utoipa_axum::router::OpenApiRouter;
-
-use crate::app::AppState;
 
 /// Security scheme of the control plane: `Authorization: Bearer <admin token>`.
 pub const ADMIN_TOKEN: &str = "adminToken";
@@ -52,6 +52,11 @@ pub const SIGNATURE_HEADERS: [&str; 4] = ["appid", "nonce", "timestamp", "signat
     modifiers(&SecuritySchemes)
 )]
 struct Base;
+
+/// The document's title, description, tags and security schemes, before any route.
+pub fn base() -> OpenApi {
+    Base::openapi()
+}
 
 struct SecuritySchemes;
 
@@ -178,19 +183,10 @@ fn operation_mut<'a>(
     }
 }
 
-/// Every route the emulator serves, with the document's title, tags and security
-/// schemes. The app's router and the document are split from this.
-pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(Base::openapi())
-        .merge(crate::dingtalk::routes(state))
-        .merge(crate::openapi::routes(state))
-        .merge(crate::admin::routes(state))
-}
-
 /// The document as served: the routes' description, with this build's version and an
 /// `operationId` made of each operation's method and path (unique, as they are),
 /// serialized once (the description's own types always serialize).
-pub fn finish(mut doc: OpenApi) -> Bytes {
+pub fn finish(mut doc: OpenApi) -> ApiDocument {
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     for (path, item) in doc.paths.paths.iter_mut() {
         for method in METHODS {
@@ -199,7 +195,34 @@ pub fn finish(mut doc: OpenApi) -> Bytes {
             }
         }
     }
-    Bytes::from(serde_json::to_vec(&doc).unwrap_or_default())
+    ApiDocument(Bytes::from(serde_json::to_vec(&doc).unwrap_or_default()))
+}
+
+/// The served document: JSON made once when the app is built, shared by every request
+/// through the router's state.
+#[derive(Clone, Debug)]
+pub struct ApiDocument(Bytes);
+
+impl IntoResponse for ApiDocument {
+    fn into_response(self) -> Response {
+        ([(header::CONTENT_TYPE, "application/json")], self.0).into_response()
+    }
+}
+
+/// Applies `f` to the axum router inside `router`, keeping its description: for what
+/// `OpenApiRouter` does not pass through (`method_not_allowed_fallback`), and for the
+/// layers that must wrap the fallbacks too.
+pub fn map_router<S>(
+    router: OpenApiRouter<S>,
+    f: impl FnOnce(Router<S>) -> Router<S>,
+) -> OpenApiRouter<S>
+where
+    S: Send + Sync + Clone + 'static,
+{
+    let (routes, doc) = router.split_for_parts();
+    let mut router = OpenApiRouter::from(f(routes));
+    *router.get_openapi_mut() = doc;
+    router
 }
 
 /// `post` + `/crm/customer/create` → `postCrmCustomerCreate`.
@@ -213,20 +236,6 @@ fn operation_id(method: &str, path: &str) -> String {
         }
     }
     id
-}
-
-/// `GET /_emulator/openapi.json`: this document.
-#[utoipa::path(
-    get,
-    path = "/_emulator/openapi.json",
-    tag = "Control plane",
-    responses((status = 200, description = "The OpenAPI 3.1 document of all three surfaces", content_type = "application/json"))
-)]
-pub async fn serve(State(state): State<AppState>) -> Response {
-    match state.api_doc.get() {
-        Some(doc) => ([(header::CONTENT_TYPE, "application/json")], doc.clone()).into_response(),
-        None => StatusCode::SERVICE_UNAVAILABLE.into_response(),
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,172 @@
+//! Building the application: state, routes (`routes`), and the serve loop.
+//!
+//! [`App::build`] takes an already bound listener so that tests can bind port 0 and
+//! `main` can report a taken port before touching the database.
+
+mod routes;
+
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Instant};
+
+use axum::Router;
+use tokio::net::TcpListener;
+
+use crate::{
+    config::{Config, LogFormat},
+    ids::IdGenerator,
+    runtime::{clock::Clock, journal::Journal},
+    seed::{self, SeedError},
+    state::{AppState, Shared},
+    store::{tenants::*, Store},
+};
+
+/// Why the emulator could not start. Each variant's text is one line naming the cause.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error("cannot read the listener's address: {0}")]
+    Listener(std::io::Error),
+    /// The `--seed` file could not be read or is not a valid export document; the
+    /// error names the file and the first bad path.
+    #[error(transparent)]
+    Seed(#[from] SeedError),
+}
+
+/// A built emulator, ready to serve on its listener.
+pub struct App {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+    created_defaults: bool,
+}
+
+impl App {
+    /// Connects to the database, runs migrations, creates the default tenants on first
+    /// start, and assembles the router.
+    pub async fn build(config: Config, listener: TcpListener) -> Result<App, StartupError> {
+        let clock = Clock::new(config.timezone);
+        let store = Store::connect(&config.database_url()).await?;
+        let worker = store.register_instance(clock.now_ms()).await?;
+        let ids = Arc::new(IdGenerator::new(worker));
+        let seed = match &config.seed {
+            Some(file) => Some((file, seed::load(file, &clock, &ids)?)),
+            None => None,
+        };
+        let created_defaults = store.ensure_default_tenants(clock.now_ms()).await?;
+        match &seed {
+            Some((file, snapshot)) if created_defaults => {
+                seed::import(&store, file, snapshot, clock.now_ms()).await?
+            }
+            Some((file, _)) => tracing::info!(
+                seed = %file.display(),
+                "the database already has data: seed file skipped"
+            ),
+            None => {}
+        }
+        let state = AppState::new(Shared {
+            store,
+            clock,
+            ids,
+            journal: Arc::new(Journal::new(
+                config.journal_size,
+                config.journal_bodies,
+                config.max_body_bytes,
+            )),
+            faults: Arc::default(),
+            config: Arc::new(config),
+            started_at: Instant::now(),
+        });
+        let router = routes::router(state.clone());
+        Ok(App {
+            listener,
+            router,
+            state,
+            created_defaults,
+        })
+    }
+
+    pub fn local_addr(&self) -> Result<SocketAddr, StartupError> {
+        self.listener.local_addr().map_err(StartupError::Listener)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Whether this start created the well-known default tenants (an empty database).
+    pub fn created_defaults(&self) -> bool {
+        self.created_defaults
+    }
+
+    /// Prints where the emulator listens, its database and the well-known credentials
+    /// (while the default tenants still have them), as other emulators print their
+    /// published dev keys. With `--log-format json` the banner is one log event instead.
+    pub async fn print_banner(&self, started: Instant) {
+        let addr = self
+            .local_addr()
+            .map_or_else(|_| "?".to_owned(), |a| a.to_string());
+        let config = &self.state.config;
+        let database = crate::store::redact_url(&config.database_url());
+        let corp = self
+            .state
+            .store
+            .dingtalk()
+            .corp_by_corpid(DEFAULT_CORPID)
+            .await
+            .ok()
+            .flatten();
+        let account = self
+            .state
+            .store
+            .openapi()
+            .account_by_appid(DEFAULT_APPID)
+            .await
+            .ok()
+            .flatten();
+        let corp_line = corp
+            .filter(|c| c.corpsecret == DEFAULT_CORPSECRET)
+            .map(|_| format!("corpid={DEFAULT_CORPID} corpsecret={DEFAULT_CORPSECRET} (or appkey={DEFAULT_APPKEY} appsecret={DEFAULT_APPSECRET})"));
+        let account_line = account
+            .filter(|a| a.secret == DEFAULT_ACCOUNT_SECRET)
+            .map(|_| format!("appid={DEFAULT_APPID} secret={DEFAULT_ACCOUNT_SECRET}"));
+        let ready_ms = started.elapsed().as_millis() as u64;
+        if config.log_format == LogFormat::Json {
+            tracing::info!(
+                address = %addr, database = %database, ready_ms,
+                dingtalk_corp = corp_line.as_deref(), openapi_account = account_line.as_deref(),
+                "crm-emulator {} ready", env!("CARGO_PKG_VERSION")
+            );
+            return;
+        }
+        let unchanged = |line: Option<String>| {
+            line.unwrap_or_else(|| "(changed from the well-known defaults)".into())
+        };
+        println!(
+            "crm-emulator {version} ready in {ready_ms} ms\n  \
+             listening on     http://{addr}\n  \
+             database         {database}\n  \
+             DingTalk corp    {corp}\n  \
+             OpenAPI account  {account}\n  \
+             health           http://{addr}/_emulator/health",
+            version = env!("CARGO_PKG_VERSION"),
+            corp = unchanged(corp_line),
+            account = unchanged(account_line),
+        );
+    }
+
+    /// Serves until `shutdown` completes, then stops accepting, lets in-flight requests
+    /// finish, and closes the database pool.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        self.state.store.close().await;
+        Ok(())
+    }
+}

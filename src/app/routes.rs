@@ -1,0 +1,66 @@
+//! The whole HTTP surface: the three surfaces mounted where the SPEC puts them (§1–3),
+//! the OpenAPI document made from those same routes, and the middleware every request
+//! shares. Each surface brings its own fallback, wrong-method answer and middleware;
+//! nothing here looks at a path to decide which surface a request belongs to.
+
+use axum::{extract::DefaultBodyLimit, Router};
+use tower::ServiceBuilder;
+use tower_http::{
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::{
+    admin, dingtalk,
+    http::{doc, X_REQUEST_ID},
+    openapi,
+    state::{AppState, RouterState},
+    telemetry,
+};
+
+/// The router of the whole emulator, with its state set.
+pub(super) fn router(state: AppState) -> Router {
+    let max_body = state.config.max_body_bytes;
+    let openapi = openapi::routes(&state);
+    let admin = admin::routes(&state);
+    // `nest` hands a surface its prefix and every path below `prefix/`, but not
+    // `prefix/` itself (a catch-all never matches an empty tail), which would fall to
+    // the root's, i.e. DingTalk's, 404. The surface answers it, as it always has.
+    let bare_prefixes = [
+        ("/openapi/", Router::from(openapi.clone())),
+        ("/_emulator/", Router::from(admin.clone())),
+    ];
+    // DingTalk is mounted at the root, so its fallback answers every path no other
+    // surface owns.
+    let (routes, api) = OpenApiRouter::with_openapi(doc::base())
+        .merge(dingtalk::routes(&state))
+        .nest("/openapi", openapi)
+        .nest("/_emulator", admin)
+        .split_for_parts();
+    let state = RouterState {
+        app: state,
+        document: doc::finish(api),
+    };
+    let routes = bare_prefixes
+        .into_iter()
+        .fold(routes, |routes, (path, surface)| {
+            routes.route_service(path, surface.with_state(state.clone()))
+        });
+    routes
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(
+                    X_REQUEST_ID.clone(),
+                    MakeRequestUuid,
+                ))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(telemetry::make_request_span)
+                        .on_response(telemetry::on_response),
+                )
+                .layer(PropagateRequestIdLayer::new(X_REQUEST_ID.clone())),
+        )
+        .with_state(state)
+}

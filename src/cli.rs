@@ -1,0 +1,72 @@
+//! The command line: `crm-emulator [serve] FLAGS`, `sign`, `healthcheck` (SPEC §4).
+//!
+//! Only `main` reads it; the serve flags themselves are [`Config`], which tests and
+//! embedders build without a command line.
+
+use std::net::SocketAddr;
+
+use clap::{Parser, Subcommand};
+
+use crate::{config::Config, sign::SignArgs};
+
+/// The whole command line.
+#[derive(Parser, Debug)]
+#[command(
+    name = "crm-emulator",
+    version,
+    about = "A stateful emulator of the DingTalk-style and OpenAPI-style CRM HTTP APIs",
+    long_about = "A stateful emulator of the DingTalk-style (/gettoken, /crm/...) and OpenAPI-style \
+                  (/openapi/crm/...) CRM HTTP APIs, with a control plane under /_emulator/. \
+                  Without a subcommand it serves (same as `crm-emulator serve`).",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// `serve`, `sign` or `healthcheck`; none means `serve`.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// The serve flags, when given without the `serve` subcommand.
+    #[command(flatten)]
+    pub serve: Config,
+}
+
+/// What `crm-emulator` was asked to do.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Start the emulator (the default when no subcommand is given).
+    Serve(Config),
+    /// Print the four OpenAPI auth headers for a request, and a ready curl command.
+    Sign(SignArgs),
+    /// Exit 0 if the emulator at --addr answers /_emulator/health with 200 (for
+    /// container health checks).
+    Healthcheck {
+        /// Address of the running emulator.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
+}
+
+impl Cli {
+    /// The serve configuration, whichever way it was spelled on the command line, or
+    /// the other subcommand given.
+    pub fn into_command(self) -> Command {
+        self.command.unwrap_or(Command::Serve(self.serve))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serve_subcommand_and_bare_flags_are_the_same() {
+        for args in [
+            &["crm-emulator", "--token-ttl", "5"][..],
+            &["crm-emulator", "serve", "--token-ttl", "5"],
+        ] {
+            match Cli::parse_from(args).into_command() {
+                Command::Serve(config) => assert_eq!(config.token_ttl, 5),
+                other => panic!("expected serve, got {other:?}"),
+            }
+        }
+    }
+}

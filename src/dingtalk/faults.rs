@@ -1,0 +1,83 @@
+//! Faults injected through the control plane (`/_emulator/faults`), applied to DingTalk
+//! calls and answered in the DingTalk envelope.
+
+use std::future::Future;
+
+use axum::{
+    extract::Request,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+
+use super::{auth, errcodes::injected_errmsg, DtError};
+use crate::{http::original_path, runtime::faults::Api, state::AppState};
+
+/// The surface middleware's fault step: answers the call as the first firing rule says
+/// (after its latency), or passes it on to `run`.
+pub async fn inject<F, Fut>(state: &AppState, req: Request, run: F) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: Future<Output = Response>,
+{
+    if !state.faults.any() {
+        return run(req).await;
+    }
+    let (method, path) = (req.method().as_str(), original_path(&req));
+    let tenant = if state.faults.needs_tenant(Api::Dingtalk, method, path) {
+        tenant_of(state, req.uri().query()).await
+    } else {
+        None
+    };
+    let Some(fault) = state
+        .faults
+        .fire(Api::Dingtalk, method, path, tenant.as_deref())
+    else {
+        return run(req).await;
+    };
+    tracing::info!(fault = fault.id(), "injecting fault");
+    if let Some(latency) = fault.latency() {
+        tokio::time::sleep(latency).await;
+    }
+    match (fault.errcode(), fault.status()) {
+        (None, None) => run(req).await,
+        (errcode, status) => response(errcode, status),
+    }
+}
+
+/// The corp a call acts for, as a fault rule names it: the `corpid`/`appkey` of
+/// `/gettoken`, or the corp holding the `access_token` (through the token cache that
+/// authentication uses; asked only when a tenant rule could fire).
+async fn tenant_of(state: &AppState, query: Option<&str>) -> Option<String> {
+    let param = |name: &str| {
+        query?
+            .split('&')
+            .find_map(|pair| match pair.split_once('=') {
+                Some((key, value)) if key == name => Some(value.to_owned()),
+                _ => None,
+            })
+    };
+    if let Some(named) = param("corpid").or_else(|| param("appkey")) {
+        return Some(named);
+    }
+    let token = param("access_token")?;
+    match auth::token_holder(state, &token, state.clock.now_ms()).await {
+        Ok(owner) => owner.map(|o| o.caller().corpid.to_string()),
+        Err(err) => {
+            tracing::warn!(error = %err, "fault injection could not resolve the caller's corp");
+            None
+        }
+    }
+}
+
+/// The answer to a call hit by an injected fault: the given `errcode` (default -1) with
+/// its vendor message (or "injected fault" for a code the emulator does not know), with
+/// HTTP 200 like every DingTalk answer unless the rule asks for another HTTP status.
+fn response(errcode: Option<i64>, status: Option<StatusCode>) -> Response {
+    let errcode = errcode.unwrap_or(-1);
+    let errmsg = injected_errmsg(errcode);
+    let mut response = DtError::Injected { errcode, errmsg }.into_response();
+    if let Some(status) = status {
+        *response.status_mut() = status;
+    }
+    response
+}

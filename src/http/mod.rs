@@ -1,0 +1,80 @@
+//! The HTTP vocabulary every layer shares: the response extensions the surfaces leave
+//! for the access log and the request journal, the request-id header, which API a
+//! request belongs to, and the two helpers each surface's middleware needs.
+//!
+//! A leaf: it imports nothing else of the crate, so the surfaces, the runtime services
+//! and the telemetry can all speak it without importing each other.
+
+pub mod doc;
+
+use std::{future::Future, sync::Arc, time::Duration};
+
+use axum::{
+    extract::{OriginalUri, Request},
+    http::HeaderName,
+    response::Response,
+};
+
+/// The request id: set by the app's middleware when the client sends none, echoed on
+/// the response, and the OpenAPI envelope's `traceId`.
+pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The `errcode` / `code` of an error response, left in the response extensions by the
+/// surfaces' error types for the access log and the request journal.
+#[derive(Clone, Debug)]
+pub struct ErrorCode(pub String);
+
+/// The tenant a request acts for (a DingTalk `corpid` or an OpenAPI `appid`). Each
+/// surface's auth puts it in the request extensions (for handlers and later layers) and
+/// in the response extensions (for the access log and the request journal).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tenant(pub Arc<str>);
+
+/// The three APIs the emulator serves. Each surface names itself; nothing classifies a
+/// request by its path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Api {
+    /// `/gettoken`, `/crm/*` (and every path no other surface owns).
+    DingTalk,
+    /// `/openapi/*`.
+    OpenApi,
+    /// The control plane, `/_emulator/*`.
+    Admin,
+}
+
+impl Api {
+    /// The name the journal and the fault rules use: `dingtalk`, `openapi`, `admin`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Api::DingTalk => "dingtalk",
+            Api::OpenApi => "openapi",
+            Api::Admin => "admin",
+        }
+    }
+}
+
+/// Runs `request` for at most `limit`; past it, logs the timeout and answers
+/// `timed_out()` instead (the caller's envelope). The answer is made only when needed,
+/// and inside whatever scope the caller runs this in (the OpenAPI trace id).
+pub async fn time_limited(
+    limit: Duration,
+    request: impl Future<Output = Response>,
+    timed_out: impl FnOnce() -> Response,
+) -> Response {
+    match tokio::time::timeout(limit, request).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(timeout_secs = limit.as_secs(), "request timed out");
+            timed_out()
+        }
+    }
+}
+
+/// The path as the client sent it. Inside a nested router the request's URI has lost
+/// the prefix (`/openapi`, `/_emulator`); axum's router keeps the original in
+/// [`OriginalUri`] when it first sees a request.
+pub fn original_path(req: &Request) -> &str {
+    req.extensions()
+        .get::<OriginalUri>()
+        .map_or_else(|| req.uri().path(), |original| original.path())
+}

@@ -1,0 +1,60 @@
+//! Faults injected through the control plane (`/_emulator/faults`), applied to OpenAPI
+//! calls and answered in the OpenAPI envelope.
+
+use std::future::Future;
+
+use axum::{
+    extract::Request,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+
+use super::ApiError;
+use crate::{http::original_path, runtime::faults::Api, state::AppState};
+
+/// The surface middleware's fault step: answers the call as the first firing rule says
+/// (after its latency), or passes it on to `run`. A rule's tenant is the `appid` header.
+pub async fn inject<F, Fut>(state: &AppState, req: Request, run: F) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: Future<Output = Response>,
+{
+    if !state.faults.any() {
+        return run(req).await;
+    }
+    let (method, path) = (req.method().as_str(), original_path(&req));
+    let tenant = if state.faults.needs_tenant(Api::Openapi, method, path) {
+        req.headers()
+            .get("appid")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    } else {
+        None
+    };
+    let Some(fault) = state
+        .faults
+        .fire(Api::Openapi, method, path, tenant.as_deref())
+    else {
+        return run(req).await;
+    };
+    tracing::info!(fault = fault.id(), "injecting fault");
+    if let Some(latency) = fault.latency() {
+        tokio::time::sleep(latency).await;
+    }
+    match (fault.errcode(), fault.status()) {
+        (None, None) => run(req).await,
+        (_, status) => response(status),
+    }
+}
+
+/// The answer to a call hit by an injected fault: the envelope with the rule's HTTP
+/// status (default 500) as `code`.
+fn response(status: Option<StatusCode>) -> Response {
+    let status = status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let message = match status {
+        StatusCode::TOO_MANY_REQUESTS => "too many requests (injected fault)",
+        StatusCode::UNAUTHORIZED => "unauthorized (injected fault)",
+        _ => "injected fault",
+    };
+    ApiError::new(status, message).into_response()
+}

@@ -1,0 +1,267 @@
+//! Fault injection rules: which API calls to answer with an error, or to delay, so an
+//! app can be tested against 45009, -1, 42001 or slow responses without touching the
+//! real service. Rules are runtime state, kept in memory per instance (not exported).
+//!
+//! This is the rule set alone. Each surface asks [`Faults::fire`] from its own
+//! middleware and answers in its own envelope (`dingtalk::faults`, `openapi::faults`);
+//! the control plane adds, lists and removes rules (`admin::faults`).
+
+use std::{
+    sync::{
+        atomic::{AtomicBool, AtomicU64, Ordering},
+        RwLock,
+    },
+    time::Duration,
+};
+
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+// The API a rule applies to, as rules spell it; the control plane is never faulted.
+// (A `//` comment: a doc comment would become the schema's description.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Api {
+    Dingtalk,
+    Openapi,
+}
+
+/// A rule as posted to `POST /_emulator/faults`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct NewFault {
+    api: Api,
+    method: Option<String>,
+    path: Option<String>,
+    tenant: Option<String>,
+    errcode: Option<i64>,
+    status: Option<u16>,
+    latency_ms: Option<u64>,
+    probability: Option<f64>,
+    times: Option<u64>,
+}
+
+/// A stored rule, as listed.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Fault {
+    id: u64,
+    api: Api,
+    method: Option<String>,
+    path: Option<String>,
+    tenant: Option<String>,
+    errcode: Option<i64>,
+    status: Option<u16>,
+    latency_ms: Option<u64>,
+    probability: f64,
+    times: Option<u64>,
+    /// How often the rule has fired.
+    fired: u64,
+}
+
+impl Fault {
+    /// The rule's id, for the log.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The DingTalk `errcode` to answer with, if the rule names one.
+    pub fn errcode(&self) -> Option<i64> {
+        self.errcode
+    }
+
+    /// The HTTP status to answer with, if the rule names one.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.status.and_then(|s| StatusCode::from_u16(s).ok())
+    }
+
+    /// How long to hold the call before answering it, if at all.
+    pub fn latency(&self) -> Option<Duration> {
+        self.latency_ms.map(Duration::from_millis)
+    }
+
+    /// Whether the rule applies to this call, tenant aside (resolving the tenant may
+    /// cost a lookup, so it is asked only when everything else matches).
+    fn matches(&self, api: Api, method: &str, path: &str) -> bool {
+        self.api == api
+            && self.times.is_none_or(|t| self.fired < t)
+            && self
+                .method
+                .as_deref()
+                .is_none_or(|m| m.eq_ignore_ascii_case(method))
+            && self.path.as_deref().is_none_or(|p| path_matches(p, path))
+    }
+}
+
+/// `/crm/customer/get` matches itself; `/crm/*` matches everything under `/crm/`.
+fn path_matches(pattern: &str, path: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => path.starts_with(prefix),
+        None => pattern == path,
+    }
+}
+
+/// The rule set. Reads (every API call) take a shared lock only while rules exist.
+#[derive(Debug, Default)]
+pub struct Faults {
+    rules: RwLock<Vec<Fault>>,
+    next_id: AtomicU64,
+    any: AtomicBool,
+}
+
+impl Faults {
+    /// Stores a rule (checked with [`validate`] first) and returns it with its id.
+    pub fn add(&self, new: NewFault) -> Fault {
+        let fault = Fault {
+            id: self.next_id.fetch_add(1, Ordering::Relaxed) + 1,
+            api: new.api,
+            method: new.method.map(|m| m.to_ascii_uppercase()),
+            path: new.path,
+            tenant: new.tenant,
+            errcode: new.errcode,
+            status: new.status,
+            latency_ms: new.latency_ms,
+            probability: new.probability.unwrap_or(1.0),
+            times: new.times,
+            fired: 0,
+        };
+        let mut rules = self.rules.write().unwrap_or_else(|p| p.into_inner());
+        rules.push(fault.clone());
+        self.any.store(true, Ordering::Release);
+        fault
+    }
+
+    /// Every rule, with how often it fired.
+    pub fn list(&self) -> Vec<Fault> {
+        self.rules.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Removes one rule (`Some(id)`) or all; returns how many were removed.
+    pub fn remove(&self, id: Option<u64>) -> usize {
+        let mut rules = self.rules.write().unwrap_or_else(|p| p.into_inner());
+        let before = rules.len();
+        rules.retain(|r| id.is_some_and(|id| r.id != id));
+        self.any.store(!rules.is_empty(), Ordering::Release);
+        before - rules.len()
+    }
+
+    /// Whether any rule exists: the one question every API call asks while none does.
+    pub fn any(&self) -> bool {
+        self.any.load(Ordering::Acquire)
+    }
+
+    /// Whether a rule that names a tenant could fire for this call, i.e. whether the
+    /// caller's tenant must be resolved first.
+    pub fn needs_tenant(&self, api: Api, method: &str, path: &str) -> bool {
+        let rules = self.rules.read().unwrap_or_else(|p| p.into_inner());
+        rules
+            .iter()
+            .any(|r| r.tenant.is_some() && r.matches(api, method, path))
+    }
+
+    /// Picks the first rule that fires for this call, counting it as fired. `path` is
+    /// the path the client sent, prefix and all.
+    pub fn fire(&self, api: Api, method: &str, path: &str, tenant: Option<&str>) -> Option<Fault> {
+        let mut rules = self.rules.write().unwrap_or_else(|p| p.into_inner());
+        for rule in rules.iter_mut() {
+            if !rule.matches(api, method, path)
+                || rule.tenant.as_deref().is_some_and(|t| Some(t) != tenant)
+            {
+                continue;
+            }
+            if rule.probability < 1.0 && rand::random::<f64>() >= rule.probability {
+                continue;
+            }
+            rule.fired += 1;
+            return Some(rule.clone());
+        }
+        None
+    }
+}
+
+/// Refuses a rule that contradicts itself or could never fire, naming why.
+pub fn validate(new: &NewFault) -> Result<(), &'static str> {
+    if new.errcode.is_some() && new.status.is_some() {
+        return Err("give errcode or status, not both");
+    }
+    if new.errcode.is_some() && new.api == Api::Openapi {
+        return Err("errcode is for api \"dingtalk\"; OpenAPI faults take status");
+    }
+    if new.errcode.is_none() && new.status.is_none() && new.latency_ms.is_none() {
+        return Err("a fault needs errcode, status or latencyMs");
+    }
+    if new.status.is_some_and(|s| !(400..=599).contains(&s)) {
+        return Err("status must be an HTTP error status, 400 to 599");
+    }
+    if new.probability.is_some_and(|p| !(p > 0.0 && p <= 1.0)) {
+        return Err("probability must be greater than 0 and at most 1");
+    }
+    if new.times == Some(0) {
+        return Err("times must be at least 1 (omit it for no limit)");
+    }
+    if new.path.as_deref().is_some_and(|p| !p.starts_with('/')) {
+        return Err("path must start with / (a trailing * matches a prefix)");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use super::*;
+
+    fn rule(json: Value) -> NewFault {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn paths_match_exactly_or_by_prefix() {
+        assert!(path_matches("/crm/customer/get", "/crm/customer/get"));
+        assert!(!path_matches("/crm/customer/get", "/crm/customer/getx"));
+        assert!(path_matches("/crm/*", "/crm/contact/create"));
+        assert!(!path_matches("/crm/*", "/gettoken"));
+    }
+
+    #[test]
+    fn rules_fire_the_requested_number_of_times_and_only_where_they_match() {
+        let faults = Faults::default();
+        faults.add(rule(json!({"api": "dingtalk", "path": "/crm/*", "method": "get", "errcode": 45009, "times": 2})));
+        assert!(faults.fire(Api::Openapi, "GET", "/crm/x", None).is_none());
+        assert!(faults.fire(Api::Dingtalk, "POST", "/crm/x", None).is_none());
+        assert!(faults.fire(Api::Dingtalk, "GET", "/crm/x", None).is_some());
+        assert!(faults.fire(Api::Dingtalk, "GET", "/crm/y", None).is_some());
+        assert!(faults.fire(Api::Dingtalk, "GET", "/crm/z", None).is_none());
+        assert_eq!(faults.list()[0].fired, 2);
+    }
+
+    #[test]
+    fn tenant_rules_fire_only_for_their_tenant() {
+        let faults = Faults::default();
+        faults.add(rule(
+            json!({"api": "openapi", "tenant": "1090", "status": 500}),
+        ));
+        assert!(faults.needs_tenant(Api::Openapi, "POST", "/openapi/crm/add"));
+        assert!(!faults.needs_tenant(Api::Dingtalk, "POST", "/crm/customer/create"));
+        let add = |tenant| faults.fire(Api::Openapi, "POST", "/openapi/crm/add", tenant);
+        assert!(add(Some("2000")).is_none());
+        assert!(add(None).is_none());
+        assert!(add(Some("1090")).is_some());
+    }
+
+    #[test]
+    fn contradictory_rules_are_refused() {
+        for bad in [
+            json!({"api": "dingtalk", "errcode": 1, "status": 500}),
+            json!({"api": "openapi", "errcode": 1}),
+            json!({"api": "openapi"}),
+            json!({"api": "openapi", "status": 200}),
+            json!({"api": "openapi", "status": 500, "probability": 0}),
+            json!({"api": "openapi", "status": 500, "times": 0}),
+            json!({"api": "openapi", "status": 500, "path": "crm"}),
+        ] {
+            assert!(validate(&rule(bad.clone())).is_err(), "{bad}");
+        }
+    }
+}
