@@ -5,6 +5,7 @@
 mod helpers;
 
 mod admin;
+mod architecture;
 mod dingtalk;
 mod foundation;
 mod openapi;
