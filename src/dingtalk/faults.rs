@@ -19,28 +19,16 @@ where
     F: FnOnce(Request) -> Fut,
     Fut: Future<Output = Response>,
 {
-    if !state.faults.any() {
-        return run(req).await;
-    }
+    let query = req.uri().query();
+    let tenant = || tenant_of(state, query);
     let (method, path) = (req.method().as_str(), original_path(&req));
-    let tenant = if state.faults.needs_tenant(Api::Dingtalk, method, path) {
-        tenant_of(state, req.uri().query()).await
-    } else {
-        None
-    };
-    let Some(fault) = state
+    match state
         .faults
-        .fire(Api::Dingtalk, method, path, tenant.as_deref())
-    else {
-        return run(req).await;
-    };
-    tracing::info!(fault = fault.id(), "injecting fault");
-    if let Some(latency) = fault.latency() {
-        tokio::time::sleep(latency).await;
-    }
-    match (fault.errcode(), fault.status()) {
-        (None, None) => run(req).await,
-        (errcode, status) => response(errcode, status),
+        .apply(Api::Dingtalk, method, path, tenant)
+        .await
+    {
+        Some(fault) if fault.answers() => response(fault.errcode(), fault.status()),
+        _ => run(req).await,
     }
 }
 

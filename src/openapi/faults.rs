@@ -19,31 +19,19 @@ where
     F: FnOnce(Request) -> Fut,
     Fut: Future<Output = Response>,
 {
-    if !state.faults.any() {
-        return run(req).await;
-    }
+    let appid = req
+        .headers()
+        .get("appid")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let (method, path) = (req.method().as_str(), original_path(&req));
-    let tenant = if state.faults.needs_tenant(Api::Openapi, method, path) {
-        req.headers()
-            .get("appid")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    } else {
-        None
-    };
-    let Some(fault) = state
+    match state
         .faults
-        .fire(Api::Openapi, method, path, tenant.as_deref())
-    else {
-        return run(req).await;
-    };
-    tracing::info!(fault = fault.id(), "injecting fault");
-    if let Some(latency) = fault.latency() {
-        tokio::time::sleep(latency).await;
-    }
-    match (fault.errcode(), fault.status()) {
-        (None, None) => run(req).await,
-        (_, status) => response(status),
+        .apply(Api::Openapi, method, path, || async { appid })
+        .await
+    {
+        Some(fault) if fault.answers() => response(fault.status()),
+        _ => run(req).await,
     }
 }
 

@@ -2,11 +2,13 @@
 //! app can be tested against 45009, -1, 42001 or slow responses without touching the
 //! real service. Rules are runtime state, kept in memory per instance (not exported).
 //!
-//! This is the rule set alone. Each surface asks [`Faults::fire`] from its own
-//! middleware and answers in its own envelope (`dingtalk::faults`, `openapi::faults`);
-//! the control plane adds, lists and removes rules (`admin::faults`).
+//! This is the rule set and its application. Each surface asks [`Faults::apply`] from
+//! its own middleware, telling it how to find the caller's tenant, and answers a fault
+//! in its own envelope (`dingtalk::faults`, `openapi::faults`); the control plane adds,
+//! lists and removes rules (`admin::faults`).
 
 use std::{
+    future::Future,
     sync::{
         atomic::{AtomicBool, AtomicU64, Ordering},
         RwLock,
@@ -81,6 +83,11 @@ impl Fault {
         self.latency_ms.map(Duration::from_millis)
     }
 
+    /// Whether the rule answers the call with an error (rather than only delaying it).
+    pub fn answers(&self) -> bool {
+        self.errcode.is_some() || self.status.is_some()
+    }
+
     /// Whether the rule applies to this call, tenant aside (resolving the tenant may
     /// cost a lookup, so it is asked only when everything else matches).
     fn matches(&self, api: Api, method: &str, path: &str) -> bool {
@@ -146,14 +153,39 @@ impl Faults {
         before - rules.len()
     }
 
-    /// Whether any rule exists: the one question every API call asks while none does.
-    pub fn any(&self) -> bool {
-        self.any.load(Ordering::Acquire)
+    /// The rule that fires for this call of `api`, if any, after its latency has passed:
+    /// the caller answers with the rule's error, or goes on when it has none. `path` is
+    /// the path the client sent, prefix and all ([`crate::http::original_path`]).
+    /// `tenant` finds the caller's tenant; it is asked only when a rule naming one could
+    /// fire. While no rule exists this is one atomic load.
+    pub async fn apply<T>(
+        &self,
+        api: Api,
+        method: &str,
+        path: &str,
+        tenant: impl FnOnce() -> T,
+    ) -> Option<Fault>
+    where
+        T: Future<Output = Option<String>>,
+    {
+        if !self.any.load(Ordering::Acquire) {
+            return None;
+        }
+        let tenant = match self.needs_tenant(api, method, path) {
+            true => tenant().await,
+            false => None,
+        };
+        let fault = self.fire(api, method, path, tenant.as_deref())?;
+        tracing::info!(fault = fault.id, "injecting fault");
+        if let Some(latency) = fault.latency() {
+            tokio::time::sleep(latency).await;
+        }
+        Some(fault)
     }
 
     /// Whether a rule that names a tenant could fire for this call, i.e. whether the
     /// caller's tenant must be resolved first.
-    pub fn needs_tenant(&self, api: Api, method: &str, path: &str) -> bool {
+    fn needs_tenant(&self, api: Api, method: &str, path: &str) -> bool {
         let rules = self.rules.read().unwrap_or_else(|p| p.into_inner());
         rules
             .iter()
@@ -162,7 +194,7 @@ impl Faults {
 
     /// Picks the first rule that fires for this call, counting it as fired. `path` is
     /// the path the client sent, prefix and all.
-    pub fn fire(&self, api: Api, method: &str, path: &str, tenant: Option<&str>) -> Option<Fault> {
+    fn fire(&self, api: Api, method: &str, path: &str, tenant: Option<&str>) -> Option<Fault> {
         let mut rules = self.rules.write().unwrap_or_else(|p| p.into_inner());
         for rule in rules.iter_mut() {
             if !rule.matches(api, method, path)

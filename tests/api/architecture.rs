@@ -141,14 +141,14 @@ fn cut_test_modules(code: &str) -> (String, Vec<String>) {
 fn use_paths(tree: &str) -> Vec<Vec<String>> {
     fn expand(tokens: &[String], prefix: &[String], out: &mut Vec<Vec<String>>) {
         let mut path = prefix.to_vec();
-        let mut i = 0;
-        while i < tokens.len() {
-            match tokens[i].as_str() {
+        for (i, token) in tokens.iter().enumerate() {
+            match token.as_str() {
+                // A group ends the tree: each of its members extends the path so far.
                 "{" => {
                     let mut depth = 0;
                     let mut start = i + 1;
-                    for j in i..tokens.len() {
-                        match tokens[j].as_str() {
+                    for (j, inner) in tokens.iter().enumerate().skip(i) {
+                        match inner.as_str() {
                             "{" => depth += 1,
                             "}" => depth -= 1,
                             "," if depth == 1 => {
@@ -159,7 +159,6 @@ fn use_paths(tree: &str) -> Vec<Vec<String>> {
                         }
                         if depth == 0 {
                             expand(&tokens[start..j], &path, out);
-                            i = j;
                             break;
                         }
                     }
@@ -171,7 +170,6 @@ fn use_paths(tree: &str) -> Vec<Vec<String>> {
                 "self" if !path.is_empty() => {}
                 word => path.push(word.to_owned()),
             }
-            i += 1;
         }
         if path.len() > prefix.len() || !prefix.is_empty() {
             out.push(path);

@@ -105,14 +105,9 @@ impl DingTalkStore<'_> {
         .bind(&fields.attached)
         .bind(modified_by)
         .bind(now_ms);
-        let mut conn = self.db.write().await?;
-        let mut tx = conn.begin().await?;
-        employees::ensure(&mut tx, corp, employees, now_ms).await?;
-        if tx.execute(&update).await? == 0 {
-            return Err(DtStoreError::UnknownContacts(vec![id]));
-        }
-        tx.commit().await?;
-        Ok(())
+        let unknown = DtStoreError::UnknownContacts(vec![id]);
+        self.update_one(corp, employees, &update, now_ms, unknown)
+            .await
     }
 
     /// Deletes the contacts `ids` (distinct), all or nothing: if any is unknown, the

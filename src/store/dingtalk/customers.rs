@@ -154,11 +154,26 @@ impl DingTalkStore<'_> {
         .bind(&patch.telephone)
         .bind(&patch.modified_by)
         .bind(now_ms);
+        let unknown = DtStoreError::UnknownCustomers(vec![id]);
+        self.update_one(corp, employees, &update, now_ms, unknown)
+            .await
+    }
+
+    /// Runs `update`, which changes one row of the corp, after registering or checking
+    /// `employees`, in one transaction; `unknown` when it changed none.
+    pub(super) async fn update_one(
+        &self,
+        corp: CorpScope,
+        employees: &[String],
+        update: &Stmt<'_>,
+        now_ms: i64,
+        unknown: DtStoreError,
+    ) -> DtStoreResult<()> {
         let mut conn = self.db.write().await?;
         let mut tx = conn.begin().await?;
         employees::ensure(&mut tx, corp, employees, now_ms).await?;
-        if tx.execute(&update).await? == 0 {
-            return Err(DtStoreError::UnknownCustomers(vec![id]));
+        if tx.execute(update).await? == 0 {
+            return Err(unknown);
         }
         tx.commit().await?;
         Ok(())
