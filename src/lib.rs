@@ -1,9 +1,9 @@
 //! crm-emulator: a stateful emulator of two CRM HTTP APIs, for developing and testing
 //! CRM integrations without touching the real services.
 //!
-//! The modules are listed in layers, top to bottom; each imports only from the layers
-//! below it. Reading order for newcomers: `config` → `app` → the three surfaces
-//! (`dingtalk`, `openapi`, `admin`) → `store`.
+//! The modules are listed in layers, top to bottom, which is also the reading order for
+//! newcomers; each imports only from the layers below it (`docs/architecture.md` walks
+//! a request through them, and `tests/api/architecture.rs` keeps them acyclic).
 
 /// Building the app (state, routes, shared middleware) and serving it until shutdown.
 pub mod app;
