@@ -22,15 +22,18 @@ use crate::{
 /// The router of the whole emulator, with its state set.
 pub(super) fn router(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
-    let openapi = openapi::routes(&state);
-    let admin = admin::routes(&state);
     // `nest` hands a surface its prefix and every path below `prefix/`, but not
     // `prefix/` itself (a catch-all never matches an empty tail), which would fall to
-    // the root's, i.e. DingTalk's, 404. The surface answers it, as it always has.
+    // the root's, i.e. DingTalk's, 404. The surface answers it, as it always has. (Its
+    // router is cloned, a reference count; its document is not.)
+    let (openapi, openapi_doc) = openapi::routes(&state).split_for_parts();
+    let (admin, admin_doc) = admin::routes(&state).split_for_parts();
     let bare_prefixes = [
-        ("/openapi/", Router::from(openapi.clone())),
-        ("/_emulator/", Router::from(admin.clone())),
+        ("/openapi/", openapi.clone()),
+        ("/_emulator/", admin.clone()),
     ];
+    let openapi = doc::described(openapi, openapi_doc);
+    let admin = doc::described(admin, admin_doc);
     // DingTalk is mounted at the root, so its fallback answers every path no other
     // surface owns.
     let (routes, api) = OpenApiRouter::with_openapi(doc::base())

@@ -220,9 +220,17 @@ where
     S: Send + Sync + Clone + 'static,
 {
     let (routes, doc) = router.split_for_parts();
-    let mut router = OpenApiRouter::from(f(routes));
-    *router.get_openapi_mut() = doc;
-    router
+    described(f(routes), doc)
+}
+
+/// `router` with `doc` as its description (the two halves of a split `OpenApiRouter`).
+pub fn described<S>(router: Router<S>, doc: OpenApi) -> OpenApiRouter<S>
+where
+    S: Send + Sync + Clone + 'static,
+{
+    let mut described = OpenApiRouter::from(router);
+    *described.get_openapi_mut() = doc;
+    described
 }
 
 /// `post` + `/crm/customer/create` → `postCrmCustomerCreate`.
