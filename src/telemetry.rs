@@ -14,7 +14,7 @@ use tracing_subscriber::{fmt, EnvFilter};
 
 use crate::{
     config::LogFormat,
-    http::{ErrorCode, X_REQUEST_ID},
+    http::{request_id, ErrorCode},
 };
 
 /// Installs the global subscriber. The level comes from `RUST_LOG` (default `info`).
@@ -39,11 +39,7 @@ pub fn make_request_span(req: &Request) -> Span {
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| req.uri().path(), MatchedPath::as_str);
-    let request_id = req
-        .headers()
-        .get(&X_REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
+    let request_id = request_id(req);
     tracing::info_span!("request", method = %req.method(), path, request_id)
 }
 

@@ -19,6 +19,14 @@ use axum::{
 /// the response, and the OpenAPI envelope's `traceId`.
 pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// The request's id (empty if it has none, which the app's middleware prevents).
+pub fn request_id(req: &Request) -> &str {
+    req.headers()
+        .get(&X_REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
 /// The `errcode` / `code` of an error response, left in the response extensions by the
 /// surfaces' error types for the access log and the request journal.
 #[derive(Clone, Debug)]

@@ -26,7 +26,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     http::{
         doc::{self, Guard},
-        time_limited, Api, X_REQUEST_ID,
+        request_id, time_limited, Api,
     },
     state::{AppState, RouterState},
 };
@@ -78,12 +78,7 @@ async fn around(State(state): State<AppState>, req: Request, next: Next) -> Resp
     let limit = state.config.request_timeout();
     let shared = &state;
     let run = move |req: Request| {
-        let trace_id = req
-            .headers()
-            .get(&X_REQUEST_ID)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
+        let trace_id = request_id(&req).to_owned();
         let guarded = time_limited(
             limit,
             faults::inject(shared, req, |req| next.run(req)),

@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 use utoipa::{IntoParams, ToSchema};
 
 use super::clock::Clock;
-use crate::http::{original_path, Api, ErrorCode, Tenant, X_REQUEST_ID};
+use crate::http::{original_path, request_id, Api, ErrorCode, Tenant};
 
 /// Keys whose values never reach the journal.
 const SECRET_KEYS: &[&str] = &[
@@ -120,12 +120,7 @@ impl Journal {
         let method = req.method().to_string();
         let path = original_path(&req).to_owned();
         let query = req.uri().query().map(redact_query);
-        let trace_id = req
-            .headers()
-            .get(&X_REQUEST_ID)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
+        let trace_id = request_id(&req).to_owned();
         let (req, request_body) = if self.capture_bodies {
             capture_request(req, self.max_body_bytes).await
         } else {
