@@ -36,6 +36,8 @@ pub enum Command {
     Serve(Config),
     /// Print the four OpenAPI auth headers for a request, and a ready curl command.
     Sign(SignArgs),
+    /// Print the rulebook as Markdown (docs/rules.md is this output).
+    Rules,
     /// Exit 0 if the emulator at --addr answers /_emulator/health with 200 (for
     /// container health checks).
     Healthcheck {

@@ -10,6 +10,8 @@ use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
 use chrono::FixedOffset;
 use clap::{Args, Parser, ValueEnum};
 
+use crate::mode::Mode;
+
 /// The default database: a SQLite file in the working directory, created if missing.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://crm-emulator.db";
 
@@ -98,6 +100,16 @@ pub struct Config {
     /// Capture (redacted) request and response bodies in the journal.
     #[arg(long, env = "CRM_EMULATOR_JOURNAL_BODIES")]
     pub journal_bodies: bool,
+
+    /// The mode of the well-known tenants and of tenants created or imported without
+    /// one: lenient (guesses are served with a warning) or strict (refused).
+    #[arg(
+        long,
+        env = "CRM_EMULATOR_DEFAULT_MODE",
+        value_enum,
+        default_value = "lenient"
+    )]
+    pub default_mode: Mode,
 
     /// Longest time, in seconds, a request may take before it is answered with the
     /// owning API's "system busy" error.

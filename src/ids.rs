@@ -28,6 +28,17 @@ pub fn parse(text: &str) -> Option<i64> {
     text.parse().ok()
 }
 
+/// `len` random lowercase letters and digits: the tag of a generated custom field id
+/// (`text_6ts9_…`), a DingTalk `request_id`.
+pub fn random_tag(len: usize) -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::thread_rng();
+    (0..len)
+        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+        .collect()
+}
+
 /// Hands out new ids for this process.
 #[derive(Debug)]
 pub struct IdGenerator {

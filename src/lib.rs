@@ -38,6 +38,8 @@ pub mod http;
 pub mod ids;
 /// Reading and parsing JSON bodies, shared by the surfaces' extractors.
 pub mod json;
+/// The tenant mode: strict or lenient (SPEC §5).
+pub mod mode;
 /// `crm-emulator sign`: the OpenAPI auth headers for a request, for trying by hand.
 pub mod sign;
 /// HMAC request signatures of the OpenAPI surface.

@@ -7,7 +7,7 @@ use clap::Parser;
 use crm_emulator::{
     cli::{Cli, Command},
     healthcheck,
-    runtime::clock,
+    runtime::{clock, rules},
     sign, telemetry, App, Config,
 };
 use tokio::net::TcpListener;
@@ -23,6 +23,10 @@ async fn main() -> ExitCode {
         Command::Healthcheck { addr } => healthcheck::check(addr),
         Command::Sign(args) => {
             print!("{}", sign::render(&args, clock::real_now_secs()));
+            Ok(())
+        }
+        Command::Rules => {
+            print!("{}", rules::markdown());
             Ok(())
         }
     };

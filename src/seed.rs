@@ -11,6 +11,7 @@ use crate::{
     admin::{document::Document, import::to_snapshot},
     ids::IdGenerator,
     json::BodyError,
+    mode::Mode,
     runtime::clock::Clock,
     store::{snapshot::Snapshot, Store, StoreError},
 };
@@ -26,7 +27,12 @@ pub struct SeedError {
 }
 
 /// Reads and checks the seed file; the error names the file and the first bad path.
-pub fn load(file: &Path, clock: &Clock, ids: &IdGenerator) -> Result<Snapshot, SeedError> {
+pub fn load(
+    file: &Path,
+    clock: &Clock,
+    ids: &IdGenerator,
+    mode: Mode,
+) -> Result<Snapshot, SeedError> {
     let fault = |detail: String| SeedError {
         file: file.display().to_string(),
         detail,
@@ -40,7 +46,7 @@ pub fn load(file: &Path, clock: &Clock, ids: &IdGenerator) -> Result<Snapshot, S
             other => format!("{other:?}"),
         })
     })?;
-    to_snapshot(doc, clock, ids).map_err(|e| fault(e.to_string()))
+    to_snapshot(doc, clock, ids, mode).map_err(|e| fault(e.to_string()))
 }
 
 /// Imports a loaded seed into a database that was empty until this start (the default

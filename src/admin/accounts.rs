@@ -1,5 +1,5 @@
-//! OpenAPI accounts: secret and open-sea (pool) ids. The secret is accepted, never
-//! returned.
+//! OpenAPI accounts: secret, open-sea (pool) ids and mode (strict or lenient, SPEC §5).
+//! The secret is accepted, never returned.
 
 use axum::{
     extract::{Path, State},
@@ -13,7 +13,10 @@ use utoipa::ToSchema;
 use super::{corps::conflict_names, extract::AdminJson, AdminError, AdminResult};
 use crate::{
     state::AppState,
-    store::openapi::{Account, AccountPatch, NewAccount},
+    store::{
+        openapi::{Account, AccountPatch, NewAccount},
+        tenants::Mode,
+    },
 };
 
 #[derive(Deserialize, ToSchema)]
@@ -25,6 +28,8 @@ pub struct CreateAccount {
     secret: String,
     #[serde(default)]
     open_sea_ids: Vec<String>,
+    /// Default: `--default-mode`.
+    mode: Option<Mode>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -32,6 +37,7 @@ pub struct CreateAccount {
 pub struct PatchAccount {
     secret: Option<String>,
     open_sea_ids: Option<Vec<String>>,
+    mode: Option<Mode>,
 }
 
 /// An account as the control plane shows it: everything but the secret.
@@ -40,6 +46,7 @@ pub struct PatchAccount {
 pub struct AccountView {
     appid: String,
     open_sea_ids: Vec<String>,
+    mode: Mode,
     created_at: String,
 }
 
@@ -47,6 +54,7 @@ fn view(state: &AppState, account: Account) -> AccountView {
     AccountView {
         appid: account.appid,
         open_sea_ids: account.open_sea_ids,
+        mode: account.mode,
         created_at: state.clock.format(account.created_at),
     }
 }
@@ -82,6 +90,8 @@ pub async fn create(
         appid: body.appid,
         secret: body.secret,
         open_sea_ids: body.open_sea_ids,
+        mode: body.mode.unwrap_or(state.config.default_mode),
+        customer_sources: None,
     };
     let account = state
         .store
@@ -131,6 +141,8 @@ pub async fn patch(
     let patch = AccountPatch {
         secret: body.secret,
         open_sea_ids: body.open_sea_ids,
+        mode: body.mode,
+        customer_sources: None,
     };
     let account = state.store.openapi().update_account(&appid, &patch).await?;
     let account = account.ok_or_else(|| unknown_account(&appid))?;

@@ -18,7 +18,7 @@ use crate::{
     state::AppState,
     store::{
         dingtalk::{Corp, CorpPatch, Employee, NewCorp},
-        tenants::CorpMode,
+        tenants::Mode,
     },
 };
 
@@ -31,7 +31,7 @@ pub struct CreateCorp {
     corpsecret: String,
     appkey: Option<String>,
     appsecret: Option<String>,
-    mode: Option<CorpMode>,
+    mode: Option<Mode>,
     /// Calls per minute per endpoint; absent for no limit.
     #[schema(minimum = 1)]
     rate_limit_per_minute: Option<i64>,
@@ -45,7 +45,7 @@ pub struct PatchCorp {
     appkey: Option<Option<String>>,
     #[serde(default, deserialize_with = "some")]
     appsecret: Option<Option<String>>,
-    mode: Option<CorpMode>,
+    mode: Option<Mode>,
     /// `null` turns the limit off.
     #[serde(default, deserialize_with = "some")]
     #[schema(minimum = 1)]
@@ -58,7 +58,7 @@ pub struct PatchCorp {
 pub struct CorpView {
     corpid: String,
     appkey: Option<String>,
-    mode: CorpMode,
+    mode: Mode,
     rate_limit_per_minute: Option<i64>,
     created_at: String,
 }
@@ -139,7 +139,7 @@ pub async fn create(
         corpsecret: body.corpsecret,
         appkey: body.appkey,
         appsecret: body.appsecret,
-        mode: body.mode.unwrap_or(CorpMode::Lenient),
+        mode: body.mode.unwrap_or(state.config.default_mode),
         rate_limit_per_minute: body.rate_limit_per_minute,
     };
     let corp = state

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use crate::store::{
     openapi::{CascadeOptions, Choice, Contact, FieldType},
-    tenants::CorpMode,
+    tenants::Mode,
 };
 
 /// The version of the format this build writes and reads.
@@ -101,10 +101,6 @@ impl<'de> Deserialize<'de> for Id {
     }
 }
 
-fn lenient() -> CorpMode {
-    CorpMode::Lenient
-}
-
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CorpDoc {
@@ -114,8 +110,9 @@ pub struct CorpDoc {
     pub appkey: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appsecret: Option<String>,
-    #[serde(default = "lenient")]
-    pub mode: CorpMode,
+    /// Default: `--default-mode`.
+    #[serde(default)]
+    pub mode: Option<Mode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit_per_minute: Option<i64>,
     #[serde(default)]
@@ -200,6 +197,12 @@ pub struct AccountDoc {
     pub secret: String,
     #[serde(default)]
     pub open_sea_ids: Vec<String>,
+    /// Default: `--default-mode`.
+    #[serde(default)]
+    pub mode: Option<Mode>,
+    /// The choices of the system field `customerSource`; absent: the emulator's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_sources: Option<Vec<Choice>>,
     #[serde(default)]
     pub created_at: Option<i64>,
     #[serde(default)]

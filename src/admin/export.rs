@@ -54,7 +54,7 @@ pub async fn import(
     State(state): State<AppState>,
     AdminJson(doc): AdminJson<Document>,
 ) -> AdminResult<Json<Imported>> {
-    let snapshot = to_snapshot(doc, &state.clock, &state.ids)
+    let snapshot = to_snapshot(doc, &state.clock, &state.ids, state.config.default_mode)
         .map_err(|e| AdminError::bad_request(format!("invalid document: {e}")))?;
     state.store.restore(&snapshot, state.clock.now_ms()).await?;
     Ok(Json(Imported {
@@ -92,7 +92,7 @@ fn corp(data: CorpData) -> CorpDoc {
         corpsecret: corp.corpsecret,
         appkey: corp.appkey,
         appsecret: corp.appsecret,
-        mode: corp.mode,
+        mode: Some(corp.mode),
         rate_limit_per_minute: corp.rate_limit_per_minute,
         created_at: Some(created_at),
         employees: employees
@@ -148,6 +148,8 @@ fn account(data: AccountData) -> AccountDoc {
         appid: data.account.appid,
         secret: data.account.secret,
         open_sea_ids: data.account.open_sea_ids,
+        mode: Some(data.account.mode),
+        customer_sources: data.account.customer_sources,
         created_at: Some(data.created_at),
         fields: data
             .fields

@@ -16,6 +16,7 @@ mod health;
 pub mod import;
 pub mod journal;
 mod reset;
+mod rules;
 
 use axum::{
     extract::{DefaultBodyLimit, OriginalUri, Request, State},
@@ -62,6 +63,7 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
         .routes(routes!(fields::list, fields::create))
         .routes(routes!(fields::patch))
         .routes(routes!(reset::reset))
+        .routes(routes!(rules::list))
         .routes(routes!(export::export))
         .routes(import)
         .routes(routes!(api_doc::serve));

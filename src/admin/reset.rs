@@ -100,7 +100,10 @@ pub async fn reset(
             }
         }
         (None, None) => {
-            let done = state.store.reset_all(state.clock.now_ms()).await?;
+            let done = state
+                .store
+                .reset_all(state.clock.now_ms(), state.config.default_mode)
+                .await?;
             ResetDone {
                 reset: "all",
                 deleted: Counts {

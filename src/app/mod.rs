@@ -49,10 +49,12 @@ impl App {
         let worker = store.register_instance(clock.now_ms()).await?;
         let ids = Arc::new(IdGenerator::new(worker));
         let seed = match &config.seed {
-            Some(file) => Some((file, seed::load(file, &clock, &ids)?)),
+            Some(file) => Some((file, seed::load(file, &clock, &ids, config.default_mode)?)),
             None => None,
         };
-        let created_defaults = store.ensure_default_tenants(clock.now_ms()).await?;
+        let created_defaults = store
+            .ensure_default_tenants(clock.now_ms(), config.default_mode)
+            .await?;
         match &seed {
             Some((file, snapshot)) if created_defaults => {
                 seed::import(&store, file, snapshot, clock.now_ms()).await?

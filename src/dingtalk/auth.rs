@@ -21,6 +21,7 @@ use super::{
 };
 use crate::{
     http::Tenant,
+    runtime::rules::{dingtalk as dt, Judge},
     state::AppState,
     store::{
         dingtalk::{Corp, CorpScope},
@@ -59,13 +60,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
             .extensions
             .get::<Caller>()
             .cloned()
-            .ok_or(DtError::MissingToken)
+            .ok_or_else(|| DtError::refused(&dt::TOKEN_REQUIRED, ""))
     }
 }
 
 /// Resolves `access_token` to its corp, applies the corp's rate limit, and passes the
-/// caller (and its [`Tenant`]) on to the handler; the tenant is also left on the
-/// response for the access log and the request journal.
+/// caller, its [`Tenant`] and the [`Judge`] of its mode on to the handler; the tenant is
+/// also left on the response for the access log and the request journal.
 pub async fn require_token(
     State(state): State<AppState>,
     mut req: Request,
@@ -88,6 +89,8 @@ pub async fn require_token(
     };
     let mut response = match admitted {
         Ok(()) => {
+            let judge = Judge::of(caller.scope.mode, req.extensions());
+            req.extensions_mut().insert(judge);
             req.extensions_mut().insert(tenant.clone());
             req.extensions_mut().insert(caller);
             next.run(req).await
@@ -104,15 +107,15 @@ async fn authenticate(state: &AppState, uri: &Uri) -> DtResult<Caller> {
         access_token: Option<String>,
     }
     let Query(query) = Query::<TokenQuery>::try_from_uri(uri)
-        .map_err(|rejection| DtError::InvalidParam(rejection.body_text()))?;
+        .map_err(|rejection| DtError::refused(&dt::QUERY_FORM, rejection.body_text()))?;
     let token = query
         .access_token
         .filter(|t| !t.is_empty())
-        .ok_or(DtError::MissingToken)?;
+        .ok_or_else(|| DtError::refused(&dt::TOKEN_REQUIRED, ""))?;
     match token_holder(state, &token, state.clock.now_ms()).await? {
         Some(TokenHolder::Valid(caller)) => Ok(caller),
-        Some(TokenHolder::Expired(_)) => Err(DtError::TokenExpired),
-        None => Err(DtError::InvalidToken),
+        Some(TokenHolder::Expired(_)) => Err(DtError::refused(&dt::TOKEN_FRESH, "")),
+        None => Err(DtError::refused(&dt::TOKEN_KNOWN, "")),
     }
 }
 
@@ -169,9 +172,31 @@ async fn enforce_rate_limit(
         .await?;
     if calls > limit {
         let wait_secs = (window_start + 60_000 - now_ms + 999) / 1000;
-        return Err(DtError::RateLimited(format!(
-            "{endpoint} allows {limit} calls per minute for this corp; the next window opens in {wait_secs} s"
-        )));
+        return Err(DtError::refused(
+            &dt::RATE_LIMIT,
+            format!(
+                "{endpoint} allows {limit} calls per minute for this corp; the next window \
+                 opens in {wait_secs} s"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// For a lenient corp, a warning per employee a write added to the directory
+/// (`dingtalk.employee.known`); `field` names the request field each came from. A
+/// strict corp's store refuses unknown employees instead, so it never gets here.
+pub fn warn_added(
+    judge: &Judge,
+    added: &[String],
+    field: impl Fn(&str) -> &'static str,
+) -> DtResult<()> {
+    for userid in added {
+        let detail = format!(
+            "{} {userid} is not in the corp's employee directory",
+            field(userid)
+        );
+        judge.check(&dt::EMPLOYEE_KNOWN, detail)?;
     }
     Ok(())
 }
@@ -196,7 +221,7 @@ impl<S: Send + Sync> FromRequestParts<S> for UserId {
         let DtQuery(query) = DtQuery::<UserIdParam>::from_request_parts(parts, state).await?;
         match query.user_id {
             Some(user_id) if !user_id.trim().is_empty() => Ok(UserId(user_id)),
-            _ => Err(DtError::MissingUserId),
+            _ => Err(DtError::refused(&dt::USER_ID_REQUIRED, "")),
         }
     }
 }

@@ -10,14 +10,15 @@ use serde_json::Value;
 use tracing::instrument;
 
 use super::{
-    auth::{Caller, UserId, UserIdParam},
+    auth::{warn_added, Caller, UserId, UserIdParam},
     bodies::{ContactCreateBody, DeleteContactsBody, UpdateContactBody},
     error::{ok, DtError, DtOk, DtReply, DtResult, Empty},
-    extract::DtJson,
+    extract::{DtJson, DtJsonOrForm},
     validate::*,
     wire::{parse_id, parse_ids, ContactCreated},
 };
 use crate::{
+    runtime::rules::{dingtalk as dt, Judge},
     state::AppState,
     store::dingtalk::{ContactFields, NewContact},
 };
@@ -27,7 +28,8 @@ use crate::{
 /// Seed: `customerid` and `name` required; `mobile`, `attached`, `create_by` optional.
 /// The seed documents the contact *update* under this same URL, so a body with
 /// `contactid` and no `customerid` is an update (SPEC §1.3); a body with both is
-/// refused as ambiguous.
+/// ambiguous (`dingtalk.contact.create-or-update`: refused for strict corps, a new
+/// contact of `customerid` for lenient ones).
 #[utoipa::path(
     post,
     path = "/crm/contact/create",
@@ -40,24 +42,26 @@ use crate::{
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
+    judge: Judge,
     UserId(user_id): UserId,
     DtJson(body): DtJson<Value>,
 ) -> DtResult<Response> {
-    let fields = Fields::body(&body)?;
+    let fields = Fields::body(&body, &judge)?;
     match (fields.has("customerid"), fields.has("contactid")) {
         (false, true) => {
             update_contact(&state, &caller, user_id, &fields).await?;
-            Ok(ok(Empty {}).into_response())
+            return Ok(ok(Empty {}).into_response());
         }
-        (true, true) => Err(DtError::InvalidParam(
+        (true, true) => judge.check(
+            &dt::CONTACT_CREATE_OR_UPDATE,
             "give customerid to create a contact, or contactid without customerid to update \
-             one, not both"
-                .into(),
-        )),
-        _ => create_contact(&state, &caller, user_id, &fields)
-            .await
-            .map(|created| ok(created).into_response()),
+             one, not both",
+        )?,
+        _ => {}
     }
+    create_contact(&state, &caller, user_id, &fields)
+        .await
+        .map(|created| ok(created).into_response())
 }
 
 async fn create_contact(
@@ -82,7 +86,7 @@ async fn create_contact(
         id: state.ids.next(now_ms),
         fields: contact,
     };
-    state
+    let added = state
         .store
         .dingtalk()
         .create_contact(
@@ -95,6 +99,7 @@ async fn create_contact(
         )
         .await
         .map_err(|err| DtError::from_store(err, "customerid", |_| "user_id"))?;
+    warn_added(fields.judge(), &added, |_| "user_id")?;
     Ok(ContactCreated {
         contactid: new.id.to_string(),
     })
@@ -116,10 +121,11 @@ async fn create_contact(
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
+    judge: Judge,
     UserId(user_id): UserId,
     DtJson(body): DtJson<Value>,
 ) -> DtResult<Json<DtOk<Empty>>> {
-    let fields = Fields::body(&body)?;
+    let fields = Fields::body(&body, &judge)?;
     update_contact(&state, &caller, user_id, &fields).await?;
     Ok(ok(Empty {}))
 }
@@ -139,7 +145,7 @@ async fn update_contact(
     let modified_by = fields.required("modified_by", STAMP_MAX)?;
     let id = parse_id(&contact_text)
         .ok_or_else(|| DtError::no_such("contactid", "contact", &[&contact_text]))?;
-    state
+    let added = state
         .store
         .dingtalk()
         .update_contact(
@@ -151,7 +157,8 @@ async fn update_contact(
             state.clock.now_ms(),
         )
         .await
-        .map_err(|err| DtError::from_store(err, "contactid", |_| "user_id"))
+        .map_err(|err| DtError::from_store(err, "contactid", |_| "user_id"))?;
+    warn_added(fields.judge(), &added, |_| "user_id")
 }
 
 /// `POST /crm/contact/delete?access_token=&user_id=` with `{"contactid[]": …}`.
@@ -171,16 +178,18 @@ async fn update_contact(
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
+    judge: Judge,
     UserId(user_id): UserId,
-    DtJson(body): DtJson<Value>,
+    DtJsonOrForm(body): DtJsonOrForm,
 ) -> DtResult<Json<DtOk<Empty>>> {
-    let (field, texts) = Fields::body(&body)?.id_list(["contactid[]", "contactid"])?;
+    let (field, texts) = Fields::body(&body, &judge)?.id_list(["contactid[]", "contactid"])?;
     let ids = parse_ids(field, "contact", &texts)?;
-    state
+    let added = state
         .store
         .dingtalk()
         .delete_contacts(caller.scope, &[user_id], &ids, state.clock.now_ms())
         .await
         .map_err(|err| DtError::from_store(err, field, |_| "user_id"))?;
+    warn_added(&judge, &added, |_| "user_id")?;
     Ok(ok(Empty {}))
 }

@@ -6,15 +6,16 @@ use serde_json::Value;
 use tracing::instrument;
 
 use super::{
-    auth::{Caller, UserId, UserIdParam},
+    auth::{warn_added, Caller, UserId, UserIdParam},
     bodies::{CreateCustomerBody, DeleteCustomersBody, UpdateCustomerBody},
     error::{ok, DtError, DtOk, DtReply, DtResult, Empty},
-    extract::DtJson,
+    extract::{DtJson, DtJsonOrForm},
     validate::*,
     wire::{parse_id, parse_ids, CustomerCreated},
 };
 use crate::{
     ids::IdGenerator,
+    runtime::rules::Judge,
     state::AppState,
     store::dingtalk::{ContactFields, CustomerPatch, NewContact, NewCustomer},
 };
@@ -38,28 +39,23 @@ use crate::{
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
+    judge: Judge,
     UserId(user_id): UserId,
     DtJson(body): DtJson<Value>,
 ) -> DtResult<Json<DtOk<CustomerCreated>>> {
     let now_ms = state.clock.now_ms();
-    let new = parse_create(&body, &user_id, &state.ids, now_ms)?;
+    let new = parse_create(&Fields::body(&body, &judge)?, &user_id, &state.ids, now_ms)?;
     // The caller first, so that a strict corp reports an unknown caller before the rest.
     let mut employees = vec![user_id.clone()];
     employees.extend(new.followers.iter().filter(|u| **u != user_id).cloned());
-    state
+    let field = |u: &str| if u == user_id { "user_id" } else { "userIds" };
+    let added = state
         .store
         .dingtalk()
         .create_customer(caller.scope, &employees, &new, now_ms)
         .await
-        .map_err(|err| {
-            DtError::from_store(err, "customer", |u| {
-                if u == user_id {
-                    "user_id"
-                } else {
-                    "userIds"
-                }
-            })
-        })?;
+        .map_err(|err| DtError::from_store(err, "customer", field))?;
+    warn_added(&judge, &added, field)?;
     Ok(ok(CustomerCreated {
         customerid: new.id.to_string(),
     }))
@@ -68,12 +64,11 @@ pub async fn create(
 /// Reads a create body in the seed's order, so the first fault reported is the first
 /// one a reader of the seed would look for.
 fn parse_create(
-    body: &Value,
+    root: &Fields<'_>,
     user_id: &str,
     ids: &IdGenerator,
     now_ms: i64,
 ) -> DtResult<NewCustomer> {
-    let root = Fields::body(body)?;
     let customer = root.one_object("customer")?;
     let name = customer.required("name", NAME_MAX)?;
     let address = customer.required("address", ADDRESS_MAX)?;
@@ -135,10 +130,11 @@ fn parse_create(
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
+    judge: Judge,
     UserId(user_id): UserId,
     DtJson(body): DtJson<Value>,
 ) -> DtResult<Json<DtOk<Empty>>> {
-    let fields = Fields::body(&body)?;
+    let fields = Fields::body(&body, &judge)?;
     let id_text = fields.required("id", NO_LIMIT)?;
     let patch = CustomerPatch {
         name: fields.optional_not_blank("name", NAME_MAX)?,
@@ -148,12 +144,13 @@ pub async fn update(
         modified_by: fields.optional("modified_by", STAMP_MAX)?,
     };
     let id = parse_id(&id_text).ok_or_else(|| DtError::no_such("id", "customer", &[&id_text]))?;
-    state
+    let added = state
         .store
         .dingtalk()
         .update_customer(caller.scope, &[user_id], id, &patch, state.clock.now_ms())
         .await
         .map_err(|err| DtError::from_store(err, "id", |_| "user_id"))?;
+    warn_added(&judge, &added, |_| "user_id")?;
     Ok(ok(Empty {}))
 }
 
@@ -174,16 +171,18 @@ pub async fn update(
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
+    judge: Judge,
     UserId(user_id): UserId,
-    DtJson(body): DtJson<Value>,
+    DtJsonOrForm(body): DtJsonOrForm,
 ) -> DtResult<Json<DtOk<Empty>>> {
-    let (field, texts) = Fields::body(&body)?.id_list(["id[]", "id"])?;
+    let (field, texts) = Fields::body(&body, &judge)?.id_list(["id[]", "id"])?;
     let ids = parse_ids(field, "customer", &texts)?;
-    state
+    let added = state
         .store
         .dingtalk()
         .delete_customers(caller.scope, &[user_id], &ids, state.clock.now_ms())
         .await
         .map_err(|err| DtError::from_store(err, field, |_| "user_id"))?;
+    warn_added(&judge, &added, |_| "user_id")?;
     Ok(ok(Empty {}))
 }

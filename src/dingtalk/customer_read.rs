@@ -12,9 +12,12 @@ use super::{
     extract::DtQuery,
     wire::{parse_id, CustomerListView, CustomerRead},
 };
-use crate::state::AppState;
+use crate::{
+    runtime::rules::{dingtalk as dt, Judge},
+    state::AppState,
+};
 
-/// Largest (and default) page of the list (SPEC §1.3).
+/// Largest (and default) page of a paged list (SPEC §1.3).
 const MAX_PAGE: i64 = 1000;
 
 /// The query of the reads, besides `access_token`.
@@ -25,7 +28,7 @@ pub struct ReadQuery {
     id: Option<String>,
     /// Customers to skip, oldest first (default 0).
     offset: Option<String>,
-    /// Page size, 1–1000 (default 1000).
+    /// Page size, 1–1000 (default 1000). Without offset and size, every customer.
     size: Option<String>,
 }
 
@@ -43,15 +46,17 @@ pub struct ReadQuery {
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
+    judge: Judge,
     DtQuery(query): DtQuery<ReadQuery>,
 ) -> DtResult<Json<DtOk<CustomerRead>>> {
-    let Some(id_text) = query.id.as_deref() else {
-        return Ok(ok(CustomerRead::List(page(&state, &caller, &query).await?)));
-    };
+    let id_text = query.id.as_deref().unwrap_or_default();
+    if query.id.is_some() && id_text.is_empty() {
+        let detail = "id is empty: give a customer id, or leave id out to list customers";
+        judge.check(&dt::GET_ID, detail)?;
+    }
     if id_text.is_empty() {
-        return Err(DtError::InvalidParam(
-            "id is empty: give a customer id, or leave id out to list customers".into(),
-        ));
+        let page = page(&state, &caller, &judge, &query).await?;
+        return Ok(ok(CustomerRead::List(page)));
     }
     let unknown = || DtError::no_such("id", "customer", &[id_text]);
     let id = parse_id(id_text).ok_or_else(unknown)?;
@@ -76,30 +81,25 @@ pub async fn get(
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
+    judge: Judge,
     DtQuery(query): DtQuery<ReadQuery>,
 ) -> DtResult<Json<DtOk<CustomerListView>>> {
-    Ok(ok(page(&state, &caller, &query).await?))
+    Ok(ok(page(&state, &caller, &judge, &query).await?))
 }
 
-/// One page of the corp's customers, oldest first: `offset` (default 0) customers are
-/// skipped and at most `size` (default and maximum 1000) returned.
-async fn page(state: &AppState, caller: &Caller, query: &ReadQuery) -> DtResult<CustomerListView> {
-    let offset = match query.offset.as_deref() {
-        None => 0,
-        Some(text) => parse_in_range(text, 0, i64::MAX).ok_or_else(|| {
-            DtError::InvalidParam(format!(
-                "offset must be a whole number of 0 or more, got {text:?}"
-            ))
-        })?,
-    };
-    let size = match query.size.as_deref() {
-        None => MAX_PAGE,
-        Some(text) => parse_in_range(text, 1, MAX_PAGE).ok_or_else(|| {
-            DtError::InvalidParam(format!(
-                "size must be a whole number from 1 to {MAX_PAGE}, got {text:?}"
-            ))
-        })?,
-    };
+/// The corp's customers, oldest first. Without `offset` and `size`, every one of them
+/// (the seed's list has no paging); with either, `offset` (default 0) are skipped and
+/// at most `size` (default and maximum 1000) returned.
+async fn page(
+    state: &AppState,
+    caller: &Caller,
+    judge: &Judge,
+    query: &ReadQuery,
+) -> DtResult<CustomerListView> {
+    let paged = query.offset.is_some() || query.size.is_some();
+    let offset = paging(judge, "offset", query.offset.as_deref(), 0, i64::MAX)?.unwrap_or(0);
+    let size = paging(judge, "size", query.size.as_deref(), 1, MAX_PAGE)?;
+    let size = paged.then(|| size.unwrap_or(MAX_PAGE));
     let page = state
         .store
         .dingtalk()
@@ -108,20 +108,54 @@ async fn page(state: &AppState, caller: &Caller, query: &ReadQuery) -> DtResult<
     Ok(page.into())
 }
 
-fn parse_in_range(text: &str, min: i64, max: i64) -> Option<i64> {
-    text.parse::<i64>().ok().filter(|n| (min..=max).contains(n))
+/// The paging parameter `name`, a whole number within `min..=max` (a lenient corp's
+/// number outside it is clamped into it).
+fn paging(
+    judge: &Judge,
+    name: &str,
+    text: Option<&str>,
+    min: i64,
+    max: i64,
+) -> DtResult<Option<i64>> {
+    let Some(text) = text else { return Ok(None) };
+    let range = match max {
+        i64::MAX => format!("of {min} or more"),
+        _ => format!("from {min} to {max}"),
+    };
+    let fault = format!("{name} must be a whole number {range}, got {text:?}");
+    let number: i64 = text
+        .parse()
+        .map_err(|_| DtError::refused(&dt::LIST_NUMBER, fault.clone()))?;
+    if !(min..=max).contains(&number) {
+        judge.check(&dt::LIST_PAGING, fault)?;
+    }
+    Ok(Some(number.clamp(min, max)))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse_in_range;
+    use super::paging;
+    use crate::{
+        mode::Mode,
+        runtime::rules::{Judge, Warnings},
+    };
 
     #[test]
-    fn paging_numbers_must_be_plain_integers_in_range() {
-        assert_eq!(parse_in_range("10", 1, 1000), Some(10));
-        assert_eq!(parse_in_range("0", 1, 1000), None);
-        assert_eq!(parse_in_range("1001", 1, 1000), None);
-        assert_eq!(parse_in_range("ten", 1, 1000), None);
-        assert_eq!(parse_in_range("1.5", 1, 1000), None);
+    fn paging_numbers_must_be_whole_and_in_range_or_are_clamped_for_lenient_corps() {
+        let strict = Judge::new(Mode::Strict, Warnings::default());
+        assert_eq!(
+            paging(&strict, "size", Some("10"), 1, 1000).unwrap(),
+            Some(10)
+        );
+        assert_eq!(paging(&strict, "size", None, 1, 1000).unwrap(), None);
+        assert!(paging(&strict, "size", Some("0"), 1, 1000).is_err());
+        assert!(paging(&strict, "size", Some("1001"), 1, 1000).is_err());
+        assert!(paging(&strict, "size", Some("1.5"), 1, 1000).is_err());
+        let lenient = Judge::new(Mode::Lenient, Warnings::default());
+        assert_eq!(
+            paging(&lenient, "size", Some("5000"), 1, 1000).unwrap(),
+            Some(1000)
+        );
+        assert!(paging(&lenient, "size", Some("ten"), 1, 1000).is_err());
     }
 }

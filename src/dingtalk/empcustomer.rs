@@ -7,14 +7,18 @@ use serde_json::Value;
 use tracing::instrument;
 
 use super::{
-    auth::Caller,
+    auth::{warn_added, Caller},
     bodies::{CreateRelationBody, DeleteRelationBody},
     error::{ok, DtError, DtOk, DtReply, DtResult, Empty},
     extract::DtJson,
     validate::*,
     wire::parse_id,
 };
-use crate::{state::AppState, store::dingtalk::DtStoreError};
+use crate::{
+    runtime::rules::{dingtalk as dt, Judge},
+    state::AppState,
+    store::dingtalk::DtStoreError,
+};
 
 /// `POST /crm/empcustomer/create?access_token=`.
 ///
@@ -32,10 +36,11 @@ use crate::{state::AppState, store::dingtalk::DtStoreError};
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
+    judge: Judge,
     DtJson(body): DtJson<Value>,
 ) -> DtResult<Json<DtOk<Empty>>> {
-    let (customer_id, user_id, create_by) = relation(&body, "create_by")?;
-    state
+    let (customer_id, user_id, create_by) = relation(&Fields::body(&body, &judge)?, "create_by")?;
+    let added = state
         .store
         .dingtalk()
         .add_follower(
@@ -47,6 +52,7 @@ pub async fn create(
         )
         .await
         .map_err(|err| DtError::from_store(err, "customerId", |_| "userId"))?;
+    warn_added(&judge, &added, |_| "userId")?;
     Ok(ok(Empty {}))
 }
 
@@ -65,18 +71,20 @@ pub async fn create(
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
+    judge: Judge,
     DtJson(body): DtJson<Value>,
 ) -> DtResult<Json<DtOk<Empty>>> {
-    let (customer_id, user_id, _) = relation(&body, "modified_by")?;
+    let (customer_id, user_id, _) = relation(&Fields::body(&body, &judge)?, "modified_by")?;
     state
         .store
         .dingtalk()
         .remove_follower(caller.scope, customer_id, &user_id, state.clock.now_ms())
         .await
         .map_err(|err| match err {
-            DtStoreError::UnknownRelation => DtError::InvalidParam(format!(
-                "userId {user_id} does not follow the customer {customer_id} (customerId)"
-            )),
+            DtStoreError::UnknownRelation => DtError::refused(
+                &dt::RECORD_KNOWN,
+                format!("userId {user_id} does not follow the customer {customer_id} (customerId)"),
+            ),
             other => DtError::from_store(other, "customerId", |_| "userId"),
         })?;
     Ok(ok(Empty {}))
@@ -84,8 +92,7 @@ pub async fn delete(
 
 /// The body of both relation calls, checked in the seed's order: `customerId`,
 /// `userId`, then the time stamp (`create_by` or `modified_by`).
-fn relation(body: &Value, stamp: &str) -> DtResult<(i64, String, String)> {
-    let fields = Fields::body(body)?;
+fn relation(fields: &Fields<'_>, stamp: &str) -> DtResult<(i64, String, String)> {
     let customer_text = fields.required("customerId", NO_LIMIT)?;
     let user_id = fields.required("userId", NO_LIMIT)?;
     let stamp = fields.required(stamp, STAMP_MAX)?;

@@ -12,7 +12,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::errcodes::{compose, entry};
-use crate::store::{dingtalk::DtStoreError, StoreError};
+use crate::{
+    runtime::rules::{dingtalk as dt, Answer, Broken, RefusedBy, Rule, X_EMULATOR_RULE},
+    store::{dingtalk::DtStoreError, StoreError},
+};
 
 /// A DingTalk-style failure. The `errmsg` is the vendor's text, followed by `: detail`
 /// naming the field, id or header at fault where there is one.
@@ -23,90 +26,52 @@ pub enum DtError {
     System(#[from] StoreError),
     #[error("request timed out")]
     Timeout,
-    #[error("unknown path")]
-    UnknownPath,
-    #[error("missing access_token")]
-    MissingToken,
-    #[error("invalid access_token")]
-    InvalidToken,
-    #[error("access_token expired")]
-    TokenExpired,
-    #[error("invalid corpid or corpsecret: {0}")]
-    BadCredentials(String),
-    #[error("missing corpid")]
-    MissingCorpid,
-    #[error("missing secret: {0}")]
-    MissingSecret(String),
-    #[error("missing user_id")]
-    MissingUserId,
-    #[error("unknown user: {0}")]
-    UnknownUser(String),
-    #[error("invalid parameter: {0}")]
-    InvalidParam(String),
-    #[error("too long: {0}")]
-    TooLong(String),
-    #[error("GET required")]
-    NeedGet,
-    #[error("POST required")]
-    NeedPost,
-    #[error("bad content type: {0}")]
-    BadContentType(String),
-    #[error("empty body")]
-    EmptyBody,
-    #[error("malformed JSON: {0}")]
-    BadJson(String),
-    #[error("rate limited: {0}")]
-    RateLimited(String),
     /// A fault injected through the control plane.
     #[error("injected fault {errcode}")]
     Injected { errcode: i64, errmsg: String },
+    /// A rule of the rulebook refused the request (`runtime::rules::dingtalk`).
+    #[error("refused by {}: {}", .0.rule.id, .0.detail)]
+    Refused(Broken),
+}
+
+impl From<Broken> for DtError {
+    fn from(broken: Broken) -> Self {
+        DtError::Refused(broken)
+    }
 }
 
 impl DtError {
-    /// The `errcode` this error answers with: the one place that maps errors to codes.
+    /// `rule` refused the request for the reason `detail` gives (empty: the code's
+    /// standing hint, if it has one).
+    pub fn refused(rule: &'static Rule, detail: impl Into<String>) -> DtError {
+        DtError::Refused(rule.broken(detail))
+    }
+
+    /// The `errcode` this error answers with: a refusal's comes from its rule.
     pub fn errcode(&self) -> i64 {
         match self {
             DtError::System(_) | DtError::Timeout => -1,
-            DtError::UnknownPath => 404,
-            DtError::InvalidToken => 40014,
-            DtError::MissingToken => 41001,
-            DtError::TokenExpired => 42001,
-            DtError::BadCredentials(_) => 40089,
-            DtError::MissingCorpid => 41002,
-            DtError::MissingSecret(_) => 41004,
-            DtError::MissingUserId => 41009,
-            DtError::UnknownUser(_) => 60121,
-            DtError::InvalidParam(_) => 40035,
-            DtError::TooLong(_) => 41101,
-            DtError::NeedGet => 43001,
-            DtError::NeedPost => 43002,
-            DtError::BadContentType(_) => 43004,
-            DtError::EmptyBody => 44002,
-            DtError::BadJson(_) => 47001,
-            DtError::RateLimited(_) => 45009,
             DtError::Injected { errcode, .. } => *errcode,
+            DtError::Refused(broken) => match broken.rule.answer {
+                Answer::Errcode(errcode) => errcode,
+                // Every DingTalk rule answers an errcode (a unit test checks it).
+                Answer::Status(_) => 40035,
+            },
         }
     }
 
     /// The vendor's message for the code, then the detail that names the fault.
     pub fn errmsg(&self) -> String {
-        let own: Option<&str> = match self {
+        let own = match self {
             DtError::Injected { errmsg, .. } => return errmsg.clone(),
-            DtError::Timeout => Some("request timed out"),
-            DtError::BadCredentials(d)
-            | DtError::MissingSecret(d)
-            | DtError::UnknownUser(d)
-            | DtError::InvalidParam(d)
-            | DtError::TooLong(d)
-            | DtError::BadContentType(d)
-            | DtError::BadJson(d)
-            | DtError::RateLimited(d) => Some(d),
+            DtError::Timeout => Some("request timed out".to_owned()),
+            DtError::Refused(broken) if !broken.detail.is_empty() => Some(broken.message()),
             _ => None,
         };
         match entry(self.errcode()) {
-            Some((message, detail)) => compose(message, own.or(detail.hint())),
-            // Every code `errcode` gives has an entry (a unit test checks it).
-            None => own.unwrap_or_default().to_owned(),
+            Some((message, detail)) => compose(message, own.as_deref().or(detail.hint())),
+            // Every code a rule answers has an entry (a unit test checks it).
+            None => own.unwrap_or_default(),
         }
     }
 }
@@ -122,22 +87,29 @@ impl DtError {
     ) -> DtError {
         match err {
             DtStoreError::Store(cause) => DtError::System(cause),
-            DtStoreError::UnknownEmployee(userid) => DtError::UnknownUser(format!(
-                "{} {userid} is not an employee of this corp (the corp is in strict mode)",
-                employee_field(&userid)
-            )),
+            DtStoreError::UnknownEmployee(userid) => DtError::refused(
+                &dt::EMPLOYEE_KNOWN,
+                format!(
+                    "{} {userid} is not in the corp's employee directory",
+                    employee_field(&userid)
+                ),
+            ),
             DtStoreError::UnknownCustomers(ids) => DtError::no_such(field, "customer", &ids),
             DtStoreError::UnknownContacts(ids) => DtError::no_such(field, "contact", &ids),
-            DtStoreError::UnknownRelation => {
-                DtError::InvalidParam(format!("{field}: no such employee-customer relation"))
-            }
+            DtStoreError::UnknownRelation => DtError::refused(
+                &dt::RECORD_KNOWN,
+                format!("{field}: no such employee-customer relation"),
+            ),
         }
     }
 
     /// 40035 naming the field and the ids that match no record of the corp.
     pub fn no_such(field: &str, what: &str, ids: &[impl std::fmt::Display]) -> DtError {
         let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
-        DtError::InvalidParam(format!("{field}: no such {what}: {}", ids.join(", ")))
+        DtError::refused(
+            &dt::RECORD_KNOWN,
+            format!("{field}: no such {what}: {}", ids.join(", ")),
+        )
     }
 }
 
@@ -147,7 +119,44 @@ impl DtError {
 pub struct DtErrorBody {
     #[schema(schema_with = error_code)]
     errcode: i64,
+    /// With errcode 88 (鉴权异常): the reason's code, e.g. `60011`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sub_code: Option<String>,
+    /// With errcode 88: the reason, e.g. 没有调用该接口的权限.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sub_msg: Option<String>,
     errmsg: String,
+    /// With errcode 88: the id of the request at DingTalk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<String>,
+}
+
+impl DtErrorBody {
+    /// DingTalk's answer to a call the app may not make: errcode 88 with `sub_code`
+    /// 60011, in the key order DingTalk's own answers have.
+    pub fn permission_denied(request_id: String) -> Self {
+        const SUB_CODE: &str = "60011";
+        const SUB_MSG: &str = "没有调用该接口的权限";
+        DtErrorBody {
+            errcode: 88,
+            sub_code: Some(SUB_CODE.into()),
+            sub_msg: Some(SUB_MSG.into()),
+            errmsg: format!("ding talk error[subcode={SUB_CODE},submsg={SUB_MSG}]"),
+            request_id: Some(request_id),
+        }
+    }
+}
+
+impl IntoResponse for DtErrorBody {
+    fn into_response(self) -> Response {
+        let errcode = self.errcode.to_string();
+        let mut response = Json(self).into_response();
+        // Read by the request journal and the access log.
+        response
+            .extensions_mut()
+            .insert(crate::http::ErrorCode(errcode));
+        response
+    }
 }
 
 /// The document's `errcode` of an error: any code but 0.
@@ -172,16 +181,21 @@ impl IntoResponse for DtError {
         if let DtError::System(cause) = &self {
             tracing::error!(error = %cause, cause = ?std::error::Error::source(cause), "dingtalk request failed");
         }
-        let errcode = self.errcode();
-        let mut response = Json(DtErrorBody {
-            errcode,
+        let mut response = DtErrorBody {
+            errcode: self.errcode(),
+            sub_code: None,
+            sub_msg: None,
             errmsg: self.errmsg(),
-        })
+            request_id: None,
+        }
         .into_response();
-        // Read by the request journal and the access log.
-        response
-            .extensions_mut()
-            .insert(crate::http::ErrorCode(errcode.to_string()));
+        if let DtError::Refused(broken) = &self {
+            let refused_by = RefusedBy(broken.rule);
+            response
+                .headers_mut()
+                .insert(X_EMULATOR_RULE.clone(), refused_by.header());
+            response.extensions_mut().insert(refused_by);
+        }
         response
     }
 }
@@ -226,42 +240,27 @@ mod tests {
 
     #[test]
     fn details_follow_the_vendor_message() {
-        let err = DtError::InvalidParam("customer.name is required".into());
+        let err = DtError::refused(&dt::FIELD_REQUIRED, "customer.name is required");
         assert_eq!(err.errcode(), 40035);
         assert_eq!(err.errmsg(), "不合法的参数: customer.name is required");
         assert_eq!(
-            DtError::MissingToken.errmsg(),
+            DtError::refused(&dt::TOKEN_REQUIRED, "").errmsg(),
             "缺少access_token参数: the access_token query parameter is required"
         );
+        let strict = DtError::refused(&dt::FIELD_BLANK, "customer.name is blank").errmsg();
+        assert!(strict.ends_with("(rule dingtalk.field.blank: the tenant is strict; a lenient tenant is served with a warning)"), "{strict}");
     }
 
     #[test]
-    fn every_errcode_has_a_vendor_message() {
+    fn every_rule_answers_an_errcode_with_a_vendor_message() {
         use super::super::errcodes::vendor_message;
-        let detail = || "d".to_owned();
-        for err in [
-            DtError::Timeout,
-            DtError::UnknownPath,
-            DtError::InvalidToken,
-            DtError::MissingToken,
-            DtError::TokenExpired,
-            DtError::BadCredentials(detail()),
-            DtError::MissingCorpid,
-            DtError::MissingSecret(detail()),
-            DtError::MissingUserId,
-            DtError::UnknownUser(detail()),
-            DtError::InvalidParam(detail()),
-            DtError::TooLong(detail()),
-            DtError::NeedGet,
-            DtError::NeedPost,
-            DtError::BadContentType(detail()),
-            DtError::EmptyBody,
-            DtError::BadJson(detail()),
-            DtError::RateLimited(detail()),
-        ] {
+        for rule in dt::RULES {
+            let err = DtError::refused(rule, "d");
             let message = vendor_message(err.errcode()).expect("a vendor message");
-            assert!(err.errmsg().starts_with(message), "{err:?}");
+            assert!(err.errmsg().starts_with(message), "{}", rule.id);
+            assert!(matches!(rule.answer, Answer::Errcode(_)), "{}", rule.id);
         }
+        assert!(vendor_message(DtError::Timeout.errcode()).is_some());
     }
 
     #[test]

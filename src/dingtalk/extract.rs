@@ -3,13 +3,18 @@
 //! then the shape of each field (named by its path, e.g. `customer.name`).
 
 use axum::{
+    body::Bytes,
     extract::{FromRequest, FromRequestParts, Query, Request},
     http::{header::CONTENT_TYPE, request::Parts},
 };
 use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
 
 use super::error::DtError;
-use crate::json::{self, BodyError};
+use crate::{
+    json::{self, BodyError},
+    runtime::rules::dingtalk as dt,
+};
 
 /// A JSON body, deserialized with the path of any ill-typed field reported.
 pub struct DtJson<T>(pub T);
@@ -22,26 +27,103 @@ where
     type Rejection = DtError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let content_type = req
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let bytes = json::read_body(req, state).await?;
-        if !content_type.as_deref().is_some_and(is_json) {
-            return Err(DtError::BadContentType(format!(
-                "expected application/json, got {}",
-                content_type.as_deref().unwrap_or("none")
-            )));
+        let (sent_as, bytes) = read(req, state).await?;
+        let kind = Kind::of(sent_as.as_deref());
+        match kind {
+            Kind::Json => parse_json(&bytes).map(DtJson),
+            Kind::Form | Kind::Other => Err(refused(&sent_as, false)),
         }
-        parse_json(&bytes).map(DtJson)
     }
 }
 
-fn is_json(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or("").trim();
-    essence.eq_ignore_ascii_case("application/json")
-        || (essence.len() > 5 && essence[essence.len() - 5..].eq_ignore_ascii_case("+json"))
+/// The body of the deletes: JSON, or a form (`id[]=1&id[]=2`, the convention the seed's
+/// `id[]` key comes from), as the JSON object it stands for.
+pub struct DtJsonOrForm(pub Value);
+
+impl<S: Send + Sync> FromRequest<S> for DtJsonOrForm {
+    type Rejection = DtError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (sent_as, bytes) = read(req, state).await?;
+        let kind = Kind::of(sent_as.as_deref());
+        match kind {
+            Kind::Json => parse_json(&bytes).map(DtJsonOrForm),
+            Kind::Form => Ok(DtJsonOrForm(form_object(&bytes))),
+            Kind::Other => Err(refused(&sent_as, true)),
+        }
+    }
+}
+
+/// What a body was sent as.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Json,
+    Form,
+    Other,
+}
+
+impl Kind {
+    fn of(content_type: Option<&str>) -> Kind {
+        let essence = content_type
+            .and_then(|c| c.split(';').next())
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if essence == "application/json" || (essence.len() > 5 && essence.ends_with("+json")) {
+            Kind::Json
+        } else if essence == "application/x-www-form-urlencoded" {
+            Kind::Form
+        } else {
+            Kind::Other
+        }
+    }
+}
+
+/// 43004 for a body sent as `sent_as`; `form` when the endpoint takes forms too.
+fn refused(sent_as: &Option<String>, form: bool) -> DtError {
+    let expected = match form {
+        true => "application/json or application/x-www-form-urlencoded",
+        false => "application/json",
+    };
+    let got = sent_as.as_deref().unwrap_or("none");
+    DtError::refused(
+        &dt::BODY_CONTENT_TYPE,
+        format!("Content-Type: expected {expected}, got {got}"),
+    )
+}
+
+/// Reads a non-empty body within the size limit, and the Content-Type it was sent as.
+async fn read<S: Send + Sync>(req: Request, state: &S) -> Result<(Option<String>, Bytes), DtError> {
+    let content_type = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let bytes = json::read_body(req, state).await?;
+    Ok((content_type, bytes))
+}
+
+/// A form as a JSON object: a key given once is a string, a key given again (or ending
+/// in `[]`) an array of them.
+fn form_object(bytes: &[u8]) -> Value {
+    let mut object = Map::new();
+    for (key, value) in form_urlencoded::parse(bytes) {
+        let (key, value) = (key.into_owned(), Value::String(value.into_owned()));
+        match object.get_mut(&key) {
+            Some(Value::Array(items)) => items.push(value),
+            Some(first) => {
+                let first = first.take();
+                object.insert(key, Value::Array(vec![first, value]));
+            }
+            None if key.ends_with("[]") => {
+                object.insert(key, Value::Array(vec![value]));
+            }
+            None => {
+                object.insert(key, value);
+            }
+        }
+    }
+    Value::Object(object)
 }
 
 /// Deserializes `bytes`, telling malformed JSON (47001) from a well-formed document of
@@ -53,14 +135,16 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DtError> {
 impl From<BodyError> for DtError {
     fn from(err: BodyError) -> Self {
         match err {
-            BodyError::TooLarge => DtError::TooLong("request body exceeds the size limit".into()),
-            BodyError::Unreadable(m) => {
-                DtError::InvalidParam(format!("cannot read the request body: {m}"))
+            BodyError::TooLarge => {
+                DtError::refused(&dt::BODY_SIZE, "the request body exceeds the size limit")
             }
-            BodyError::Empty => DtError::EmptyBody,
-            BodyError::Syntax(m) => DtError::BadJson(m),
+            BodyError::Unreadable(m) => {
+                DtError::refused(&dt::BODY_JSON, format!("cannot read the request body: {m}"))
+            }
+            BodyError::Empty => DtError::refused(&dt::BODY_EMPTY, ""),
+            BodyError::Syntax(m) => DtError::refused(&dt::BODY_JSON, m),
             BodyError::Shape { path, message } => {
-                DtError::InvalidParam(BodyError::shape_detail(&path, &message))
+                DtError::refused(&dt::BODY_SHAPE, BodyError::shape_detail(&path, &message))
             }
         }
     }
@@ -79,7 +163,7 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let Query(value) = Query::<T>::from_request_parts(parts, state)
             .await
-            .map_err(|rejection| DtError::InvalidParam(rejection.body_text()))?;
+            .map_err(|rejection| DtError::refused(&dt::QUERY_FORM, rejection.body_text()))?;
         Ok(DtQuery(value))
     }
 }
@@ -112,9 +196,21 @@ mod tests {
     }
 
     #[test]
-    fn json_content_types_are_recognised() {
-        assert!(is_json("application/json; charset=utf-8"));
-        assert!(is_json("application/merge-patch+json"));
-        assert!(!is_json("text/plain"));
+    fn json_and_form_content_types_are_recognised() {
+        let json = |c| Kind::of(Some(c)) == Kind::Json;
+        assert!(json("application/json; charset=utf-8"));
+        assert!(json("application/merge-patch+json"));
+        assert!(!json("text/plain"));
+        assert!(Kind::of(Some("application/x-www-form-urlencoded")) == Kind::Form);
+        assert!(Kind::of(None) == Kind::Other);
+    }
+
+    #[test]
+    fn a_form_reads_as_the_object_it_stands_for() {
+        let object = form_object(b"id%5B%5D=1&id%5B%5D=2&one%5B%5D=3&name=a");
+        assert_eq!(
+            object,
+            serde_json::json!({"id[]": ["1", "2"], "one[]": ["3"], "name": "a"})
+        );
     }
 }

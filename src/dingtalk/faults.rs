@@ -9,8 +9,8 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::{auth, errcodes::injected_errmsg, DtError};
-use crate::{http::original_path, runtime::faults::Api, state::AppState};
+use super::{auth, errcodes::injected_errmsg, error::DtErrorBody, DtError};
+use crate::{http::original_path, ids::random_tag, runtime::faults::Api, state::AppState};
 
 /// The surface middleware's fault step: answers the call as the first firing rule says
 /// (after its latency), or passes it on to `run`.
@@ -60,10 +60,17 @@ async fn tenant_of(state: &AppState, query: Option<&str>) -> Option<String> {
 /// The answer to a call hit by an injected fault: the given `errcode` (default -1) with
 /// its vendor message (or "injected fault" for a code the emulator does not know), with
 /// HTTP 200 like every DingTalk answer unless the rule asks for another HTTP status.
+/// Errcode 88 (a permission fault) has DingTalk's own shape: `sub_code`, `sub_msg`,
+/// `request_id`.
 fn response(errcode: Option<i64>, status: Option<StatusCode>) -> Response {
     let errcode = errcode.unwrap_or(-1);
-    let errmsg = injected_errmsg(errcode);
-    let mut response = DtError::Injected { errcode, errmsg }.into_response();
+    let mut response = match errcode {
+        88 => DtErrorBody::permission_denied(random_tag(12)).into_response(),
+        _ => {
+            let errmsg = injected_errmsg(errcode);
+            DtError::Injected { errcode, errmsg }.into_response()
+        }
+    };
     if let Some(status) = status {
         *response.status_mut() = status;
     }

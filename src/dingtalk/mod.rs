@@ -19,8 +19,8 @@ pub mod validate;
 pub mod wire;
 
 use axum::{
-    extract::{Request, State},
-    http::Method,
+    extract::{MatchedPath, Request, State},
+    http::Uri,
     middleware::{self, Next},
     response::{IntoResponse, Response},
 };
@@ -31,6 +31,7 @@ use crate::{
         doc::{self, Guard},
         time_limited, Api,
     },
+    runtime::rules::{self, dingtalk as dt},
     state::{AppState, RouterState},
 };
 pub use error::{ok, DtError, DtOk, DtResult};
@@ -66,16 +67,19 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
 }
 
 /// Around every DingTalk call, known path or not, in this order: the request journal,
-/// the request timeout (errcode -1), and injected faults.
+/// the rule warnings (headers and journal), the request timeout (errcode -1), and
+/// injected faults.
 async fn around(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let limit = state.config.request_timeout();
     let shared = &state;
     let run = move |req| {
-        time_limited(
-            limit,
-            faults::inject(shared, req, |req| next.run(req)),
-            || DtError::Timeout.into_response(),
-        )
+        rules::collect(req, move |req| {
+            time_limited(
+                limit,
+                faults::inject(shared, req, |req| next.run(req)),
+                || DtError::Timeout.into_response(),
+            )
+        })
     };
     state
         .journal
@@ -85,16 +89,19 @@ async fn around(State(state): State<AppState>, req: Request, next: Next) -> Resp
 
 /// Answer for an unknown path outside the other surfaces (errcode 404).
 async fn not_found() -> Response {
-    DtError::UnknownPath.into_response()
+    DtError::refused(&dt::PATH_KNOWN, "").into_response()
 }
 
-/// Answer for a known path called with the wrong method: every DingTalk CRM route
-/// takes exactly one of GET and POST, so a GET sent to a POST route is 43002 (需要POST请求)
-/// and anything else sent to a GET route is 43001 (需要GET请求).
-async fn method_not_allowed(method: Method) -> Response {
-    if method == Method::GET {
-        DtError::NeedPost.into_response()
-    } else {
-        DtError::NeedGet.into_response()
-    }
+/// The routes that take GET; every other DingTalk route takes POST alone.
+const GET_ROUTES: [&str; 3] = ["/gettoken", "/crm/customer/get", "/crm/customer/list"];
+
+/// Answer for a known path called with the wrong method: any method but GET on a GET
+/// route is 43001 (需要GET请求), any method but POST on a POST route 43002 (需要POST请求).
+async fn method_not_allowed(route: Option<MatchedPath>, uri: Uri) -> Response {
+    let path = route.as_ref().map_or(uri.path(), MatchedPath::as_str);
+    let rule = match GET_ROUTES.contains(&path) {
+        true => &dt::METHOD_GET,
+        false => &dt::METHOD_POST,
+    };
+    DtError::refused(rule, "").into_response()
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use axum::{
     extract::State,
     response::{IntoResponse, Response},
+    Json,
 };
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
@@ -12,11 +13,12 @@ use tracing::instrument;
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
-    error::{ok, DtError, DtReply, DtResult},
+    error::{DtError, DtErrorBody, DtResult},
     extract::DtQuery,
 };
 use crate::{
     http::Tenant,
+    runtime::rules::dingtalk as dt,
     state::AppState,
     store::{dingtalk::Corp, Store},
 };
@@ -35,14 +37,29 @@ pub struct Credentials {
     appsecret: Option<String>,
 }
 
+/// The answer of `/gettoken`, in the key order DingTalk's own answers have
+/// (`errcode`, `access_token`, `errmsg`, `expires_in`), unlike every other DingTalk
+/// answer, whose `errcode` and `errmsg` come first.
 #[derive(Serialize, ToSchema)]
 pub struct TokenIssued {
+    #[schema(minimum = 0, maximum = 0)]
+    errcode: i64,
     access_token: String,
+    errmsg: &'static str,
     expires_in: u64,
 }
 
+/// What `/gettoken` answers: the token, or an error.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code, reason = "only described: the handler returns its parts")]
+pub enum TokenReply {
+    Ok(TokenIssued),
+    Error(DtErrorBody),
+}
+
 /// `GET /gettoken?corpid=ID&corpsecret=SECRET` or `?appkey=KEY&appsecret=SECRET` →
-/// `{"errcode":0,"errmsg":"ok","access_token":"…","expires_in":7200}`.
+/// `{"errcode":0,"access_token":"…","errmsg":"ok","expires_in":7200}`.
 ///
 /// While the corp's token is valid, asking again returns the same token and renews its
 /// expiry (DingTalk's 7200 s rule); `expires_in` is the configured TTL. The token lives
@@ -52,7 +69,7 @@ pub struct TokenIssued {
     path = "/gettoken",
     tag = "DingTalk",
     params(Credentials),
-    responses((status = 200, description = "`access_token` and `expires_in`, or errcode 41002, 41004, 40089", body = DtReply<TokenIssued>))
+    responses((status = 200, description = "`access_token` and `expires_in`, or errcode 41002, 41004, 40089", body = TokenReply))
 )]
 #[instrument(skip_all)]
 pub async fn gettoken(
@@ -72,8 +89,10 @@ pub async fn gettoken(
         .issue_token(&corp, &candidate, now_ms, expires_at)
         .await?;
     let tenant = Tenant(Arc::from(corp.corpid.as_str()));
-    let mut response = ok(TokenIssued {
+    let mut response = Json(TokenIssued {
+        errcode: 0,
         access_token: issued.token,
+        errmsg: "ok",
         expires_in: ttl_secs,
     })
     .into_response();
@@ -85,8 +104,9 @@ pub async fn gettoken(
 /// present; a missing key is 41002, a missing secret 41004, a wrong pair 40089.
 async fn authenticate(store: &Store, credentials: &Credentials) -> DtResult<Corp> {
     if let Some(corpid) = given(&credentials.corpid) {
-        let secret = given(&credentials.corpsecret)
-            .ok_or_else(|| DtError::MissingSecret("corpsecret is required with corpid".into()))?;
+        let secret = given(&credentials.corpsecret).ok_or_else(|| {
+            DtError::refused(&dt::GETTOKEN_SECRET, "corpsecret is required with corpid")
+        })?;
         let corp = store.dingtalk().corp_by_corpid(corpid).await?;
         check_secret(
             corp,
@@ -95,8 +115,9 @@ async fn authenticate(store: &Store, credentials: &Credentials) -> DtResult<Corp
             "corpid and corpsecret",
         )
     } else if let Some(appkey) = given(&credentials.appkey) {
-        let secret = given(&credentials.appsecret)
-            .ok_or_else(|| DtError::MissingSecret("appsecret is required with appkey".into()))?;
+        let secret = given(&credentials.appsecret).ok_or_else(|| {
+            DtError::refused(&dt::GETTOKEN_SECRET, "appsecret is required with appkey")
+        })?;
         let corp = store.dingtalk().corp_by_appkey(appkey).await?;
         check_secret(
             corp,
@@ -105,7 +126,7 @@ async fn authenticate(store: &Store, credentials: &Credentials) -> DtResult<Corp
             "appkey and appsecret",
         )
     } else {
-        Err(DtError::MissingCorpid)
+        Err(DtError::refused(&dt::GETTOKEN_KEY, ""))
     }
 }
 
@@ -119,7 +140,10 @@ fn check_secret(
 ) -> DtResult<Corp> {
     match corp {
         Some(corp) if expected(&corp).is_some_and(|e| secrets_match(given, e)) => Ok(corp),
-        _ => Err(DtError::BadCredentials(format!("no corp has this {pair}"))),
+        _ => Err(DtError::refused(
+            &dt::GETTOKEN_CREDENTIALS,
+            format!("no corp has this {pair}"),
+        )),
     }
 }
 

@@ -50,7 +50,7 @@ pub struct CustomerView {
 }
 
 /// An entry of `contactList`.
-#[derive(Serialize, ToSchema)]
+#[derive(Clone, Serialize, ToSchema)]
 pub struct ContactView {
     pub contactid: String,
     pub name: String,
@@ -64,6 +64,9 @@ pub struct CustomerDetailView {
     pub customer: CustomerView,
     #[serde(rename = "contactList")]
     pub contact_list: Vec<ContactView>,
+    /// The same list again: the seed's example calls it `contactList`, its table
+    /// `contacts`, so clients written from either find it.
+    pub contacts: Vec<ContactView>,
     #[serde(rename = "userIds")]
     pub user_ids: Vec<String>,
     pub create_by: String,
@@ -111,9 +114,11 @@ impl From<Contact> for ContactView {
 impl From<CustomerDetail> for CustomerDetailView {
     fn from(detail: CustomerDetail) -> Self {
         let create_by = detail.customer.create_by.clone();
+        let contacts: Vec<ContactView> = detail.contacts.into_iter().map(Into::into).collect();
         CustomerDetailView {
             customer: detail.customer.into(),
-            contact_list: detail.contacts.into_iter().map(Into::into).collect(),
+            contact_list: contacts.clone(),
+            contacts,
             user_ids: detail.followers,
             create_by,
         }

@@ -28,6 +28,7 @@ use crate::{
         doc::{self, Guard},
         request_id, time_limited, Api,
     },
+    runtime::rules,
     state::{AppState, RouterState},
 };
 pub use error::{ApiError, ApiOk, ApiResult};
@@ -73,17 +74,20 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
 }
 
 /// Around every OpenAPI call, known path or not, in this order: the request journal,
-/// the trace-id scope, the request timeout (a 500 envelope), and injected faults.
+/// the trace-id scope, the rule warnings (headers and journal), the request timeout (a
+/// 500 envelope), and injected faults.
 async fn around(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let limit = state.config.request_timeout();
     let shared = &state;
     let run = move |req: Request| {
         let trace_id = request_id(&req).to_owned();
-        let guarded = time_limited(
-            limit,
-            faults::inject(shared, req, |req| next.run(req)),
-            timed_out,
-        );
+        let guarded = rules::collect(req, move |req| {
+            time_limited(
+                limit,
+                faults::inject(shared, req, |req| next.run(req)),
+                timed_out,
+            )
+        });
         with_trace_id(trace_id, guarded)
     };
     state

@@ -20,6 +20,7 @@ use serde_json::{json, Value};
 use utoipa::{IntoParams, ToSchema};
 
 use super::clock::Clock;
+use super::rules::{RefusedBy, Warned, Warning};
 use crate::http::{original_path, request_id, Api, ErrorCode, Tenant};
 
 /// Keys whose values never reach the journal.
@@ -51,6 +52,11 @@ pub struct Entry {
     pub code: Option<String>,
     pub latency_ms: f64,
     pub trace_id: String,
+    /// The rules a lenient tenant's request broke and was served anyway (SPEC §5).
+    pub warnings: Vec<Warning>,
+    /// The rule that refused the request, if a rule did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused_by: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_body: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -137,6 +143,12 @@ impl Journal {
             .get::<ErrorCode>()
             .map(|c| c.0.clone())
             .or_else(|| (status == 200).then(|| success_code(api).to_owned()));
+        let warnings = response
+            .extensions()
+            .get::<Warned>()
+            .map(|w| w.0.clone())
+            .unwrap_or_default();
+        let refused_by = response.extensions().get::<RefusedBy>().map(|r| r.0.id);
         let (response, response_body) = if self.capture_bodies {
             capture_response(response).await
         } else {
@@ -153,6 +165,8 @@ impl Journal {
             code,
             latency_ms: started.elapsed().as_secs_f64() * 1000.0,
             trace_id,
+            warnings,
+            refused_by,
             request_body,
             response_body,
         });
@@ -305,6 +319,8 @@ mod tests {
                 code: None,
                 latency_ms: 0.0,
                 trace_id: String::new(),
+                warnings: Vec::new(),
+                refused_by: None,
                 request_body: None,
                 response_body: None,
             });

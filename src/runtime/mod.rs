@@ -5,3 +5,4 @@
 pub mod clock;
 pub mod faults;
 pub mod journal;
+pub mod rules;

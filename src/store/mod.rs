@@ -38,6 +38,7 @@ use openapi::{OpenApiState, OpenApiStore};
 use reset::{FullReset, TenantReset};
 use snapshot::Snapshot;
 use stmt::Stmt;
+use tenants::Mode;
 
 /// Handle to the database and what the store keeps beside it; cheap to clone.
 #[derive(Clone, Debug)]
@@ -99,13 +100,13 @@ impl Store {
         Ok(id)
     }
 
-    /// Creates the well-known default tenants the first time the database is used.
-    /// Returns whether they were created now. Safe when several instances start at
-    /// once: the first-start marker is claimed in the same transaction.
-    pub async fn ensure_default_tenants(&self, now_ms: i64) -> StoreResult<bool> {
+    /// Creates the well-known default tenants, in `mode`, the first time the database
+    /// is used. Returns whether they were created now. Safe when several instances start
+    /// at once: the first-start marker is claimed in the same transaction.
+    pub async fn ensure_default_tenants(&self, now_ms: i64, mode: Mode) -> StoreResult<bool> {
         let mut conn = self.0.db.write().await?;
         let mut tx = conn.begin().await?;
-        let created = reset::create_defaults_once(&mut tx, now_ms).await?;
+        let created = reset::create_defaults_once(&mut tx, now_ms, mode).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -129,10 +130,10 @@ impl Store {
     }
 
     /// Deletes every tenant and all data, then recreates the well-known default tenants
-    /// exactly as a first start does.
+    /// (in `mode`) exactly as a first start does.
     #[tracing::instrument(skip_all)]
-    pub async fn reset_all(&self, now_ms: i64) -> StoreResult<FullReset> {
-        let done = reset::everything(&self.0.db, now_ms).await?;
+    pub async fn reset_all(&self, now_ms: i64, mode: Mode) -> StoreResult<FullReset> {
+        let done = reset::everything(&self.0.db, now_ms, mode).await?;
         self.forget();
         Ok(done)
     }

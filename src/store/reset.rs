@@ -17,7 +17,7 @@ use super::{
     },
     stmt::Stmt,
     tenants::{
-        CorpMode, DEFAULT_ACCOUNT_SECRET, DEFAULT_APPID, DEFAULT_APPKEY, DEFAULT_APPSECRET,
+        Mode, DEFAULT_ACCOUNT_SECRET, DEFAULT_APPID, DEFAULT_APPKEY, DEFAULT_APPSECRET,
         DEFAULT_CORPID, DEFAULT_CORPSECRET,
     },
 };
@@ -124,10 +124,14 @@ pub(crate) async fn claim_first_start(tx: &mut impl Exec, now_ms: i64) -> StoreR
 }
 
 /// Inside `tx`: claims the first-start marker and, if this call claimed it, creates the
-/// well-known default tenants. Whether it did. First start and a full reset (which
-/// deletes the marker first) share it, so a reset leaves the database exactly as a
-/// first start does.
-pub(crate) async fn create_defaults_once(tx: &mut impl Exec, now_ms: i64) -> StoreResult<bool> {
+/// well-known default tenants, in `mode`. Whether it did. First start and a full reset
+/// (which deletes the marker first) share it, so a reset leaves the database exactly as
+/// a first start does.
+pub(crate) async fn create_defaults_once(
+    tx: &mut impl Exec,
+    now_ms: i64,
+    mode: Mode,
+) -> StoreResult<bool> {
     if !claim_first_start(tx, now_ms).await? {
         return Ok(false);
     }
@@ -136,13 +140,15 @@ pub(crate) async fn create_defaults_once(tx: &mut impl Exec, now_ms: i64) -> Sto
         corpsecret: DEFAULT_CORPSECRET.into(),
         appkey: Some(DEFAULT_APPKEY.into()),
         appsecret: Some(DEFAULT_APPSECRET.into()),
-        mode: CorpMode::Lenient,
+        mode,
         rate_limit_per_minute: None,
     };
     let account = NewAccount {
         appid: DEFAULT_APPID.into(),
         secret: DEFAULT_ACCOUNT_SECRET.into(),
         open_sea_ids: Vec::new(),
+        mode,
+        customer_sources: None,
     };
     let _: Corp = tx.fetch_one(&corps::insert(&corp, now_ms)).await?;
     let _: AccountRow = tx.fetch_one(&accounts::insert(&account, now_ms)).await?;
@@ -150,12 +156,12 @@ pub(crate) async fn create_defaults_once(tx: &mut impl Exec, now_ms: i64) -> Sto
 }
 
 /// Deletes every tenant and all data, then recreates the well-known default tenants
-/// exactly as a first start does.
-pub(crate) async fn everything(db: &Db, now_ms: i64) -> StoreResult<FullReset> {
+/// (in `mode`) exactly as a first start does.
+pub(crate) async fn everything(db: &Db, now_ms: i64, mode: Mode) -> StoreResult<FullReset> {
     let mut conn = db.write().await?;
     let mut tx = conn.begin().await?;
     let done = delete_everything(&mut tx).await?;
-    create_defaults_once(&mut tx, now_ms).await?;
+    create_defaults_once(&mut tx, now_ms, mode).await?;
     tx.commit().await?;
     Ok(done)
 }

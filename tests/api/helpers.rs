@@ -4,7 +4,7 @@
 
 use std::{net::SocketAddr, time::Duration};
 
-use crm_emulator::{App, AppState, Config};
+use crm_emulator::{mode::Mode, App, AppState, Config};
 use serde_json::Value;
 use sqlx::Connection;
 use tokio::{net::TcpListener, sync::oneshot};
@@ -143,6 +143,9 @@ impl TestApp {
         configure: impl FnOnce(&mut Config),
     ) -> TestApp {
         let mut config = Config::for_tests(database.url());
+        // The suite's tenants are strict unless a test says otherwise, so that every
+        // rule refuses; tests of lenient tenants ask for them (SPEC §5).
+        config.default_mode = Mode::Lenient;
         configure(&mut config);
         let listener = TcpListener::bind(config.bind).await.expect("bind port 0");
         let app = App::build(config, listener).await.expect("build the app");

@@ -107,7 +107,7 @@ pub(super) fn corp_data(fill: &Fill, path: &str, doc: CorpDoc) -> Result<CorpDat
             corpsecret: doc.corpsecret,
             appkey: doc.appkey,
             appsecret: doc.appsecret,
-            mode: doc.mode,
+            mode: doc.mode.unwrap_or(fill.mode),
             rate_limit_per_minute: doc.rate_limit_per_minute,
         },
         created_at: fill.time(doc.created_at),

@@ -9,7 +9,7 @@ mod openapi;
 use std::{collections::HashSet, fmt};
 
 use super::document::{Document, Id, VERSION};
-use crate::{ids::IdGenerator, runtime::clock::Clock, store::snapshot::Snapshot};
+use crate::{ids::IdGenerator, mode::Mode, runtime::clock::Clock, store::snapshot::Snapshot};
 use dingtalk::corp_data;
 use openapi::account_data;
 
@@ -38,6 +38,8 @@ struct Fill<'a> {
     ids: &'a IdGenerator,
     clock: &'a Clock,
     now: i64,
+    /// The mode of a tenant the document gives none (`--default-mode`).
+    mode: Mode,
 }
 
 impl Fill<'_> {
@@ -49,9 +51,14 @@ impl Fill<'_> {
     }
 }
 
-/// Checks `doc` and converts it; missing ids are allocated from `ids` and missing
-/// times are the clock's now.
-pub fn to_snapshot(doc: Document, clock: &Clock, ids: &IdGenerator) -> Result<Snapshot, DocError> {
+/// Checks `doc` and converts it; missing ids are allocated from `ids`, missing times
+/// are the clock's now, and a tenant without a mode gets `mode`.
+pub fn to_snapshot(
+    doc: Document,
+    clock: &Clock,
+    ids: &IdGenerator,
+    mode: Mode,
+) -> Result<Snapshot, DocError> {
     if doc.version != VERSION {
         return fail(
             "version",
@@ -62,6 +69,7 @@ pub fn to_snapshot(doc: Document, clock: &Clock, ids: &IdGenerator) -> Result<Sn
         ids,
         clock,
         now: clock.now_ms(),
+        mode,
     };
     let mut corpids = HashSet::new();
     let mut appkeys = HashSet::new();

@@ -122,6 +122,8 @@ pub(super) fn account_data(
             appid: doc.appid,
             secret: doc.secret,
             open_sea_ids: doc.open_sea_ids,
+            mode: doc.mode.unwrap_or(fill.mode),
+            customer_sources: doc.customer_sources,
         },
         created_at: fill.time(doc.created_at),
         fields,

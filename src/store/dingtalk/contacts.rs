@@ -4,6 +4,7 @@ use tracing::instrument;
 
 use super::{
     employees, ContactFields, CorpScope, DingTalkStore, DtStoreError, DtStoreResult, NewContact,
+    Registered,
 };
 use crate::store::{error::StoreError, exec::Exec, stmt::Stmt};
 
@@ -55,7 +56,7 @@ impl DingTalkStore<'_> {
         contact: &NewContact,
         create_by: Option<&str>,
         now_ms: i64,
-    ) -> DtStoreResult<()> {
+    ) -> DtStoreResult<Registered> {
         let row = ContactRow {
             id: contact.id,
             customer_id,
@@ -69,7 +70,7 @@ impl DingTalkStore<'_> {
         };
         let mut conn = self.db.write().await?;
         let mut tx = conn.begin().await?;
-        employees::ensure(&mut tx, corp, employees, now_ms).await?;
+        let registered = employees::ensure(&mut tx, corp, employees, now_ms).await?;
         // The foreign key keeps the contact inside the caller's corp: another corp's
         // customer id is refused exactly like an unknown one.
         match tx.execute(&insert(corp.id, [row])).await {
@@ -79,7 +80,7 @@ impl DingTalkStore<'_> {
             other => other?,
         };
         tx.commit().await?;
-        Ok(())
+        Ok(registered)
     }
 
     /// Replaces a contact's fields; an unknown contact is
@@ -93,7 +94,7 @@ impl DingTalkStore<'_> {
         fields: &ContactFields,
         modified_by: &str,
         now_ms: i64,
-    ) -> DtStoreResult<()> {
+    ) -> DtStoreResult<Registered> {
         let update = Stmt::new(
             "UPDATE dt_contacts SET name = $3, mobile = $4, attached = $5, \
              modified_by = $6, updated_at = $7 WHERE corp_id = $1 AND id = $2",
@@ -119,7 +120,7 @@ impl DingTalkStore<'_> {
         employees: &[String],
         ids: &[i64],
         now_ms: i64,
-    ) -> DtStoreResult<()> {
+    ) -> DtStoreResult<Registered> {
         self.delete_all(
             "dt_contacts",
             corp,

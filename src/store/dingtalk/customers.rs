@@ -9,7 +9,7 @@ use super::{
     employees,
     followers::{self, FollowerRow},
     missing, Contact, CorpScope, Customer, CustomerDetail, CustomerPage, CustomerPatch,
-    DingTalkStore, DtStoreError, DtStoreResult, NewCustomer, CHUNK,
+    DingTalkStore, DtStoreError, DtStoreResult, NewCustomer, Registered, CHUNK,
 };
 use crate::store::{error::StoreResult, exec::Exec, stmt::Stmt};
 
@@ -85,10 +85,10 @@ impl DingTalkStore<'_> {
         employees: &[String],
         new: &NewCustomer,
         now_ms: i64,
-    ) -> DtStoreResult<()> {
+    ) -> DtStoreResult<Registered> {
         let mut conn = self.db.write().await?;
         let mut tx = conn.begin().await?;
-        employees::ensure(&mut tx, corp, employees, now_ms).await?;
+        let registered = employees::ensure(&mut tx, corp, employees, now_ms).await?;
         let row = CustomerRow {
             id: new.id,
             name: &new.name,
@@ -127,7 +127,7 @@ impl DingTalkStore<'_> {
             tx.execute(&followers::insert(corp.id, rows)).await?;
         }
         tx.commit().await?;
-        Ok(())
+        Ok(registered)
     }
 
     /// Changes the fields `patch` gives and keeps the others.
@@ -139,7 +139,7 @@ impl DingTalkStore<'_> {
         id: i64,
         patch: &CustomerPatch,
         now_ms: i64,
-    ) -> DtStoreResult<()> {
+    ) -> DtStoreResult<Registered> {
         let update = Stmt::new(
             "UPDATE dt_customers SET name = COALESCE($3, name), \
              address = COALESCE($4, address), description = COALESCE($5, description), \
@@ -168,15 +168,15 @@ impl DingTalkStore<'_> {
         update: &Stmt<'_>,
         now_ms: i64,
         unknown: DtStoreError,
-    ) -> DtStoreResult<()> {
+    ) -> DtStoreResult<Registered> {
         let mut conn = self.db.write().await?;
         let mut tx = conn.begin().await?;
-        employees::ensure(&mut tx, corp, employees, now_ms).await?;
+        let registered = employees::ensure(&mut tx, corp, employees, now_ms).await?;
         if tx.execute(update).await? == 0 {
             return Err(unknown);
         }
         tx.commit().await?;
-        Ok(())
+        Ok(registered)
     }
 
     /// Deletes the customers `ids` (distinct) with their contacts and relations (the
@@ -189,7 +189,7 @@ impl DingTalkStore<'_> {
         employees: &[String],
         ids: &[i64],
         now_ms: i64,
-    ) -> DtStoreResult<()> {
+    ) -> DtStoreResult<Registered> {
         self.delete_all(
             "dt_customers",
             corp,
@@ -212,10 +212,10 @@ impl DingTalkStore<'_> {
         ids: &[i64],
         now_ms: i64,
         unknown: fn(Vec<i64>) -> DtStoreError,
-    ) -> DtStoreResult<()> {
+    ) -> DtStoreResult<Registered> {
         let mut conn = self.db.write().await?;
         let mut tx = conn.begin().await?;
-        employees::ensure(&mut tx, corp, employees, now_ms).await?;
+        let registered = employees::ensure(&mut tx, corp, employees, now_ms).await?;
         let mut deleted = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(CHUNK) {
             let mut stmt =
@@ -228,7 +228,7 @@ impl DingTalkStore<'_> {
             return Err(unknown(absent));
         }
         tx.commit().await?;
-        Ok(())
+        Ok(registered)
     }
 
     /// One customer with its contacts (oldest first) and followers (in order added).
@@ -292,24 +292,27 @@ impl DingTalkStore<'_> {
     }
 
     /// The corp's customers, oldest first, skipping `offset` and returning at most
-    /// `size`; one query (one row more than asked tells whether more follow).
-    #[instrument(level = "debug", skip_all, fields(corp_id = corp_id, offset = offset, size = size))]
+    /// `size` (every one, without a size); one query (one row more than asked tells
+    /// whether more follow).
+    #[instrument(level = "debug", skip_all, fields(corp_id = corp_id, offset = offset))]
     pub async fn customer_page(
         &self,
         corp_id: i64,
         offset: i64,
-        size: i64,
+        size: Option<i64>,
     ) -> StoreResult<CustomerPage> {
         let stmt = Stmt::new(
             "SELECT id, name, address, description, telephone, create_by FROM dt_customers \
              WHERE corp_id = $1 ORDER BY id LIMIT $2 OFFSET $3",
         )
         .bind(corp_id)
-        .bind(size.saturating_add(1))
+        // No size is no limit: the largest one both engines take.
+        .bind(size.map_or(i64::MAX, |size| size.saturating_add(1)))
         .bind(offset);
         let mut customers: Vec<Customer> = self.db.read().await?.fetch_all(&stmt).await?;
+        let size = size.unwrap_or(i64::MAX);
         let has_more = customers.len() as i64 > size;
-        customers.truncate(usize::try_from(size).unwrap_or(0));
+        customers.truncate(usize::try_from(size).unwrap_or(usize::MAX));
         Ok(CustomerPage {
             customers,
             has_more,

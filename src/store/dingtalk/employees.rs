@@ -4,8 +4,8 @@
 
 use std::collections::HashSet;
 
-use super::{CorpScope, DingTalkStore, DtStoreError, DtStoreResult, Employee, CHUNK};
-use crate::store::{error::StoreResult, exec::Exec, stmt::Stmt, tenants::CorpMode};
+use super::{CorpScope, DingTalkStore, DtStoreError, DtStoreResult, Employee, Registered, CHUNK};
+use crate::store::{error::StoreResult, exec::Exec, stmt::Stmt, tenants::Mode};
 
 /// The one insert of the directory: `(userid, name, created_at)` rows of the corp.
 /// Callers add their own `ON CONFLICT` clause.
@@ -24,17 +24,18 @@ pub(crate) fn insert<'a>(
 /// transaction.
 ///
 /// Lenient corps get the unknown ones inserted in the same transaction as the write they
-/// come with, so a write that fails registers nobody. Strict corps get
-/// [`DtStoreError::UnknownEmployee`] naming the first unknown id in `userids`' order
-/// (callers put the calling employee first).
+/// come with, so a write that fails registers nobody; they are returned, for the
+/// caller's warning. Strict corps get [`DtStoreError::UnknownEmployee`] naming the
+/// first unknown id in `userids`' order (callers put the calling employee first).
 pub(super) async fn ensure(
     tx: &mut impl Exec,
     corp: CorpScope,
     userids: &[String],
     now_ms: i64,
-) -> DtStoreResult<()> {
+) -> DtStoreResult<Registered> {
+    let mut registered = Vec::new();
     match corp.mode {
-        CorpMode::Lenient => {
+        Mode::Lenient => {
             // Sorted, so that concurrent writes take the row locks in one order and
             // cannot deadlock each other on Postgres.
             let mut sorted: Vec<&str> = userids.iter().map(String::as_str).collect();
@@ -43,11 +44,11 @@ pub(super) async fn ensure(
             for chunk in sorted.chunks(CHUNK) {
                 let rows = chunk.iter().map(|userid| (*userid, None, now_ms));
                 let mut stmt = insert(corp.id, rows);
-                stmt.push(" ON CONFLICT (corp_id, userid) DO NOTHING");
-                tx.execute(&stmt).await?;
+                stmt.push(" ON CONFLICT (corp_id, userid) DO NOTHING RETURNING userid");
+                registered.extend(tx.fetch_column::<String>(&stmt).await?);
             }
         }
-        CorpMode::Strict => {
+        Mode::Strict => {
             let mut known = HashSet::new();
             for chunk in userids.chunks(CHUNK) {
                 let mut stmt =
@@ -62,7 +63,9 @@ pub(super) async fn ensure(
             }
         }
     }
-    Ok(())
+    // In the request's order, as the warnings name them.
+    registered.sort_by_key(|r| userids.iter().position(|u| u == r));
+    Ok(registered)
 }
 
 impl DingTalkStore<'_> {

@@ -2,8 +2,8 @@
 
 use tracing::instrument;
 
-use super::{employees, CorpScope, DingTalkStore, DtStoreError, DtStoreResult};
-use crate::store::{exec::Exec, stmt::Stmt, tenants::CorpMode};
+use super::{employees, CorpScope, DingTalkStore, DtStoreError, DtStoreResult, Registered};
+use crate::store::{exec::Exec, stmt::Stmt, tenants::Mode};
 
 /// One `dt_followers` row as written (the create paths and the restore).
 #[derive(Clone)]
@@ -45,7 +45,7 @@ impl DingTalkStore<'_> {
         userid: &str,
         create_by: &str,
         now_ms: i64,
-    ) -> DtStoreResult<()> {
+    ) -> DtStoreResult<Registered> {
         // No row when the corp has no such customer; else the position after the last.
         let next = Stmt::new(
             "SELECT COALESCE(MAX(f.position), 0) + 1 FROM dt_customers c \
@@ -57,7 +57,7 @@ impl DingTalkStore<'_> {
         let employees = [userid.to_owned()];
         let mut conn = self.db.write().await?;
         let mut tx = conn.begin().await?;
-        employees::ensure(&mut tx, corp, &employees, now_ms).await?;
+        let registered = employees::ensure(&mut tx, corp, &employees, now_ms).await?;
         let Some((position,)) = tx.fetch_optional::<(i64,)>(&next).await? else {
             return Err(DtStoreError::UnknownCustomers(vec![customer_id]));
         };
@@ -72,7 +72,7 @@ impl DingTalkStore<'_> {
         add.push(" ON CONFLICT (corp_id, customer_id, userid) DO NOTHING");
         tx.execute(&add).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(registered)
     }
 
     /// Ends the relation between `userid` and the customer. In a strict corp an unknown
@@ -99,7 +99,7 @@ impl DingTalkStore<'_> {
         let employees = [userid.to_owned()];
         let mut conn = self.db.write().await?;
         let mut tx = conn.begin().await?;
-        if corp.mode == CorpMode::Strict {
+        if corp.mode == Mode::Strict {
             employees::ensure(&mut tx, corp, &employees, now_ms).await?;
         }
         if tx.fetch_optional::<(i32,)>(&exists).await?.is_none() {

@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use sqlx::FromRow;
 
-use super::{cache::TrustCache, db::Db, error::StoreError, sqlite::ReadCache, tenants::CorpMode};
+use super::{cache::TrustCache, db::Db, error::StoreError, sqlite::ReadCache, tenants::Mode};
 
 pub use tokens::{IssuedToken, TokenOwner};
 
@@ -35,7 +35,7 @@ pub struct Corp {
     pub corpsecret: String,
     pub appkey: Option<String>,
     pub appsecret: Option<String>,
-    pub mode: CorpMode,
+    pub mode: Mode,
     pub rate_limit_per_minute: Option<i64>,
     pub created_at: i64,
 }
@@ -47,7 +47,7 @@ pub struct NewCorp {
     pub corpsecret: String,
     pub appkey: Option<String>,
     pub appsecret: Option<String>,
-    pub mode: CorpMode,
+    pub mode: Mode,
     pub rate_limit_per_minute: Option<i64>,
 }
 
@@ -58,7 +58,7 @@ pub struct CorpPatch {
     pub corpsecret: Option<String>,
     pub appkey: Option<Option<String>>,
     pub appsecret: Option<Option<String>>,
-    pub mode: Option<CorpMode>,
+    pub mode: Option<Mode>,
     pub rate_limit_per_minute: Option<Option<i64>>,
 }
 
@@ -75,7 +75,7 @@ pub struct Employee {
 pub struct CorpScope {
     pub id: i64,
     /// Decides what happens to an unknown employee: registered (lenient) or refused.
-    pub mode: CorpMode,
+    pub mode: Mode,
 }
 
 /// A customer as stored.
@@ -172,6 +172,10 @@ pub enum DtStoreError {
 }
 
 pub type DtStoreResult<T> = Result<T, DtStoreError>;
+
+/// The employees a write added to a lenient corp's directory, in the request's order
+/// (empty for a strict corp, which refuses them instead).
+pub type Registered = Vec<String>;
 
 /// What the DingTalk view keeps between calls: answers it may reuse.
 #[derive(Debug, Default)]

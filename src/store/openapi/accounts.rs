@@ -6,12 +6,13 @@ use std::sync::Arc;
 
 use sqlx::FromRow;
 
-use super::OpenApiStore;
+use super::{fields::Choice, OpenApiStore};
 use crate::store::{
-    columns::{from_json, to_json},
+    columns::{from_json, from_json_opt, to_json, to_json_opt},
     error::StoreResult,
     exec::Exec,
     stmt::Stmt,
+    tenants::Mode,
 };
 
 /// An OpenAPI account (`appid` is also the `accountId` of its records).
@@ -21,6 +22,9 @@ pub struct Account {
     pub appid: String,
     pub secret: String,
     pub open_sea_ids: Vec<String>,
+    pub mode: Mode,
+    /// The choices of the system field `customerSource`; `None`: the emulator's.
+    pub customer_sources: Option<Vec<Choice>>,
     pub created_at: i64,
 }
 
@@ -30,13 +34,18 @@ pub struct NewAccount {
     pub appid: String,
     pub secret: String,
     pub open_sea_ids: Vec<String>,
+    pub mode: Mode,
+    pub customer_sources: Option<Vec<Choice>>,
 }
 
-/// A partial change to an account; `None` leaves a value as it is.
+/// A partial change to an account; `None` leaves a value as it is. `Some(None)` puts
+/// `customerSource` back on the emulator's choices.
 #[derive(Clone, Debug, Default)]
 pub struct AccountPatch {
     pub secret: Option<String>,
     pub open_sea_ids: Option<Vec<String>>,
+    pub mode: Option<Mode>,
+    pub customer_sources: Option<Option<Vec<Choice>>>,
 }
 
 #[derive(FromRow)]
@@ -45,6 +54,8 @@ pub(crate) struct AccountRow {
     appid: String,
     secret: String,
     open_sea_ids: String,
+    mode: Mode,
+    customer_sources: Option<String>,
     created_at: i64,
 }
 
@@ -55,20 +66,27 @@ impl AccountRow {
             appid: self.appid,
             secret: self.secret,
             open_sea_ids: from_json(&self.open_sea_ids)?,
+            mode: self.mode,
+            customer_sources: from_json_opt(self.customer_sources)?,
             created_at: self.created_at,
         })
     }
 }
 
-const COLUMNS: &str = "id, appid, secret, open_sea_ids, created_at";
+const COLUMNS: &str = "id, appid, secret, open_sea_ids, mode, customer_sources, created_at";
 
 /// The one insert of an account, created at `created_at`; returns the row.
 pub(crate) fn insert(account: &NewAccount, created_at: i64) -> Stmt<'_> {
-    let mut stmt = Stmt::new("INSERT INTO oa_accounts (appid, secret, open_sea_ids, created_at)");
+    let mut stmt = Stmt::new(
+        "INSERT INTO oa_accounts (appid, secret, open_sea_ids, mode, customer_sources, \
+         created_at)",
+    );
     stmt.push_values([account], |row, account| {
         row.bind(&account.appid)
             .bind(&account.secret)
             .bind(to_json(&account.open_sea_ids))
+            .bind(account.mode.as_str())
+            .bind(to_json_opt(&account.customer_sources))
             .bind(created_at);
     });
     stmt.push(" RETURNING ").push(COLUMNS);
@@ -123,12 +141,17 @@ impl OpenApiStore<'_> {
     ) -> StoreResult<Option<Account>> {
         let sql = format!(
             "UPDATE oa_accounts SET secret = COALESCE($2, secret), \
-             open_sea_ids = COALESCE($3, open_sea_ids) WHERE appid = $1 RETURNING {COLUMNS}"
+             open_sea_ids = COALESCE($3, open_sea_ids), mode = COALESCE($4, mode), \
+             customer_sources = CASE WHEN $5 THEN $6 ELSE customer_sources END \
+             WHERE appid = $1 RETURNING {COLUMNS}"
         );
         let stmt = Stmt::new(sql)
             .bind(appid)
             .bind(&patch.secret)
-            .bind(patch.open_sea_ids.as_ref().map(to_json));
+            .bind(patch.open_sea_ids.as_ref().map(to_json))
+            .bind(patch.mode.map(Mode::as_str))
+            .bind(patch.customer_sources.is_some())
+            .bind(patch.customer_sources.as_ref().and_then(to_json_opt));
         let row: Option<AccountRow> = self.db.write().await?.fetch_optional(&stmt).await?;
         self.state.clear();
         row.map(AccountRow::into_account).transpose()

@@ -16,6 +16,8 @@ async fn store_and_account() -> (Store, i64) {
         appid: "batch".into(),
         secret: "s".into(),
         open_sea_ids: Vec::new(),
+        mode: crate::mode::Mode::Strict,
+        customer_sources: None,
     };
     let account = store
         .openapi()

@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use rand::Rng;
 use sqlx::FromRow;
 
 use super::{
@@ -14,11 +13,14 @@ use super::{
     },
     OpenApiStore,
 };
-use crate::store::{
-    columns::{from_json_opt, to_json_opt},
-    error::{StoreError, StoreResult},
-    exec::Exec,
-    stmt::Stmt,
+use crate::{
+    ids::random_tag,
+    store::{
+        columns::{from_json_opt, to_json_opt},
+        error::{StoreError, StoreResult},
+        exec::Exec,
+        stmt::Stmt,
+    },
 };
 
 /// Who the control plane records as the creator of custom fields.
@@ -124,12 +126,7 @@ pub(crate) fn all() -> Stmt<'static> {
 /// A new field id: `{type}_{4 lowercase alnum}_{epoch ms}`, like the seed's
 /// `text_6ts9_1687316347239`.
 pub fn generate_field_id(field_type: FieldType, now_ms: i64) -> String {
-    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
-    let mut rng = rand::thread_rng();
-    let tag: String = (0..4)
-        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
-        .collect();
-    format!("{}_{tag}_{now_ms}", field_type.as_str())
+    format!("{}_{}_{now_ms}", field_type.as_str(), random_tag(4))
 }
 
 fn unreadable() -> StoreError {

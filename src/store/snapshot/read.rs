@@ -154,6 +154,8 @@ impl Rows {
                     appid: account.appid,
                     secret: account.secret,
                     open_sea_ids: account.open_sea_ids,
+                    mode: account.mode,
+                    customer_sources: account.customer_sources,
                 },
             });
         }

@@ -49,6 +49,7 @@ const SPECIFIED: &[&str] = &[
     "GET /_emulator/openapi/accounts/{appid}/fields",
     "PATCH /_emulator/openapi/accounts/{appid}/fields/{field}",
     "POST /_emulator/reset",
+    "GET /_emulator/rules",
     "GET /_emulator/export",
     "POST /_emulator/import",
     "GET /_emulator/requests",

@@ -101,7 +101,7 @@ both_backends! {
         assert_eq!(app.get_json("/_emulator/openapi/accounts/1090/fields").await, json!([]));
         let now = app.state.clock.now_ms();
         assert!(
-            !app.state.store.ensure_default_tenants(now).await.unwrap(),
+            !app.state.store.ensure_default_tenants(now, app.state.config.default_mode).await.unwrap(),
             "the first-start marker is set again, so a restart creates nothing"
         );
     }

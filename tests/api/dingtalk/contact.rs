@@ -36,7 +36,7 @@ both_backends! {
     }
 
     async fn contact_create_faults_are_named(app: TestApp) {
-        let dt = Dt::new(&app).await;
+        let dt = Dt::strict(&app, &["zhangsan", "lisi", "USER_ID", "a"]).await;
         let customer = dt.create_customer("ACME", "zhangsan").await;
         let ok_body = json!({"customerid": customer, "name": "Li"});
         assert_err(&dt.post("/crm/contact/create", &ok_body).await, 41009, "user_id");

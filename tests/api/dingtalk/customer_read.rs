@@ -6,7 +6,7 @@ use crate::both_backends;
 
 both_backends! {
     async fn get_of_an_unknown_id_is_40035_naming_it(app: TestApp) {
-        let dt = Dt::new(&app).await;
+        let dt = Dt::strict(&app, &["zhangsan", "lisi", "USER_ID", "a"]).await;
         for id in ["100000000000000001", "abc", "-5", "99999999999999999999"] {
             let body = dt.get(&format!("/crm/customer/get?id={id}")).await;
             assert_err(&body, 40035, &format!("id: no such customer: {id}"));
@@ -52,7 +52,7 @@ both_backends! {
     }
 
     async fn size_outside_1_to_1000_or_a_bad_offset_is_40035_naming_it(app: TestApp) {
-        let dt = Dt::new(&app).await;
+        let dt = Dt::strict(&app, &["zhangsan", "lisi", "USER_ID", "a"]).await;
         for query in ["size=0", "size=1001", "size=ten", "size=", "size=1.5"] {
             let body = dt.get(&format!("/crm/customer/list?{query}")).await;
             assert_err(&body, 40035, "size must be a whole number from 1 to 1000");

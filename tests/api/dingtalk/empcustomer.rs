@@ -21,7 +21,7 @@ both_backends! {
     }
 
     async fn relation_create_faults_are_named(app: TestApp) {
-        let dt = Dt::new(&app).await;
+        let dt = Dt::strict(&app, &["zhangsan", "lisi", "USER_ID", "a"]).await;
         let customer = dt.create_customer("ACME", "zhangsan").await;
         for (field, body) in [
             ("customerId is required", json!({"userId": "lisi", "create_by": "x"})),

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use crate::helpers::*;
 use crm_emulator::store::{
     dingtalk::{Corp, NewCorp},
-    tenants::{CorpMode, DEFAULT_CORPID},
+    tenants::{Mode, DEFAULT_CORPID},
 };
 
 pub const CORPID: &str = DEFAULT_CORPID;
@@ -33,6 +33,18 @@ impl<'a> Dt<'a> {
     /// A client of the well-known default corp.
     pub async fn new(app: &'a TestApp) -> Dt<'a> {
         Dt::of(app, CORPID, SECRET).await
+    }
+
+    /// A client of the default corp made strict (every rule refuses, SPEC §5), with
+    /// `employees` in its directory.
+    pub async fn strict(app: &'a TestApp, employees: &[&str]) -> Dt<'a> {
+        for userid in employees {
+            let path = format!("/_emulator/dingtalk/corps/{CORPID}/employees");
+            let response = app.post_json(&path, &json!({ "userid": userid })).await;
+            assert_eq!(response.status(), 201, "add employee {userid}");
+        }
+        set_default_corp(app, Mode::Strict, None).await;
+        Dt::new(app).await
     }
 
     /// A client of the corp with these credentials.
@@ -140,7 +152,7 @@ pub async fn other_corp(app: &TestApp, corpid: &str) -> Corp {
         corpsecret: SECRET.into(),
         appkey: None,
         appsecret: None,
-        mode: CorpMode::Lenient,
+        mode: Mode::Lenient,
         rate_limit_per_minute: None,
     };
     app.state
@@ -152,7 +164,7 @@ pub async fn other_corp(app: &TestApp, corpid: &str) -> Corp {
 }
 
 /// Sets the default corp's mode and rate limit through the control plane.
-pub async fn set_default_corp(app: &TestApp, mode: CorpMode, rate_limit: Option<i64>) {
+pub async fn set_default_corp(app: &TestApp, mode: Mode, rate_limit: Option<i64>) {
     let body = serde_json::json!({ "mode": mode, "rateLimitPerMinute": rate_limit });
     let response = app
         .client

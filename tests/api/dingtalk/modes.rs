@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::both_backends;
-use crm_emulator::store::tenants::CorpMode;
+use crm_emulator::store::tenants::Mode;
 
 both_backends! {
     async fn a_lenient_corp_registers_unknown_employees_on_first_use(app: TestApp) {
@@ -15,7 +15,7 @@ both_backends! {
         let id = created["customerid"].as_str().unwrap().to_owned();
         assert_ok(&dt.post("/crm/empcustomer/create", &json!({"customerId": id, "userId": "li", "create_by": "x"})).await);
         // Once strict, the employees registered above are known; others are not.
-        set_default_corp(&app, CorpMode::Strict, None).await;
+        set_default_corp(&app, Mode::Strict, None).await;
         for user in ["newcomer", "wang", "li"] {
             assert_ok(&dt.post(&format!("/crm/customer/update?user_id={user}"), &json!({"id": id})).await);
         }
@@ -27,7 +27,7 @@ both_backends! {
         let dt = Dt::new(&app).await;
         let id = dt.create_customer("ACME", "zhangsan").await;
         let contact = dt.customer(&id).await["contactList"][0]["contactid"].as_str().unwrap().to_owned();
-        set_default_corp(&app, CorpMode::Strict, None).await;
+        set_default_corp(&app, Mode::Strict, None).await;
         let mut create = seed_create_body();
         create["userIds"] = json!([]);
         assert_err(&dt.post("/crm/customer/create?user_id=ghost", &create).await, 60121, "user_id ghost");
@@ -56,14 +56,14 @@ both_backends! {
         let unknown = json!({"customerid": "100000000000000001", "name": "n"});
         assert_err(&dt.post("/crm/contact/create?user_id=drifter", &unknown).await, 40035, "customerid");
         let id = dt.create_customer("ACME", "zhangsan").await;
-        set_default_corp(&app, CorpMode::Strict, None).await;
+        set_default_corp(&app, Mode::Strict, None).await;
         let refused = dt.post("/crm/customer/update?user_id=drifter", &json!({"id": id})).await;
         assert_err(&refused, 60121, "user_id drifter");
     }
 
     async fn past_the_rate_limit_a_corp_gets_45009_per_endpoint_per_minute(app: TestApp) {
         let dt = Dt::new(&app).await;
-        set_default_corp(&app, CorpMode::Lenient, Some(3)).await;
+        set_default_corp(&app, Mode::Lenient, Some(3)).await;
         // Line the clock up with the start of a window so the test cannot straddle two.
         let now = app.state.clock.now_ms();
         app.state.clock.advance((60_000 - now.rem_euclid(60_000)) / 1000 + 1);

@@ -125,6 +125,8 @@ impl<'a> Oa<'a> {
             appid: appid.into(),
             secret: format!("secret-of-{appid}"),
             open_sea_ids: open_seas.iter().map(|s| (*s).to_owned()).collect(),
+            mode: app.state.config.default_mode,
+            customer_sources: None,
         };
         let account = app
             .state

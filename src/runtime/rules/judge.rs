@@ -1,0 +1,163 @@
+//! How the rules apply to one request: a [`Judge`] refuses or warns, [`collect`] turns
+//! a request's warnings into headers and a journal field, and [`RefusedBy`] marks a
+//! refusal for the same.
+
+use std::{
+    convert::Infallible,
+    future::Future,
+    sync::{Arc, Mutex, PoisonError},
+};
+
+use axum::{
+    extract::{FromRequestParts, Request},
+    http::{request::Parts, Extensions, HeaderName, HeaderValue},
+    response::Response,
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{Broken, Enforced, Rule};
+use crate::mode::Mode;
+
+/// One per rule a lenient tenant's request broke: `<rule id>: <detail>`.
+pub static X_EMULATOR_WARNING: HeaderName = HeaderName::from_static("x-emulator-warning");
+/// The rule that refused a request, on every refusal.
+pub static X_EMULATOR_RULE: HeaderName = HeaderName::from_static("x-emulator-rule");
+
+/// A rule a request broke and was served anyway (a lenient tenant).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Warning {
+    /// The rule's id.
+    pub rule: String,
+    /// What was wrong, and what the emulator did instead of refusing.
+    pub detail: String,
+}
+
+impl Warning {
+    /// The `x-emulator-warning` header: `<rule id>: <detail>`, with anything outside
+    /// printable ASCII escaped, so every client reads the same text.
+    pub fn header(&self) -> HeaderValue {
+        let text = format!("{}: {}", self.rule, self.detail);
+        let escaped: String = text
+            .chars()
+            .flat_map(|c| match c {
+                ' '..='~' => vec![c],
+                _ => c.escape_unicode().collect(),
+            })
+            .collect();
+        HeaderValue::from_str(&escaped).unwrap_or(HeaderValue::from_static("invalid warning"))
+    }
+}
+
+/// The warnings of one request, shared by everything that handles it: the surface
+/// middleware puts it in the request's extensions, the checks add to it, and the
+/// middleware turns it into headers and the journal's `warnings`.
+#[derive(Clone, Debug, Default)]
+pub struct Warnings(Arc<Mutex<Vec<Warning>>>);
+
+impl Warnings {
+    /// Adds a warning; a rule broken again adds its detail to the rule's one warning.
+    fn push(&self, warning: Warning) {
+        let mut warnings = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        match warnings.iter_mut().find(|w| w.rule == warning.rule) {
+            Some(same) if same.detail.contains(&warning.detail) => {}
+            Some(same) => {
+                same.detail.push_str("; ");
+                same.detail.push_str(&warning.detail);
+            }
+            None => warnings.push(warning),
+        }
+    }
+
+    /// Every warning so far, in the order they were given.
+    pub fn take(&self) -> Vec<Warning> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// How the rules apply to one request: its tenant's mode, and where its warnings go.
+#[derive(Clone, Debug)]
+pub struct Judge {
+    mode: Mode,
+    warnings: Warnings,
+}
+
+impl Judge {
+    pub fn new(mode: Mode, warnings: Warnings) -> Self {
+        Judge { mode, warnings }
+    }
+
+    /// The judge of a request of a tenant in `mode`, warning into the request's
+    /// [`Warnings`] (a fresh list when the surface middleware gave none).
+    pub fn of(mode: Mode, extensions: &Extensions) -> Self {
+        let warnings = extensions.get::<Warnings>().cloned().unwrap_or_default();
+        Judge::new(mode, warnings)
+    }
+
+    /// The request broke `rule` as `detail` says: refused when the rule is enforced
+    /// always or the tenant is strict; otherwise warned (the detail, then the rule's
+    /// lenient behaviour), and the caller serves the request as that behaviour says.
+    pub fn check(&self, rule: &'static Rule, detail: impl Into<String>) -> Result<(), Broken> {
+        let detail = detail.into();
+        if rule.enforced == Enforced::Always || self.mode == Mode::Strict {
+            return Err(rule.broken(detail));
+        }
+        self.warnings.push(Warning {
+            rule: rule.id.to_owned(),
+            detail: format!("{detail}; {}", rule.lenient),
+        });
+        Ok(())
+    }
+
+    pub fn is_strict(&self) -> bool {
+        self.mode == Mode::Strict
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Judge {
+    type Rejection = Infallible;
+
+    /// Put there by the surface's authentication, which knows the tenant's mode; a
+    /// route without it judges as for a strict tenant.
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        let judge = parts.extensions.get::<Judge>().cloned();
+        Ok(judge.unwrap_or_else(|| Judge::of(Mode::Strict, &parts.extensions)))
+    }
+}
+
+/// The warnings a response carries, left in its extensions for the journal.
+#[derive(Clone, Debug, Default)]
+pub struct Warned(pub Vec<Warning>);
+
+/// The rule that refused a request, left in the response's extensions by the
+/// surface's error type for the journal (which also sends it as `x-emulator-rule`).
+#[derive(Clone, Copy, Debug)]
+pub struct RefusedBy(pub &'static Rule);
+
+impl RefusedBy {
+    /// The `x-emulator-rule` header value.
+    pub fn header(self) -> HeaderValue {
+        HeaderValue::from_static(self.0.id)
+    }
+}
+
+/// Runs `req` through `run` with a fresh [`Warnings`] in its extensions, then sends what
+/// was warned as `x-emulator-warning` headers and leaves it as [`Warned`] for the journal.
+pub async fn collect<F, Fut>(mut req: Request, run: F) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: Future<Output = Response>,
+{
+    let warnings = Warnings::default();
+    req.extensions_mut().insert(warnings.clone());
+    let mut response = run(req).await;
+    let warned = warnings.take();
+    if !warned.is_empty() {
+        let headers = response.headers_mut();
+        for warning in &warned {
+            headers.append(X_EMULATOR_WARNING.clone(), warning.header());
+        }
+        response.extensions_mut().insert(Warned(warned));
+    }
+    response
+}

@@ -1,0 +1,243 @@
+//! The rulebook (SPEC §5): every check that can refuse a request is a [`Rule`] with a
+//! stable id, the API it belongs to, where it comes from (a seed document, the vendor
+//! platform's public conventions, or the emulator's own guess) and when it is enforced.
+//!
+//! A rule enforced `always` refuses every tenant. A rule enforced `strict` — a guess
+//! where the vendor is silent — refuses strict tenants only; a lenient tenant is served
+//! the way the real service most plausibly would, and the request carries a
+//! [`Warning`] naming the rule (an `x-emulator-warning` header, the journal entry).
+//! The surfaces decide with a [`Judge`] and answer a [`Broken`] rule in their own
+//! envelope. `GET /_emulator/rules` serves [`rules()`]; `docs/rules.md` is rendered from
+//! it by [`markdown`] (`crm-emulator rules`), and a test keeps the two equal.
+
+pub mod dingtalk;
+mod judge;
+pub mod openapi;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub use judge::{collect, Judge, RefusedBy, Warned, Warning, Warnings, X_EMULATOR_RULE};
+
+use crate::http::Api;
+
+/// Where a rule comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Provenance {
+    /// A seed document states it.
+    Seed,
+    /// The vendor platform's public conventions (DingTalk's global errcodes, HTTP).
+    Convention,
+    /// The emulator's choice where the vendor documents are silent.
+    Emulator,
+}
+
+/// When a rule refuses a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Enforced {
+    /// For every tenant.
+    Always,
+    /// For strict tenants; lenient tenants are served and warned.
+    Strict,
+}
+
+/// What a refusal answers: a DingTalk `errcode` (HTTP 200) or an OpenAPI HTTP status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Errcode(i64),
+    Status(u16),
+}
+
+/// A check that can refuse a request.
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable, dotted, lowercase: `dingtalk.field.blank`.
+    pub id: &'static str,
+    pub api: Api,
+    pub provenance: Provenance,
+    pub enforced: Enforced,
+    /// The seed line quoted, the convention and where it is documented, or why the
+    /// emulator guesses so.
+    pub source: &'static str,
+    /// What the rule refuses.
+    pub summary: &'static str,
+    /// For a rule enforced `strict`: what a lenient tenant gets instead (empty for
+    /// `always`). It ends every warning of the rule.
+    pub lenient: &'static str,
+    pub answer: Answer,
+}
+
+impl Rule {
+    /// The summary, and for a `strict` rule what a lenient tenant gets.
+    pub fn described(&self) -> String {
+        match self.lenient {
+            "" => self.summary.to_owned(),
+            lenient => format!("{} Lenient: {lenient}.", self.summary),
+        }
+    }
+
+    /// This rule, broken as `detail` says.
+    pub fn broken(&'static self, detail: impl Into<String>) -> Broken {
+        Broken {
+            rule: self,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// Every rule, DingTalk's first, each in a stable order.
+pub fn rules() -> impl Iterator<Item = &'static Rule> {
+    dingtalk::RULES.iter().chain(openapi::RULES.iter()).copied()
+}
+
+/// A rule a request broke, refused: the surface answers it in its envelope.
+#[derive(Debug)]
+pub struct Broken {
+    pub rule: &'static Rule,
+    /// What was wrong, naming the field or header at fault and what was expected.
+    pub detail: String,
+}
+
+impl Broken {
+    /// The detail, and for a refusal only a strict tenant gets, the rule that says so.
+    pub fn message(&self) -> String {
+        match self.rule.enforced {
+            Enforced::Always => self.detail.clone(),
+            Enforced::Strict => format!(
+                "{} (rule {}: the tenant is strict; a lenient tenant is served with a warning)",
+                self.detail, self.rule.id
+            ),
+        }
+    }
+}
+
+/// A rule as `GET /_emulator/rules` lists it.
+#[derive(Serialize, ToSchema)]
+pub struct RuleView {
+    id: &'static str,
+    api: &'static str,
+    provenance: Provenance,
+    enforced: Enforced,
+    source: &'static str,
+    /// What the rule refuses, and for a `strict` rule what a lenient tenant gets.
+    summary: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errcode: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<u16>,
+}
+
+impl From<&Rule> for RuleView {
+    fn from(rule: &Rule) -> Self {
+        let (errcode, status) = match rule.answer {
+            Answer::Errcode(code) => (Some(code), None),
+            Answer::Status(status) => (None, Some(status)),
+        };
+        RuleView {
+            id: rule.id,
+            api: rule.api.as_str(),
+            provenance: rule.provenance,
+            enforced: rule.enforced,
+            source: rule.source,
+            summary: rule.described(),
+            errcode,
+            status,
+        }
+    }
+}
+
+/// `docs/rules.md`: the table as a page.
+pub fn markdown() -> String {
+    let mut page = String::from(
+        "# The rulebook\n\n\
+         Generated from the code by `crm-emulator rules` (the table `GET /_emulator/rules` \
+         serves); a test fails when this file differs. SPEC §5 says what the columns mean: \
+         a rule enforced `always` refuses every tenant; a rule enforced `strict` refuses \
+         strict tenants, and a lenient tenant is served as the summary says, with an \
+         `x-emulator-warning: <rule id>: <detail>` response header and the warning in its \
+         journal entry.\n",
+    );
+    for (api, title) in [(Api::DingTalk, "DingTalk"), (Api::OpenApi, "OpenAPI")] {
+        page.push_str(&format!(
+            "\n## {title}\n\n| rule | provenance | enforced | answer | summary | source |\n\
+             |---|---|---|---|---|---|\n"
+        ));
+        for rule in rules().filter(|r| r.api == api) {
+            let answer = match rule.answer {
+                Answer::Errcode(code) => format!("errcode {code}"),
+                Answer::Status(status) => format!("HTTP {status}"),
+            };
+            let cell = |text: &str| text.replace('|', "\\|");
+            page.push_str(&format!(
+                "| `{}` | {:?} | {:?} | {answer} | {} | {} |\n",
+                rule.id,
+                rule.provenance,
+                rule.enforced,
+                cell(&rule.described()),
+                cell(rule.source),
+            ));
+        }
+    }
+    page.replace("| Seed |", "| seed |")
+        .replace("| Convention |", "| convention |")
+        .replace("| Emulator |", "| emulator |")
+        .replace("| Always |", "| always |")
+        .replace("| Strict |", "| strict |")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mode::Mode;
+
+    #[test]
+    fn rule_ids_are_unique_dotted_and_lowercase() {
+        let mut seen = std::collections::HashSet::new();
+        for rule in rules() {
+            assert!(seen.insert(rule.id), "{} twice", rule.id);
+            assert!(rule.id.starts_with(rule.api.as_str()), "{}", rule.id);
+            assert!(
+                rule.id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-'),
+                "{}",
+                rule.id
+            );
+            let answers_in_own_envelope = matches!(
+                (rule.api, rule.answer),
+                (Api::DingTalk, Answer::Errcode(_)) | (Api::OpenApi, Answer::Status(_))
+            );
+            assert!(answers_in_own_envelope, "{}", rule.id);
+        }
+    }
+
+    #[test]
+    fn a_lenient_tenant_is_warned_where_a_strict_one_is_refused() {
+        let warnings = Warnings::default();
+        let lenient = Judge::new(Mode::Lenient, warnings.clone());
+        assert!(lenient
+            .check(&dingtalk::FIELD_BLANK, "name is blank")
+            .is_ok());
+        assert!(lenient
+            .check(&dingtalk::FIELD_REQUIRED, "name is missing")
+            .is_err());
+        let strict = Judge::new(Mode::Strict, Warnings::default());
+        let refused = strict
+            .check(&dingtalk::FIELD_BLANK, "name is blank")
+            .unwrap_err();
+        assert!(refused.message().contains("rule dingtalk.field.blank"));
+        let taken = warnings.take();
+        assert_eq!(taken.len(), 1);
+        assert_eq!(
+            taken[0].header(),
+            "dingtalk.field.blank: name is blank; stored as sent"
+        );
+        let chinese = Warning {
+            rule: "r".into(),
+            detail: "客户".into(),
+        };
+        assert_eq!(chinese.header(), "r: \\u{5ba2}\\u{6237}");
+    }
+}

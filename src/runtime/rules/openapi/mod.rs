@@ -1,0 +1,315 @@
+//! The OpenAPI API's rules (SPEC §2, `seeds/openapi-crm-api.md`): the request's
+//! transport, signature, body and search here, the record's in `record`.
+
+mod record;
+
+pub use record::*;
+
+use super::{
+    Answer::Status,
+    Enforced::{Always, Strict},
+    Provenance::{Convention, Emulator, Seed},
+    Rule,
+};
+use crate::http::Api::OpenApi;
+
+const HTTP: &str = "HTTP's own status codes (RFC 9110), which the seed's `code` mirrors";
+
+pub static PATH_KNOWN: Rule = Rule {
+    id: "openapi.path.known",
+    api: OpenApi,
+    provenance: Convention,
+    enforced: Always,
+    source: HTTP,
+    summary: "A path under /openapi/ the API does not have: 404.",
+    lenient: "",
+    answer: Status(404),
+};
+
+pub static METHOD: Rule = Rule {
+    id: "openapi.method",
+    api: OpenApi,
+    provenance: Convention,
+    enforced: Always,
+    source: HTTP,
+    summary: "A method the endpoint does not take (every one takes POST; the find by \
+              id takes GET too): 405.",
+    lenient: "",
+    answer: Status(405),
+};
+
+pub static AUTH_HEADERS: Rule = Rule {
+    id: "openapi.auth.headers",
+    api: OpenApi,
+    provenance: Seed,
+    enforced: Always,
+    source: "Every request of the seed sends \"--header 'appid: 1090' --header 'nonce: \
+             123456' --header 'timestamp: 1687792901' --header 'signature: …'\"",
+    summary: "A request without appid, nonce, timestamp or signature (with \
+              --signature-mode off, without appid): 401.",
+    lenient: "",
+    answer: Status(401),
+};
+
+pub static AUTH_HEADER_TEXT: Rule = Rule {
+    id: "openapi.auth.header-text",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Always,
+    source: "A header that is not visible ASCII cannot be part of the string-to-sign as sent",
+    summary: "A signature header that is not visible ASCII text: 401.",
+    lenient: "",
+    answer: Status(401),
+};
+
+pub static AUTH_APPID: Rule = Rule {
+    id: "openapi.auth.appid",
+    api: OpenApi,
+    provenance: Seed,
+    enforced: Always,
+    source: "\"accountId\": \"1090\" answers a request with \"appid: 1090\": the appid names \
+             the account",
+    summary: "An appid no account has: 401.",
+    lenient: "",
+    answer: Status(401),
+};
+
+pub static AUTH_TIMESTAMP: Rule = Rule {
+    id: "openapi.auth.timestamp",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Always,
+    source: "The seed's timestamps are Unix seconds (1687792901); the window is the \
+             emulator's (--signature-window, default 300 s). Like the signature it is \
+             governed by --signature-mode (off skips it), not by the tenant's mode",
+    summary: "A timestamp that is not 10-digit seconds or 13-digit milliseconds, or \
+              lies outside the window of the emulator's clock: 401.",
+    lenient: "",
+    answer: Status(401),
+};
+
+pub static AUTH_SIGNATURE: Rule = Rule {
+    id: "openapi.auth.signature",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Always,
+    source: "The seed shows one signature for different paths and bodies with the same \
+             appid, nonce and timestamp, so the emulator signs those three (SPEC §2.1). \
+             Governed by --signature-mode, not by the tenant's mode: lenient serves a \
+             mismatch with an x-emulator-signature-warning header, off checks nothing",
+    summary: "A signature that is not Base64(HMAC-SHA256(secret, appid + nonce + \
+              timestamp)); the message shows the string-to-sign: 401.",
+    lenient: "",
+    answer: Status(401),
+};
+
+pub static NONCE_ONCE: Rule = Rule {
+    id: "openapi.nonce.once",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "The seed says nothing of replays, and its own examples reuse \"nonce: \
+             123456\" with one timestamp on different endpoints",
+    summary: "An (appid, nonce, timestamp) used before within the window: 401.",
+    lenient: "served",
+    answer: Status(401),
+};
+
+pub static BODY_SIZE: Rule = Rule {
+    id: "openapi.body.size",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Always,
+    source: "The emulator's --max-body-bytes (default 1 MiB)",
+    summary: "A body over the size limit: 413.",
+    lenient: "",
+    answer: Status(413),
+};
+
+pub static BODY_EMPTY: Rule = Rule {
+    id: "openapi.body.empty",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Always,
+    source: "An add, update or delete without a body has nothing to do",
+    summary: "An add, update or delete without a body: 400.",
+    lenient: "",
+    answer: Status(400),
+};
+
+pub static BODY_JSON: Rule = Rule {
+    id: "openapi.body.json",
+    api: OpenApi,
+    provenance: Convention,
+    enforced: Always,
+    source: "The seed's requests are JSON (\"--header 'Content-Type: application/json'\")",
+    summary: "A body that is not well-formed JSON: 400.",
+    lenient: "",
+    answer: Status(400),
+};
+
+pub static BODY_CONTENT_TYPE: Rule = Rule {
+    id: "openapi.body.content-type",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "The seed sends \"Content-Type: application/json\" but never says what another \
+             type gets",
+    summary: "A body sent with a Content-Type other than application/json (or \
+              +json): 415.",
+    lenient: "parsed as JSON",
+    answer: Status(415),
+};
+
+pub static BODY_SHAPE: Rule = Rule {
+    id: "openapi.body.shape",
+    api: OpenApi,
+    provenance: Seed,
+    enforced: Always,
+    source: "The seed's bodies are JSON objects",
+    summary: "A body that is not a JSON object, or a list, search or filter key of \
+              the wrong JSON type: 400.",
+    lenient: "",
+    answer: Status(400),
+};
+
+pub static REQUEST_UNKNOWN_KEY: Rule = Rule {
+    id: "openapi.request.unknown-key",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "The seed lists the keys of the list, delete and field-list bodies; it never \
+             says what another key gets",
+    summary: "A key the list, delete or field-list body does not have (or a search \
+              item or sort key it does not have): 400.",
+    lenient: "ignored",
+    answer: Status(400),
+};
+
+pub static LIST_LIMIT: Rule = Rule {
+    id: "openapi.list.limit",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "The seed's list sends \"limit\": 1 and names no maximum; 100 is the emulator's",
+    summary: "A list with limit above 100: 400.",
+    lenient: "clamped to 100",
+    answer: Status(400),
+};
+
+pub static LIST_PAGING: Rule = Rule {
+    id: "openapi.list.paging",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Always,
+    source: "A page needs a size and a number of at least 1",
+    summary: "A list with limit or page below 1, or not a whole number: 400.",
+    lenient: "",
+    answer: Status(400),
+};
+
+pub static SEARCH_OPERATOR_CASE: Rule = Rule {
+    id: "openapi.search.operator-case",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "The seed spells operators in lower camel case (\"eq\", \"empty\"); it never \
+             says whether case matters",
+    summary: "A search operator in another case (EQ, StartsWith): 400.",
+    lenient: "matched without regard to case",
+    answer: Status(400),
+};
+
+pub static SEARCH_OPERATOR: Rule = Rule {
+    id: "openapi.search.operator",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Always,
+    source: "The seed shows eq and empty; the other operators are SPEC §2.5's",
+    summary: "A search operator that is none of eq, ne, in, nin, contains, \
+              startsWith, empty, notEmpty, gt, gte, lt, lte, between: 400.",
+    lenient: "",
+    answer: Status(400),
+};
+
+pub static SEARCH_FIELD: Rule = Rule {
+    id: "openapi.search.field",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Always,
+    source: "Only the record's keys and the account's searchable custom fields can be \
+             searched (SPEC §2.5)",
+    summary: "A search or sort on a field that is unknown, not searchable, or (for \
+              sort) a list: 400.",
+    lenient: "",
+    answer: Status(400),
+};
+
+pub static SEARCH_VALUE: Rule = Rule {
+    id: "openapi.search.value",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Always,
+    source: "An operator needs its number of values, of the field's type (SPEC §2.5)",
+    summary: "A search with the wrong number of values, a value of the wrong type, \
+              contains/startsWith on a field that is not text, or a sort order other \
+              than asc/desc: 400.",
+    lenient: "",
+    answer: Status(400),
+};
+
+pub static FIELD_LIST_FILTER: Rule = Rule {
+    id: "openapi.field-list.filter",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "The seed's field-list filter takes category and type lists but names no values",
+    summary: "A field-list category other than system/custom, or a type that is no \
+              field type: 400.",
+    lenient: "it matches nothing",
+    answer: Status(400),
+};
+
+/// Every OpenAPI rule, in the order `GET /_emulator/rules` lists them.
+pub static RULES: &[&Rule] = &[
+    &PATH_KNOWN,
+    &METHOD,
+    &AUTH_HEADERS,
+    &AUTH_HEADER_TEXT,
+    &AUTH_APPID,
+    &AUTH_TIMESTAMP,
+    &AUTH_SIGNATURE,
+    &NONCE_ONCE,
+    &BODY_SIZE,
+    &BODY_EMPTY,
+    &BODY_JSON,
+    &BODY_CONTENT_TYPE,
+    &BODY_SHAPE,
+    &REQUEST_UNKNOWN_KEY,
+    &RECORD_UNKNOWN_KEY,
+    &ADD_READ_ONLY_KEY,
+    &UPDATE_READ_ONLY_KEY,
+    &DELETE_ID_KEY,
+    &RECORD_ID_REQUIRED,
+    &RECORD_KNOWN,
+    &CUSTOMER_NAME_REQUIRED,
+    &FIELD_TYPE,
+    &FIELD_NUMBER,
+    &FIELD_BLANK,
+    &CUSTOMER_SOURCE_CHOICE,
+    &OPEN_SEA_KNOWN,
+    &OWNER_OPEN_SEA,
+    &ASSIGN_TIME_OWNER,
+    &VALUE_TYPE,
+    &VALUE_FORMAT,
+    &SELECT_CHOICE,
+    &FIELD_REQUIRED,
+    &FIELD_DISABLED,
+    &LIST_LIMIT,
+    &LIST_PAGING,
+    &SEARCH_OPERATOR_CASE,
+    &SEARCH_OPERATOR,
+    &SEARCH_FIELD,
+    &SEARCH_VALUE,
+    &FIELD_LIST_FILTER,
+];

@@ -1,0 +1,247 @@
+//! The OpenAPI API's rules about the customer record: its keys, fields and values.
+
+use super::super::{
+    Answer::Status,
+    Enforced::{Always, Strict},
+    Provenance::{Emulator, Seed},
+    Rule,
+};
+use crate::http::Api::OpenApi;
+
+const FIELD_TABLE: &str = "The seed's field table (1.2) types each field: customerName \
+                           String, mobile/email/qq/wechat List<…Property> of {value \
+                           String, memo String}, and so on";
+
+pub static RECORD_UNKNOWN_KEY: Rule = Rule {
+    id: "openapi.record.unknown-key",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "The seed's own add example sends keys its field table does not list \
+             (customerSource, owner), so the table is not the whole record",
+    summary: "A key of an add or update that is neither a field of the record nor a \
+              custom field of the account, or an unknown key of a \
+              mobile/email/qq/wechat item: 400 naming the valid keys.",
+    lenient: "ignored, not stored",
+    answer: Status(400),
+};
+
+pub static ADD_READ_ONLY_KEY: Rule = Rule {
+    id: "openapi.add.read-only-key",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "The seed's add answers _id, accountId, createTime, updateTime, createAgent and \
+             updateAgent, which the server sets; it never says what sending them does",
+    summary: "An add that sends _id, accountId, firstOwner, firstAssignTime, \
+              createTime, updateTime, createAgent or updateAgent: 400.",
+    lenient: "ignored",
+    answer: Status(400),
+};
+
+pub static UPDATE_READ_ONLY_KEY: Rule = Rule {
+    id: "openapi.update.read-only-key",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "The seed's update takes _id \"plus the fields to change\"; a client that reads \
+             a record and sends it back sends the server's keys too",
+    summary: "An update that sends accountId, firstOwner, firstAssignTime, \
+              createTime, updateTime, createAgent or updateAgent: 400.",
+    lenient: "ignored, the stored value stays",
+    answer: Status(400),
+};
+
+pub static DELETE_ID_KEY: Rule = Rule {
+    id: "openapi.delete.id-key",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "The seed's delete sends {\"id\": …}; its update names the customer by _id",
+    summary: "A delete that names the customer by _id: 400.",
+    lenient: "_id is used as id",
+    answer: Status(400),
+};
+
+pub static RECORD_ID_REQUIRED: Rule = Rule {
+    id: "openapi.record.id-required",
+    api: OpenApi,
+    provenance: Seed,
+    enforced: Always,
+    source: "\"_id必传,修改客户资料需要用到\" (update); the delete example sends \"id\"",
+    summary: "An update without _id, or a delete without id: 400.",
+    lenient: "",
+    answer: Status(400),
+};
+
+pub static RECORD_KNOWN: Rule = Rule {
+    id: "openapi.record.known",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Always,
+    source: "A request about a customer the account does not have cannot be served",
+    summary: "An id that names no customer of the account (another account's \
+              included): 404.",
+    lenient: "",
+    answer: Status(404),
+};
+
+pub static CUSTOMER_NAME_REQUIRED: Rule = Rule {
+    id: "openapi.customer-name.required",
+    api: OpenApi,
+    provenance: Seed,
+    enforced: Always,
+    source: "\"customerName | 客户名字 | String | Y\"",
+    summary: "An add without customerName (or with null): 400.",
+    lenient: "",
+    answer: Status(400),
+};
+
+pub static FIELD_TYPE: Rule = Rule {
+    id: "openapi.field.type",
+    api: OpenApi,
+    provenance: Seed,
+    enforced: Always,
+    source: FIELD_TABLE,
+    summary: "A field of the record given the wrong JSON type (an object for \
+              customerName, a string for mobile, a time not YYYY-MM-DD HH:MM:SS): \
+              400.",
+    lenient: "",
+    answer: Status(400),
+};
+
+pub static FIELD_NUMBER: Rule = Rule {
+    id: "openapi.field.number",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "The seed types these fields String; the real server is a Java service that \
+             converts a JSON number to its text",
+    summary: "A JSON number where the seed types a String (customerName, owner, a \
+              mobile[].value, …), or a numeric string for list's limit or page: 400.",
+    lenient: "its decimal text is used (the number, for limit and page)",
+    answer: Status(400),
+};
+
+pub static FIELD_BLANK: Rule = Rule {
+    id: "openapi.field.blank",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "The seed requires customerName and each item's value but never says whether \
+             \"\" counts",
+    summary: "A customerName, or a mobile/email/qq/wechat value, that is empty or \
+              only white space: 400.",
+    lenient: "stored as sent",
+    answer: Status(400),
+};
+
+pub static CUSTOMER_SOURCE_CHOICE: Rule = Rule {
+    id: "openapi.customer-source.choice",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "The seed shows one source (\"试用申请\"); the account's choices are the \
+             emulator's, editable through the control plane",
+    summary: "A customerSource that is not one of the account's choices: 400.",
+    lenient: "stored as sent",
+    answer: Status(400),
+};
+
+pub static OPEN_SEA_KNOWN: Rule = Rule {
+    id: "openapi.open-sea.known",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "The seed shows openSeaIds only empty; which pools an account has is the \
+             emulator's (SPEC §2.3)",
+    summary: "An openSeaIds element that is not one of the account's open seas: 400.",
+    lenient: "stored as sent",
+    answer: Status(400),
+};
+
+pub static OWNER_OPEN_SEA: Rule = Rule {
+    id: "openapi.owner.open-sea",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "A customer in an open sea has no owner (SPEC §2.4); the seed never sends both",
+    summary: "An employee owner with a non-empty openSeaIds, or an open-sea owner \
+              with another openSeaIds: 400.",
+    lenient: "the owner decides",
+    answer: Status(400),
+};
+
+pub static ASSIGN_TIME_OWNER: Rule = Rule {
+    id: "openapi.assign-time.owner",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "assignTime (归属时间) is when the owner got the customer; the seed's example \
+             sends it with an owner",
+    summary: "An assignTime without an owner in the same request: 400.",
+    lenient: "ignored",
+    answer: Status(400),
+};
+
+pub static VALUE_TYPE: Rule = Rule {
+    id: "openapi.value.type",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Always,
+    source: "A value that is not of its field's type (number, date, datetime, a cascade \
+             path) cannot be stored or searched as one",
+    summary: "A custom value of the wrong type for its field: 400 naming the field.",
+    lenient: "",
+    answer: Status(400),
+};
+
+pub static VALUE_FORMAT: Rule = Rule {
+    id: "openapi.value.format",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "No vendor document says what a phone or an email must look like",
+    summary: "A phone field's value that is not 3–20 digits (with +, spaces, - and \
+              parentheses), or an email (the email field, an email custom field) \
+              that is not local@domain.tld: 400.",
+    lenient: "stored as sent",
+    answer: Status(400),
+};
+
+pub static SELECT_CHOICE: Rule = Rule {
+    id: "openapi.select.choice",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "The seed's select fields have choices (ChoicesDubbo) but it never says what \
+             another value gets",
+    summary: "A select or multiSelect value that is neither a choice's key nor its \
+              value: 400.",
+    lenient: "stored as sent",
+    answer: Status(400),
+};
+
+pub static FIELD_REQUIRED: Rule = Rule {
+    id: "openapi.field.required",
+    api: OpenApi,
+    provenance: Seed,
+    enforced: Always,
+    source: "CustomerFieldVO's \"required | 是否必填 | Boolean\"",
+    summary: "An add without a required custom field, or an update that clears one: \
+              400.",
+    lenient: "",
+    answer: Status(400),
+};
+
+pub static FIELD_DISABLED: Rule = Rule {
+    id: "openapi.field.disabled",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "CustomerFieldVO's \"status | 0: 停用\"; the seed never says what writing a \
+             disabled field does",
+    summary: "A value for a disabled custom field (status 0): 400.",
+    lenient: "ignored",
+    answer: Status(400),
+};
