@@ -57,6 +57,21 @@ pub async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes,
     Ok(bytes)
 }
 
+/// The media type of a `Content-Type` header value, lowercased, without parameters
+/// (empty when there is no header).
+pub fn media_type(content_type: Option<&str>) -> String {
+    content_type
+        .and_then(|c| c.split(';').next())
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Whether a media type is JSON: `application/json`, or a `+json` suffix type.
+pub fn is_json(media_type: &str) -> bool {
+    media_type == "application/json" || (media_type.len() > 5 && media_type.ends_with("+json"))
+}
+
 /// No body, or only white space.
 pub fn is_blank(bytes: &[u8]) -> bool {
     bytes.iter().all(u8::is_ascii_whitespace)
@@ -72,14 +87,26 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyError> {
         if inner.is_syntax() || inner.is_eof() {
             BodyError::Syntax(inner.to_string())
         } else {
-            BodyError::Shape {
-                path: if path == "." { String::new() } else { path },
-                message: strip_position(&inner.to_string()),
-            }
+            shape(path, &inner)
         }
     })?;
     de.end().map_err(|e| BodyError::Syntax(e.to_string()))?;
     Ok(value)
+}
+
+/// Deserializes a JSON document already parsed, naming the path of an ill-typed field.
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, BodyError> {
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let path = err.path().to_string();
+        shape(path, err.inner())
+    })
+}
+
+fn shape(path: String, inner: &serde_json::Error) -> BodyError {
+    BodyError::Shape {
+        path: if path == "." { String::new() } else { path },
+        message: strip_position(&inner.to_string()),
+    }
 }
 
 /// serde_json appends " at line 1 column 17" to shape errors; the path says more.

@@ -2,7 +2,8 @@
 //! CustomerFieldVO exactly as `POST /openapi/crm/config/field/list` renders it.
 //!
 //! Unlike the field list, the control plane also shows deleted fields (status -1): it is
-//! where an emulator user restores them.
+//! where an emulator user restores them. The system field `customerSource` is patched
+//! here too, for its choices only (SPEC §5).
 
 use axum::{
     extract::{Path, State},
@@ -15,13 +16,16 @@ use utoipa::ToSchema;
 
 use super::{corps::conflict_names, extract::AdminJson, AdminError, AdminResult};
 use crate::{
-    openapi::{custom_vo, FieldVo},
+    openapi::{custom_vo, customer_source_vo, FieldVo},
     state::AppState,
     store::openapi::{
-        Account, CascadeNode, CascadeOptions, Choice, CustomFieldUpdate, FieldType, NewCustomField,
-        STATUS_DELETED, STATUS_OFF, STATUS_ON,
+        check_choices, Account, AccountPatch, CascadeNode, CascadeOptions, Choice,
+        CustomFieldUpdate, FieldType, NewCustomField, STATUS_DELETED, STATUS_OFF, STATUS_ON,
     },
 };
+
+/// The system field whose choices the control plane can change.
+const CUSTOMER_SOURCE: &str = "customerSource";
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -73,6 +77,9 @@ pub struct PatchField {
     status: Option<i64>,
     required: Option<bool>,
     searchable: Option<bool>,
+    /// A select or multiSelect field's choices, replaced whole (the only key
+    /// `customerSource` takes).
+    choices: Option<Vec<ChoiceBody>>,
 }
 
 impl From<ChoiceBody> for Choice {
@@ -168,6 +175,8 @@ pub async fn list(
 
 /// `PATCH /_emulator/openapi/accounts/{appid}/fields/{field}`: absent keys keep their
 /// value. Status 0 keeps the field (and stored values) but refuses writes; -1 hides it.
+/// `choices` replaces a select's choices whole; stored values outside them stay. The
+/// system field `customerSource` takes `choices` only.
 #[utoipa::path(patch, path = "/openapi/accounts/{appid}/fields/{field}", tag = "Control plane",
     params(("appid" = String, Path, description = "The account's appid"), ("field" = String, Path, description = "The field id")),
     request_body = PatchField,
@@ -177,6 +186,26 @@ pub async fn patch(
     Path((appid, field)): Path<(String, String)>,
     AdminJson(body): AdminJson<PatchField>,
 ) -> AdminResult<Json<FieldVo>> {
+    let choices: Option<Vec<Choice>> = body
+        .choices
+        .map(|c| c.into_iter().map(Into::into).collect());
+    if let Some(choices) = &choices {
+        check_choices(Some(choices)).map_err(AdminError::bad_request)?;
+    }
+    if field == CUSTOMER_SOURCE {
+        let switches = [
+            body.name.is_some(),
+            body.status.is_some(),
+            body.required.is_some(),
+            body.searchable.is_some(),
+        ];
+        if switches.contains(&true) || choices.is_none() {
+            return Err(AdminError::bad_request(
+                "customerSource is a system field: only its `choices` can be changed",
+            ));
+        }
+        return patch_customer_sources(&state, &appid, choices).await;
+    }
     if body.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
         return Err(AdminError::bad_request("name must not be blank"));
     }
@@ -188,11 +217,27 @@ pub async fn patch(
         }
     }
     let account = account(&state, &appid).await?;
+    if choices.is_some() {
+        let fields = state.store.openapi().custom_fields(account.id).await?;
+        let select = fields
+            .iter()
+            .find(|f| f.field == field)
+            .map(|f| f.field_type);
+        if let Some(other) =
+            select.filter(|t| !matches!(t, FieldType::Select | FieldType::MultiSelect))
+        {
+            return Err(AdminError::bad_request(format!(
+                "`choices` applies to select and multiSelect fields, not {}",
+                other.as_str()
+            )));
+        }
+    }
     let update = CustomFieldUpdate {
         name: body.name.map(|n| n.trim().to_owned()),
         status: body.status,
         required: body.required,
         searchable: body.searchable,
+        choices,
     };
     let updated = state
         .store
@@ -203,4 +248,20 @@ pub async fn patch(
         AdminError::not_found(format!("account {appid:?} has no custom field {field:?}"))
     })?;
     Ok(Json(custom_vo(&updated, &account, &state.clock)))
+}
+
+/// The account's `customerSource` choices, replaced whole.
+async fn patch_customer_sources(
+    state: &AppState,
+    appid: &str,
+    choices: Option<Vec<Choice>>,
+) -> AdminResult<Json<FieldVo>> {
+    let patch = AccountPatch {
+        customer_sources: Some(choices),
+        ..Default::default()
+    };
+    let account = state.store.openapi().update_account(appid, &patch).await?;
+    let account =
+        account.ok_or_else(|| AdminError::not_found(format!("no account with appid {appid:?}")))?;
+    Ok(Json(customer_source_vo(&account, &state.clock)))
 }

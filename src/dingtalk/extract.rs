@@ -64,12 +64,8 @@ enum Kind {
 
 impl Kind {
     fn of(content_type: Option<&str>) -> Kind {
-        let essence = content_type
-            .and_then(|c| c.split(';').next())
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        if essence == "application/json" || (essence.len() > 5 && essence.ends_with("+json")) {
+        let essence = json::media_type(content_type);
+        if json::is_json(&essence) {
             Kind::Json
         } else if essence == "application/x-www-form-urlencoded" {
             Kind::Form

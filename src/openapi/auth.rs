@@ -1,14 +1,17 @@
 //! Request authentication for `/openapi/crm/*` (SPEC §2.1), as a `route_layer`, so
 //! unknown paths still get the surface's 404.
 //!
-//! Checks, in order, each failure a 401 naming what failed: the headers `appid`,
-//! `nonce`, `timestamp`, `signature` are present; the appid is an account; the
-//! timestamp is 10-digit seconds or 13-digit milliseconds within the window of the
-//! emulator's clock; the signature is `Base64(HMAC-SHA256(secret, appid + nonce +
-//! timestamp))` (compared in constant time); the (appid, nonce, timestamp) triple was
-//! not used before. Modes (`--signature-mode`): `strict` checks everything; `lenient`
-//! serves a request whose signature is wrong, with an `x-emulator-signature-warning`
-//! header; `off` needs only `appid` and checks and records nothing else.
+//! Checks, in order, each failure a 401 naming what failed and the rule it is
+//! (`runtime::rules::openapi`): the headers `appid`, `nonce`, `timestamp`, `signature`
+//! are present; the appid is an account; the timestamp is 10-digit seconds or 13-digit
+//! milliseconds within the window of the emulator's clock; the signature is
+//! `Base64(HMAC-SHA256(secret, appid + nonce + timestamp))` (compared in constant
+//! time); the (appid, nonce, timestamp) triple was not used before — a guess, so a
+//! lenient account is served a replay with a warning. Modes (`--signature-mode`):
+//! `strict` checks everything; `lenient` serves a request whose signature is wrong, with
+//! an `x-emulator-signature-warning` header; `off` needs only `appid` and checks and
+//! records nothing else. The account's [`Judge`] goes in the request's extensions for
+//! the checks after this one.
 
 use std::sync::{
     atomic::{AtomicU64, Ordering},
@@ -17,7 +20,7 @@ use std::sync::{
 
 use axum::{
     extract::{FromRequestParts, Request, State},
-    http::{request::Parts, HeaderMap, HeaderName, HeaderValue},
+    http::{request::Parts, Extensions, HeaderMap, HeaderName, HeaderValue},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -26,6 +29,7 @@ use super::error::ApiError;
 use crate::{
     config::SignatureMode,
     http::Tenant,
+    runtime::rules::{openapi as oa, Judge},
     signature,
     state::AppState,
     store::{openapi::Account, Backend},
@@ -70,10 +74,11 @@ impl From<ApiError> for Refusal {
     }
 }
 
-/// The middleware: authenticates, then runs the handler with [`Caller`] and
-/// [`Tenant`] in the request extensions, and puts [`Tenant`] in the response's.
+/// The middleware: authenticates, then runs the handler with [`Caller`], [`Tenant`] and
+/// the account's [`Judge`] in the request extensions, and puts [`Tenant`] in the
+/// response's.
 pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    match verify(&state, req.headers()).await {
+    match verify(&state, req.headers(), req.extensions()).await {
         Err(Refusal(tenant, error)) => {
             let mut response = error.into_response();
             if let Some(tenant) = tenant {
@@ -83,6 +88,8 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         }
         Ok((account, warning)) => {
             let tenant = Tenant(Arc::from(account.appid.as_str()));
+            let judge = Judge::of(account.mode, req.extensions());
+            req.extensions_mut().insert(judge);
             req.extensions_mut().insert(tenant.clone());
             req.extensions_mut().insert(Caller(account));
             let mut response = next.run(req).await;
@@ -108,6 +115,7 @@ struct Signed<'a> {
 async fn verify(
     state: &AppState,
     headers: &HeaderMap,
+    extensions: &Extensions,
 ) -> Result<(Arc<Account>, Option<HeaderValue>), Refusal> {
     let mode = state.config.signature_mode;
     let signed = read_headers(headers, mode)?;
@@ -118,16 +126,17 @@ async fn verify(
         .await
         .map_err(ApiError::from)?
         .ok_or_else(|| {
-            ApiError::unauthorized(format!(
-                "unknown appid {:?}: no account has it",
-                signed.appid
-            ))
+            ApiError::refused(
+                &oa::AUTH_APPID,
+                format!("unknown appid {:?}: no account has it", signed.appid),
+            )
         })?;
     if mode == SignatureMode::Off {
         return Ok((account, None));
     }
     let tenant = Tenant(Arc::from(account.appid.as_str()));
-    let checks = check_signed(state, &account, &signed).await;
+    let judge = Judge::of(account.mode, extensions);
+    let checks = check_signed(state, &account, &signed, &judge).await;
     checks
         .map(|warning| (account, warning))
         .map_err(|e| Refusal(Some(tenant), e))
@@ -137,6 +146,7 @@ async fn check_signed(
     state: &AppState,
     account: &Account,
     signed: &Signed<'_>,
+    judge: &Judge,
 ) -> Result<Option<HeaderValue>, ApiError> {
     let timestamp_ms = parse_timestamp(signed.timestamp)?;
     let window_ms = i64::try_from(state.config.signature_window)
@@ -157,12 +167,15 @@ async fn check_signed(
         .record_nonce(account.id, signed.nonce, signed.timestamp, expires_at)
         .await?;
     if !fresh {
-        tracing::warn!(appid = %account.appid, nonce = %signed.nonce, "replayed request refused");
-        return Err(ApiError::unauthorized(format!(
-            "replayed request: nonce {:?} with timestamp {} was already used by appid {:?}; \
-             send a new nonce with every request",
-            signed.nonce, signed.timestamp, account.appid
-        )));
+        tracing::warn!(appid = %account.appid, nonce = %signed.nonce, "replayed request");
+        judge.check(
+            &oa::NONCE_ONCE,
+            format!(
+                "replayed request: nonce {:?} with timestamp {} was already used by appid {:?}; \
+                 send a new nonce with every request",
+                signed.nonce, signed.timestamp, account.appid
+            ),
+        )?;
     }
     let recorded = RECORDED.fetch_add(1, Ordering::Relaxed) + 1;
     if recorded.is_multiple_of(PRUNE_EVERY) {
@@ -201,19 +214,23 @@ fn read_headers(headers: &HeaderMap, mode: SignatureMode) -> Result<Signed<'_>, 
         match value(name) {
             None | Some(Ok("")) => missing.push(*name),
             Some(Err(_)) => {
-                return Err(ApiError::unauthorized(format!(
-                    "header {name} must be visible ASCII text"
-                )))
+                return Err(ApiError::refused(
+                    &oa::AUTH_HEADER_TEXT,
+                    format!("header {name} must be visible ASCII text"),
+                ))
             }
             Some(Ok(_)) => {}
         }
     }
     if !missing.is_empty() {
-        return Err(ApiError::unauthorized(format!(
-            "missing header{} {}: every /openapi/crm request needs appid, nonce, timestamp and signature",
-            if missing.len() > 1 { "s" } else { "" },
-            missing.join(", ")
-        )));
+        return Err(ApiError::refused(
+            &oa::AUTH_HEADERS,
+            format!(
+                "missing header{} {}: every /openapi/crm request needs appid, nonce, timestamp and signature",
+                if missing.len() > 1 { "s" } else { "" },
+                missing.join(", ")
+            ),
+        ));
     }
     let get = |name: &str| value(name).and_then(Result::ok).unwrap_or_default();
     Ok(Signed {
@@ -231,9 +248,12 @@ fn parse_timestamp(text: &str) -> Result<i64, ApiError> {
     match (value, text.len()) {
         (Some(secs), 10) => Ok(secs * 1000),
         (Some(ms), 13) => Ok(ms),
-        _ => Err(ApiError::unauthorized(format!(
-            "header timestamp must be Unix time in seconds (10 digits) or milliseconds (13 digits), got {text:?}"
-        ))),
+        _ => Err(ApiError::refused(
+            &oa::AUTH_TIMESTAMP,
+            format!(
+                "header timestamp must be Unix time in seconds (10 digits) or milliseconds (13 digits), got {text:?}"
+            ),
+        )),
     }
 }
 
@@ -248,7 +268,7 @@ fn check_window(timestamp_ms: i64, now_ms: i64, window_ms: i64) -> Result<(), Ap
     } else {
         (-skew_ms, "ahead of")
     };
-    Err(ApiError::unauthorized(format!(
+    Err(ApiError::refused(&oa::AUTH_TIMESTAMP, format!(
         "header timestamp is outside the allowed window of ±{} s by {over_secs} s: it is {} s {side} \
          the emulator's clock (now {} s since the epoch)",
         window_ms / 1000,
@@ -282,7 +302,7 @@ fn check_signature(
     if mode == SignatureMode::Lenient {
         return Ok(HeaderValue::from_str(&explanation).ok());
     }
-    Err(ApiError::unauthorized(explanation))
+    Err(ApiError::refused(&oa::AUTH_SIGNATURE, explanation))
 }
 
 #[cfg(test)]

@@ -1,18 +1,27 @@
 //! Customer endpoints: add, update, find by id, delete (seed §1, §2, §4, §5).
 
 use axum::extract::{Path, State};
-use serde::Deserialize;
+use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use super::{
     auth::Caller,
     error::{ApiError, ApiOk, ApiResult, Envelope, Null},
-    extract::{ApiJson, OptionalJson},
-    input::{read_patch, Context, Mode, RecordInput, RecordUpdate},
+    extract::{unknown_key, ApiJson, OptionalJson},
+    input::{
+        check_assign_time, needs_owner_check, read_patch, Context, Mode, RecordInput, RecordUpdate,
+    },
     record::Record,
 };
-use crate::{ids, runtime::clock::Clock, state::AppState};
+use crate::{
+    ids,
+    runtime::{
+        clock::Clock,
+        rules::{openapi as oa, Judge},
+    },
+    state::AppState,
+};
 
 /// Now, in whole seconds: the wire shows seconds, and storing what is shown keeps
 /// searches on times exact.
@@ -20,26 +29,41 @@ pub fn now_whole_secs(clock: &Clock) -> i64 {
     clock.now_ms().div_euclid(1000) * 1000
 }
 
-/// Reads an id as sent: a string of digits (the seed's form, read by `ids::parse`) or
-/// a JSON integer. Anything else cannot name a customer, so it is an unknown id.
-fn customer_id(value: &Value, key: &str) -> Result<Option<i64>, ApiError> {
+/// Reads an id as sent: a string of digits (the seed's form, read by `ids::parse`), or
+/// a JSON number where the seed types a String (`openapi.field.number`). `None` when
+/// it cannot name a customer, which then is an unknown one.
+fn customer_id(judge: &Judge, value: Option<&Value>, key: &str) -> Result<Option<i64>, ApiError> {
     match value {
-        Value::String(s) => Ok(ids::parse(s)),
-        Value::Number(n) => Ok(n.as_i64()),
-        Value::Null => Err(ApiError::bad_request(format!("`{key}` is required"))),
-        other => Err(ApiError::bad_request(format!(
-            "`{key}` must be a customer id string, got {other}"
-        ))),
+        Some(Value::String(s)) => Ok(ids::parse(s)),
+        Some(Value::Number(n)) => {
+            judge.check(
+                &oa::FIELD_NUMBER,
+                format!("`{key}` is the number {n}; the seed types it String"),
+            )?;
+            Ok(ids::parse(&n.to_string()))
+        }
+        None | Some(Value::Null) => Err(ApiError::refused(
+            &oa::RECORD_ID_REQUIRED,
+            format!("`{key}` is required: the customer's _id"),
+        )),
+        Some(other) => Err(ApiError::refused(
+            &oa::FIELD_TYPE,
+            format!("`{key}` must be a customer id string, got {other}"),
+        )),
     }
 }
 
 fn no_such_customer(id: impl std::fmt::Display) -> ApiError {
-    ApiError::not_found(format!("no customer with _id {id} in this account"))
+    ApiError::refused(
+        &oa::RECORD_KNOWN,
+        format!("no customer with _id {id} in this account"),
+    )
 }
 
 /// Seed §1 添加客户, `POST /openapi/crm/add`: the record's fields (`customerName`
-/// required); the stored record back, with its new 18-digit `_id`. Unknown keys are a
-/// 400 listing the valid ones (SPEC §2.5); read-only keys (`_id`, `createTime`, …) too.
+/// required); the stored record back, with its new 18-digit `_id`. Unknown and
+/// read-only keys (`_id`, `createTime`, …) are refused for strict accounts (naming the
+/// valid keys) and ignored with a warning for lenient ones (SPEC §2.5, §5).
 #[utoipa::path(
     post,
     path = "/crm/add",
@@ -51,6 +75,7 @@ fn no_such_customer(id: impl std::fmt::Display) -> ApiError {
 pub async fn add(
     State(state): State<AppState>,
     Caller(account): Caller,
+    judge: Judge,
     ApiJson(body): ApiJson<Map<String, Value>>,
 ) -> ApiResult<Record> {
     let fields = state.store.openapi().custom_fields(account.id).await?;
@@ -58,6 +83,7 @@ pub async fn add(
         account: &account,
         fields: &fields,
         clock: &state.clock,
+        judge: &judge,
     };
     let patch = read_patch(&body, &cx, Mode::Add)?;
     let now = now_whole_secs(&state.clock);
@@ -72,7 +98,9 @@ pub async fn add(
 
 /// Seed §2 修改客户, `POST /openapi/crm/update`: `_id` plus the fields to change;
 /// absent keys keep their values, lists are replaced whole, `null` clears a value.
-/// Unknown `_id` → 404.
+/// Unknown `_id` → 404. The keys the emulator sets (`accountId`, `createTime`, …) are
+/// refused for strict accounts and ignored for lenient ones, so a record read back can
+/// be sent back.
 #[utoipa::path(
     post,
     path = "/crm/update",
@@ -85,20 +113,27 @@ pub async fn add(
 pub async fn update(
     State(state): State<AppState>,
     Caller(account): Caller,
+    judge: Judge,
     ApiJson(mut body): ApiJson<Map<String, Value>>,
 ) -> ApiResult<Record> {
     let raw_id = body.shift_remove("_id").unwrap_or(Value::Null);
-    let id = customer_id(&raw_id, "_id")?;
+    let id = customer_id(&judge, Some(&raw_id), "_id")?;
     let fields = state.store.openapi().custom_fields(account.id).await?;
     let cx = Context {
         account: &account,
         fields: &fields,
         clock: &state.clock,
+        judge: &judge,
     };
-    let patch = read_patch(&body, &cx, Mode::Update)?;
+    let mut patch = read_patch(&body, &cx, Mode::Update)?;
     let Some(id) = id else {
         return Err(no_such_customer(raw_id));
     };
+    if needs_owner_check(&patch) {
+        let stored = state.store.openapi().customer_by_id(account.id, id).await?;
+        let stored = stored.ok_or_else(|| no_such_customer(id))?;
+        check_assign_time(&mut patch, &judge, stored.owner.is_some())?;
+    }
     let now = now_whole_secs(&state.clock);
     let customer = state
         .store
@@ -157,18 +192,17 @@ pub async fn find_by_id(
     find(state, caller, id, body).await
 }
 
-/// The body of `POST /openapi/crm/delete`.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+/// The body of `POST /openapi/crm/delete` (for the OpenAPI document; the handler reads
+/// the keys itself).
+#[derive(Serialize, ToSchema)]
 pub struct DeleteRequest {
-    /// The customer's `_id`: a string (the seed's form) or an integer.
-    #[serde(default)]
-    #[schema(value_type = String)]
-    id: Value,
+    /// The customer's `_id`, as a string (the seed's form).
+    id: String,
 }
 
 /// Seed §5 根据id删除客户, `POST /openapi/crm/delete` with `{"id": …}`: `data` null.
-/// Unknown id → 404.
+/// Unknown id → 404. `_id` instead of `id` is refused for strict accounts and used as
+/// `id` for lenient ones; another key is an unknown key.
 #[utoipa::path(
     post,
     path = "/crm/delete",
@@ -181,9 +215,22 @@ pub struct DeleteRequest {
 pub async fn delete(
     State(state): State<AppState>,
     Caller(account): Caller,
-    ApiJson(request): ApiJson<DeleteRequest>,
+    judge: Judge,
+    ApiJson(mut body): ApiJson<Map<String, Value>>,
 ) -> ApiResult<Null> {
-    let id = customer_id(&request.id, "id")?.ok_or_else(|| no_such_customer(&request.id))?;
+    let mut raw_id = body.shift_remove("id");
+    if let Some(other) = body.shift_remove("_id") {
+        judge.check(
+            &oa::DELETE_ID_KEY,
+            "the customer is named by `_id`; the delete takes `id`",
+        )?;
+        raw_id.get_or_insert(other);
+    }
+    for key in body.keys() {
+        unknown_key(&judge, "", key, &["id"])?;
+    }
+    let id = customer_id(&judge, raw_id.as_ref(), "id")?;
+    let id = id.ok_or_else(|| no_such_customer(raw_id.unwrap_or_default()))?;
     if !state
         .store
         .openapi()

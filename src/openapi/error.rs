@@ -10,7 +10,10 @@ use axum::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::store::StoreError;
+use crate::{
+    runtime::rules::{Answer, Broken, RefusedBy, Rule, X_EMULATOR_RULE},
+    store::StoreError,
+};
 
 tokio::task_local! {
     /// The current request's trace id, set by the surface middleware (`with_trace_id`
@@ -25,34 +28,43 @@ fn current_trace_id() -> String {
         .unwrap_or_else(|_| uuid::Uuid::new_v4().simple().to_string())
 }
 
-/// An OpenAPI failure: an HTTP status and a message naming the fault.
+/// An OpenAPI failure: an HTTP status and a message naming the fault, and the rule
+/// that refused the request when one did (every 4xx but an injected fault).
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
     pub message: String,
+    rule: Option<&'static Rule>,
 }
 
 impl ApiError {
+    /// A failure no rule decides: an internal error, a timeout, an injected fault.
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
         ApiError {
             status,
             message: message.into(),
+            rule: None,
         }
     }
-    pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, message)
+
+    /// `rule` refused the request for the reason `detail` gives.
+    pub fn refused(rule: &'static Rule, detail: impl Into<String>) -> Self {
+        rule.broken(detail).into()
     }
-    pub fn unauthorized(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, message)
-    }
-    pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, message)
-    }
-    pub fn payload_too_large(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::PAYLOAD_TOO_LARGE, message)
-    }
-    pub fn too_many_requests(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::TOO_MANY_REQUESTS, message)
+}
+
+impl From<Broken> for ApiError {
+    fn from(broken: Broken) -> Self {
+        let status = match broken.rule.answer {
+            Answer::Status(status) => StatusCode::from_u16(status).ok(),
+            Answer::Errcode(_) => None,
+        };
+        ApiError {
+            // Every OpenAPI rule answers a status (a unit test checks it).
+            status: status.unwrap_or(StatusCode::BAD_REQUEST),
+            message: broken.message(),
+            rule: Some(broken.rule),
+        }
     }
 }
 
@@ -91,6 +103,13 @@ impl IntoResponse for ApiError {
         response
             .extensions_mut()
             .insert(crate::http::ErrorCode(code));
+        if let Some(rule) = self.rule {
+            let refused_by = RefusedBy(rule);
+            response
+                .headers_mut()
+                .insert(X_EMULATOR_RULE.clone(), refused_by.header());
+            response.extensions_mut().insert(refused_by);
+        }
         response
     }
 }

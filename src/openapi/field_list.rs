@@ -5,7 +5,9 @@
 //! — `"system"`/`"custom"` or a list of them; `type` — a type or a list of types;
 //! `enabled` — status 1 (true) or 0 (false); `editable` — whether a client may write the
 //! field (false only for the auto-filled `createTime` and `updateTime`, as the seed's
-//! "自动生成的字段不可编辑" says). Deleted fields (status -1) are never listed.
+//! "自动生成的字段不可编辑" says). Deleted fields (status -1) are never listed. A
+//! category or type the emulator does not know is refused for strict accounts and
+//! matches nothing for lenient ones (rule `openapi.field-list.filter`).
 
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
@@ -14,11 +16,14 @@ use utoipa::ToSchema;
 use super::{
     auth::Caller,
     error::{ApiError, ApiOk, ApiResult, Envelope},
-    extract::OptionalJson,
-    fields::{SystemField, CUSTOMER_SOURCES, SYSTEM_AGENT, SYSTEM_FIELDS},
+    extract::{Body, Keys, OptionalJson},
+    fields::{customer_sources, SystemField, SYSTEM_AGENT, SYSTEM_FIELDS},
 };
 use crate::{
-    runtime::clock::Clock,
+    runtime::{
+        clock::Clock,
+        rules::{openapi as oa, Judge},
+    },
     state::AppState,
     store::openapi::{
         type_names, Account, CascadeNode, CascadeOptions, Choice, CustomField, FieldType,
@@ -45,7 +50,6 @@ impl OneOrMany {
 
 /// The filters.
 #[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct FieldFilter {
     name: Option<String>,
     category: Option<OneOrMany>,
@@ -53,6 +57,13 @@ pub struct FieldFilter {
     types: Option<OneOrMany>,
     enabled: Option<bool>,
     editable: Option<bool>,
+}
+
+impl Body for FieldFilter {
+    const KEYS: Option<&'static Keys> = Some(&Keys {
+        body: &["name", "category", "type", "enabled", "editable"],
+        nested: &[],
+    });
 }
 
 /// CustomerFieldVO, keys in the seed's order.
@@ -123,10 +134,11 @@ pub struct NodeVo {
 pub async fn list(
     State(state): State<AppState>,
     Caller(account): Caller,
+    judge: Judge,
     OptionalJson(filter): OptionalJson<FieldFilter>,
 ) -> ApiResult<Vec<FieldVo>> {
-    let (system, custom) = categories(filter.category.as_ref())?;
-    let types = field_types(filter.types.as_ref())?;
+    let (system, custom) = categories(&judge, filter.category.as_ref())?;
+    let types = field_types(&judge, filter.types.as_ref())?;
     let mut all: Vec<FieldVo> = Vec::new();
     if system {
         all.extend(
@@ -156,8 +168,8 @@ pub async fn list(
     Ok(ApiOk(all))
 }
 
-/// Which categories to list: (system, custom).
-fn categories(category: Option<&OneOrMany>) -> Result<(bool, bool), ApiError> {
+/// Which categories to list: (system, custom). An unknown one matches nothing.
+fn categories(judge: &Judge, category: Option<&OneOrMany>) -> Result<(bool, bool), ApiError> {
     let Some(category) = category else {
         return Ok((true, true));
     };
@@ -166,44 +178,40 @@ fn categories(category: Option<&OneOrMany>) -> Result<(bool, bool), ApiError> {
         match item.as_str() {
             "system" => wanted.0 = true,
             "custom" => wanted.1 = true,
-            other => {
-                return Err(ApiError::bad_request(format!(
-                    "`category` values are \"system\" and \"custom\", got {other:?}"
-                )))
-            }
+            other => judge.check(
+                &oa::FIELD_LIST_FILTER,
+                format!("`category` values are \"system\" and \"custom\", got {other:?}"),
+            )?,
         }
     }
     Ok(wanted)
 }
 
-fn field_types(types: Option<&OneOrMany>) -> Result<Option<Vec<FieldType>>, ApiError> {
+/// The types to list; an unknown one matches nothing.
+fn field_types(
+    judge: &Judge,
+    types: Option<&OneOrMany>,
+) -> Result<Option<Vec<FieldType>>, ApiError> {
     let Some(types) = types else { return Ok(None) };
-    let parsed = types
-        .items()
-        .iter()
-        .map(|t| {
-            FieldType::parse(t).ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "`type` {t:?} is not a field type; types are {}",
+    let mut parsed = Vec::new();
+    for name in types.items() {
+        match FieldType::parse(name) {
+            Some(field_type) => parsed.push(field_type),
+            None => judge.check(
+                &oa::FIELD_LIST_FILTER,
+                format!(
+                    "`type` {name:?} is not a field type; types are {}",
                     type_names()
-                ))
-            })
-        })
-        .collect::<Result<_, _>>()?;
+                ),
+            )?,
+        }
+    }
     Ok(Some(parsed))
 }
 
 fn system_vo(f: &SystemField, account: &Account, clock: &Clock) -> FieldVo {
-    let choices = (f.field == "customerSource").then(|| {
-        CUSTOMER_SOURCES
-            .iter()
-            .map(|s| ChoiceVo {
-                key: (*s).into(),
-                value: (*s).into(),
-                is_default: false,
-            })
-            .collect()
-    });
+    let choices = (f.field == "customerSource")
+        .then(|| customer_sources(account).iter().map(choice_vo).collect());
     FieldVo {
         account_id: account.appid.clone(),
         gl_field_id: f.field.into(),
@@ -226,6 +234,15 @@ fn system_vo(f: &SystemField, account: &Account, clock: &Clock) -> FieldVo {
         required: f.required,
         editable: f.editable,
     }
+}
+
+/// The system field `customerSource` of the account, with its choices, as
+/// CustomerFieldVO (the control plane answers a change of its choices with this).
+pub(crate) fn customer_source_vo(account: &Account, clock: &Clock) -> FieldVo {
+    let source = SYSTEM_FIELDS.iter().find(|f| f.field == "customerSource");
+    // SYSTEM_FIELDS has customerSource (a unit test in `fields` checks it).
+    let source = source.unwrap_or(&SYSTEM_FIELDS[0]);
+    system_vo(source, account, clock)
 }
 
 /// A custom field as CustomerFieldVO (the control plane answers with this too).

@@ -1,7 +1,9 @@
 //! The system fields every account starts with (SPEC §2.6), as the field list shows
 //! them and as writes validate them.
 
-use crate::store::openapi::FieldType;
+use std::borrow::Cow;
+
+use crate::store::openapi::{Account, Choice, FieldType};
 
 /// A system field: the same for every account, never disabled.
 #[derive(Clone, Copy, Debug)]
@@ -58,9 +60,10 @@ pub const SYSTEM_FIELDS: [SystemField; 12] = [
     },
 ];
 
-/// The choices of the system `customerSource` multi-select. The seed's example uses
-/// `试用申请`; the others are the usual sources of a Chinese CRM. Each choice's key is
-/// its value, so a stored source reads the same as it was written.
+/// The default choices of the system `customerSource` multi-select. The seed's example
+/// uses `试用申请`; the others are the usual sources of a Chinese CRM. Each choice's key
+/// is its value, so a stored source reads the same as it was written. The control plane
+/// can give an account its own ([`customer_sources`]).
 pub const CUSTOMER_SOURCES: [&str; 7] = [
     "试用申请",
     "官网注册",
@@ -70,6 +73,23 @@ pub const CUSTOMER_SOURCES: [&str; 7] = [
     "客户推荐",
     "其他",
 ];
+
+/// The account's `customerSource` choices: its own, else [`CUSTOMER_SOURCES`].
+pub fn customer_sources(account: &Account) -> Cow<'_, [Choice]> {
+    match &account.customer_sources {
+        Some(choices) => Cow::Borrowed(choices),
+        None => Cow::Owned(
+            CUSTOMER_SOURCES
+                .iter()
+                .map(|s| Choice {
+                    key: (*s).into(),
+                    value: (*s).into(),
+                    is_default: false,
+                })
+                .collect(),
+        ),
+    }
+}
 
 /// Who "created" the system fields, as the field list shows it.
 pub const SYSTEM_AGENT: &str = "system";
@@ -89,5 +109,6 @@ mod tests {
             Some(crate::store::openapi::LAST_SYSTEM_SORT)
         );
         assert!(CUSTOMER_SOURCES.contains(&"试用申请"));
+        assert!(SYSTEM_FIELDS.iter().any(|f| f.field == "customerSource"));
     }
 }

@@ -4,16 +4,21 @@
 
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::{
     auth::Caller,
     error::{ApiError, ApiOk, ApiResult, Envelope},
-    extract::OptionalJson,
+    extract::{Body, Keys, OptionalJson},
     record::Record,
     search::{needs_custom_fields, Catalog, SearchItem, SortSpec},
 };
-use crate::{state::AppState, store::openapi::CustomerQuery};
+use crate::{
+    runtime::rules::{openapi as oa, Judge},
+    state::AppState,
+    store::openapi::CustomerQuery,
+};
 
 /// Page size when `limit` is absent, and its bounds.
 const DEFAULT_LIMIT: i64 = 10;
@@ -21,12 +26,25 @@ const MAX_LIMIT: i64 = 100;
 
 /// The body; every key is optional (an empty body lists the first page).
 #[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct ListRequest {
-    limit: Option<i64>,
-    page: Option<i64>,
+    /// 1–100, default 10.
+    #[schema(value_type = Option<i64>)]
+    limit: Option<Value>,
+    /// From 1, default 1.
+    #[schema(value_type = Option<i64>)]
+    page: Option<Value>,
     search: Option<Vec<SearchItem>>,
     sort: Option<SortSpec>,
+}
+
+impl Body for ListRequest {
+    const KEYS: Option<&'static Keys> = Some(&Keys {
+        body: &["limit", "page", "search", "sort"],
+        nested: &[
+            ("search", &["field", "operator", "value"]),
+            ("sort", &["field", "order"]),
+        ],
+    });
 }
 
 /// `data` of the answer.
@@ -37,9 +55,10 @@ pub struct Page {
     count: i64,
 }
 
-/// Seed §3: `limit` (default 10; outside 1–100 → 400), `page` (default 1; < 1 → 400),
-/// `search` conditions ANDed, `sort` (default `createTime` desc, then `_id`). A page
-/// past the last is an empty `list` with the full `count`.
+/// Seed §3: `limit` (default 10; below 1 → 400; above 100 → 400 for strict accounts,
+/// 100 for lenient ones), `page` (default 1; < 1 → 400), `search` conditions ANDed,
+/// `sort` (default `createTime` desc, then `_id`). A page past the last is an empty
+/// `list` with the full `count`.
 #[utoipa::path(
     post,
     path = "/crm/list",
@@ -51,20 +70,18 @@ pub struct Page {
 pub async fn list(
     State(state): State<AppState>,
     Caller(account): Caller,
+    judge: Judge,
     OptionalJson(request): OptionalJson<ListRequest>,
 ) -> ApiResult<Page> {
-    let limit = request.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::bad_request(format!(
-            "`limit` must be between 1 and {MAX_LIMIT}, got {limit}"
-        )));
+    let mut limit = whole(&judge, "limit", request.limit.as_ref(), DEFAULT_LIMIT)?;
+    if limit > MAX_LIMIT {
+        judge.check(
+            &oa::LIST_LIMIT,
+            format!("`limit` must be at most {MAX_LIMIT}, got {limit}"),
+        )?;
+        limit = MAX_LIMIT;
     }
-    let page = request.page.unwrap_or(1);
-    if page < 1 {
-        return Err(ApiError::bad_request(format!(
-            "`page` must be 1 or more, got {page}"
-        )));
-    }
+    let page = whole(&judge, "page", request.page.as_ref(), 1)?;
     let items = request.search.unwrap_or_default();
     // Only searches that name custom fields pay for loading them.
     let fields = if needs_custom_fields(&items, request.sort.as_ref()) {
@@ -76,12 +93,11 @@ pub async fn list(
         appid: &account.appid,
         fields: &fields,
         clock: &state.clock,
+        judge: &judge,
     };
     let query = CustomerQuery {
-        conditions: catalog.conditions(&items).map_err(ApiError::bad_request)?,
-        sort: catalog
-            .sort(request.sort.as_ref())
-            .map_err(ApiError::bad_request)?,
+        conditions: catalog.conditions(&items)?,
+        sort: catalog.sort(request.sort.as_ref())?,
         limit,
         offset: (page - 1).saturating_mul(limit),
     };
@@ -95,4 +111,34 @@ pub async fn list(
         .map(|c| Record::new(c, &account.appid, &state.clock))
         .collect();
     Ok(ApiOk(Page { list, count }))
+}
+
+/// `limit` or `page`: a whole number of at least 1 (`default` when absent). A numeric
+/// string is the seed's String-for-number slip the other way round: refused for strict
+/// accounts, parsed for lenient ones.
+fn whole(judge: &Judge, key: &str, value: Option<&Value>, default: i64) -> Result<i64, ApiError> {
+    let paging = |got: &Value| {
+        ApiError::refused(
+            &oa::LIST_PAGING,
+            format!("`{key}` must be a whole number of at least 1, got {got}"),
+        )
+    };
+    let number = match value {
+        None | Some(Value::Null) => return Ok(default),
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(text @ Value::String(s)) => {
+            let parsed: i64 = s.trim().parse().map_err(|_| paging(text))?;
+            judge.check(
+                &oa::FIELD_NUMBER,
+                format!("`{key}` is the string {s:?}; the seed sends a number"),
+            )?;
+            Some(parsed)
+        }
+        Some(_) => None,
+    };
+    match (number, value) {
+        (Some(n), _) if n >= 1 => Ok(n),
+        (_, Some(got)) => Err(paging(got)),
+        (_, None) => Ok(default),
+    }
 }

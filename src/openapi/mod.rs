@@ -28,11 +28,11 @@ use crate::{
         doc::{self, Guard},
         request_id, time_limited, Api,
     },
-    runtime::rules,
+    runtime::rules::{self, openapi as oa},
     state::{AppState, RouterState},
 };
 pub use error::{ApiError, ApiOk, ApiResult};
-pub(crate) use field_list::{custom_vo, FieldVo};
+pub(crate) use field_list::{custom_vo, customer_source_vo, FieldVo};
 
 pub static X_TRACE_ID: HeaderName = HeaderName::from_static("x-trace-id");
 
@@ -114,13 +114,13 @@ async fn with_trace_id(trace_id: String, request: impl Future<Output = Response>
 
 /// Answer for an unknown path under `/openapi/`, naming the path as sent.
 async fn not_found(OriginalUri(uri): OriginalUri) -> Response {
-    ApiError::not_found(format!("no such endpoint: {}", uri.path())).into_response()
+    ApiError::refused(&oa::PATH_KNOWN, format!("no such endpoint: {}", uri.path())).into_response()
 }
 
 /// Answer for a known path called with a method it does not take.
 async fn method_not_allowed(method: Method) -> Response {
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
+    ApiError::refused(
+        &oa::METHOD,
         format!("method not allowed: this endpoint does not take {method}"),
     )
     .into_response()

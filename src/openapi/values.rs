@@ -13,40 +13,54 @@
 //! | multiSelect | a list of keys or values | the list of keys, without repeats |
 //! | cascade | a list of keys (or values) along a path from the top, `fillLevel` to `level` long | the keys |
 //!
-//! `null` clears a value.
+//! `null` clears a value. A value of another JSON type is refused (rule
+//! `openapi.value.type`), except where the emulator guesses and a lenient account is
+//! served with a warning: a JSON number for a string type (`openapi.field.number`, its
+//! text is stored), a phone or email of another form (`openapi.value.format`) and a
+//! select value outside the choices (`openapi.select.choice`), stored as sent.
 
 use chrono::{NaiveDate, TimeZone};
 use serde_json::{Number, Value};
 
 use crate::{
-    runtime::clock::Clock,
+    runtime::{
+        clock::Clock,
+        rules::{openapi as oa, Broken, Judge},
+    },
     store::openapi::{CascadeNode, Choice, CustomField, FieldType, IndexEntry, StoredValue},
 };
 
-/// Checks `value` against the field; `Ok(None)` for `null` (clear). The error names
+/// Checks `value` against the field; `Ok(None)` for `null` (clear). The refusal names
 /// the field and what was expected.
 pub fn validate(
     field: &CustomField,
     value: &Value,
     clock: &Clock,
-) -> Result<Option<StoredValue>, String> {
+    judge: &Judge,
+) -> Result<Option<StoredValue>, Broken> {
     if value.is_null() {
         return Ok(None);
     }
+    let path = field.field.as_str();
     let fault = |expected: &str| {
-        format!(
+        oa::VALUE_TYPE.broken(format!(
             "`{}` ({}, {}) expects {expected}, got {value}",
             field.field,
             field.name,
             field.field_type.as_str()
-        )
+        ))
+    };
+    let text = |expected: &str| match string_or_number(judge, path, value)? {
+        Some(text) => Ok(text),
+        None => Err(fault(expected)),
     };
     let stored = match field.field_type {
-        FieldType::Text | FieldType::Textarea => {
-            single(value.as_str().ok_or_else(|| fault("a string"))?)
+        FieldType::Text | FieldType::Textarea => single(&text("a string")?),
+        FieldType::Phone | FieldType::Email => {
+            let text = text("a string")?;
+            check_format(judge, path, field.field_type, &text)?;
+            single(&text)
         }
-        FieldType::Phone => single(phone(value).ok_or_else(|| fault("a phone number"))?),
-        FieldType::Email => single(email(value).ok_or_else(|| fault("an email address"))?),
         FieldType::Number => number(value).ok_or_else(|| fault("a number"))?,
         FieldType::Date => {
             let text = value.as_str().ok_or_else(|| fault("a date YYYY-MM-DD"))?;
@@ -63,21 +77,97 @@ pub fn validate(
             numeric(value.clone(), text, ms as f64)
         }
         FieldType::Select => {
-            let key = value
-                .as_str()
-                .and_then(|s| choice_key(field, s))
-                .ok_or_else(|| fault(&format!("one of the choices {}", choice_list(field))))?;
-            single(key)
+            let text = text(&format!("one of the choices {}", choice_list(field)))?;
+            single(&choice(judge, field, path, &text)?)
         }
-        FieldType::MultiSelect => multi_select(field, value).map_err(|bad| {
-            fault(&format!(
-                "a list of choices from {} ({bad} is not one)",
-                choice_list(field)
-            ))
-        })?,
+        FieldType::MultiSelect => {
+            let items = value
+                .as_array()
+                .ok_or_else(|| fault(&format!("a list of choices from {}", choice_list(field))))?;
+            let mut keys: Vec<String> = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let at = format!("{path}[{i}]");
+                let Some(text) = string_or_number(judge, &at, item)? else {
+                    return Err(fault(&format!(
+                        "a list of choices from {} ({item} is not one)",
+                        choice_list(field)
+                    )));
+                };
+                let key = choice(judge, field, &at, &text)?;
+                if !keys.contains(&key) {
+                    keys.push(key);
+                }
+            }
+            StoredValue {
+                json: Value::from(keys.clone()),
+                index: keys.into_iter().map(IndexEntry::text).collect(),
+            }
+        }
         FieldType::Cascade => cascade(field, value).map_err(|why| fault(&why))?,
     };
     Ok(Some(stored))
+}
+
+/// A value the seed types String: a string, or a JSON number's decimal text (rule
+/// `openapi.field.number`). `None` for another JSON type.
+pub fn string_or_number(
+    judge: &Judge,
+    path: &str,
+    value: &Value,
+) -> Result<Option<String>, Broken> {
+    match value {
+        Value::String(s) => Ok(Some(s.clone())),
+        Value::Number(n) => {
+            judge.check(
+                &oa::FIELD_NUMBER,
+                format!("`{path}` is the number {n}; the seed types it String"),
+            )?;
+            Ok(Some(n.to_string()))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// A phone or email value (a custom field's, or the record's `mobile`/`email`) must look
+/// like one (rule `openapi.value.format`); other types take any text.
+pub fn check_format(
+    judge: &Judge,
+    path: &str,
+    field_type: FieldType,
+    text: &str,
+) -> Result<(), Broken> {
+    let (ok, what) = match field_type {
+        FieldType::Phone => (
+            is_phone(text),
+            "a phone number: 3–20 digits, optionally + first, with spaces, - and parentheses",
+        ),
+        FieldType::Email => (is_email(text), "an email address local@domain.tld"),
+        _ => return Ok(()),
+    };
+    if ok {
+        return Ok(());
+    }
+    judge.check(
+        &oa::VALUE_FORMAT,
+        format!("`{path}` must be {what}, got {text:?}"),
+    )
+}
+
+/// The key of the choice `text` is (its key or its value); another text is refused
+/// (rule `openapi.select.choice`) or, for a lenient account, kept as sent.
+fn choice(judge: &Judge, field: &CustomField, path: &str, text: &str) -> Result<String, Broken> {
+    if let Some(key) = choice_key(field, text) {
+        return Ok(key.to_owned());
+    }
+    judge.check(
+        &oa::SELECT_CHOICE,
+        format!(
+            "`{path}` ({}) {text:?} is not one of the choices {}",
+            field.name,
+            choice_list(field)
+        ),
+    )?;
+    Ok(text.to_owned())
 }
 
 /// Whether a value counts as absent for `required`: `null`, `""` or `[]`.
@@ -107,26 +197,25 @@ fn numeric(json: Value, text: &str, num: f64) -> StoredValue {
     }
 }
 
-fn phone(value: &Value) -> Option<&str> {
-    let s = value.as_str()?;
+fn is_phone(s: &str) -> bool {
     let body = s.strip_prefix('+').unwrap_or(s);
     let digits = body.chars().filter(char::is_ascii_digit).count();
     let allowed = body
         .chars()
         .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')'));
-    (allowed && (3..=20).contains(&digits)).then_some(s)
+    allowed && (3..=20).contains(&digits)
 }
 
-fn email(value: &Value) -> Option<&str> {
-    let s = value.as_str()?;
-    let (local, domain) = s.split_once('@')?;
-    let ok = !local.is_empty()
+fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
         && !s.chars().any(char::is_whitespace)
         && !domain.contains('@')
         && domain.split('.').filter(|part| !part.is_empty()).count() >= 2
         && !domain.starts_with('.')
-        && !domain.ends_with('.');
-    ok.then_some(s)
+        && !domain.ends_with('.')
 }
 
 fn number(value: &Value) -> Option<StoredValue> {
@@ -175,25 +264,6 @@ fn choice_list(field: &CustomField) -> String {
         .map(|c| format!("{}={}", c.key, c.value))
         .collect();
     format!("[{}]", keys.join(", "))
-}
-
-/// The keys of a multi-select value; the error is the offending element.
-fn multi_select(field: &CustomField, value: &Value) -> Result<StoredValue, String> {
-    let items = value.as_array().ok_or_else(|| value.to_string())?;
-    let mut keys: Vec<&str> = Vec::with_capacity(items.len());
-    for item in items {
-        let key = item
-            .as_str()
-            .and_then(|s| choice_key(field, s))
-            .ok_or_else(|| item.to_string())?;
-        if !keys.contains(&key) {
-            keys.push(key);
-        }
-    }
-    Ok(StoredValue {
-        json: Value::from(keys.clone()),
-        index: keys.into_iter().map(IndexEntry::text).collect(),
-    })
 }
 
 /// The keys of a cascade value along one path of the options tree.

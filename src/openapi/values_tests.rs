@@ -2,7 +2,7 @@ use chrono::FixedOffset;
 use serde_json::json;
 
 use super::*;
-use crate::store::openapi::CascadeOptions;
+use crate::{mode::Mode, runtime::rules::Warnings, store::openapi::CascadeOptions};
 
 fn clock() -> Clock {
     Clock::new(FixedOffset::east_opt(8 * 3600).unwrap())
@@ -51,24 +51,42 @@ fn field(field_type: FieldType) -> CustomField {
     }
 }
 
+fn strict() -> Judge {
+    Judge::new(Mode::Strict, Warnings::default())
+}
+
+fn check(t: FieldType, value: &Value) -> Result<Option<StoredValue>, Broken> {
+    validate(&field(t), value, &clock(), &strict())
+}
+
 fn accepts(t: FieldType, value: Value) -> Value {
-    validate(&field(t), &value, &clock())
-        .unwrap_or_else(|e| panic!("{value} rejected: {e}"))
+    check(t, &value)
+        .unwrap_or_else(|e| panic!("{value} rejected: {}", e.detail))
         .expect("a value")
         .json
 }
 
+/// The rule that refused `value`, and its detail (which names the field).
+fn refused(t: FieldType, value: Value) -> (&'static str, String) {
+    let err = check(t, &value).expect_err("rejected");
+    assert!(err.detail.contains(&field(t).field), "{}", err.detail);
+    (err.rule.id, err.detail)
+}
+
 fn rejects(t: FieldType, value: Value) -> String {
-    let err = validate(&field(t), &value, &clock()).expect_err("rejected");
-    assert!(err.contains(&field(t).field), "{err}");
-    err
+    let (rule, detail) = refused(t, value);
+    assert_eq!(rule, "openapi.value.type", "{detail}");
+    detail
 }
 
 #[test]
 fn text_types_take_strings() {
     assert_eq!(accepts(FieldType::Text, json!("x")), json!("x"));
     assert_eq!(accepts(FieldType::Textarea, json!("a\nb")), json!("a\nb"));
-    rejects(FieldType::Text, json!(12));
+    assert_eq!(
+        refused(FieldType::Text, json!(12)).0,
+        "openapi.field.number"
+    );
     rejects(FieldType::Textarea, json!(["x"]));
 }
 
@@ -78,12 +96,14 @@ fn phones_and_emails_must_look_like_them() {
         accepts(FieldType::Phone, json!("+86 138-0000-0000")),
         json!("+86 138-0000-0000")
     );
-    rejects(FieldType::Phone, json!("call me"));
-    rejects(FieldType::Phone, json!("12"));
+    let format = |t, bad: &str| refused(t, json!(bad)).0 == "openapi.value.format";
+    assert!(format(FieldType::Phone, "call me"));
+    assert!(format(FieldType::Phone, "12"));
     assert_eq!(accepts(FieldType::Email, json!("a@b.cn")), json!("a@b.cn"));
     for bad in ["a@b", "@b.cn", "a b@c.cn", "a@@b.cn", "a@.cn"] {
-        rejects(FieldType::Email, json!(bad));
+        assert!(format(FieldType::Email, bad), "{bad}");
     }
+    rejects(FieldType::Email, json!(true));
 }
 
 #[test]
@@ -92,15 +112,13 @@ fn numbers_take_numbers_and_numeric_strings() {
     assert_eq!(accepts(FieldType::Number, json!("42")), json!(42));
     rejects(FieldType::Number, json!("many"));
     rejects(FieldType::Number, json!(true));
-    let stored = validate(&field(FieldType::Number), &json!(-3), &clock())
-        .unwrap()
-        .unwrap();
+    let stored = check(FieldType::Number, &json!(-3)).unwrap().unwrap();
     assert_eq!(stored.index[0].num, Some(-3.0));
 }
 
 #[test]
 fn dates_and_times_take_the_wire_formats() {
-    let stored = validate(&field(FieldType::Date), &json!("2024-11-14"), &clock())
+    let stored = check(FieldType::Date, &json!("2024-11-14"))
         .unwrap()
         .unwrap();
     // Midnight at +08:00 is 16:00 UTC the day before.
@@ -118,14 +136,16 @@ fn dates_and_times_take_the_wire_formats() {
 fn selects_take_keys_or_values_and_store_keys() {
     assert_eq!(accepts(FieldType::Select, json!("a")), json!("a"));
     assert_eq!(accepts(FieldType::Select, json!("乙")), json!("b"));
-    let err = rejects(FieldType::Select, json!("c"));
+    let (rule, err) = refused(FieldType::Select, json!("c"));
+    assert_eq!(rule, "openapi.select.choice");
     assert!(err.contains("a=甲"), "{err}");
     assert_eq!(
         accepts(FieldType::MultiSelect, json!(["甲", "b", "a"])),
         json!(["a", "b"])
     );
     rejects(FieldType::MultiSelect, json!("a"));
-    rejects(FieldType::MultiSelect, json!(["a", "z"]));
+    let (rule, _) = refused(FieldType::MultiSelect, json!(["a", "z"]));
+    assert_eq!(rule, "openapi.select.choice");
 }
 
 #[test]
@@ -146,11 +166,37 @@ fn cascades_take_a_path_at_least_fill_level_deep() {
 
 #[test]
 fn null_clears_and_blank_values_are_recognised() {
-    assert_eq!(
-        validate(&field(FieldType::Text), &Value::Null, &clock()).unwrap(),
-        None
-    );
+    assert_eq!(check(FieldType::Text, &Value::Null).unwrap(), None);
     assert!(is_blank(&json!("  ")));
     assert!(is_blank(&json!([])));
     assert!(!is_blank(&json!(0)));
+}
+
+#[test]
+fn a_lenient_account_keeps_what_a_strict_one_is_refused() {
+    let warnings = Warnings::default();
+    let lenient = Judge::new(Mode::Lenient, warnings.clone());
+    let keep = |t: FieldType, value: Value| {
+        validate(&field(t), &value, &clock(), &lenient)
+            .unwrap_or_else(|e| panic!("{value} refused: {}", e.detail))
+            .expect("a value")
+            .json
+    };
+    assert_eq!(keep(FieldType::Text, json!(12)), json!("12"));
+    assert_eq!(keep(FieldType::Phone, json!("call me")), json!("call me"));
+    assert_eq!(keep(FieldType::Select, json!("c")), json!("c"));
+    assert_eq!(
+        keep(FieldType::MultiSelect, json!(["甲", "z"])),
+        json!(["a", "z"])
+    );
+    let rules: Vec<String> = warnings.take().into_iter().map(|w| w.rule).collect();
+    assert_eq!(
+        rules,
+        [
+            "openapi.field.number",
+            "openapi.value.format",
+            "openapi.select.choice"
+        ]
+    );
+    assert!(validate(&field(FieldType::Number), &json!(true), &clock(), &lenient).is_err());
 }

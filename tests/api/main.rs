@@ -9,3 +9,4 @@ mod architecture;
 mod dingtalk;
 mod foundation;
 mod openapi;
+mod rules;

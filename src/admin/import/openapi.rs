@@ -7,7 +7,9 @@ use serde_json::Map;
 use super::{fail, DocError, Fill};
 use crate::{
     admin::document::AccountDoc,
+    mode::Mode,
     openapi::values,
+    runtime::rules::{Judge, Warnings},
     store::{
         openapi::{
             customer::API_AGENT, generate_field_id, CustomField, Customer, NewAccount,
@@ -72,7 +74,10 @@ pub(super) fn account_data(
         if !ids.insert(id) {
             return fail(format!("{path}.id"), format!("duplicate customer id {id}"));
         }
-        // Values are checked and indexed by the same code as the API's writes.
+        // Values are checked and indexed by the same code as the API's writes; what a
+        // lenient account may store (an off-list choice, say) imports, so an export
+        // always imports again.
+        let judge = Judge::new(Mode::Lenient, Warnings::default());
         let mut custom = Map::new();
         let mut custom_index = Vec::new();
         for (key, value) in c.custom {
@@ -80,13 +85,13 @@ pub(super) fn account_data(
             let Some(field) = fields.iter().find(|f| f.field == key) else {
                 return fail(at, "unknown custom field (not among the account's fields)");
             };
-            match values::validate(field, &value, fill.clock) {
+            match values::validate(field, &value, fill.clock, &judge) {
                 Ok(Some(stored)) => {
                     custom.insert(key.clone(), stored.json);
                     custom_index.push((key, stored.index));
                 }
                 Ok(None) => {}
-                Err(message) => return fail(at, message),
+                Err(refused) => return fail(at, refused.detail),
             }
         }
         let create_time = fill.time(c.create_time);

@@ -6,7 +6,11 @@
 //! and datetime fields take `YYYY-MM-DD HH:MM:SS`; date fields take `YYYY-MM-DD`;
 //! number fields take numbers. `contains` and `startsWith` apply to text fields only.
 //! On select, multi-select and cascade fields a choice's value is read as its key
-//! (see `operands`).
+//! (see `operands`). Each fault is the rule it is (`runtime::rules::openapi`): an
+//! unknown or unsearchable field `openapi.search.field`, an unknown operator
+//! `openapi.search.operator`, an operand of the wrong number or type
+//! `openapi.search.value`; an operator in another case (`EQ`) and a number for a text
+//! field are the emulator's guesses, served to lenient accounts with a warning.
 
 mod operands;
 
@@ -14,7 +18,10 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::{
-    runtime::clock::Clock,
+    runtime::{
+        clock::Clock,
+        rules::{openapi as oa, Broken, Judge},
+    },
     store::openapi::{
         Column, Condition, CustomField, FieldType, Sort, SortKey, Target, STATUS_DELETED,
     },
@@ -22,7 +29,6 @@ use crate::{
 
 /// One element of `search`: `field` `operator` `value` (see SPEC §2.5 for the operators).
 #[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct SearchItem {
     pub field: String,
     pub operator: String,
@@ -32,7 +38,6 @@ pub struct SearchItem {
 
 /// `sort`: a field and `asc`/`desc` (default `desc`).
 #[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct SortSpec {
     pub field: String,
     #[serde(default)]
@@ -77,12 +82,16 @@ struct Resolved<'a> {
     custom: Option<&'a CustomField>,
 }
 
-/// What search fields are resolved against.
+/// What search fields are resolved against, and the request's judge.
 pub struct Catalog<'a> {
     pub appid: &'a str,
     pub fields: &'a [CustomField],
     pub clock: &'a Clock,
+    pub judge: &'a Judge,
 }
+
+/// A parse result; the refusal names the element and what is wrong with it.
+type Parsed<T> = Result<T, Broken>;
 
 /// Whether resolving these needs the account's custom fields (any non-system key).
 pub fn needs_custom_fields(items: &[SearchItem], sort: Option<&SortSpec>) -> bool {
@@ -91,20 +100,17 @@ pub fn needs_custom_fields(items: &[SearchItem], sort: Option<&SortSpec>) -> boo
 }
 
 impl Catalog<'_> {
-    /// Parses `search`; the error names the element and what is wrong with it.
-    pub fn conditions(&self, items: &[SearchItem]) -> Result<Vec<Condition>, String> {
+    /// Parses `search`.
+    pub fn conditions(&self, items: &[SearchItem]) -> Parsed<Vec<Condition>> {
         items
             .iter()
             .enumerate()
-            .map(|(i, item)| {
-                self.condition(item)
-                    .map_err(|e| format!("search[{i}]: {e}"))
-            })
+            .map(|(i, item)| self.condition(&format!("search[{i}]"), item))
             .collect()
     }
 
     /// Parses `sort`; absent means `createTime` descending.
-    pub fn sort(&self, spec: Option<&SortSpec>) -> Result<Sort, String> {
+    pub fn sort(&self, spec: Option<&SortSpec>) -> Parsed<Sort> {
         let Some(spec) = spec else {
             return Ok(Sort::default());
         };
@@ -117,19 +123,17 @@ impl Catalog<'_> {
             None | Some("desc") => true,
             Some("asc") => false,
             Some(other) => {
-                return Err(format!(
+                return Err(oa::SEARCH_VALUE.broken(format!(
                     "sort.order must be \"asc\" or \"desc\", got {other:?}"
-                ))
+                )))
             }
         };
-        let resolved = self
-            .resolve(&spec.field)
-            .map_err(|e| format!("sort.field: {e}"))?;
+        let resolved = self.resolve("sort.field", &spec.field)?;
         if resolved.list {
-            return Err(format!(
+            return Err(oa::SEARCH_FIELD.broken(format!(
                 "sort.field: `{}` holds a list and cannot be sorted by",
                 spec.field
-            ));
+            )));
         }
         let key = match resolved.target {
             Target::Column(column) => SortKey::Column(column),
@@ -140,35 +144,57 @@ impl Catalog<'_> {
         Ok(Sort { key, descending })
     }
 
-    fn condition(&self, item: &SearchItem) -> Result<Condition, String> {
-        let name = item.operator.as_str();
-        if !OPERATORS.contains(&name) {
-            return Err(format!(
-                "unknown operator {name:?}; operators are {}",
-                OPERATORS.join(", ")
-            ));
-        }
-        let field = self.resolve(&item.field)?;
+    /// The search item at `at` (`search[0]`).
+    fn condition(&self, at: &str, item: &SearchItem) -> Parsed<Condition> {
+        let name = self.operator(at, &item.operator)?;
+        let field = self.resolve(at, &item.field)?;
         if matches!(name, "contains" | "startsWith") && field.kind != Kind::Text {
-            return Err(format!(
-                "operator {name} applies to text fields; `{}` is not one",
+            return Err(oa::SEARCH_VALUE.broken(format!(
+                "{at}: operator {name} applies to text fields; `{}` is not one",
                 item.field
-            ));
+            )));
         }
         let operands = item
             .value
             .as_deref()
             .unwrap_or_default()
             .iter()
-            .map(|v| self.operand(&field, &item.field, v))
+            .enumerate()
+            .map(|(i, v)| self.operand(&format!("{at}.value[{i}]"), &field, &item.field, v))
             .collect::<Result<Vec<_>, _>>()?;
+        let op = operands::op(name, &operands)
+            .map_err(|why| oa::SEARCH_VALUE.broken(format!("{at}: {why}")))?;
         Ok(Condition {
             target: field.target,
-            op: operands::op(name, &operands)?,
+            op,
         })
     }
 
-    fn resolve(&self, key: &str) -> Result<Resolved<'_>, String> {
+    /// The operator as spelled in SPEC §2.5; another case is served to lenient accounts.
+    fn operator(&self, at: &str, sent: &str) -> Parsed<&'static str> {
+        if let Some(name) = OPERATORS.iter().find(|op| **op == sent) {
+            return Ok(name);
+        }
+        let Some(name) = OPERATORS.iter().find(|op| op.eq_ignore_ascii_case(sent)) else {
+            return Err(oa::SEARCH_OPERATOR.broken(format!(
+                "{at}: unknown operator {sent:?}; operators are {}",
+                OPERATORS.join(", ")
+            )));
+        };
+        self.judge.check(
+            &oa::SEARCH_OPERATOR_CASE,
+            format!("{at}.operator {sent:?} is spelled {name:?}"),
+        )?;
+        Ok(name)
+    }
+
+    /// The field `key` named at `at` (`search[0]`, `sort.field`).
+    fn resolve(&self, at: &str, key: &str) -> Parsed<Resolved<'_>> {
+        self.resolve_key(key)
+            .map_err(|why| oa::SEARCH_FIELD.broken(format!("{at}: {why}")))
+    }
+
+    fn resolve_key(&self, key: &str) -> Result<Resolved<'_>, String> {
         let column = |column, kind| Resolved {
             target: Target::Column(column),
             kind,

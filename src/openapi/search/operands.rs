@@ -3,42 +3,45 @@
 
 use serde_json::Value;
 
-use super::{Catalog, Kind, Resolved};
+use super::{Catalog, Kind, Parsed, Resolved};
 use crate::{
     ids,
-    openapi::values::{choice_key, parse_date},
+    openapi::values::{choice_key, parse_date, string_or_number},
+    runtime::rules::openapi as oa,
     store::openapi::{CascadeNode, CustomField, FieldType, Op, Operand, Target},
 };
 
 impl Catalog<'_> {
+    /// The operand at `at` (`search[0].value[1]`) of a condition on `field` (`key`).
     pub(super) fn operand(
         &self,
+        at: &str,
         field: &Resolved,
         key: &str,
         value: &Value,
-    ) -> Result<Operand, String> {
+    ) -> Parsed<Operand> {
         let numeric = matches!(field.target, Target::Values { numeric: true, .. });
         let text = match value {
             Value::String(s) => Some(s.as_str()),
             _ => None,
         };
-        let bad = |expected: &str| format!("`{key}` values must be {expected}, got {value}");
+        let bad = |expected: &str| {
+            oa::SEARCH_VALUE.broken(format!(
+                "{at}: `{key}` values must be {expected}, got {value}"
+            ))
+        };
         match field.kind {
             Kind::Text => {
-                let s = match value {
-                    Value::String(s) => s.clone(),
-                    Value::Number(n) => n.to_string(),
-                    _ => return Err(bad("strings")),
-                };
+                let s = string_or_number(self.judge, at, value)?.ok_or_else(|| bad("strings"))?;
                 Ok(Operand::Text(self.as_key(field, s)))
             }
-            Kind::Id => match value {
-                Value::Number(n) => n.as_i64().map(Operand::Int).ok_or_else(|| bad("ids")),
-                _ => text
+            Kind::Id => {
+                let s = string_or_number(self.judge, at, value)?;
+                s.as_deref()
                     .and_then(ids::parse)
                     .map(Operand::Int)
-                    .ok_or_else(|| bad("ids")),
-            },
+                    .ok_or_else(|| bad("ids"))
+            }
             Kind::Time => {
                 let ms = text
                     .and_then(|s| self.clock.parse(s))

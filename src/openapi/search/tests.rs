@@ -2,7 +2,11 @@ use chrono::FixedOffset;
 use serde_json::json;
 
 use super::*;
-use crate::store::openapi::{Choice, Op, Operand};
+use crate::{
+    mode::Mode,
+    runtime::rules::Warnings,
+    store::openapi::{Choice, Op, Operand},
+};
 
 fn clock() -> Clock {
     Clock::new(FixedOffset::east_opt(8 * 3600).unwrap())
@@ -31,7 +35,12 @@ fn custom(field: &str, field_type: FieldType, searchable: bool) -> CustomField {
     }
 }
 
-fn parse(search: serde_json::Value) -> Result<Vec<Condition>, String> {
+fn strict() -> Judge {
+    Judge::new(Mode::Strict, Warnings::default())
+}
+
+/// Parses `search` for an account in `mode`; a refusal as `rule id: detail`.
+fn parse_in(mode: Mode, search: serde_json::Value) -> Result<Vec<Condition>, String> {
     let fields = [
         custom("amount", FieldType::Number, true),
         custom("level", FieldType::Select, true),
@@ -39,13 +48,21 @@ fn parse(search: serde_json::Value) -> Result<Vec<Condition>, String> {
         custom("birthday", FieldType::Date, true),
     ];
     let clock = clock();
+    let judge = Judge::new(mode, Warnings::default());
     let catalog = Catalog {
         appid: "1090",
         fields: &fields,
         clock: &clock,
+        judge: &judge,
     };
     let items: Vec<SearchItem> = serde_json::from_value(search).unwrap();
-    catalog.conditions(&items)
+    catalog
+        .conditions(&items)
+        .map_err(|e| format!("{}: {}", e.rule.id, e.detail))
+}
+
+fn parse(search: serde_json::Value) -> Result<Vec<Condition>, String> {
+    parse_in(Mode::Strict, search)
 }
 
 fn one(field: &str, operator: &str, value: serde_json::Value) -> Result<Condition, String> {
@@ -84,20 +101,35 @@ fn operands_follow_the_field_type() {
     assert_eq!(birthday.op, Op::Lt(Operand::Real(1_731_513_600_000.0)));
     let level = one("level", "in", json!(["重要客户"])).unwrap();
     assert_eq!(level.op, Op::In(vec![Operand::Text("vip".into())]));
-    let name = one("customerName", "eq", json!([42])).unwrap();
+    let number = json!([{"field": "customerName", "operator": "eq", "value": [42]}]);
+    let err = parse(number.clone()).unwrap_err();
+    assert!(err.starts_with("openapi.field.number: "), "{err}");
+    let name = parse_in(Mode::Lenient, number).unwrap().remove(0);
     assert_eq!(name.op, Op::Eq(Operand::Text("42".into())));
 }
 
 #[test]
 fn faults_are_named() {
     let err = one("nope", "eq", json!(["x"])).unwrap_err();
-    assert!(err.starts_with("search[0]: `nope` is not a field"), "{err}");
+    assert!(
+        err.starts_with("openapi.search.field: search[0]: `nope` is not a field"),
+        "{err}"
+    );
     assert!(err.contains("amount") && !err.contains("hidden"), "{err}");
     let err = one("hidden", "eq", json!(["x"])).unwrap_err();
     assert!(err.contains("`hidden` is not searchable"), "{err}");
     let err = one("owner", "like", json!(["x"])).unwrap_err();
+    assert!(err.starts_with("openapi.search.operator: "), "{err}");
     assert!(err.contains("unknown operator \"like\""), "{err}");
+    let err = one("owner", "EQ", json!(["x"])).unwrap_err();
+    assert!(err.starts_with("openapi.search.operator-case: "), "{err}");
+    let eq = parse_in(
+        Mode::Lenient,
+        json!([{"field": "owner", "operator": "EQ", "value": ["x"]}]),
+    );
+    assert_eq!(eq.unwrap()[0].op, Op::Eq(Operand::Text("x".into())));
     let err = one("owner", "between", json!(["x"])).unwrap_err();
+    assert!(err.starts_with("openapi.search.value: "), "{err}");
     assert!(err.contains("takes exactly 2 values"), "{err}");
     let err = one("owner", "in", json!([])).unwrap_err();
     assert!(err.contains("at least one value"), "{err}");
@@ -126,10 +158,12 @@ fn a_missing_value_is_an_empty_list() {
 fn sorts_resolve_and_refuse_lists() {
     let clock = clock();
     let fields = [custom("amount", FieldType::Number, true)];
+    let judge = strict();
     let catalog = Catalog {
         appid: "1090",
         fields: &fields,
         clock: &clock,
+        judge: &judge,
     };
     assert_eq!(catalog.sort(None).unwrap(), Sort::default());
     let spec = |field: &str, order: Option<&str>| SortSpec {
@@ -147,12 +181,10 @@ fn sorts_resolve_and_refuse_lists() {
             descending: false
         }
     );
-    assert!(catalog
-        .sort(Some(&spec("mobile", None)))
-        .unwrap_err()
-        .contains("list"));
-    assert!(catalog
-        .sort(Some(&spec("owner", Some("up"))))
-        .unwrap_err()
-        .contains("asc"));
+    let list = catalog.sort(Some(&spec("mobile", None))).unwrap_err();
+    assert_eq!(list.rule.id, "openapi.search.field");
+    assert!(list.detail.contains("list"), "{}", list.detail);
+    let order = catalog.sort(Some(&spec("owner", Some("up")))).unwrap_err();
+    assert_eq!(order.rule.id, "openapi.search.value");
+    assert!(order.detail.contains("asc"), "{}", order.detail);
 }

@@ -94,6 +94,13 @@ impl Judge {
         Judge::new(mode, warnings)
     }
 
+    /// The judge the surface's authentication put in a request's extensions; a request
+    /// without one (a route before authentication) is judged as a strict tenant's.
+    pub fn of_request(extensions: &Extensions) -> Self {
+        let judge = extensions.get::<Judge>().cloned();
+        judge.unwrap_or_else(|| Judge::of(Mode::Strict, extensions))
+    }
+
     /// The request broke `rule` as `detail` says: refused when the rule is enforced
     /// always or the tenant is strict; otherwise warned (the detail, then the rule's
     /// lenient behaviour), and the caller serves the request as that behaviour says.
@@ -117,11 +124,9 @@ impl Judge {
 impl<S: Send + Sync> FromRequestParts<S> for Judge {
     type Rejection = Infallible;
 
-    /// Put there by the surface's authentication, which knows the tenant's mode; a
-    /// route without it judges as for a strict tenant.
+    /// See [`Judge::of_request`].
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
-        let judge = parts.extensions.get::<Judge>().cloned();
-        Ok(judge.unwrap_or_else(|| Judge::of(Mode::Strict, &parts.extensions)))
+        Ok(Judge::of_request(&parts.extensions))
     }
 }
 

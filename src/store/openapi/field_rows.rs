@@ -177,9 +177,10 @@ impl OpenApiStore<'_> {
         row.into_field().ok_or_else(unreadable)
     }
 
-    /// Changes a custom field's name, status or switches (the control plane's PATCH).
-    /// `None` when the account has no such field. A status other than 1, 0 or -1 is
-    /// ignored: callers validate it and name the fault in their own envelope.
+    /// Changes a custom field's name, status, switches or choices (the control plane's
+    /// PATCH). `None` when the account has no such field. A status other than 1, 0 or
+    /// -1 is ignored: callers validate it, and the choices, and name the fault in their
+    /// own envelope.
     #[tracing::instrument(skip_all, fields(account_id, field))]
     pub async fn update_custom_field(
         &self,
@@ -194,7 +195,8 @@ impl OpenApiStore<'_> {
         let stmt = Stmt::new(format!(
             "UPDATE oa_custom_fields SET name = COALESCE($3, name), \
              status = COALESCE($4, status), required = COALESCE($5, required), \
-             searchable = COALESCE($6, searchable), update_time = $7, update_agent = $8 \
+             searchable = COALESCE($6, searchable), choices = COALESCE($9, choices), \
+             update_time = $7, update_agent = $8 \
              WHERE account_id = $1 AND field = $2 RETURNING {COLUMNS}"
         ))
         .bind(account_id)
@@ -204,7 +206,8 @@ impl OpenApiStore<'_> {
         .bind(update.required)
         .bind(update.searchable)
         .bind(now_ms)
-        .bind(CONTROL_PLANE_AGENT);
+        .bind(CONTROL_PLANE_AGENT)
+        .bind(to_json_opt(&update.choices));
         let row: Option<FieldRow> = self.db.write().await?.fetch_optional(&stmt).await?;
         self.state.clear();
         Ok(row.and_then(FieldRow::into_field))

@@ -149,13 +149,15 @@ pub struct NewCustomField {
 #[derive(Clone, Debug)]
 pub struct ValidCustomField(pub(super) NewCustomField, pub(super) FieldType);
 
-/// A change to a custom field's switches (the control plane's PATCH).
+/// A change to a custom field's switches or choices (the control plane's PATCH).
 #[derive(Clone, Debug, Default)]
 pub struct CustomFieldUpdate {
     pub name: Option<String>,
     pub status: Option<i64>,
     pub required: Option<bool>,
     pub searchable: Option<bool>,
+    /// For select and multiSelect fields; checked with [`check_choices`].
+    pub choices: Option<Vec<Choice>>,
 }
 
 /// The keys of the customer record's system fields, in the order of SPEC §2.4.
@@ -240,7 +242,8 @@ fn check_field_id(id: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn check_choices(choices: Option<&[Choice]>) -> Result<(), String> {
+/// A select's choices: at least one, each with a key and a value, keys unique.
+pub fn check_choices(choices: Option<&[Choice]>) -> Result<(), String> {
     let choices = match choices {
         Some(c) if !c.is_empty() => c,
         _ => return Err("a select or multiSelect field needs a non-empty `choices` list".into()),

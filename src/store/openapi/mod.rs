@@ -24,8 +24,8 @@ pub use customer::{
 };
 pub use field_rows::{generate_field_id, CONTROL_PLANE_AGENT, LAST_SYSTEM_SORT};
 pub use fields::{
-    type_names, CascadeNode, CascadeOptions, Choice, CustomField, CustomFieldUpdate, FieldType,
-    NewCustomField, ValidCustomField, STATUS_DELETED, STATUS_OFF, STATUS_ON,
+    check_choices, type_names, CascadeNode, CascadeOptions, Choice, CustomField, CustomFieldUpdate,
+    FieldType, NewCustomField, ValidCustomField, STATUS_DELETED, STATUS_OFF, STATUS_ON,
 };
 pub use filter::{Column, Condition, CustomerQuery, Op, Operand, Sort, SortKey, Target};
 

@@ -12,34 +12,6 @@ use crate::both_backends;
 
 const LIST: &str = "/openapi/crm/list";
 
-fn with(
-    headers: &[(&'static str, String)],
-    name: &str,
-    value: &str,
-) -> Vec<(&'static str, String)> {
-    headers
-        .iter()
-        .map(|(n, v)| {
-            (
-                *n,
-                if *n == name {
-                    value.to_owned()
-                } else {
-                    v.clone()
-                },
-            )
-        })
-        .collect()
-}
-
-fn without(headers: &[(&'static str, String)], name: &str) -> Vec<(&'static str, String)> {
-    headers
-        .iter()
-        .filter(|(n, _)| *n != name)
-        .cloned()
-        .collect()
-}
-
 /// Headers for `appid`/`secret` with a chosen timestamp.
 fn signed_at(
     appid: &str,
@@ -132,12 +104,12 @@ both_backends! {
         assert_by(&reply, 20);
     }
 
-    async fn a_replayed_request_is_a_401_and_a_new_nonce_is_not(app: TestApp) {
-        let headers = Oa::default(&app).await.headers();
+    async fn a_replayed_request_is_a_401_for_a_strict_account_and_a_new_nonce_is_not(app: TestApp) {
+        let headers = Oa::strict(&app).await.headers();
         let first = send(&app, Method::POST, LIST, &headers, Some(&json!({}))).await;
         assert_eq!(first.status, 200, "{}", first.body);
         let again = send(&app, Method::POST, "/openapi/crm/config/field/list", &headers, Some(&json!({}))).await;
-        again.assert_error(401, &["replayed request", "nonce"]);
+        again.assert_refused(401, "openapi.nonce.once", &["replayed request", "nonce", "rule openapi.nonce.once"]);
         let nonce = headers[1].1.clone();
         let later = (headers[2].1.parse::<i64>().unwrap() + 1).to_string();
         let same_nonce_new_time = signed_at("1090", DEFAULT_ACCOUNT_SECRET, &nonce, &later);
@@ -151,7 +123,7 @@ both_backends! {
         let other = App::build(config, listener).await.unwrap();
         let other_addr = other.local_addr().unwrap();
         let server = tokio::spawn(other.run(std::future::pending()));
-        let headers = Oa::default(&app).await.headers();
+        let headers = Oa::strict(&app).await.headers();
         let first = send(&app, Method::POST, LIST, &headers, Some(&json!({}))).await;
         assert_eq!(first.status, 200, "{}", first.body);
         let mut request = app.client.post(format!("http://{other_addr}{LIST}")).json(&json!({}));
@@ -190,9 +162,9 @@ both_backends! {
         assert!(good.headers.get("x-emulator-signature-warning").is_none());
         let missing = send(&app, Method::POST, LIST, &without(&oa.headers(), "nonce"), Some(&json!({}))).await;
         missing.assert_error(401, &["missing header nonce"]);
-        let replay = oa.headers();
+        let replay = Oa::strict(&app).await.headers();
         assert_eq!(send(&app, Method::POST, LIST, &replay, Some(&json!({}))).await.status, 200);
-        send(&app, Method::POST, LIST, &replay, Some(&json!({}))).await.assert_error(401, &["replayed"]);
+        send(&app, Method::POST, LIST, &replay, Some(&json!({}))).await.assert_refused(401, "openapi.nonce.once", &["replayed"]);
     }
 
     async fn off_mode_needs_only_the_appid(backend: Backend) {

@@ -59,8 +59,8 @@ both_backends! {
         assert_eq!(listed, answered);
     }
 
-    async fn of_concurrent_requests_reusing_one_nonce_exactly_one_is_accepted(app: TestApp) {
-        let oa = Oa::default(&app).await;
+    async fn of_concurrent_requests_reusing_one_nonce_a_strict_account_accepts_exactly_one(app: TestApp) {
+        let oa = Oa::strict(&app).await;
         let headers = oa.headers();
         let requests = (0..20)
             .map(|i| (headers.clone(), json!({ "customerName": format!("replayed {i}") })))

@@ -49,40 +49,44 @@ both_backends! {
     }
 
     async fn add_without_customer_name_is_a_400_naming_it(app: TestApp) {
-        let oa = Oa::default(&app).await;
-        oa.post("/openapi/crm/add", &json!({"owner": "8310"})).await.assert_error(400, &["`customerName` is required"]);
-        oa.post("/openapi/crm/add", &json!({"customerName": " "})).await.assert_error(400, &["`customerName`", "non-empty"]);
-        oa.post("/openapi/crm/add", &json!({"customerName": null})).await.assert_error(400, &["`customerName`"]);
+        let oa = Oa::strict(&app).await;
+        let required = "openapi.customer-name.required";
+        oa.post("/openapi/crm/add", &json!({"owner": "8310"})).await.assert_refused(400, required, &["`customerName` is required"]);
+        oa.post("/openapi/crm/add", &json!({"customerName": " "})).await.assert_refused(400, "openapi.field.blank", &["`customerName` is blank"]);
+        oa.post("/openapi/crm/add", &json!({"customerName": null})).await.assert_refused(400, required, &["`customerName`"]);
     }
 
-    async fn unknown_and_read_only_keys_are_400s(app: TestApp) {
-        let oa = Oa::default(&app).await;
+    async fn unknown_and_read_only_keys_are_400s_for_a_strict_account(app: TestApp) {
+        let oa = Oa::strict(&app).await;
         oa.post("/openapi/crm/add", &json!({"customerName": "x", "phone": "1"})).await
-            .assert_error(400, &["unknown key `phone`", "valid keys are: customerName, owner, assignTime, createMethod, mobile, email, qq, wechat, customerSource, visitorId, openSeaIds"]);
+            .assert_refused(400, "openapi.record.unknown-key", &["unknown key `phone`", "valid keys are: customerName, owner, assignTime, createMethod, mobile, email, qq, wechat, customerSource, visitorId, openSeaIds"]);
         for key in ["createTime", "firstOwner", "accountId", "updateAgent"] {
-            oa.post("/openapi/crm/add", &json!({"customerName": "x", key: "v"})).await.assert_error(400, &[&format!("`{key}` is set by the emulator")]);
+            oa.post("/openapi/crm/add", &json!({"customerName": "x", key: "v"})).await
+                .assert_refused(400, "openapi.add.read-only-key", &[&format!("`{key}` is set by the emulator")]);
         }
-        oa.post("/openapi/crm/add", &json!({"customerName": "x", "_id": "1"})).await.assert_error(400, &["`_id` is assigned by the emulator"]);
+        oa.post("/openapi/crm/add", &json!({"customerName": "x", "_id": "1"})).await
+            .assert_refused(400, "openapi.add.read-only-key", &["`_id` is assigned by the emulator"]);
         assert_eq!(oa.list(json!({})).await["count"], 0, "nothing was stored");
     }
 
     async fn ill_formed_system_values_are_400s_naming_them(app: TestApp) {
-        let oa = Oa::default(&app).await;
+        let oa = Oa::strict(&app).await;
         let cases = [
-            (json!({"mobile": "138"}), "`mobile` must be a list"),
-            (json!({"email": [{"memo": "x"}]}), "`email[0].value` is required"),
-            (json!({"qq": [{"value": "1", "nick": "x"}]}), "`qq[0]` has an unknown key `nick`"),
-            (json!({"wechat": [{"value": "w", "memo": 5}]}), "`wechat[0].memo` must be a string"),
-            (json!({"customerSource": ["广告"]}), "`customerSource` must be a list of choices"),
-            (json!({"assignTime": "2024-11-14"}), "`assignTime` must be a time YYYY-MM-DD HH:MM:SS"),
-            (json!({"owner": 8310}), "`owner` must be a string"),
-            (json!({"visitorId": ["v"]}), "`visitorId` must be a string"),
-            (json!({"openSeaIds": ["nope"]}), "`openSeaIds` element \"nope\" is not an open sea"),
+            (json!({"mobile": "138"}), "openapi.field.type", "`mobile` must be a list"),
+            (json!({"email": [{"memo": "x"}]}), "openapi.field.blank", "`email[0].value` is missing"),
+            (json!({"qq": [{"value": "1", "nick": "x"}]}), "openapi.record.unknown-key", "`qq[0]` has an unknown key `nick`"),
+            (json!({"wechat": [{"value": "w", "memo": 5}]}), "openapi.field.number", "`wechat[0].memo` is the number 5"),
+            (json!({"customerSource": ["广告"]}), "openapi.customer-source.choice", "`customerSource[0]` \"广告\" is not one of the account's sources"),
+            (json!({"assignTime": "2024-11-14"}), "openapi.field.type", "`assignTime` must be a time YYYY-MM-DD HH:MM:SS"),
+            (json!({"owner": 8310}), "openapi.field.number", "`owner` is the number 8310"),
+            (json!({"visitorId": ["v"]}), "openapi.field.type", "`visitorId` must be a string"),
+            (json!({"openSeaIds": ["nope"]}), "openapi.open-sea.known", "`openSeaIds[0]` \"nope\" is not an open sea"),
+            (json!({"email": [{"value": "not-an-email"}]}), "openapi.value.format", "`email[0].value` must be an email address"),
         ];
-        for (extra, needle) in cases {
+        for (extra, rule, needle) in cases {
             let mut body = extra.clone();
             body["customerName"] = json!("x");
-            oa.post("/openapi/crm/add", &body).await.assert_error(400, &[needle]);
+            oa.post("/openapi/crm/add", &body).await.assert_refused(400, rule, &[needle]);
         }
     }
 
@@ -126,7 +130,7 @@ both_backends! {
     }
 
     async fn an_open_sea_owner_puts_the_customer_in_that_pool(app: TestApp) {
-        let oa = Oa::new_account(&app, "2001", &["pool-a", "pool-b"]).await;
+        let oa = Oa::new_strict(&app, "2001", &["pool-a", "pool-b"]).await;
         let pooled = oa.add(json!({"customerName": "p", "owner": "pool-a"})).await;
         assert!(pooled.get("owner").is_none(), "{pooled}");
         assert!(pooled.get("assignTime").is_none(), "{pooled}");
@@ -139,9 +143,9 @@ both_backends! {
         assert!(back.data().get("owner").is_none(), "{}", back.body);
         assert_eq!(back.data()["firstOwner"], "e1");
         oa.post("/openapi/crm/add", &json!({"customerName": "c", "owner": "e1", "openSeaIds": ["pool-a"]})).await
-            .assert_error(400, &["a customer in an open sea has no owner"]);
+            .assert_refused(400, "openapi.owner.open-sea", &["a customer in an open sea has no owner"]);
         oa.post("/openapi/crm/add", &json!({"customerName": "c", "owner": "pool-a", "openSeaIds": ["pool-b"]})).await
-            .assert_error(400, &["`openSeaIds` must be [\"pool-a\"] or absent"]);
+            .assert_refused(400, "openapi.owner.open-sea", &["`openSeaIds` must be [\"pool-a\"] or absent"]);
         let agreed = oa.add(json!({"customerName": "c", "owner": "pool-a", "openSeaIds": ["pool-a"]})).await;
         assert_eq!(agreed["openSeaIds"], json!(["pool-a"]));
     }
@@ -179,8 +183,9 @@ both_backends! {
         assert!(reply.data().is_null());
         oa.get(&format!("/openapi/crm/{}", added["_id"].as_str().unwrap())).await.assert_error(404, &["no customer"]);
         oa.post("/openapi/crm/delete", &json!({ "id": added["_id"] })).await.assert_error(404, &["no customer"]);
-        oa.post("/openapi/crm/delete", &json!({})).await.assert_error(400, &["`id` is required"]);
-        oa.post("/openapi/crm/delete", &json!({"_id": "1"})).await.assert_error(400, &["unknown field `_id`"]);
+        oa.post("/openapi/crm/delete", &json!({})).await.assert_refused(400, "openapi.record.id-required", &["`id` is required"]);
+        let strict = Oa::strict(&app).await;
+        strict.post("/openapi/crm/delete", &json!({"_id": "1"})).await.assert_refused(400, "openapi.delete.id-key", &["`_id`", "takes `id`"]);
         assert_eq!(oa.matching("mobile", "eq", json!(["333222111"])).await, names(&["kept"]));
         assert_eq!(oa.get(&format!("/openapi/crm/{}", kept["_id"].as_str().unwrap())).await.data(), &kept);
     }

@@ -29,13 +29,14 @@ both_backends! {
     }
 
     async fn custom_fields_belong_to_their_account(app: TestApp) {
-        let mine = Oa::default(&app).await;
+        let mine = Oa::strict(&app).await;
         let theirs = Oa::new_account(&app, "8002", &[]).await;
         theirs.field("grade", FieldType::Text).await;
         theirs.add(json!({"customerName": "t", "grade": "A"})).await;
-        mine.post("/openapi/crm/add", &json!({"customerName": "m", "grade": "A"})).await.assert_error(400, &["unknown key `grade`"]);
+        mine.post("/openapi/crm/add", &json!({"customerName": "m", "grade": "A"})).await
+            .assert_refused(400, "openapi.record.unknown-key", &["unknown key `grade`"]);
         mine.post("/openapi/crm/list", &json!({"search": [{"field": "grade", "operator": "eq", "value": ["A"]}]})).await
-            .assert_error(400, &["`grade` is not a field"]);
+            .assert_refused(400, "openapi.search.field", &["`grade` is not a field"]);
         let listed = mine.post("/openapi/crm/config/field/list", &json!({"category": "custom"})).await;
         assert_eq!(listed.data(), &json!([]));
         assert_eq!(theirs.matching("grade", "eq", json!(["A"])).await, names(&["t"]));

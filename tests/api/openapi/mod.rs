@@ -17,7 +17,7 @@ use crm_emulator::{
     store::{
         openapi::{Account, NewAccount},
         openapi::{CustomField, FieldType, NewCustomField},
-        tenants::{DEFAULT_ACCOUNT_SECRET, DEFAULT_APPID},
+        tenants::{Mode, DEFAULT_ACCOUNT_SECRET, DEFAULT_APPID},
     },
 };
 use serde_json::{json, Value};
@@ -47,6 +47,24 @@ impl Reply {
         &self.body["data"]
     }
 
+    /// Asserts a refusal by the rule `rule` (the `x-emulator-rule` header): an error
+    /// envelope with `status` whose message contains every needle.
+    pub fn assert_refused(&self, status: u16, rule: &str, needles: &[&str]) {
+        self.assert_error(status, needles);
+        let header = self.headers.get("x-emulator-rule");
+        let header = header.and_then(|h| h.to_str().ok());
+        assert_eq!(header, Some(rule), "{}", self.body);
+    }
+
+    /// The `x-emulator-warning` headers, as sent.
+    pub fn warnings(&self) -> Vec<String> {
+        self.headers
+            .get_all("x-emulator-warning")
+            .iter()
+            .map(|h| h.to_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
     /// Asserts an error envelope with `status` whose message contains every needle.
     pub fn assert_error(&self, status: u16, needles: &[&str]) {
         assert_eq!(self.status, status, "{}", self.body);
@@ -74,6 +92,36 @@ pub fn signed_headers(app: &TestApp, appid: &str, secret: &str) -> Vec<(&'static
         ("timestamp", timestamp),
         ("signature", sig),
     ]
+}
+
+/// `headers` with `name` set to `value`.
+pub fn with(
+    headers: &[(&'static str, String)],
+    name: &str,
+    value: &str,
+) -> Vec<(&'static str, String)> {
+    headers
+        .iter()
+        .map(|(n, v)| {
+            (
+                *n,
+                if *n == name {
+                    value.to_owned()
+                } else {
+                    v.clone()
+                },
+            )
+        })
+        .collect()
+}
+
+/// `headers` without `name`.
+pub fn without(headers: &[(&'static str, String)], name: &str) -> Vec<(&'static str, String)> {
+    headers
+        .iter()
+        .filter(|(n, _)| *n != name)
+        .cloned()
+        .collect()
 }
 
 /// Sends a request with exactly `headers` and an optional JSON body.
@@ -119,13 +167,41 @@ impl<'a> Oa<'a> {
         }
     }
 
-    /// A new account with these open seas.
+    /// The well-known default account, made strict (every rule refuses, SPEC §5).
+    pub async fn strict(app: &'a TestApp) -> Oa<'a> {
+        let path = format!("/_emulator/openapi/accounts/{DEFAULT_APPID}");
+        let response = app
+            .client
+            .patch(app.url(&path))
+            .json(&json!({"mode": "strict"}))
+            .send()
+            .await
+            .expect("PATCH account");
+        assert_eq!(response.status(), 200);
+        Oa::default(app).await
+    }
+
+    /// A new account with these open seas, in the `--default-mode` (lenient in tests).
     pub async fn new_account(app: &'a TestApp, appid: &str, open_seas: &[&str]) -> Oa<'a> {
+        Oa::new_account_in(app, appid, open_seas, app.state.config.default_mode).await
+    }
+
+    /// A new strict account with these open seas.
+    pub async fn new_strict(app: &'a TestApp, appid: &str, open_seas: &[&str]) -> Oa<'a> {
+        Oa::new_account_in(app, appid, open_seas, Mode::Strict).await
+    }
+
+    async fn new_account_in(
+        app: &'a TestApp,
+        appid: &str,
+        open_seas: &[&str],
+        mode: Mode,
+    ) -> Oa<'a> {
         let new = NewAccount {
             appid: appid.into(),
             secret: format!("secret-of-{appid}"),
             open_sea_ids: open_seas.iter().map(|s| (*s).to_owned()).collect(),
-            mode: app.state.config.default_mode,
+            mode,
             customer_sources: None,
         };
         let account = app

@@ -81,29 +81,30 @@ both_backends! {
     }
 
     async fn every_type_rejects_values_of_the_wrong_shape_naming_the_field(app: TestApp) {
-        let oa = Oa::default(&app).await;
+        let oa = Oa::strict(&app).await;
         every_type(&oa).await;
+        let (wrong, choice, format) = ("openapi.value.type", "openapi.select.choice", "openapi.value.format");
         let cases = [
-            ("f_text", json!(5), "a string"),
-            ("f_textarea", json!({"a": 1}), "a string"),
-            ("f_number", json!("twelve"), "a number"),
-            ("f_number", json!([1]), "a number"),
-            ("f_date", json!("2024/11/14"), "a date YYYY-MM-DD"),
-            ("f_date", json!("2024-02-30"), "a date YYYY-MM-DD"),
-            ("f_datetime", json!("2024-11-14T09:46:17"), "a time YYYY-MM-DD HH:MM:SS"),
-            ("f_select", json!("k3"), "one of the choices [k1=一, k2=二]"),
-            ("f_select", json!(["k1"]), "one of the choices"),
-            ("f_multiSelect", json!("k1"), "a list of choices"),
-            ("f_multiSelect", json!(["k1", "k9"]), "\"k9\" is not one"),
-            ("f_cascade", json!(["zj"]), "a list of 2–2 option keys"),
-            ("f_cascade", json!(["zj", "nb"]), "level 2 has no option \"nb\""),
-            ("f_cascade", json!("zj"), "option keys"),
-            ("f_phone", json!("call me"), "a phone number"),
-            ("f_email", json!("not-an-email"), "an email address"),
+            ("f_text", json!(5), "openapi.field.number", "is the number 5"),
+            ("f_textarea", json!({"a": 1}), wrong, "a string"),
+            ("f_number", json!("twelve"), wrong, "a number"),
+            ("f_number", json!([1]), wrong, "a number"),
+            ("f_date", json!("2024/11/14"), wrong, "a date YYYY-MM-DD"),
+            ("f_date", json!("2024-02-30"), wrong, "a date YYYY-MM-DD"),
+            ("f_datetime", json!("2024-11-14T09:46:17"), wrong, "a time YYYY-MM-DD HH:MM:SS"),
+            ("f_select", json!("k3"), choice, "is not one of the choices [k1=一, k2=二]"),
+            ("f_select", json!(["k1"]), wrong, "one of the choices"),
+            ("f_multiSelect", json!("k1"), wrong, "a list of choices"),
+            ("f_multiSelect", json!(["k1", "k9"]), choice, "\"k9\" is not one of the choices"),
+            ("f_cascade", json!(["zj"]), wrong, "a list of 2–2 option keys"),
+            ("f_cascade", json!(["zj", "nb"]), wrong, "level 2 has no option \"nb\""),
+            ("f_cascade", json!("zj"), wrong, "option keys"),
+            ("f_phone", json!("call me"), format, "a phone number"),
+            ("f_email", json!("not-an-email"), format, "an email address"),
         ];
-        for (field, given, needle) in cases {
+        for (field, given, rule, needle) in cases {
             let reply = oa.post("/openapi/crm/add", &json!({"customerName": "x", field: given})).await;
-            reply.assert_error(400, &[&format!("`{field}`"), needle]);
+            reply.assert_refused(400, rule, &[&format!("`{field}"), needle]);
         }
         assert_eq!(oa.list(json!({})).await["count"], 0, "nothing was stored");
     }
@@ -134,7 +135,7 @@ both_backends! {
     }
 
     async fn disabled_fields_cannot_be_written_and_deleted_ones_are_unknown(app: TestApp) {
-        let oa = Oa::default(&app).await;
+        let oa = Oa::strict(&app).await;
         oa.field("off_field", FieldType::Text).await;
         oa.field("gone_field", FieldType::Text).await;
         let record = oa.add(json!({"customerName": "x", "off_field": "v"})).await;
@@ -144,10 +145,11 @@ both_backends! {
         assert_eq!(store.openapi().update_custom_field(oa.account.id, "off_field", &off, now).await.unwrap().unwrap().status, 0);
         let gone = CustomFieldUpdate { status: Some(-1), ..Default::default() };
         store.openapi().update_custom_field(oa.account.id, "gone_field", &gone, now).await.unwrap().unwrap();
-        oa.post("/openapi/crm/add", &json!({"customerName": "x", "off_field": "v"})).await.assert_error(400, &["`off_field`", "is disabled (status 0)"]);
-        oa.post("/openapi/crm/update", &json!({"_id": record["_id"], "off_field": "w"})).await.assert_error(400, &["is disabled"]);
+        let disabled = "openapi.field.disabled";
+        oa.post("/openapi/crm/add", &json!({"customerName": "x", "off_field": "v"})).await.assert_refused(400, disabled, &["`off_field`", "is disabled (status 0)"]);
+        oa.post("/openapi/crm/update", &json!({"_id": record["_id"], "off_field": "w"})).await.assert_refused(400, disabled, &["is disabled"]);
         let reply = oa.post("/openapi/crm/add", &json!({"customerName": "x", "gone_field": "v"})).await;
-        reply.assert_error(400, &["unknown key `gone_field`"]);
+        reply.assert_refused(400, "openapi.record.unknown-key", &["unknown key `gone_field`"]);
         assert!(!reply.body["message"].as_str().unwrap().contains("off_field"), "disabled fields are not listed as valid");
         assert_eq!(oa.matching("off_field", "eq", json!(["v"])).await, names(&["x"]), "disabled values stay searchable");
         assert!(store.openapi().update_custom_field(oa.account.id, "nope", &off, now).await.unwrap().is_none());

@@ -92,7 +92,8 @@ pub static CUSTOMER_NAME_REQUIRED: Rule = Rule {
     provenance: Seed,
     enforced: Always,
     source: "\"customerName | 客户名字 | String | Y\"",
-    summary: "An add without customerName (or with null): 400.",
+    summary: "An add without customerName, or an add or update that sets it to null: \
+              400.",
     lenient: "",
     answer: Status(400),
 };
@@ -104,8 +105,8 @@ pub static FIELD_TYPE: Rule = Rule {
     enforced: Always,
     source: FIELD_TABLE,
     summary: "A field of the record given the wrong JSON type (an object for \
-              customerName, a string for mobile, a time not YYYY-MM-DD HH:MM:SS): \
-              400.",
+              customerName, a string for mobile, a time not YYYY-MM-DD HH:MM:SS), or \
+              a customer id that is neither a string nor a number: 400.",
     lenient: "",
     answer: Status(400),
 };
@@ -118,7 +119,8 @@ pub static FIELD_NUMBER: Rule = Rule {
     source: "The seed types these fields String; the real server is a Java service that \
              converts a JSON number to its text",
     summary: "A JSON number where the seed types a String (customerName, owner, a \
-              mobile[].value, …), or a numeric string for list's limit or page: 400.",
+              mobile[].value, an _id, a text custom value or search operand, …), or a \
+              numeric string for list's limit or page: 400.",
     lenient: "its decimal text is used (the number, for limit and page)",
     answer: Status(400),
 };
@@ -131,8 +133,8 @@ pub static FIELD_BLANK: Rule = Rule {
     source: "The seed requires customerName and each item's value but never says whether \
              \"\" counts",
     summary: "A customerName, or a mobile/email/qq/wechat value, that is empty or \
-              only white space: 400.",
-    lenient: "stored as sent",
+              only white space, or an item without its value: 400.",
+    lenient: "stored as sent (a missing item value as \"\")",
     answer: Status(400),
 };
 
@@ -179,7 +181,9 @@ pub static ASSIGN_TIME_OWNER: Rule = Rule {
     enforced: Strict,
     source: "assignTime (归属时间) is when the owner got the customer; the seed's example \
              sends it with an owner",
-    summary: "An assignTime without an owner in the same request: 400.",
+    summary: "An assignTime for a customer left without an employee owner (an add \
+              without owner, an open-sea or cleared owner, an update of an unowned \
+              customer that names no owner): 400.",
     lenient: "ignored",
     answer: Status(400),
 };
@@ -202,9 +206,9 @@ pub static VALUE_FORMAT: Rule = Rule {
     provenance: Emulator,
     enforced: Strict,
     source: "No vendor document says what a phone or an email must look like",
-    summary: "A phone field's value that is not 3–20 digits (with +, spaces, - and \
-              parentheses), or an email (the email field, an email custom field) \
-              that is not local@domain.tld: 400.",
+    summary: "A phone (a mobile value, a phone custom field) that is not 3–20 \
+              digits (with +, spaces, - and parentheses), or an email (an email \
+              value, an email custom field) that is not local@domain.tld: 400.",
     lenient: "stored as sent",
     answer: Status(400),
 };

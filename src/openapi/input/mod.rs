@@ -1,0 +1,275 @@
+//! Reading an add or update body into a [`CustomerPatch`] (SPEC §2.4–2.6): every key
+//! is checked against its rule (`runtime::rules::openapi`). What the seed states —
+//! `customerName` on add, the field table's types, required custom fields — is refused
+//! for every account; the emulator's guesses (unknown and read-only keys, numbers for
+//! strings, blanks, closed choice lists, formats, disabled fields, owner and pool
+//! combinations) are refused for strict accounts and served with a warning for lenient
+//! ones, each as SPEC §5 says.
+
+mod lists;
+mod owner;
+
+use serde_json::{Map, Value};
+
+use self::{
+    lists::{contacts, pools, sources},
+    owner::{check_owner_and_pools, owner, owner_after},
+};
+use super::{
+    error::ApiError,
+    fields::SYSTEM_FIELDS,
+    values::{self, string_or_number},
+};
+use crate::{
+    runtime::{
+        clock::Clock,
+        rules::{openapi as oa, Judge},
+    },
+    store::openapi::{Account, Contact, CustomChange, CustomField, CustomerPatch, STATUS_DELETED},
+};
+pub use owner::{check_assign_time, needs_owner_check};
+
+/// Keys the emulator sets itself, besides `_id`.
+const READ_ONLY: [&str; 7] = [
+    "accountId",
+    "firstOwner",
+    "firstAssignTime",
+    "createTime",
+    "updateTime",
+    "createAgent",
+    "updateAgent",
+];
+
+/// The keys an add or update body may carry, for the OpenAPI document: `read_key`
+/// reads exactly these, plus the account's custom fields by field id. Update bodies add
+/// `_id`; `null` clears a value.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordInput {
+    /// Required on add.
+    pub customer_name: Option<String>,
+    /// An employee id, or one of the account's open-sea ids (the customer goes there).
+    pub owner: Option<String>,
+    /// `yyyy-MM-dd HH:mm:ss`.
+    pub assign_time: Option<String>,
+    pub create_method: Option<String>,
+    pub mobile: Option<Vec<Contact>>,
+    pub email: Option<Vec<Contact>>,
+    pub qq: Option<Vec<Contact>>,
+    pub wechat: Option<Vec<Contact>>,
+    pub customer_source: Option<Vec<String>>,
+    pub visitor_id: Option<String>,
+    pub open_sea_ids: Option<Vec<String>>,
+}
+
+/// The body of `POST /openapi/crm/update`: `_id` and the keys to change.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct RecordUpdate {
+    /// The customer's `_id`: a string or an integer.
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(flatten)]
+    pub changes: RecordInput,
+}
+
+/// Whether the body creates a customer or changes one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Add,
+    Update,
+}
+
+/// What a body is read against: the caller's account, its custom fields, and the
+/// request's judge.
+pub struct Context<'a> {
+    pub account: &'a Account,
+    pub fields: &'a [CustomField],
+    pub clock: &'a Clock,
+    pub judge: &'a Judge,
+}
+
+pub(super) type Read<T> = Result<T, ApiError>;
+
+/// Reads `body` (without `_id`, which the update handler takes out first). An update
+/// that sets `assignTime` without naming the owner leaves [`needs_owner_check`] to the
+/// handler, which knows the stored owner.
+pub fn read_patch(body: &Map<String, Value>, cx: &Context, mode: Mode) -> Read<CustomerPatch> {
+    let mut patch = CustomerPatch::default();
+    for (key, value) in body {
+        read_key(&mut patch, key, value, cx, mode)?;
+    }
+    if mode == Mode::Add && patch.customer_name.is_none() {
+        return Err(ApiError::refused(
+            &oa::CUSTOMER_NAME_REQUIRED,
+            "`customerName` is required",
+        ));
+    }
+    check_required(&patch, cx, mode)?;
+    check_owner_and_pools(&mut patch, cx.judge)?;
+    match (owner_after(&patch), mode) {
+        (Some(owned), _) => check_assign_time(&mut patch, cx.judge, owned)?,
+        (None, Mode::Add) => check_assign_time(&mut patch, cx.judge, false)?,
+        (None, Mode::Update) => {}
+    }
+    Ok(patch)
+}
+
+fn read_key(
+    patch: &mut CustomerPatch,
+    key: &str,
+    value: &Value,
+    cx: &Context,
+    mode: Mode,
+) -> Read<()> {
+    let judge = cx.judge;
+    match key {
+        "customerName" => patch.customer_name = Some(customer_name(judge, value)?),
+        "owner" => patch.owner = Some(owner(judge, value, cx.account)?),
+        "assignTime" => patch.assign_time = Some(nullable(value, |v| time(key, v, cx.clock))?),
+        "createMethod" => {
+            patch.create_method =
+                Some(nullable(value, |v| string(judge, key, v))?.unwrap_or_default())
+        }
+        "mobile" => patch.mobile = Some(nullable(value, |v| contacts(judge, key, v))?),
+        "email" => patch.email = Some(nullable(value, |v| contacts(judge, key, v))?),
+        "qq" => patch.qq = Some(nullable(value, |v| contacts(judge, key, v))?),
+        "wechat" => patch.wechat = Some(nullable(value, |v| contacts(judge, key, v))?),
+        "customerSource" => {
+            patch.customer_source = Some(nullable(value, |v| sources(judge, v, cx.account))?)
+        }
+        "visitorId" => patch.visitor_id = Some(nullable(value, |v| string(judge, key, v))?),
+        "openSeaIds" => {
+            patch.open_sea_ids = Some(nullable(value, |v| pools(judge, v, cx.account))?)
+        }
+        "_id" => judge.check(
+            &oa::ADD_READ_ONLY_KEY,
+            "`_id` is assigned by the emulator; to change a customer use /openapi/crm/update",
+        )?,
+        _ if READ_ONLY.contains(&key) => {
+            let rule = match mode {
+                Mode::Add => &oa::ADD_READ_ONLY_KEY,
+                Mode::Update => &oa::UPDATE_READ_ONLY_KEY,
+            };
+            judge.check(
+                rule,
+                format!("`{key}` is set by the emulator and cannot be written"),
+            )?
+        }
+        _ => {
+            if let Some(change) = custom(key, value, cx, mode)? {
+                patch.custom.push(change);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn nullable<T>(value: &Value, read: impl FnOnce(&Value) -> Read<T>) -> Read<Option<T>> {
+    if value.is_null() {
+        Ok(None)
+    } else {
+        read(value).map(Some)
+    }
+}
+
+/// A String of the seed's field table: a string, or a number's text (warned); another
+/// JSON type is refused.
+pub(super) fn string(judge: &Judge, path: &str, value: &Value) -> Read<String> {
+    string_or_number(judge, path, value)?.ok_or_else(|| {
+        ApiError::refused(
+            &oa::FIELD_TYPE,
+            format!("`{path}` must be a string, got {value}"),
+        )
+    })
+}
+
+/// A String that should not be blank: a blank one is refused or stored as sent.
+pub(super) fn not_blank(judge: &Judge, path: &str, text: String) -> Read<String> {
+    if text.trim().is_empty() {
+        judge.check(&oa::FIELD_BLANK, format!("`{path}` is blank: {text:?}"))?;
+    }
+    Ok(text)
+}
+
+fn customer_name(judge: &Judge, value: &Value) -> Read<String> {
+    if value.is_null() {
+        return Err(ApiError::refused(
+            &oa::CUSTOMER_NAME_REQUIRED,
+            "`customerName` is required and cannot be cleared",
+        ));
+    }
+    let name = string(judge, "customerName", value)?;
+    not_blank(judge, "customerName", name)
+}
+
+fn time(key: &str, value: &Value, clock: &Clock) -> Read<i64> {
+    value.as_str().and_then(|s| clock.parse(s)).ok_or_else(|| {
+        ApiError::refused(
+            &oa::FIELD_TYPE,
+            format!("`{key}` must be a time YYYY-MM-DD HH:MM:SS, got {value}"),
+        )
+    })
+}
+
+/// A custom field's value; `None` when a lenient account's unknown or disabled key is
+/// ignored.
+fn custom(key: &str, value: &Value, cx: &Context, mode: Mode) -> Read<Option<CustomChange>> {
+    let field = cx
+        .fields
+        .iter()
+        .find(|f| f.field == key && f.status != STATUS_DELETED);
+    let Some(field) = field else {
+        cx.judge
+            .check(&oa::RECORD_UNKNOWN_KEY, unknown_key(key, cx, mode))?;
+        return Ok(None);
+    };
+    if !field.is_enabled() {
+        cx.judge.check(
+            &oa::FIELD_DISABLED,
+            format!(
+                "`{key}` ({}) is disabled (status {}) and cannot be written",
+                field.name, field.status
+            ),
+        )?;
+        return Ok(None);
+    }
+    let value = values::validate(field, value, cx.clock, cx.judge)?;
+    Ok(Some(CustomChange {
+        field: key.to_owned(),
+        value,
+    }))
+}
+
+fn unknown_key(key: &str, cx: &Context, mode: Mode) -> String {
+    let mut valid: Vec<&str> = Vec::new();
+    if mode == Mode::Update {
+        valid.push("_id");
+    }
+    valid.extend(SYSTEM_FIELDS.iter().filter(|f| f.editable).map(|f| f.field));
+    valid.push("openSeaIds");
+    valid.extend(
+        cx.fields
+            .iter()
+            .filter(|f| f.is_enabled())
+            .map(|f| f.field.as_str()),
+    );
+    format!("unknown key `{key}`; valid keys are: {}", valid.join(", "))
+}
+
+/// Required custom fields must be given on add and may not be blanked on update.
+fn check_required(patch: &CustomerPatch, cx: &Context, mode: Mode) -> Read<()> {
+    for field in cx.fields.iter().filter(|f| f.required && f.is_enabled()) {
+        let change = patch.custom.iter().find(|c| c.field == field.field);
+        let blank = match change {
+            Some(c) => c.value.as_ref().is_none_or(|v| values::is_blank(&v.json)),
+            None => mode == Mode::Add,
+        };
+        if blank {
+            return Err(ApiError::refused(
+                &oa::FIELD_REQUIRED,
+                format!("`{}` ({}) is required", field.field, field.name),
+            ));
+        }
+    }
+    Ok(())
+}

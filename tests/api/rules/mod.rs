@@ -1,0 +1,212 @@
+//! The rulebook (SPEC §5). `every_rule_is_broken_in_each_mode_it_has` breaks every rule
+//! `GET /_emulator/rules` lists: a rule enforced `always` is refused, and a rule
+//! enforced `strict` is refused for a strict tenant and served with its warning (and its
+//! lenient behaviour, checked) for a lenient one. [`Seen`] records what each request
+//! showed, and the test fails naming any rule, or mode, no request exercised.
+
+mod dingtalk;
+mod openapi;
+mod seeds;
+
+use std::{collections::BTreeSet, sync::Mutex};
+
+use crm_emulator::runtime::rules::{Answer, Enforced, Rule};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::{both_backends, helpers::*, openapi::Reply};
+
+/// What a request showed of a rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    Refused,
+    Warned,
+}
+
+/// The rules the requests so far broke, and how they were answered.
+#[derive(Default)]
+pub struct Seen(Mutex<BTreeSet<(&'static str, Outcome)>>);
+
+impl Seen {
+    fn record(&self, rule: &'static Rule, outcome: Outcome) {
+        let mut seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        seen.insert((rule.id, outcome));
+    }
+
+    fn has(&self, id: &str, outcome: Outcome) -> bool {
+        let seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        seen.iter().any(|(i, o)| *i == id && *o == outcome)
+    }
+
+    /// `reply` is `rule`'s refusal: the rule's answer (a DingTalk errcode with HTTP
+    /// 200, or an OpenAPI status in both the HTTP status and `code`), the
+    /// `x-emulator-rule` header, and a message containing `needle` — and, for a rule
+    /// only strict tenants get, the rule's id.
+    pub fn refused(&self, reply: &Reply, rule: &'static Rule, needle: &str) {
+        let header = reply.headers.get("x-emulator-rule");
+        let header = header.and_then(|h| h.to_str().ok());
+        assert_eq!(header, Some(rule.id), "{} ({})", reply.body, rule.id);
+        let message = match rule.answer {
+            Answer::Errcode(errcode) => {
+                assert_eq!(reply.status, 200, "{}", reply.body);
+                assert_eq!(reply.body["errcode"], errcode, "{}", reply.body);
+                &reply.body["errmsg"]
+            }
+            Answer::Status(status) => {
+                assert_eq!(reply.status, status, "{}", reply.body);
+                assert_eq!(reply.body["code"], status.to_string(), "{}", reply.body);
+                assert_eq!(reply.body["success"], false, "{}", reply.body);
+                &reply.body["message"]
+            }
+        };
+        let message = message.as_str().unwrap_or_default();
+        assert!(
+            message.contains(needle),
+            "{needle:?} not in {message:?} ({})",
+            rule.id
+        );
+        if rule.enforced == Enforced::Strict {
+            let named = format!("rule {}", rule.id);
+            assert!(message.contains(&named), "{named:?} not in {message:?}");
+        }
+        self.record(rule, Outcome::Refused);
+    }
+
+    /// `reply` was served, with an `x-emulator-warning: <rule id>: …` header containing
+    /// `needle` (ASCII: the header escapes the rest).
+    pub fn warned(&self, reply: &Reply, rule: &'static Rule, needle: &str) {
+        let served = reply.body["errcode"] == 0 || reply.body["success"] == true;
+        assert!(served, "{} ({} should be served)", reply.body, rule.id);
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let prefix = format!("{}: ", rule.id);
+        let warnings: Vec<&str> = reply
+            .headers
+            .get_all("x-emulator-warning")
+            .iter()
+            .filter_map(|h| h.to_str().ok())
+            .collect();
+        let warning = warnings.iter().find(|w| w.starts_with(&prefix));
+        let warning = warning.unwrap_or_else(|| panic!("no {} warning in {warnings:?}", rule.id));
+        assert!(warning.contains(needle), "{needle:?} not in {warning:?}");
+        assert!(
+            reply.headers.get("x-emulator-rule").is_none(),
+            "a warned request is not refused"
+        );
+        self.record(rule, Outcome::Warned);
+    }
+}
+
+/// A request body as sent.
+pub enum Body<'a> {
+    None,
+    Json(&'a Value),
+    /// Bytes with this Content-Type (`None`: no header).
+    Raw(Option<&'a str>, Vec<u8>),
+}
+
+/// Sends `method path` with `headers` and `body`, and reads the JSON answer.
+pub async fn call(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    headers: &[(&str, String)],
+    body: Body<'_>,
+) -> Reply {
+    let mut request = app.client.request(method, app.url(path));
+    for (name, value) in headers {
+        request = request.header(*name, value);
+    }
+    request = match body {
+        Body::None => request,
+        Body::Json(json) => request.json(json),
+        Body::Raw(Some(content_type), bytes) => {
+            request.header("content-type", content_type).body(bytes)
+        }
+        Body::Raw(None, bytes) => request.body(bytes),
+    };
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    Reply {
+        status,
+        headers,
+        body: json_of(response).await,
+    }
+}
+
+/// The body size limit of the app the rules are exercised on.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+both_backends! {
+    async fn every_rule_is_broken_in_each_mode_it_has(backend: Backend) {
+        let app = TestApp::spawn_with(backend, |c| c.max_body_bytes = MAX_BODY_BYTES).await;
+        let seen = Seen::default();
+        dingtalk::exercise(&app, &seen).await;
+        openapi::exercise(&app, &seen).await;
+        let table = app.get_json("/_emulator/rules").await;
+        let mut missing = Vec::new();
+        for rule in table["rules"].as_array().expect("rules") {
+            let id = rule["id"].as_str().expect("id");
+            if !seen.has(id, Outcome::Refused) {
+                missing.push(format!("{id} (refused)"));
+            }
+            if rule["enforced"] == "strict" && !seen.has(id, Outcome::Warned) {
+                missing.push(format!("{id} (warned)"));
+            }
+        }
+        assert!(missing.is_empty(), "no request broke these rules: {missing:#?}");
+    }
+
+    async fn a_warned_request_lists_its_warnings_in_the_journal(app: TestApp) {
+        let dt = crate::dingtalk::Dt::new(&app).await;
+        let mut body = crate::dingtalk::seed_create_body();
+        body["customer"][0]["telephone"] = json!(13800000000_i64);
+        let created = dt.post("/crm/customer/create?user_id=newcomer", &body).await;
+        assert_eq!(created["errcode"], 0, "{created}");
+        let journal = app.get_json("/_emulator/requests?api=dingtalk").await;
+        let entries = journal.as_array().expect("entries");
+        let entry = entries.iter().find(|e| e["path"] == "/crm/customer/create").expect("the create");
+        let rules: Vec<&str> = entry["warnings"].as_array().expect("warnings").iter()
+            .map(|w| w["rule"].as_str().unwrap_or_default()).collect();
+        assert!(rules.contains(&"dingtalk.field.number"), "{entry}");
+        assert!(rules.contains(&"dingtalk.employee.known"), "{entry}");
+        let detail = entry["warnings"][0]["detail"].as_str().unwrap_or_default();
+        assert!(!detail.is_empty(), "{entry}");
+    }
+}
+
+#[tokio::test]
+async fn docs_rules_md_is_the_table_the_server_serves() {
+    let generated = crm_emulator::runtime::rules::markdown();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md");
+    if std::env::var_os("UPDATE_RULES_DOC").is_some() {
+        std::fs::write(path, &generated).expect("write docs/rules.md");
+    }
+    let written = std::fs::read_to_string(path).expect("docs/rules.md");
+    assert!(
+        written == generated,
+        "docs/rules.md differs from the rulebook: run `cargo run -- rules > docs/rules.md` \
+         (or this test with UPDATE_RULES_DOC=1)"
+    );
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let served = app.get_json("/_emulator/rules").await;
+    let ids: Vec<&str> = served["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .map(|r| r["id"].as_str().unwrap_or_default())
+        .collect();
+    let documented: Vec<&str> = crm_emulator::runtime::rules::rules()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(
+        ids, documented,
+        "the endpoint serves the table docs/rules.md is made from"
+    );
+    for id in ids {
+        assert!(
+            written.contains(&format!("| `{id}` |")),
+            "{id} is not in docs/rules.md"
+        );
+    }
+}
