@@ -175,4 +175,44 @@ both_backends! {
         assert_eq!(other.status(), 201);
         assert_eq!(app.post_json("/_emulator/openapi/accounts/2001/fields", &body).await.status(), 201);
     }
+
+    async fn customer_source_choices_are_edited_like_a_custom_fields(app: TestApp) {
+        let oa = Oa::strict(&app).await;
+        let body = json!({"customerName": "a", "customerSource": ["广告", "试用申请"]});
+        oa.post("/openapi/crm/add", &body).await.assert_refused(400, "openapi.customer-source.choice", &["广告"]);
+        let choices = json!([{"key": "ad", "value": "广告", "isDefault": false}, {"key": "试用申请", "value": "试用申请", "isDefault": true}]);
+        let changed = patch(&app, &format!("{FIELDS}/customerSource"), &json!({"choices": choices})).await;
+        assert_eq!(changed.status(), 200);
+        let vo = json_of(changed).await;
+        assert_eq!((vo["field"].clone(), vo["isSystem"].clone(), vo["type"].clone()), (json!("customerSource"), json!(true), json!("multiSelect")));
+        assert_eq!(vo["choices"], choices);
+        assert_eq!(oa.add(body).await["customerSource"], json!(["ad", "试用申请"]), "a choice's value is stored as its key");
+        let listed = oa.post("/openapi/crm/config/field/list", &json!({"name": "客户来源"})).await;
+        assert_eq!(listed.data()[0], vo, "the field list shows the account's choices");
+        let exported = app.get_json("/_emulator/export").await;
+        let account = exported["openapi"]["accounts"].as_array().unwrap().iter().find(|a| a["appid"] == "1090").unwrap().clone();
+        assert_eq!(account["customerSources"], choices, "an export keeps them");
+
+        let (status, message) = refusal(patch(&app, &format!("{FIELDS}/customerSource"), &json!({"name": "来源"})).await).await;
+        assert_eq!((status, message.contains("only its `choices`")), (400, true), "{message}");
+        let (status, message) = refusal(patch(&app, &format!("{FIELDS}/customerSource"), &json!({"choices": []})).await).await;
+        assert_eq!((status, message.contains("non-empty `choices`")), (400, true), "{message}");
+    }
+
+    async fn a_select_fields_choices_can_be_replaced(app: TestApp) {
+        for body in one_of_each_type() {
+            assert_eq!(app.post_json(FIELDS, &body).await.status(), 201);
+        }
+        let choices = json!([{"key": "gold", "value": "金牌", "isDefault": false}]);
+        let changed = patch(&app, &format!("{FIELDS}/f_select"), &json!({"choices": choices})).await;
+        assert_eq!(changed.status(), 200);
+        assert_eq!(json_of(changed).await["choices"], choices);
+        let oa = Oa::strict(&app).await;
+        let added = oa.add(json!({"customerName": "a", "f_text": "t", "f_select": "金牌"})).await;
+        assert_eq!(added["f_select"], "gold");
+        oa.post("/openapi/crm/add", &json!({"customerName": "b", "f_text": "t", "f_select": "vip"})).await
+            .assert_refused(400, "openapi.select.choice", &["f_select"]);
+        let (status, message) = refusal(patch(&app, &format!("{FIELDS}/f_text"), &json!({"choices": choices})).await).await;
+        assert_eq!((status, message.contains("not text")), (400, true), "{message}");
+    }
 }

@@ -111,7 +111,9 @@ fn customer_body(changes: Value) -> Value {
     let mut body = seed_create_body();
     body["contacts"] = json!([]);
     body["userIds"] = json!([]);
-    let customer = body["customer"][0].as_object_mut().expect("the seed's customer");
+    let customer = body["customer"][0]
+        .as_object_mut()
+        .expect("the seed's customer");
     for (key, value) in changes.as_object().expect("an object") {
         match value {
             Value::Null => customer.remove(key),
@@ -234,8 +236,14 @@ async fn guesses(lenient: &Corp<'_>, strict: &Corp<'_>, seen: &Seen) {
         )
         .await;
     seen.warned(&newcomer, &dt::EMPLOYEE_KNOWN, "newcomer");
-    let employees = lenient.app.get_json(&format!("/_emulator/dingtalk/corps/{CORPID}/employees")).await;
-    assert!(employees.to_string().contains("newcomer"), "registered: {employees}");
+    let employees = lenient
+        .app
+        .get_json(&format!("/_emulator/dingtalk/corps/{CORPID}/employees"))
+        .await;
+    assert!(
+        employees.to_string().contains("newcomer"),
+        "registered: {employees}"
+    );
 
     let create = |corp: &'static str| format!("/crm/customer/create?user_id={corp}");
     let number = customer_body(json!({"name": "n", "telephone": 13800000000_i64}));
@@ -247,7 +255,10 @@ async fn guesses(lenient: &Corp<'_>, strict: &Corp<'_>, seen: &Seen) {
     let served = lenient.post(&create("li"), &number).await;
     seen.warned(&served, &dt::FIELD_NUMBER, "customer[0].telephone");
     let id = served.body["customerid"].as_str().expect("customerid");
-    assert_eq!(lenient.customer(id).await["customer"]["telephone"], "13800000000");
+    assert_eq!(
+        lenient.customer(id).await["customer"]["telephone"],
+        "13800000000"
+    );
 
     let blank = customer_body(json!({"name": " "}));
     seen.refused(
@@ -270,7 +281,10 @@ async fn guesses(lenient: &Corp<'_>, strict: &Corp<'_>, seen: &Seen) {
     let served = lenient.post(&create("li"), &over).await;
     seen.warned(&served, &dt::FIELD_LENGTH, "customer[0].name");
     let id = served.body["customerid"].as_str().expect("customerid");
-    assert_eq!(lenient.customer(id).await["customer"]["name"], long.as_str());
+    assert_eq!(
+        lenient.customer(id).await["customer"]["name"],
+        long.as_str()
+    );
 }
 
 /// Deletes naming ids twice, a contact create that is also an update, an empty get

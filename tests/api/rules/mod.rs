@@ -4,6 +4,7 @@
 //! lenient behaviour, checked) for a lenient one. [`Seen`] records what each request
 //! showed, and the test fails naming any rule, or mode, no request exercised.
 
+mod defects;
 mod dingtalk;
 mod openapi;
 mod seeds;
