@@ -42,7 +42,14 @@ pub const SIGNATURE_HEADERS: [&str; 4] = ["appid", "nonce", "timestamp", "signat
                        (`/gettoken`, `/crm/*`, `errcode`/`errmsg` envelopes, always HTTP 200), \
                        the OpenAPI-style CRM (`/openapi/crm/*`, HMAC-SHA256 signed headers, \
                        `success`/`code`/`message`/`data` envelopes) and the emulator's \
-                       control plane (`/_emulator/*`)."
+                       control plane (`/_emulator/*`).\n\n\
+                       Every check that can refuse a request is a rule of the rulebook \
+                       (`GET /_emulator/rules`). A refusal names its rule in the \
+                       `x-emulator-rule` response header. Rules that are the emulator's \
+                       guesses refuse only tenants (corps, accounts) in `strict` mode; a \
+                       `lenient` tenant (the default) is served and gets one \
+                       `x-emulator-warning: <rule id>: <detail>` response header per rule \
+                       its request broke."
     ),
     tags(
         (name = "DingTalk", description = "DingTalk-style CRM (SPEC §1): access-token auth; every answer is HTTP 200 with `errcode` 0 or an error code."),

@@ -38,7 +38,7 @@ fn customer_id(judge: &Judge, value: Option<&Value>, key: &str) -> Result<Option
         Some(Value::Number(n)) => {
             judge.check(
                 &oa::FIELD_NUMBER,
-                format!("`{key}` is the number {n}; the seed types it String"),
+                format!("`{key}` must be a string, got the number {n}"),
             )?;
             Ok(ids::parse(&n.to_string()))
         }

@@ -130,7 +130,7 @@ fn whole(judge: &Judge, key: &str, value: Option<&Value>, default: i64) -> Resul
             let parsed: i64 = s.trim().parse().map_err(|_| paging(text))?;
             judge.check(
                 &oa::FIELD_NUMBER,
-                format!("`{key}` is the string {s:?}; the seed sends a number"),
+                format!("`{key}` must be a number, got the string {s:?}"),
             )?;
             Some(parsed)
         }

@@ -120,7 +120,7 @@ pub fn string_or_number(
         Value::Number(n) => {
             judge.check(
                 &oa::FIELD_NUMBER,
-                format!("`{path}` is the number {n}; the seed types it String"),
+                format!("`{path}` must be a string, got the number {n}"),
             )?;
             Ok(Some(n.to_string()))
         }

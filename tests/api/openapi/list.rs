@@ -78,7 +78,7 @@ both_backends! {
         oa.post("/openapi/crm/list", &json!({"limit": 101})).await
             .assert_refused(400, "openapi.list.limit", &["`limit` must be at most 100, got 101"]);
         oa.post("/openapi/crm/list", &json!({"limit": "5"})).await
-            .assert_refused(400, "openapi.field.number", &["`limit` is the string \"5\""]);
+            .assert_refused(400, "openapi.field.number", &["`limit` must be a number, got the string \"5\""]);
         for page in [0, -3] {
             oa.post("/openapi/crm/list", &json!({"page": page})).await
                 .assert_refused(400, paging, &["`page` must be a whole number of at least 1"]);

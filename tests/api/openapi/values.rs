@@ -85,7 +85,7 @@ both_backends! {
         every_type(&oa).await;
         let (wrong, choice, format) = ("openapi.value.type", "openapi.select.choice", "openapi.value.format");
         let cases = [
-            ("f_text", json!(5), "openapi.field.number", "is the number 5"),
+            ("f_text", json!(5), "openapi.field.number", "must be a string, got the number 5"),
             ("f_textarea", json!({"a": 1}), wrong, "a string"),
             ("f_number", json!("twelve"), wrong, "a number"),
             ("f_number", json!([1]), wrong, "a number"),

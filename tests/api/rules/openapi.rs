@@ -226,7 +226,7 @@ async fn record(app: &TestApp, accounts: &(Oa<'_>, Oa<'_>), seen: &Seen) {
         accounts,
         &oa::FIELD_NUMBER,
         number,
-        "`mobile[0].value` is the number",
+        "`mobile[0].value` must be a string, got the number",
     )
     .await;
     assert_eq!(stored["mobile"], json!([{"value": "13800000000"}]));
