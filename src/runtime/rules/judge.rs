@@ -115,10 +115,6 @@ impl Judge {
         });
         Ok(())
     }
-
-    pub fn is_strict(&self) -> bool {
-        self.mode == Mode::Strict
-    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Judge {

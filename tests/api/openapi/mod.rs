@@ -124,21 +124,34 @@ pub fn without(headers: &[(&'static str, String)], name: &str) -> Vec<(&'static 
         .collect()
 }
 
-/// Sends a request with exactly `headers` and an optional JSON body.
-pub async fn send(
+/// A request body as sent.
+pub enum Body<'a> {
+    None,
+    Json(&'a Value),
+    /// Bytes with this Content-Type (`None`: no header).
+    Raw(Option<&'a str>, Vec<u8>),
+}
+
+/// Sends `method path` with `headers` and `body`, and reads the JSON answer.
+pub async fn call(
     app: &TestApp,
     method: reqwest::Method,
     path: &str,
     headers: &[(&str, String)],
-    body: Option<&Value>,
+    body: Body<'_>,
 ) -> Reply {
     let mut request = app.client.request(method, app.url(path));
     for (name, value) in headers {
         request = request.header(*name, value);
     }
-    if let Some(body) = body {
-        request = request.json(body);
-    }
+    request = match body {
+        Body::None => request,
+        Body::Json(json) => request.json(json),
+        Body::Raw(Some(content_type), bytes) => {
+            request.header("content-type", content_type).body(bytes)
+        }
+        Body::Raw(None, bytes) => request.body(bytes),
+    };
     let response = request.send().await.expect("request");
     let status = response.status().as_u16();
     let headers = response.headers().clone();
@@ -147,6 +160,24 @@ pub async fn send(
         headers,
         body: json_of(response).await,
     }
+}
+
+/// Sends a request with exactly `headers` and an optional JSON body.
+pub async fn send(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    headers: &[(&str, String)],
+    body: Option<&Value>,
+) -> Reply {
+    call(
+        app,
+        method,
+        path,
+        headers,
+        body.map_or(Body::None, Body::Json),
+    )
+    .await
 }
 
 impl<'a> Oa<'a> {

@@ -8,78 +8,27 @@ use serde_json::{json, Value};
 
 use super::{call, Body, Seen, MAX_BODY_BYTES};
 use crate::{
-    dingtalk::{seed_create_body, CORPID, SECRET},
+    dingtalk::{seed_create_body, Dt, CORPID, SECRET},
     helpers::*,
     openapi::Reply,
 };
 
 const STRICT: &str = "strictco";
 
-/// A client of one corp.
-struct Corp<'a> {
-    app: &'a TestApp,
-    token: String,
+async fn get(dt: &Dt<'_>, path: &str) -> Reply {
+    call(dt.app, Method::GET, &dt.url(path), &[], Body::None).await
 }
 
-impl Corp<'_> {
-    fn url(&self, path: &str) -> String {
-        let sep = if path.contains('?') { '&' } else { '?' };
-        format!("{path}{sep}access_token={}", self.token)
-    }
-
-    async fn get(&self, path: &str) -> Reply {
-        call(self.app, Method::GET, &self.url(path), &[], Body::None).await
-    }
-
-    async fn post(&self, path: &str, body: &Value) -> Reply {
-        call(
-            self.app,
-            Method::POST,
-            &self.url(path),
-            &[],
-            Body::Json(body),
-        )
-        .await
-    }
-
-    async fn send(&self, method: Method, path: &str, body: Body<'_>) -> Reply {
-        call(self.app, method, &self.url(path), &[], body).await
-    }
-
-    /// Creates a customer named `name` as `user` (known to the corp); returns its id.
-    async fn create(&self, name: &str, user: &str) -> String {
-        let mut body = seed_create_body();
-        body["customer"][0]["name"] = json!(name);
-        body["userIds"] = json!([]);
-        let created = self
-            .post(&format!("/crm/customer/create?user_id={user}"), &body)
-            .await;
-        assert_eq!(created.body["errcode"], 0, "{}", created.body);
-        created.body["customerid"]
-            .as_str()
-            .expect("customerid")
-            .to_owned()
-    }
-
-    async fn customer(&self, id: &str) -> Value {
-        let got = self.get(&format!("/crm/customer/get?id={id}")).await;
-        assert_eq!(got.body["errcode"], 0, "{}", got.body);
-        got.body
-    }
+async fn post(dt: &Dt<'_>, path: &str, body: &Value) -> Reply {
+    call(dt.app, Method::POST, &dt.url(path), &[], Body::Json(body)).await
 }
 
-async fn token(app: &TestApp, corpid: &str, secret: &str) -> String {
-    let reply = app
-        .get_json(&format!("/gettoken?corpid={corpid}&corpsecret={secret}"))
-        .await;
-    reply["access_token"]
-        .as_str()
-        .expect("access_token")
-        .to_owned()
+async fn send(dt: &Dt<'_>, method: Method, path: &str, body: Body<'_>) -> Reply {
+    call(dt.app, method, &dt.url(path), &[], body).await
 }
 
 /// A corp made through the control plane, with `employees`.
-async fn corp<'a>(app: &'a TestApp, corpid: &str, extra: Value, employees: &[&str]) -> Corp<'a> {
+async fn corp<'a>(app: &'a TestApp, corpid: &str, extra: Value, employees: &[&str]) -> Dt<'a> {
     let mut body = json!({"corpid": corpid, "corpsecret": SECRET});
     for (key, value) in extra.as_object().expect("an object") {
         body[key] = value.clone();
@@ -99,10 +48,7 @@ async fn corp<'a>(app: &'a TestApp, corpid: &str, extra: Value, employees: &[&st
             201
         );
     }
-    Corp {
-        app,
-        token: token(app, corpid, SECRET).await,
-    }
+    Dt::of(app, corpid, SECRET).await
 }
 
 /// The seed's create body, without contacts or followers, its customer changed by
@@ -124,10 +70,7 @@ fn customer_body(changes: Value) -> Value {
 }
 
 pub async fn exercise(app: &TestApp, seen: &Seen) {
-    let lenient = Corp {
-        app,
-        token: token(app, CORPID, SECRET).await,
-    };
+    let lenient = Dt::new(app).await;
     let strict = corp(app, STRICT, json!({"mode": "strict"}), &["zhang"]).await;
     transport(app, &lenient, seen).await;
     bodies(&lenient, seen).await;
@@ -137,83 +80,89 @@ pub async fn exercise(app: &TestApp, seen: &Seen) {
 }
 
 /// Paths, methods, tokens and query strings: always refused.
-async fn transport(app: &TestApp, lenient: &Corp<'_>, seen: &Seen) {
-    seen.refused(&lenient.get("/crm/nope").await, &dt::PATH_KNOWN, "");
+async fn transport(app: &TestApp, lenient: &Dt<'_>, seen: &Seen) {
+    seen.refused(&get(lenient, "/crm/nope").await, &dt::PATH_KNOWN, "");
     let post_token = call(app, Method::POST, "/gettoken", &[], Body::Json(&json!({}))).await;
     seen.refused(&post_token, &dt::METHOD_GET, "");
     for method in [Method::PUT, Method::PATCH, Method::DELETE] {
-        let wrong = lenient
-            .send(method, "/crm/customer/create?user_id=li", Body::None)
-            .await;
+        let wrong = send(
+            lenient,
+            method,
+            "/crm/customer/create?user_id=li",
+            Body::None,
+        )
+        .await;
         seen.refused(&wrong, &dt::METHOD_POST, "");
     }
-    let get = |path: &'static str| call(app, Method::GET, path, &[], Body::None);
-    seen.refused(&get("/gettoken").await, &dt::GETTOKEN_KEY, "");
-    seen.refused(&get("/gettoken?corpid=x").await, &dt::GETTOKEN_SECRET, "");
+    let bare = |path: &'static str| call(app, Method::GET, path, &[], Body::None);
+    seen.refused(&bare("/gettoken").await, &dt::GETTOKEN_KEY, "");
+    seen.refused(&bare("/gettoken?corpid=x").await, &dt::GETTOKEN_SECRET, "");
     seen.refused(
-        &get("/gettoken?corpid=x&corpsecret=y").await,
+        &bare("/gettoken?corpid=x&corpsecret=y").await,
         &dt::GETTOKEN_CREDENTIALS,
         "",
     );
-    seen.refused(&get("/crm/customer/list").await, &dt::TOKEN_REQUIRED, "");
+    seen.refused(&bare("/crm/customer/list").await, &dt::TOKEN_REQUIRED, "");
     seen.refused(
-        &get("/crm/customer/list?access_token=nope").await,
+        &bare("/crm/customer/list?access_token=nope").await,
         &dt::TOKEN_KNOWN,
         "",
     );
-    let twice = lenient.get("/crm/customer/list?access_token=again").await;
+    let twice = get(lenient, "/crm/customer/list?access_token=again").await;
     seen.refused(&twice, &dt::QUERY_FORM, "access_token");
-    let anonymous = lenient
-        .post("/crm/customer/create", &seed_create_body())
-        .await;
+    let anonymous = post(lenient, "/crm/customer/create", &seed_create_body()).await;
     seen.refused(&anonymous, &dt::USER_ID_REQUIRED, "");
-    let unknown = lenient
-        .post(
-            "/crm/customer/update?user_id=li",
-            &json!({"id": "100000000000000001"}),
-        )
-        .await;
+    let unknown = post(
+        lenient,
+        "/crm/customer/update?user_id=li",
+        &json!({"id": "100000000000000001"}),
+    )
+    .await;
     seen.refused(&unknown, &dt::RECORD_KNOWN, "100000000000000001");
     seen.refused(
-        &lenient.get("/crm/customer/list?offset=abc").await,
+        &get(lenient, "/crm/customer/list?offset=abc").await,
         &dt::LIST_NUMBER,
         "offset",
     );
 }
 
 /// The body: its type, size, syntax and shape, and the seed's required fields.
-async fn bodies(lenient: &Corp<'_>, seen: &Seen) {
+async fn bodies(lenient: &Dt<'_>, seen: &Seen) {
     let create = "/crm/customer/create?user_id=li";
     let text = Body::Raw(Some("text/plain"), b"{}".to_vec());
     seen.refused(
-        &lenient.send(Method::POST, create, text).await,
+        &send(lenient, Method::POST, create, text).await,
         &dt::BODY_CONTENT_TYPE,
         "text/plain",
     );
     let empty = Body::Raw(Some("application/json"), Vec::new());
     seen.refused(
-        &lenient.send(Method::POST, create, empty).await,
+        &send(lenient, Method::POST, create, empty).await,
         &dt::BODY_EMPTY,
         "",
     );
     let broken = Body::Raw(Some("application/json"), b"{".to_vec());
     seen.refused(
-        &lenient.send(Method::POST, create, broken).await,
+        &send(lenient, Method::POST, create, broken).await,
         &dt::BODY_JSON,
         "",
     );
     let huge = json!({"customer": [{"name": "x".repeat(MAX_BODY_BYTES)}]});
-    seen.refused(&lenient.post(create, &huge).await, &dt::BODY_SIZE, "");
-    seen.refused(&lenient.post(create, &json!([])).await, &dt::BODY_SHAPE, "");
+    seen.refused(&post(lenient, create, &huge).await, &dt::BODY_SIZE, "");
+    seen.refused(
+        &post(lenient, create, &json!([])).await,
+        &dt::BODY_SHAPE,
+        "",
+    );
     let nameless = customer_body(json!({"name": null}));
     seen.refused(
-        &lenient.post(create, &nameless).await,
+        &post(lenient, create, &nameless).await,
         &dt::FIELD_REQUIRED,
         "customer[0].name",
     );
     let object = customer_body(json!({"name": {"first": "x"}}));
     seen.refused(
-        &lenient.post(create, &object).await,
+        &post(lenient, create, &object).await,
         &dt::FIELD_TYPE,
         "customer[0].name",
     );
@@ -221,20 +170,20 @@ async fn bodies(lenient: &Corp<'_>, seen: &Seen) {
 
 /// The emulator's guesses about fields and employees: refused for the strict corp,
 /// served as SPEC §5 says for the lenient one.
-async fn guesses(lenient: &Corp<'_>, strict: &Corp<'_>, seen: &Seen) {
-    let ghost = strict
-        .post(
-            "/crm/customer/create?user_id=ghost",
-            &customer_body(json!({"name": "n"})),
-        )
-        .await;
+async fn guesses(lenient: &Dt<'_>, strict: &Dt<'_>, seen: &Seen) {
+    let ghost = post(
+        strict,
+        "/crm/customer/create?user_id=ghost",
+        &customer_body(json!({"name": "n"})),
+    )
+    .await;
     seen.refused(&ghost, &dt::EMPLOYEE_KNOWN, "user_id ghost");
-    let newcomer = lenient
-        .post(
-            "/crm/customer/create?user_id=newcomer",
-            &customer_body(json!({"name": "n"})),
-        )
-        .await;
+    let newcomer = post(
+        lenient,
+        "/crm/customer/create?user_id=newcomer",
+        &customer_body(json!({"name": "n"})),
+    )
+    .await;
     seen.warned(&newcomer, &dt::EMPLOYEE_KNOWN, "newcomer");
     let employees = lenient
         .app
@@ -248,11 +197,11 @@ async fn guesses(lenient: &Corp<'_>, strict: &Corp<'_>, seen: &Seen) {
     let create = |corp: &'static str| format!("/crm/customer/create?user_id={corp}");
     let number = customer_body(json!({"name": "n", "telephone": 13800000000_i64}));
     seen.refused(
-        &strict.post(&create("zhang"), &number).await,
+        &post(strict, &create("zhang"), &number).await,
         &dt::FIELD_NUMBER,
         "customer[0].telephone",
     );
-    let served = lenient.post(&create("li"), &number).await;
+    let served = post(lenient, &create("li"), &number).await;
     seen.warned(&served, &dt::FIELD_NUMBER, "customer[0].telephone");
     let id = served.body["customerid"].as_str().expect("customerid");
     assert_eq!(
@@ -262,11 +211,11 @@ async fn guesses(lenient: &Corp<'_>, strict: &Corp<'_>, seen: &Seen) {
 
     let blank = customer_body(json!({"name": " "}));
     seen.refused(
-        &strict.post(&create("zhang"), &blank).await,
+        &post(strict, &create("zhang"), &blank).await,
         &dt::FIELD_BLANK,
         "customer[0].name",
     );
-    let served = lenient.post(&create("li"), &blank).await;
+    let served = post(lenient, &create("li"), &blank).await;
     seen.warned(&served, &dt::FIELD_BLANK, "customer[0].name");
     let id = served.body["customerid"].as_str().expect("customerid");
     assert_eq!(lenient.customer(id).await["customer"]["name"], " ");
@@ -274,11 +223,11 @@ async fn guesses(lenient: &Corp<'_>, strict: &Corp<'_>, seen: &Seen) {
     let long = "长".repeat(200);
     let over = customer_body(json!({"name": long}));
     seen.refused(
-        &strict.post(&create("zhang"), &over).await,
+        &post(strict, &create("zhang"), &over).await,
         &dt::FIELD_LENGTH,
         "customer[0].name",
     );
-    let served = lenient.post(&create("li"), &over).await;
+    let served = post(lenient, &create("li"), &over).await;
     seen.warned(&served, &dt::FIELD_LENGTH, "customer[0].name");
     let id = served.body["customerid"].as_str().expect("customerid");
     assert_eq!(
@@ -289,27 +238,25 @@ async fn guesses(lenient: &Corp<'_>, strict: &Corp<'_>, seen: &Seen) {
 
 /// Deletes naming ids twice, a contact create that is also an update, an empty get
 /// id, and paging out of range.
-async fn deletes_and_reads(lenient: &Corp<'_>, strict: &Corp<'_>, seen: &Seen) {
+async fn deletes_and_reads(lenient: &Dt<'_>, strict: &Dt<'_>, seen: &Seen) {
     let (a, b) = (
-        strict.create("a", "zhang").await,
-        strict.create("b", "zhang").await,
+        strict.create_customer("a", "zhang").await,
+        strict.create_customer("b", "zhang").await,
     );
     let both = json!({"id[]": [a], "id": b});
-    let refused = strict
-        .post("/crm/customer/delete?user_id=zhang", &both)
-        .await;
+    let refused = post(strict, "/crm/customer/delete?user_id=zhang", &both).await;
     seen.refused(&refused, &dt::IDS_ONE_KEY, "id");
     let (a, b) = (
-        lenient.create("a", "li").await,
-        lenient.create("b", "li").await,
+        lenient.create_customer("a", "li").await,
+        lenient.create_customer("b", "li").await,
     );
     let both = json!({"id[]": [a], "id": b});
     seen.warned(
-        &lenient.post("/crm/customer/delete?user_id=li", &both).await,
+        &post(lenient, "/crm/customer/delete?user_id=li", &both).await,
         &dt::IDS_ONE_KEY,
         "id",
     );
-    let gone = lenient.get(&format!("/crm/customer/get?id={a}")).await;
+    let gone = get(lenient, &format!("/crm/customer/get?id={a}")).await;
     assert_eq!(
         gone.body["errcode"], 40035,
         "the id[] list was used: {}",
@@ -318,13 +265,11 @@ async fn deletes_and_reads(lenient: &Corp<'_>, strict: &Corp<'_>, seen: &Seen) {
     lenient.customer(&b).await;
 
     for (corp, user) in [(strict, "zhang"), (lenient, "li")] {
-        let id = corp.create("c", user).await;
+        let id = corp.create_customer("c", user).await;
         let contact = corp.customer(&id).await;
         let contactid = contact["contactList"][0]["contactid"].clone();
         let body = json!({"customerid": id, "contactid": contactid, "name": "new"});
-        let reply = corp
-            .post(&format!("/crm/contact/create?user_id={user}"), &body)
-            .await;
+        let reply = post(corp, &format!("/crm/contact/create?user_id={user}"), &body).await;
         if corp.token == strict.token {
             seen.refused(&reply, &dt::CONTACT_CREATE_OR_UPDATE, "contactid");
         } else {
@@ -339,11 +284,11 @@ async fn deletes_and_reads(lenient: &Corp<'_>, strict: &Corp<'_>, seen: &Seen) {
     }
 
     seen.refused(
-        &strict.get("/crm/customer/get?id=").await,
+        &get(strict, "/crm/customer/get?id=").await,
         &dt::GET_ID,
         "id",
     );
-    let listed = lenient.get("/crm/customer/get?id=").await;
+    let listed = get(lenient, "/crm/customer/get?id=").await;
     seen.warned(&listed, &dt::GET_ID, "id");
     assert!(
         listed.body["customerlist"].is_array(),
@@ -352,21 +297,21 @@ async fn deletes_and_reads(lenient: &Corp<'_>, strict: &Corp<'_>, seen: &Seen) {
     );
 
     seen.refused(
-        &strict.get("/crm/customer/list?size=5000").await,
+        &get(strict, "/crm/customer/list?size=5000").await,
         &dt::LIST_PAGING,
         "size",
     );
-    let clamped = lenient.get("/crm/customer/list?offset=-1&size=5000").await;
+    let clamped = get(lenient, "/crm/customer/list?offset=-1&size=5000").await;
     seen.warned(&clamped, &dt::LIST_PAGING, "size");
 }
 
 /// A rate limit, and a token past its expiry (this moves the emulator's clock).
-async fn limits(app: &TestApp, lenient: &Corp<'_>, seen: &Seen) {
+async fn limits(app: &TestApp, lenient: &Dt<'_>, seen: &Seen) {
     let limited = corp(app, "limitedco", json!({"rateLimitPerMinute": 1}), &[]).await;
     // Three calls: whatever minute boundary falls between them, two share a minute.
     let mut replies = Vec::new();
     for _ in 0..3 {
-        replies.push(limited.get("/crm/customer/list").await);
+        replies.push(get(&limited, "/crm/customer/list").await);
     }
     let refused = replies
         .iter()
@@ -377,7 +322,7 @@ async fn limits(app: &TestApp, lenient: &Corp<'_>, seen: &Seen) {
         .clock
         .advance(app.state.config.token_ttl as i64 + 1);
     seen.refused(
-        &lenient.get("/crm/customer/list").await,
+        &get(lenient, "/crm/customer/list").await,
         &dt::TOKEN_FRESH,
         "",
     );

@@ -12,9 +12,9 @@ mod seeds;
 use std::{collections::BTreeSet, sync::Mutex};
 
 use crm_emulator::runtime::rules::{Answer, Enforced, Rule};
-use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::json;
 
+pub use crate::openapi::{call, Body};
 use crate::{both_backends, helpers::*, openapi::Reply};
 
 /// What a request showed of a rule.
@@ -94,44 +94,6 @@ impl Seen {
             "a warned request is not refused"
         );
         self.record(rule, Outcome::Warned);
-    }
-}
-
-/// A request body as sent.
-pub enum Body<'a> {
-    None,
-    Json(&'a Value),
-    /// Bytes with this Content-Type (`None`: no header).
-    Raw(Option<&'a str>, Vec<u8>),
-}
-
-/// Sends `method path` with `headers` and `body`, and reads the JSON answer.
-pub async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    headers: &[(&str, String)],
-    body: Body<'_>,
-) -> Reply {
-    let mut request = app.client.request(method, app.url(path));
-    for (name, value) in headers {
-        request = request.header(*name, value);
-    }
-    request = match body {
-        Body::None => request,
-        Body::Json(json) => request.json(json),
-        Body::Raw(Some(content_type), bytes) => {
-            request.header("content-type", content_type).body(bytes)
-        }
-        Body::Raw(None, bytes) => request.body(bytes),
-    };
-    let response = request.send().await.expect("request");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    Reply {
-        status,
-        headers,
-        body: json_of(response).await,
     }
 }
 
