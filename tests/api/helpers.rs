@@ -280,11 +280,15 @@ macro_rules! both_backends {
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(
+                not(postgres_tests),
+                ignore = "the Postgres leg: build and run with CRM_EMULATOR_TEST_POSTGRES_URL set"
+            )]
             async fn postgres() {
-                if !$crate::helpers::postgres_enabled() {
-                    eprintln!("skipped: set CRM_EMULATOR_TEST_POSTGRES_URL to run the Postgres leg");
-                    return;
-                }
+                assert!(
+                    $crate::helpers::postgres_enabled(),
+                    "the tests were built for the Postgres leg: run them with CRM_EMULATOR_TEST_POSTGRES_URL set"
+                );
                 let $arg = <$fixture as $crate::helpers::Fixture>::for_backend(
                     $crate::helpers::Backend::Postgres,
                 )
