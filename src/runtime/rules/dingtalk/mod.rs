@@ -1,0 +1,201 @@
+//! The DingTalk API's rules (SPEC §1, `seeds/dingtalk-crm-api.md`): the request's
+//! path, method, token and query here, its body and fields in `body`.
+
+mod body;
+
+pub use body::*;
+
+use super::{
+    Answer::Errcode,
+    Enforced::{Always, Strict},
+    Provenance::{Convention, Emulator, Seed},
+    Rule,
+};
+use crate::http::Api::DingTalk;
+
+pub(super) const GLOBAL_CODES: &str =
+    "DingTalk's global error codes (服务端API错误码), which SPEC §1.1 lists";
+
+pub static PATH_KNOWN: Rule = Rule {
+    id: "dingtalk.path.known",
+    api: DingTalk,
+    provenance: Convention,
+    enforced: Always,
+    source: GLOBAL_CODES,
+    summary: "A path the API does not have: 404 请求的URI地址不存在.",
+    lenient: "",
+    answer: Errcode(404),
+};
+
+pub static METHOD_GET: Rule = Rule {
+    id: "dingtalk.method.get",
+    api: DingTalk,
+    provenance: Convention,
+    enforced: Always,
+    source: GLOBAL_CODES,
+    summary: "Any method but GET on a GET endpoint (/gettoken, /crm/customer/get, \
+              /crm/customer/list): 43001 需要GET请求.",
+    lenient: "",
+    answer: Errcode(43001),
+};
+
+pub static METHOD_POST: Rule = Rule {
+    id: "dingtalk.method.post",
+    api: DingTalk,
+    provenance: Convention,
+    enforced: Always,
+    source: GLOBAL_CODES,
+    summary: "Any method but POST on a POST endpoint: 43002 需要POST请求.",
+    lenient: "",
+    answer: Errcode(43002),
+};
+
+pub static GETTOKEN_KEY: Rule = Rule {
+    id: "dingtalk.gettoken.key",
+    api: DingTalk,
+    provenance: Convention,
+    enforced: Always,
+    source: GLOBAL_CODES,
+    summary: "/gettoken without corpid (or appkey): 41002 缺少corpid参数.",
+    lenient: "",
+    answer: Errcode(41002),
+};
+
+pub static GETTOKEN_SECRET: Rule = Rule {
+    id: "dingtalk.gettoken.secret",
+    api: DingTalk,
+    provenance: Convention,
+    enforced: Always,
+    source: GLOBAL_CODES,
+    summary: "/gettoken with corpid but no corpsecret (or appkey but no appsecret): \
+              41004.",
+    lenient: "",
+    answer: Errcode(41004),
+};
+
+pub static GETTOKEN_CREDENTIALS: Rule = Rule {
+    id: "dingtalk.gettoken.credentials",
+    api: DingTalk,
+    provenance: Convention,
+    enforced: Always,
+    source: GLOBAL_CODES,
+    summary: "/gettoken with a key and secret no corp has: 40089 \
+              不合法的corpid或corpsecret.",
+    lenient: "",
+    answer: Errcode(40089),
+};
+
+pub static TOKEN_REQUIRED: Rule = Rule {
+    id: "dingtalk.token.required",
+    api: DingTalk,
+    provenance: Seed,
+    enforced: Always,
+    source: "\"access_token | String | 是 | 调用接口凭证\" (every /crm/ call)",
+    summary: "A /crm/ call without the access_token query parameter: 41001.",
+    lenient: "",
+    answer: Errcode(41001),
+};
+
+pub static TOKEN_KNOWN: Rule = Rule {
+    id: "dingtalk.token.known",
+    api: DingTalk,
+    provenance: Convention,
+    enforced: Always,
+    source: GLOBAL_CODES,
+    summary: "An access_token no corp was given: 40014 不合法的access_token.",
+    lenient: "",
+    answer: Errcode(40014),
+};
+
+pub static TOKEN_FRESH: Rule = Rule {
+    id: "dingtalk.token.fresh",
+    api: DingTalk,
+    provenance: Convention,
+    enforced: Always,
+    source: "DingTalk's access tokens expire after 7200 s (SPEC §1.2); 42001 in the global codes",
+    summary: "An access_token past its expiry (the emulator's clock): 42001 \
+              access_token超时.",
+    lenient: "",
+    answer: Errcode(42001),
+};
+
+pub static RATE_LIMIT: Rule = Rule {
+    id: "dingtalk.rate-limit",
+    api: DingTalk,
+    provenance: Convention,
+    enforced: Always,
+    source: "DingTalk limits calls per app and endpoint (default 1500 a minute); 45009 in \
+             the global codes",
+    summary: "More calls of one endpoint in a minute than the corp's \
+              rateLimitPerMinute (only for corps that have one): 45009.",
+    lenient: "",
+    answer: Errcode(45009),
+};
+
+pub static QUERY_FORM: Rule = Rule {
+    id: "dingtalk.query.form",
+    api: DingTalk,
+    provenance: Convention,
+    enforced: Always,
+    source: GLOBAL_CODES,
+    summary: "A query string that cannot be read: 40035 不合法的参数.",
+    lenient: "",
+    answer: Errcode(40035),
+};
+
+pub static USER_ID_REQUIRED: Rule = Rule {
+    id: "dingtalk.user-id.required",
+    api: DingTalk,
+    provenance: Seed,
+    enforced: Always,
+    source: "\"user_id | String | 是 | 员工在企业内的userid\" (every customer and contact write)",
+    summary: "A customer or contact write without user_id: 41009 缺少UserID.",
+    lenient: "",
+    answer: Errcode(41009),
+};
+
+pub static EMPLOYEE_KNOWN: Rule = Rule {
+    id: "dingtalk.employee.known",
+    api: DingTalk,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "The seed never says what an unknown user_id or userId does; CRM apps are \
+             often tried before the corp's directory is synced (SPEC §1.4)",
+    summary: "A user_id or userId not in the corp's employee directory: 60121 \
+              找不到该用户.",
+    lenient: "the employee is added to the directory",
+    answer: Errcode(60121),
+};
+
+/// Every DingTalk rule, in the order `GET /_emulator/rules` lists them.
+pub static RULES: &[&Rule] = &[
+    &PATH_KNOWN,
+    &METHOD_GET,
+    &METHOD_POST,
+    &GETTOKEN_KEY,
+    &GETTOKEN_SECRET,
+    &GETTOKEN_CREDENTIALS,
+    &TOKEN_REQUIRED,
+    &TOKEN_KNOWN,
+    &TOKEN_FRESH,
+    &RATE_LIMIT,
+    &QUERY_FORM,
+    &USER_ID_REQUIRED,
+    &EMPLOYEE_KNOWN,
+    &BODY_CONTENT_TYPE,
+    &BODY_EMPTY,
+    &BODY_JSON,
+    &BODY_SIZE,
+    &BODY_SHAPE,
+    &FIELD_REQUIRED,
+    &FIELD_TYPE,
+    &FIELD_NUMBER,
+    &FIELD_BLANK,
+    &FIELD_LENGTH,
+    &RECORD_KNOWN,
+    &IDS_ONE_KEY,
+    &CONTACT_CREATE_OR_UPDATE,
+    &GET_ID,
+    &LIST_PAGING,
+    &LIST_NUMBER,
+];
