@@ -1,7 +1,7 @@
 //! Reading and parsing JSON request bodies, shared by the three surfaces. Each surface
 //! maps [`BodyError`](crate::json::BodyError) into its own envelope, so the rules (size
-//! limit, empty body, syntax vs. shape errors, the path of an ill-typed field) are
-//! decided once.
+//! limit, empty body, syntax vs. shape errors, NUL characters, the path of an ill-typed
+//! field) are decided once.
 
 use axum::{
     body::Bytes,
@@ -9,6 +9,7 @@ use axum::{
     http::StatusCode,
 };
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 /// Why a JSON body was not accepted.
 #[derive(Debug, PartialEq, Eq)]
@@ -24,6 +25,9 @@ pub enum BodyError {
     /// Well-formed, but a field has the wrong shape. `path` is like `customer.name`
     /// (empty when the document as a whole is wrong).
     Shape { path: String, message: String },
+    /// A string (or key) at `path` holds a NUL character (`\u0000`). Postgres cannot
+    /// store one in text and SQLite can, so every surface refuses it, on both backends.
+    Nul { path: String },
 }
 
 impl BodyError {
@@ -34,6 +38,12 @@ impl BodyError {
         } else {
             format!("{path}: {message}")
         }
+    }
+
+    /// What a [`BodyError::Nul`] says: the string at `path` holds a NUL character.
+    pub fn nul_detail(path: &str) -> String {
+        let at = if path.is_empty() { "the body" } else { path };
+        format!("{at} holds a NUL character (\\u0000), which cannot be stored")
     }
 }
 
@@ -78,8 +88,15 @@ pub fn is_blank(bytes: &[u8]) -> bool {
 }
 
 /// Deserializes `bytes`, telling malformed JSON from a document of the wrong shape and
-/// naming the path of an ill-typed field.
+/// naming the path of an ill-typed field or of a string holding a NUL character.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyError> {
+    // JSON can only spell a NUL inside a string as `\u0000`, so a body without that
+    // text is not walked.
+    if bytes.windows(6).any(|w| w == br"\u0000") {
+        let value: Value =
+            serde_json::from_slice(bytes).map_err(|e| BodyError::Syntax(e.to_string()))?;
+        check_nul(&value)?;
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();
@@ -100,6 +117,36 @@ pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Bo
         let path = err.path().to_string();
         shape(path, err.inner())
     })
+}
+
+/// Refuses a document with a NUL character in a string or a key, naming the first one's
+/// path (`customer[0].name`, `search[3].value[0]`).
+pub fn check_nul(value: &Value) -> Result<(), BodyError> {
+    match nul_path(value, String::new()) {
+        Some(path) => Err(BodyError::Nul { path }),
+        None => Ok(()),
+    }
+}
+
+fn nul_path(value: &Value, path: String) -> Option<String> {
+    match value {
+        Value::String(text) => text.contains('\0').then_some(path),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_path(item, format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(key, item)| {
+            let at = match path.as_str() {
+                "" => key.clone(),
+                _ => format!("{path}.{key}"),
+            };
+            if key.contains('\0') {
+                return Some(at.replace('\0', "\\u0000"));
+            }
+            nul_path(item, at)
+        }),
+        _ => None,
+    }
 }
 
 fn shape(path: String, inner: &serde_json::Error) -> BodyError {
@@ -154,5 +201,29 @@ mod tests {
             Err(BodyError::Shape { path, .. }) => assert_eq!(path, ""),
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_nul_character_is_refused_by_its_path() {
+        let nul = |body: &[u8]| match parse::<serde_json::Value>(body) {
+            Err(BodyError::Nul { path }) => path,
+            other => panic!("unexpected {other:?}"),
+        };
+        assert_eq!(
+            nul(br#"{"customer":[{"name":"a\u0000"}]}"#),
+            "customer[0].name"
+        );
+        assert_eq!(
+            nul(br#"{"search":[{},{"value":["x","\u0000"]}]}"#),
+            "search[1].value[1]"
+        );
+        assert_eq!(nul(br#"{"a":{"k\u0000":1}}"#), "a.k\\u0000");
+        assert_eq!(nul(br#""\u0000""#), "");
+        // An escaped backslash before `u0000` is no NUL; the shape is still checked.
+        assert!(parse::<Outer>(br#"{"customer":{"name":"\\u0000"}}"#).is_ok());
+        assert!(matches!(
+            parse::<Outer>(br#"{"customer":{"name":"\u0000"}}"#),
+            Err(BodyError::Nul { .. })
+        ));
     }
 }

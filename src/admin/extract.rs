@@ -42,6 +42,9 @@ impl From<BodyError> for AdminError {
                 "invalid body: {}",
                 BodyError::shape_detail(&path, &message)
             )),
+            BodyError::Nul { path } => {
+                AdminError::bad_request(format!("invalid body: {}", BodyError::nul_detail(&path)))
+            }
         }
     }
 }

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use axum::{
-    extract::{FromRequestParts, MatchedPath, Query, Request, State},
+    extract::{FromRequestParts, MatchedPath, Request, State},
     http::{request::Parts, Uri},
     middleware::Next,
     response::{IntoResponse, Response},
@@ -17,7 +17,7 @@ use utoipa::IntoParams;
 
 use super::{
     error::{DtError, DtResult},
-    extract::DtQuery,
+    extract::{self, DtQuery},
 };
 use crate::{
     http::Tenant,
@@ -106,8 +106,7 @@ async fn authenticate(state: &AppState, uri: &Uri) -> DtResult<Caller> {
     struct TokenQuery {
         access_token: Option<String>,
     }
-    let Query(query) = Query::<TokenQuery>::try_from_uri(uri)
-        .map_err(|rejection| DtError::refused(&dt::QUERY_FORM, rejection.body_text()))?;
+    let query: TokenQuery = extract::query(uri)?;
     let token = query
         .access_token
         .filter(|t| !t.is_empty())

@@ -1,11 +1,12 @@
 //! Request extractors whose rejections come back in the DingTalk envelope, in the order
 //! a DingTalk gateway checks them: body size, empty body, content type, JSON syntax,
-//! then the shape of each field (named by its path, e.g. `customer.name`).
+//! a NUL character, then the shape of each field (named by its path, e.g.
+//! `customer.name`). Query strings are read by [`query`], NUL characters first.
 
 use axum::{
     body::Bytes,
     extract::{FromRequest, FromRequestParts, Query, Request},
-    http::{header::CONTENT_TYPE, request::Parts},
+    http::{header::CONTENT_TYPE, request::Parts, Uri},
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -48,7 +49,11 @@ impl<S: Send + Sync> FromRequest<S> for DtJsonOrForm {
         let kind = Kind::of(sent_as.as_deref());
         match kind {
             Kind::Json => parse_json(&bytes).map(DtJsonOrForm),
-            Kind::Form => Ok(DtJsonOrForm(form_object(&bytes))),
+            Kind::Form => {
+                let object = form_object(&bytes);
+                json::check_nul(&object)?;
+                Ok(DtJsonOrForm(object))
+            }
             Kind::Other => Err(refused(&sent_as, true)),
         }
     }
@@ -142,6 +147,9 @@ impl From<BodyError> for DtError {
             BodyError::Shape { path, message } => {
                 DtError::refused(&dt::BODY_SHAPE, BodyError::shape_detail(&path, &message))
             }
+            BodyError::Nul { path } => {
+                DtError::refused(&dt::TEXT_NUL, BodyError::nul_detail(&path))
+            }
         }
     }
 }
@@ -156,12 +164,21 @@ where
 {
     type Rejection = DtError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Query(value) = Query::<T>::from_request_parts(parts, state)
-            .await
-            .map_err(|rejection| DtError::refused(&dt::QUERY_FORM, rejection.body_text()))?;
-        Ok(DtQuery(value))
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        query(&parts.uri).map(DtQuery)
     }
+}
+
+/// The query string of `uri` as `T`. A parameter holding a NUL character (`%00`) is
+/// refused first, naming it, then one that cannot be read.
+pub fn query<T: DeserializeOwned>(uri: &Uri) -> Result<T, DtError> {
+    let raw = uri.query().unwrap_or_default();
+    if raw.contains("%00") {
+        json::check_nul(&form_object(raw.as_bytes()))?;
+    }
+    let Query(value) = Query::try_from_uri(uri)
+        .map_err(|rejection| DtError::refused(&dt::QUERY_FORM, rejection.body_text()))?;
+    Ok(value)
 }
 
 #[cfg(test)]

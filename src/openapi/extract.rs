@@ -1,7 +1,7 @@
 //! Request extractors whose rejections come back in the OpenAPI envelope, each the rule
 //! it is (`runtime::rules::openapi`), checked in this order: the body's size, an empty
-//! body, its Content-Type, JSON syntax, unknown keys, then the shape of each key (named
-//! by its path, e.g. `search[0].value`).
+//! body, its Content-Type, JSON syntax, a NUL character, unknown keys, then the shape of
+//! each key (named by its path, e.g. `search[0].value`).
 
 use axum::{
     body::Bytes,
@@ -173,6 +173,13 @@ impl From<BodyError> for ApiError {
                 &oa::BODY_SHAPE,
                 format!("invalid field `{path}`: {message}"),
             ),
+            BodyError::Nul { path } => {
+                let at = match path.as_str() {
+                    "" => path,
+                    _ => format!("`{path}`"),
+                };
+                ApiError::refused(&oa::TEXT_NUL, BodyError::nul_detail(&at))
+            }
         }
     }
 }

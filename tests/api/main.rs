@@ -8,5 +8,6 @@ mod admin;
 mod architecture;
 mod dingtalk;
 mod foundation;
+mod limits;
 mod openapi;
 mod rules;

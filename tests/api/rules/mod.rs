@@ -6,6 +6,7 @@
 
 mod defects;
 mod dingtalk;
+mod limits;
 mod openapi;
 mod seeds;
 
@@ -106,6 +107,7 @@ both_backends! {
         let seen = Seen::default();
         dingtalk::exercise(&app, &seen).await;
         openapi::exercise(&app, &seen).await;
+        limits::exercise(&app, &seen).await;
         let table = app.get_json("/_emulator/rules").await;
         let mut missing = Vec::new();
         for rule in table["rules"].as_array().expect("rules") {

@@ -44,6 +44,19 @@ pub static BODY_JSON: Rule = Rule {
     answer: Errcode(47001),
 };
 
+pub static TEXT_NUL: Rule = Rule {
+    id: "dingtalk.text.nul",
+    api: DingTalk,
+    provenance: Emulator,
+    enforced: Always,
+    source: "Postgres cannot store a NUL character in text, and SQLite can: refusing it \
+             from every corp keeps the two backends alike",
+    summary: "A NUL character (\\u0000, %00) in a string of the body, a form body or \
+              the query string: 40035 naming the field.",
+    lenient: "",
+    answer: Errcode(40035),
+};
+
 pub static BODY_SIZE: Rule = Rule {
     id: "dingtalk.body.size",
     api: DingTalk,

@@ -185,6 +185,7 @@ pub static RULES: &[&Rule] = &[
     &BODY_CONTENT_TYPE,
     &BODY_EMPTY,
     &BODY_JSON,
+    &TEXT_NUL,
     &BODY_SIZE,
     &BODY_SHAPE,
     &FIELD_REQUIRED,

@@ -148,6 +148,19 @@ pub static BODY_JSON: Rule = Rule {
     answer: Status(400),
 };
 
+pub static TEXT_NUL: Rule = Rule {
+    id: "openapi.text.nul",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Always,
+    source: "Postgres cannot store a NUL character in text, and SQLite can: refusing it \
+             from every account keeps the two backends alike",
+    summary: "A NUL character (\\u0000) in a string or key of the body: 400 naming the \
+              field.",
+    lenient: "",
+    answer: Status(400),
+};
+
 pub static BODY_CONTENT_TYPE: Rule = Rule {
     id: "openapi.body.content-type",
     api: OpenApi,
@@ -283,6 +296,7 @@ pub static RULES: &[&Rule] = &[
     &BODY_SIZE,
     &BODY_EMPTY,
     &BODY_JSON,
+    &TEXT_NUL,
     &BODY_CONTENT_TYPE,
     &BODY_SHAPE,
     &REQUEST_UNKNOWN_KEY,
