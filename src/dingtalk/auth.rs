@@ -18,6 +18,7 @@ use utoipa::IntoParams;
 use super::{
     error::{DtError, DtResult},
     extract::{self, DtQuery},
+    validate::storable_user_id,
 };
 use crate::{
     http::Tenant,
@@ -208,8 +209,8 @@ pub struct UserId(pub String);
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UserIdParam {
-    /// The employee making the change (41009 when missing).
-    #[param(required = true)]
+    /// The employee making the change (41009 when missing; at most 500 characters).
+    #[param(required = true, max_length = 500)]
     user_id: Option<String>,
 }
 
@@ -219,7 +220,10 @@ impl<S: Send + Sync> FromRequestParts<S> for UserId {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, DtError> {
         let DtQuery(query) = DtQuery::<UserIdParam>::from_request_parts(parts, state).await?;
         match query.user_id {
-            Some(user_id) if !user_id.trim().is_empty() => Ok(UserId(user_id)),
+            Some(user_id) if !user_id.trim().is_empty() => {
+                storable_user_id("user_id", &user_id)?;
+                Ok(UserId(user_id))
+            }
             _ => Err(DtError::refused(&dt::USER_ID_REQUIRED, "")),
         }
     }

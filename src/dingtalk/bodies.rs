@@ -3,30 +3,39 @@
 //! The handlers read bodies key by key (`validate::Fields`) so that the first fault
 //! reported is the first one the seed's tables would name; these types state the same
 //! rules for the document. Keep the two together: every key here is one a handler reads.
+//!
+//! The `maxLength`s are `validate`'s: user ids ([`IndexedText`], `userId`) are refused
+//! over 500 characters for every corp, as the database cannot index longer ones; the
+//! other limits are rule `dingtalk.field.length`, refused for strict corps and stored
+//! whole, with a warning, for lenient ones.
 
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::http::doc::IndexedText;
 
 /// `customer` of `/crm/customer/create`: an object, or an array of exactly one (the seed's
 /// example). Every key is required and must not be blank.
 #[derive(Serialize, ToSchema)]
 pub struct NewCustomerBody {
-    /// At most 128 characters.
+    #[schema(max_length = 128)]
     pub name: String,
-    /// At most 256 characters.
+    #[schema(max_length = 256)]
     pub address: String,
-    /// At most 1000 characters.
+    #[schema(max_length = 1000)]
     pub description: String,
-    /// At most 32 characters.
+    #[schema(max_length = 32)]
     pub telephone: String,
 }
 
 /// A contact given with a new customer: one object or an array of them.
 #[derive(Serialize, ToSchema)]
 pub struct NewContactBody {
+    #[schema(max_length = 128)]
     pub name: Option<String>,
+    #[schema(max_length = 32)]
     pub mobile: Option<String>,
-    /// At most 500 characters.
+    #[schema(max_length = 500)]
     pub attached: Option<String>,
 }
 
@@ -37,7 +46,8 @@ pub struct CreateCustomerBody {
     pub contacts: Option<Vec<NewContactBody>>,
     /// Followers besides the caller (`user_id`), who always follows.
     #[serde(rename = "userIds")]
-    pub user_ids: Option<Vec<String>>,
+    pub user_ids: Option<Vec<IndexedText>>,
+    #[schema(max_length = 64)]
     pub create_by: String,
 }
 
@@ -45,10 +55,15 @@ pub struct CreateCustomerBody {
 #[derive(Serialize, ToSchema)]
 pub struct UpdateCustomerBody {
     pub id: String,
+    #[schema(max_length = 128)]
     pub name: Option<String>,
+    #[schema(max_length = 256)]
     pub address: Option<String>,
+    #[schema(max_length = 1000)]
     pub description: Option<String>,
+    #[schema(max_length = 32)]
     pub telephone: Option<String>,
+    #[schema(max_length = 64)]
     pub modified_by: Option<String>,
 }
 
@@ -65,10 +80,13 @@ pub struct DeleteCustomersBody {
 #[derive(Serialize, ToSchema)]
 pub struct CreateContactBody {
     pub customerid: String,
-    /// At most 128 characters.
+    #[schema(max_length = 128)]
     pub name: String,
+    #[schema(max_length = 32)]
     pub mobile: Option<String>,
+    #[schema(max_length = 500)]
     pub attached: Option<String>,
+    #[schema(max_length = 64)]
     pub create_by: Option<String>,
 }
 
@@ -88,9 +106,13 @@ pub enum ContactCreateBody {
 #[derive(Serialize, ToSchema)]
 pub struct UpdateContactBody {
     pub contactid: String,
+    #[schema(max_length = 128)]
     pub name: String,
+    #[schema(max_length = 32)]
     pub mobile: String,
+    #[schema(max_length = 500)]
     pub attached: String,
+    #[schema(max_length = 64)]
     pub modified_by: String,
 }
 
@@ -106,8 +128,10 @@ pub struct DeleteContactsBody {
 #[serde(rename_all = "camelCase")]
 pub struct CreateRelationBody {
     pub customer_id: String,
+    #[schema(max_length = 500)]
     pub user_id: String,
     #[serde(rename = "create_by")]
+    #[schema(max_length = 64)]
     pub create_by: String,
 }
 
@@ -116,7 +140,9 @@ pub struct CreateRelationBody {
 #[serde(rename_all = "camelCase")]
 pub struct DeleteRelationBody {
     pub customer_id: String,
+    #[schema(max_length = 500)]
     pub user_id: String,
     #[serde(rename = "modified_by")]
+    #[schema(max_length = 64)]
     pub modified_by: String,
 }

@@ -87,7 +87,7 @@ fn parse_create(
             })
         })
         .collect::<DtResult<Vec<_>>>()?;
-    let user_ids = root.strings("userIds")?;
+    let user_ids = root.user_ids("userIds")?;
     let create_by = root.required("create_by", STAMP_MAX)?;
     let mut seen = std::collections::HashSet::new();
     let followers: Vec<String> = user_ids

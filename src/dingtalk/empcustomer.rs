@@ -94,7 +94,7 @@ pub async fn delete(
 /// `userId`, then the time stamp (`create_by` or `modified_by`).
 fn relation(fields: &Fields<'_>, stamp: &str) -> DtResult<(i64, String, String)> {
     let customer_text = fields.required("customerId", NO_LIMIT)?;
-    let user_id = fields.required("userId", NO_LIMIT)?;
+    let user_id = fields.user_id("userId")?;
     let stamp = fields.required(stamp, STAMP_MAX)?;
     let customer_id = parse_id(&customer_text)
         .ok_or_else(|| DtError::no_such("customerId", "customer", &[&customer_text]))?;

@@ -7,12 +7,16 @@
 //! - a JSON number where the seed types a String, a blank required field and a field
 //!   over the emulator's length limit are the emulator's guesses: refused for strict
 //!   corps, served (the number's text, the blank or long value as sent) with a warning
-//!   for lenient ones. Lengths count characters, not bytes; `null` counts as absent.
+//!   for lenient ones. Lengths count characters, not bytes; `null` counts as absent;
+//! - a user id too long to index (over 500 characters) is always refused.
 
 use serde_json::{Map, Value};
 
 use super::error::{DtError, DtResult};
-use crate::runtime::rules::{dingtalk as dt, Judge};
+use crate::{
+    runtime::rules::{dingtalk as dt, Judge},
+    store::{over_index_limit, INDEXED_TEXT_MAX},
+};
 
 /// Length limits of SPEC §1.1, in characters.
 pub const NAME_MAX: usize = 128;
@@ -22,8 +26,22 @@ pub const PHONE_MAX: usize = 32;
 pub const ATTACHED_MAX: usize = 500;
 /// `create_by` / `modified_by`.
 pub const STAMP_MAX: usize = 64;
-/// Ids and user ids: no limit of their own (the body size limit bounds them).
+/// Ids and user ids: no limit of their own in the rule `dingtalk.field.length` (the body
+/// size limit bounds ids; see [`storable_user_id`] for user ids).
 pub const NO_LIMIT: usize = usize::MAX;
+
+/// A user id (`user_id`, an element of `userIds`, `userId`) is a key of the employee
+/// directory and of the followers: one too long to index is refused for every corp
+/// (rule `dingtalk.user-id.length`).
+pub fn storable_user_id(path: &str, user_id: &str) -> DtResult<()> {
+    match over_index_limit(user_id) {
+        Some(chars) => Err(DtError::refused(
+            &dt::USER_ID_LENGTH,
+            format!("{path} is {chars} characters long; the limit is {INDEXED_TEXT_MAX}"),
+        )),
+        None => Ok(()),
+    }
+}
 
 /// A JSON object under validation, with its path for error messages and the judge of
 /// the request it belongs to.
@@ -169,17 +187,30 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// An optional array of non-blank strings.
-    pub fn strings(&self, key: &str) -> DtResult<Vec<String>> {
+    /// An optional array of non-blank user ids.
+    pub fn user_ids(&self, key: &str) -> DtResult<Vec<String>> {
         let path = self.path_of(key);
-        match self.get(key) {
-            None => Ok(Vec::new()),
-            Some(Value::Array(items)) => self.items(items, &path),
-            Some(other) => Err(shape(format!(
-                "{path} must be an array of strings, got {}",
-                type_name(other)
-            ))),
+        let user_ids = match self.get(key) {
+            None => Vec::new(),
+            Some(Value::Array(items)) => self.items(items, &path)?,
+            Some(other) => {
+                return Err(shape(format!(
+                    "{path} must be an array of strings, got {}",
+                    type_name(other)
+                )))
+            }
+        };
+        for (i, user_id) in user_ids.iter().enumerate() {
+            storable_user_id(&format!("{path}[{i}]"), user_id)?;
         }
+        Ok(user_ids)
+    }
+
+    /// A required user id.
+    pub fn user_id(&self, key: &str) -> DtResult<String> {
+        let user_id = self.required(key, NO_LIMIT)?;
+        storable_user_id(&self.path_of(key), &user_id)?;
+        Ok(user_id)
     }
 
     /// A required list of ids under the first of `keys` present (e.g. `id[]` or `id`),

@@ -60,6 +60,14 @@ pub const SIGNATURE_HEADERS: [&str; 4] = ["appid", "nonce", "timestamp", "signat
 )]
 struct Base;
 
+/// A string a database index holds (a DingTalk user id, an OpenAPI `customerSource` or
+/// `openSeaIds` element): at most 500 characters, for every tenant (rules
+/// `dingtalk.user-id.length`, `openapi.field.length`).
+#[derive(serde::Serialize, ToSchema)]
+#[schema(max_length = 500)]
+#[allow(dead_code, reason = "only described: handlers read these as strings")]
+pub struct IndexedText(String);
+
 /// The document's title, description, tags and security schemes, before any route.
 pub fn base() -> OpenApi {
     Base::openapi()

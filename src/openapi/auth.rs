@@ -6,8 +6,9 @@
 //! are present; the appid is an account; the timestamp is 10-digit seconds or 13-digit
 //! milliseconds within the window of the emulator's clock; the signature is
 //! `Base64(HMAC-SHA256(secret, appid + nonce + timestamp))` (compared in constant
-//! time); the (appid, nonce, timestamp) triple was not used before — a guess, so a
-//! lenient account is served a replay with a warning. Modes (`--signature-mode`):
+//! time); the nonce fits the replay records (at most 500 characters); the (appid,
+//! nonce, timestamp) triple was not used before — a guess, so a lenient account is
+//! served a replay with a warning. Modes (`--signature-mode`):
 //! `strict` checks everything; `lenient` serves a request whose signature is wrong, with
 //! an `x-emulator-signature-warning` header; `off` needs only `appid` and checks and
 //! records nothing else. The account's [`Judge`] goes in the request's extensions for
@@ -32,7 +33,7 @@ use crate::{
     runtime::rules::{openapi as oa, Judge},
     signature,
     state::AppState,
-    store::{openapi::Account, Backend},
+    store::{openapi::Account, over_index_limit, Backend, INDEXED_TEXT_MAX},
 };
 
 pub static X_SIGNATURE_WARNING: HeaderName =
@@ -160,6 +161,7 @@ async fn check_signed(
     };
     check_window(timestamp_ms, now_ms, window_ms)?;
     let warning = check_signature(state.config.signature_mode, account, signed)?;
+    check_nonce_length(signed.nonce)?;
     let expires_at = timestamp_ms.saturating_add(window_ms).saturating_add(1000);
     let fresh = state
         .store
@@ -275,6 +277,18 @@ fn check_window(timestamp_ms: i64, now_ms: i64, window_ms: i64) -> Result<(), Ap
         distance / 1000,
         now_ms.div_euclid(1000)
     )))
+}
+
+/// The nonce is a key of the replay records: one too long to index is refused (rule
+/// `openapi.nonce.length`).
+fn check_nonce_length(nonce: &str) -> Result<(), ApiError> {
+    match over_index_limit(nonce) {
+        Some(chars) => Err(ApiError::refused(
+            &oa::NONCE_LENGTH,
+            format!("header nonce is {chars} characters long; the limit is {INDEXED_TEXT_MAX}"),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Strict: a wrong signature is refused. Lenient: it is served with a warning header.

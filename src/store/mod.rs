@@ -40,6 +40,25 @@ use snapshot::Snapshot;
 use stmt::Stmt;
 use tenants::Mode;
 
+/// The most characters a string may have where it is (part of) a key of a database
+/// index: a user id of a DingTalk corp's directory and followers, an OpenAPI customer's
+/// name, owner and visitor id, and every row of its search index. Postgres's B-tree
+/// refuses an index row over 2704 bytes (an 8 KiB page) and answers an error for the
+/// write; SQLite has no such bound. At 4 bytes a character at most (3 for Chinese),
+/// 500 characters are at most 2000 bytes, which leaves room for the rest of the key
+/// (account, customer and field). The surfaces refuse longer strings before writing, so
+/// both backends answer alike.
+pub const INDEXED_TEXT_MAX: usize = 500;
+
+/// How many characters `text` has, when that is more than [`INDEXED_TEXT_MAX`]: too
+/// long to index. (Counted only when its bytes are: a character is at least one byte.)
+pub fn over_index_limit(text: &str) -> Option<usize> {
+    if text.len() <= INDEXED_TEXT_MAX {
+        return None;
+    }
+    Some(text.chars().count()).filter(|chars| *chars > INDEXED_TEXT_MAX)
+}
+
 /// Handle to the database and what the store keeps beside it; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store(Arc<Inner>);

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{not_blank, string, Read};
+use super::{fits_index, indexed, not_blank, string, Read};
 use crate::{
     openapi::{error::ApiError, fields::customer_sources, values},
     runtime::rules::{openapi as oa, Judge},
@@ -52,7 +52,7 @@ fn contact(judge: &Judge, path: &str, item: &Value, format: FieldType) -> Read<C
             judge.check(&oa::FIELD_BLANK, format!("`{value_path}` is missing"))?;
             String::new()
         }
-        Some(value) => not_blank(judge, &value_path, string(judge, &value_path, value)?)?,
+        Some(value) => not_blank(judge, &value_path, indexed(judge, &value_path, value)?)?,
     };
     if !value.trim().is_empty() {
         values::check_format(judge, &value_path, format, &value)?;
@@ -102,6 +102,7 @@ pub(super) fn sources(judge: &Judge, value: &Value, account: &Account) -> Read<V
                 text
             }
         };
+        fits_index(&path, &key)?;
         if !out.contains(&key) {
             out.push(key);
         }
@@ -119,7 +120,7 @@ pub(super) fn pools(judge: &Judge, value: &Value, account: &Account) -> Read<Vec
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let path = format!("openSeaIds[{i}]");
-        let pool = string(judge, &path, item)?;
+        let pool = indexed(judge, &path, item)?;
         if !account.open_sea_ids.contains(&pool) {
             judge.check(
                 &oa::OPEN_SEA_KNOWN,

@@ -4,7 +4,8 @@
 //! for every account; the emulator's guesses (unknown and read-only keys, numbers for
 //! strings, blanks, closed choice lists, formats, disabled fields, owner and pool
 //! combinations) are refused for strict accounts and served with a warning for lenient
-//! ones, each as SPEC §5 says.
+//! ones, each as SPEC §5 says. A string the search index holds must fit it
+//! ([`fits_index`]), for every account.
 
 mod lists;
 mod owner;
@@ -21,11 +22,15 @@ use super::{
     values::{self, string_or_number},
 };
 use crate::{
+    http::doc::IndexedText,
     runtime::{
         clock::Clock,
         rules::{openapi as oa, Judge},
     },
-    store::openapi::{Account, Contact, CustomChange, CustomField, CustomerPatch, STATUS_DELETED},
+    store::{
+        openapi::{Account, CustomChange, CustomField, CustomerPatch, STATUS_DELETED},
+        over_index_limit, INDEXED_TEXT_MAX,
+    },
 };
 pub use owner::{check_assign_time, needs_owner_check};
 
@@ -42,24 +47,37 @@ const READ_ONLY: [&str; 7] = [
 
 /// The keys an add or update body may carry, for the OpenAPI document: `read_key`
 /// reads exactly these, plus the account's custom fields by field id. Update bodies add
-/// `_id`; `null` clears a value.
+/// `_id`; `null` clears a value. A string the search index holds (`customerName`,
+/// `owner`, `visitorId`, list elements, a custom field's text) has at most 500
+/// characters, for every account (rule `openapi.field.length`).
 #[derive(serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordInput {
     /// Required on add.
+    #[schema(max_length = 500)]
     pub customer_name: Option<String>,
     /// An employee id, or one of the account's open-sea ids (the customer goes there).
+    #[schema(max_length = 500)]
     pub owner: Option<String>,
     /// `yyyy-MM-dd HH:mm:ss`.
     pub assign_time: Option<String>,
     pub create_method: Option<String>,
-    pub mobile: Option<Vec<Contact>>,
-    pub email: Option<Vec<Contact>>,
-    pub qq: Option<Vec<Contact>>,
-    pub wechat: Option<Vec<Contact>>,
-    pub customer_source: Option<Vec<String>>,
+    pub mobile: Option<Vec<ContactInput>>,
+    pub email: Option<Vec<ContactInput>>,
+    pub qq: Option<Vec<ContactInput>>,
+    pub wechat: Option<Vec<ContactInput>>,
+    pub customer_source: Option<Vec<IndexedText>>,
+    #[schema(max_length = 500)]
     pub visitor_id: Option<String>,
-    pub open_sea_ids: Option<Vec<String>>,
+    pub open_sea_ids: Option<Vec<IndexedText>>,
+}
+
+/// One element of `mobile`, `email`, `qq` or `wechat` as sent.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ContactInput {
+    #[schema(max_length = 500)]
+    pub value: String,
+    pub memo: Option<String>,
 }
 
 /// The body of `POST /openapi/crm/update`: `_id` and the keys to change.
@@ -137,7 +155,7 @@ fn read_key(
         "customerSource" => {
             patch.customer_source = Some(nullable(value, |v| sources(judge, v, cx.account))?)
         }
-        "visitorId" => patch.visitor_id = Some(nullable(value, |v| string(judge, key, v))?),
+        "visitorId" => patch.visitor_id = Some(nullable(value, |v| indexed(judge, key, v))?),
         "openSeaIds" => {
             patch.open_sea_ids = Some(nullable(value, |v| pools(judge, v, cx.account))?)
         }
@@ -183,6 +201,26 @@ pub(super) fn string(judge: &Judge, path: &str, value: &Value) -> Read<String> {
     })
 }
 
+/// A String the search index holds: [`string`], and [`fits_index`].
+pub(super) fn indexed(judge: &Judge, path: &str, value: &Value) -> Read<String> {
+    let text = string(judge, path, value)?;
+    fits_index(path, &text)?;
+    Ok(text)
+}
+
+/// A string the search index holds (`customerName`, `owner`, `visitorId`, list
+/// elements, custom text values) has at most [`INDEXED_TEXT_MAX`] characters, for every
+/// account: a longer one cannot be indexed (rule `openapi.field.length`).
+pub(super) fn fits_index(path: &str, text: &str) -> Read<()> {
+    match over_index_limit(text) {
+        Some(chars) => Err(ApiError::refused(
+            &oa::FIELD_LENGTH,
+            format!("`{path}` is {chars} characters long; the limit is {INDEXED_TEXT_MAX}"),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// A String that should not be blank: a blank one is refused or stored as sent.
 pub(super) fn not_blank(judge: &Judge, path: &str, text: String) -> Read<String> {
     if text.trim().is_empty() {
@@ -198,7 +236,7 @@ fn customer_name(judge: &Judge, value: &Value) -> Read<String> {
             "`customerName` is required and cannot be cleared",
         ));
     }
-    let name = string(judge, "customerName", value)?;
+    let name = indexed(judge, "customerName", value)?;
     not_blank(judge, "customerName", name)
 }
 
@@ -234,6 +272,14 @@ fn custom(key: &str, value: &Value, cx: &Context, mode: Mode) -> Read<Option<Cus
         return Ok(None);
     }
     let value = values::validate(field, value, cx.clock, cx.judge)?;
+    if let Some(stored) = &value {
+        for (i, entry) in stored.index.iter().enumerate() {
+            match stored.json.is_array() {
+                true => fits_index(&format!("{key}[{i}]"), &entry.text)?,
+                false => fits_index(key, &entry.text)?,
+            }
+        }
+    }
     Ok(Some(CustomChange {
         field: key.to_owned(),
         value,

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{string, Read};
+use super::{indexed, Read};
 use crate::{
     runtime::rules::{openapi as oa, Judge},
     store::openapi::{Account, CustomerPatch, OwnerChange},
@@ -14,7 +14,7 @@ pub(super) fn owner(judge: &Judge, value: &Value, account: &Account) -> Read<Own
     if value.is_null() {
         return Ok(OwnerChange::Clear);
     }
-    let owner = string(judge, "owner", value)?;
+    let owner = indexed(judge, "owner", value)?;
     Ok(if owner.is_empty() {
         OwnerChange::Clear
     } else if account.open_sea_ids.contains(&owner) {

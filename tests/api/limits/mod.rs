@@ -1,4 +1,53 @@
-//! What both databases can store (issue 11, item 1): a NUL character. Each refusal test
-//! failed before its fix, with a 500 (errcode -1) on Postgres.
+//! What both databases can store (issue 11, items 1 and 2): a NUL character and
+//! strings too long to index. Each refusal test failed before its fix, with a 500
+//! (errcode -1) on Postgres; the tests that store the most allowed keep each limit from
+//! being tighter than needed.
 
+mod lengths;
 mod nul;
+
+use crm_emulator::{dingtalk::validate::NAME_MAX, store::INDEXED_TEXT_MAX};
+use serde_json::Value;
+
+use crate::helpers::*;
+
+/// The served document states the limits the server enforces, as `maxLength` and
+/// `maxItems` of the request schemas.
+#[tokio::test]
+async fn the_served_document_states_the_limits() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let doc = app.get_json("/_emulator/openapi.json").await;
+    let schema = |name: &str, property: &str| {
+        doc["components"]["schemas"][name]["properties"][property].clone()
+    };
+    let indexed = Value::from(INDEXED_TEXT_MAX);
+    for property in ["customerName", "owner", "visitorId"] {
+        assert_eq!(
+            schema("RecordInput", property)["maxLength"],
+            indexed,
+            "{property}"
+        );
+    }
+    assert_eq!(schema("ContactInput", "value")["maxLength"], indexed);
+    assert_eq!(
+        doc["components"]["schemas"]["IndexedText"]["maxLength"],
+        indexed
+    );
+    assert_eq!(schema("CreateRelationBody", "userId")["maxLength"], indexed);
+    assert_eq!(schema("NewCustomerBody", "name")["maxLength"], NAME_MAX);
+    let create = &doc["paths"]["/crm/customer/create"]["post"]["parameters"];
+    let user_id = create
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["name"] == "user_id"));
+    assert_eq!(
+        user_id.map(|p| p["schema"]["maxLength"].clone()),
+        Some(indexed)
+    );
+    let text = doc.to_string();
+    for refs in [
+        "#/components/schemas/IndexedText",
+        "#/components/schemas/ContactInput",
+    ] {
+        assert!(text.contains(refs), "{refs} is used");
+    }
+}

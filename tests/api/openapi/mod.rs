@@ -84,11 +84,21 @@ impl Reply {
 /// The four authentication headers for `appid`/`secret` at the emulator's now.
 pub fn signed_headers(app: &TestApp, appid: &str, secret: &str) -> Vec<(&'static str, String)> {
     let nonce = uuid::Uuid::new_v4().simple().to_string();
+    signed_with_nonce(app, appid, secret, &nonce)
+}
+
+/// The four authentication headers with this `nonce`, signed at the emulator's now.
+pub fn signed_with_nonce(
+    app: &TestApp,
+    appid: &str,
+    secret: &str,
+    nonce: &str,
+) -> Vec<(&'static str, String)> {
     let timestamp = app.state.clock.now_secs().to_string();
-    let sig = signature::sign(secret, appid, &nonce, &timestamp);
+    let sig = signature::sign(secret, appid, nonce, &timestamp);
     vec![
         ("appid", appid.to_owned()),
-        ("nonce", nonce),
+        ("nonce", nonce.to_owned()),
         ("timestamp", timestamp),
         ("signature", sig),
     ]

@@ -143,6 +143,20 @@ pub static FIELD_LENGTH: Rule = Rule {
     answer: Errcode(41101),
 };
 
+pub static USER_ID_LENGTH: Rule = Rule {
+    id: "dingtalk.user-id.length",
+    api: DingTalk,
+    provenance: Emulator,
+    enforced: Always,
+    source: "User ids are keys of the employee directory and of the followers, and a \
+             database index holds at most about 2700 bytes of a key (Postgres's B-tree); \
+             500 characters fit in any script (4 bytes a character at most)",
+    summary: "A user_id, userIds element or userId over 500 characters, which the \
+              database cannot index: 41101 数据内容过长.",
+    lenient: "",
+    answer: Errcode(41101),
+};
+
 pub static RECORD_KNOWN: Rule = Rule {
     id: "dingtalk.record.known",
     api: DingTalk,

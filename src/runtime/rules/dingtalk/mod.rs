@@ -193,6 +193,7 @@ pub static RULES: &[&Rule] = &[
     &FIELD_NUMBER,
     &FIELD_BLANK,
     &FIELD_LENGTH,
+    &USER_ID_LENGTH,
     &RECORD_KNOWN,
     &IDS_ONE_KEY,
     &CONTACT_CREATE_OR_UPDATE,

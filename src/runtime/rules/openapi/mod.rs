@@ -115,6 +115,18 @@ pub static NONCE_ONCE: Rule = Rule {
     answer: Status(401),
 };
 
+pub static NONCE_LENGTH: Rule = Rule {
+    id: "openapi.nonce.length",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Always,
+    source: "Replay records are keyed by the nonce, and a database index holds at most \
+             about 2700 bytes of a key (Postgres's B-tree); the seed's nonce is 6 digits",
+    summary: "A nonce over 500 characters, which the replay records cannot index: 401.",
+    lenient: "",
+    answer: Status(401),
+};
+
 pub static BODY_SIZE: Rule = Rule {
     id: "openapi.body.size",
     api: OpenApi,
@@ -293,6 +305,7 @@ pub static RULES: &[&Rule] = &[
     &AUTH_TIMESTAMP,
     &AUTH_SIGNATURE,
     &NONCE_ONCE,
+    &NONCE_LENGTH,
     &BODY_SIZE,
     &BODY_EMPTY,
     &BODY_JSON,
@@ -310,6 +323,7 @@ pub static RULES: &[&Rule] = &[
     &FIELD_TYPE,
     &FIELD_NUMBER,
     &FIELD_BLANK,
+    &FIELD_LENGTH,
     &CUSTOMER_SOURCE_CHOICE,
     &OPEN_SEA_KNOWN,
     &OWNER_OPEN_SEA,

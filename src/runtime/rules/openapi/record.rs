@@ -138,6 +138,23 @@ pub static FIELD_BLANK: Rule = Rule {
     answer: Status(400),
 };
 
+pub static FIELD_LENGTH: Rule = Rule {
+    id: "openapi.field.length",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Always,
+    source: "These strings are keys of the search index, and a database index holds at \
+             most about 2700 bytes of a key (Postgres's B-tree); 500 characters fit in any \
+             script (4 bytes a character at most). Other strings (createMethod, memos) \
+             have no limit but the body's",
+    summary: "A string the search index holds over 500 characters: customerName, owner, \
+              visitorId, a mobile/email/qq/wechat value, a customerSource or openSeaIds \
+              element, or a custom field's text, textarea, phone, email, select or \
+              multiSelect value: 400 naming the field and the limit.",
+    lenient: "",
+    answer: Status(400),
+};
+
 pub static CUSTOMER_SOURCE_CHOICE: Rule = Rule {
     id: "openapi.customer-source.choice",
     api: OpenApi,
