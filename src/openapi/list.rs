@@ -33,6 +33,8 @@ pub struct ListRequest {
     /// From 1, default 1.
     #[schema(value_type = Option<i64>)]
     page: Option<Value>,
+    /// At most 100 conditions, all of which must hold.
+    #[schema(max_items = 100)]
     search: Option<Vec<SearchItem>>,
     sort: Option<SortSpec>,
 }

@@ -9,7 +9,8 @@
 //! (see `operands`). Each fault is the rule it is (`runtime::rules::openapi`): an
 //! unknown or unsearchable field `openapi.search.field`, an unknown operator
 //! `openapi.search.operator`, an operand of the wrong number or type
-//! `openapi.search.value`; an operator in another case (`EQ`) and a number for a text
+//! `openapi.search.value`, a search too large to run as one statement
+//! `openapi.search.size`; an operator in another case (`EQ`) and a number for a text
 //! field are the emulator's guesses, served to lenient accounts with a warning.
 
 mod operands;
@@ -23,7 +24,8 @@ use crate::{
         rules::{openapi as oa, Broken, Judge},
     },
     store::openapi::{
-        Column, Condition, CustomField, FieldType, Sort, SortKey, Target, STATUS_DELETED,
+        Column, Condition, CustomField, FieldType, Sort, SortKey, Target, MAX_CONDITIONS,
+        MAX_CONDITION_VALUES, STATUS_DELETED,
     },
 };
 
@@ -32,7 +34,9 @@ use crate::{
 pub struct SearchItem {
     pub field: String,
     pub operator: String,
+    /// At most 200 values (`in`, `nin`).
     #[serde(default)]
+    #[schema(max_items = 200)]
     pub value: Option<Vec<Value>>,
 }
 
@@ -102,6 +106,12 @@ pub fn needs_custom_fields(items: &[SearchItem], sort: Option<&SortSpec>) -> boo
 impl Catalog<'_> {
     /// Parses `search`.
     pub fn conditions(&self, items: &[SearchItem]) -> Parsed<Vec<Condition>> {
+        if items.len() > MAX_CONDITIONS {
+            return Err(oa::SEARCH_SIZE.broken(format!(
+                "search has {} conditions; the limit is {MAX_CONDITIONS}",
+                items.len()
+            )));
+        }
         items
             .iter()
             .enumerate()
@@ -154,10 +164,14 @@ impl Catalog<'_> {
                 item.field
             )));
         }
-        let operands = item
-            .value
-            .as_deref()
-            .unwrap_or_default()
+        let values = item.value.as_deref().unwrap_or_default();
+        if values.len() > MAX_CONDITION_VALUES {
+            return Err(oa::SEARCH_SIZE.broken(format!(
+                "{at}.value has {} values; the limit is {MAX_CONDITION_VALUES}",
+                values.len()
+            )));
+        }
+        let operands = values
             .iter()
             .enumerate()
             .map(|(i, v)| self.operand(&format!("{at}.value[{i}]"), &field, &item.field, v))

@@ -128,6 +128,17 @@ impl Default for Sort {
     }
 }
 
+/// The most conditions one search may have. A search is one statement: SQLite refuses
+/// an expression tree deeper than 1000 (each condition is one more `AND`; 1000
+/// conditions failed where 700 ran), and the bound values of a statement are limited
+/// (SQLite 32766, Postgres 65535). 100 conditions of at most
+/// [`MAX_CONDITION_VALUES`] values bind at most about 20,100 values and nest about 100
+/// deep: inside both, with room to spare.
+pub const MAX_CONDITIONS: usize = 100;
+
+/// The most values one condition (`in`, `nin`) may have; see [`MAX_CONDITIONS`].
+pub const MAX_CONDITION_VALUES: usize = 200;
+
 /// A page of an account's customers.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerQuery {

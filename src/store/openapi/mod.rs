@@ -27,7 +27,10 @@ pub use fields::{
     check_choices, type_names, CascadeNode, CascadeOptions, Choice, CustomField, CustomFieldUpdate,
     FieldType, NewCustomField, ValidCustomField, STATUS_DELETED, STATUS_OFF, STATUS_ON,
 };
-pub use filter::{Column, Condition, CustomerQuery, Op, Operand, Sort, SortKey, Target};
+pub use filter::{
+    Column, Condition, CustomerQuery, Op, Operand, Sort, SortKey, Target, MAX_CONDITIONS,
+    MAX_CONDITION_VALUES,
+};
 
 use self::{customer_batch::NewCustomer, nonces::NonceUse};
 use super::{cache::TrustCache, db::Db, sqlite::batch::Queue};

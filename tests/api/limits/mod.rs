@@ -1,12 +1,20 @@
-//! What both databases can store (issue 11, items 1 and 2): a NUL character and
-//! strings too long to index. Each refusal test failed before its fix, with a 500
-//! (errcode -1) on Postgres; the tests that store the most allowed keep each limit from
-//! being tighter than needed.
+//! What both databases can store and run (issue 11, items 1, 2 and 4): a NUL
+//! character, strings too long to index, and searches too large for one statement. Each
+//! refusal test failed before its fix — with a 500 (errcode -1) on Postgres for NUL
+//! characters and long strings, on SQLite for 1,000 conditions; the tests that store or
+//! search the most allowed keep each limit from being tighter than needed.
 
 mod lengths;
 mod nul;
+mod search;
 
-use crm_emulator::{dingtalk::validate::NAME_MAX, store::INDEXED_TEXT_MAX};
+use crm_emulator::{
+    dingtalk::validate::NAME_MAX,
+    store::{
+        openapi::{MAX_CONDITIONS, MAX_CONDITION_VALUES},
+        INDEXED_TEXT_MAX,
+    },
+};
 use serde_json::Value;
 
 use crate::helpers::*;
@@ -35,6 +43,11 @@ async fn the_served_document_states_the_limits() {
     );
     assert_eq!(schema("CreateRelationBody", "userId")["maxLength"], indexed);
     assert_eq!(schema("NewCustomerBody", "name")["maxLength"], NAME_MAX);
+    assert_eq!(schema("ListRequest", "search")["maxItems"], MAX_CONDITIONS);
+    assert_eq!(
+        schema("SearchItem", "value")["maxItems"],
+        MAX_CONDITION_VALUES
+    );
     let create = &doc["paths"]["/crm/customer/create"]["post"]["parameters"];
     let user_id = create
         .as_array()

@@ -1,6 +1,7 @@
-//! The rules that keep a request inside what both databases can store (SPEC §5: a NUL
-//! character, a string or a nonce too long to index), broken on the well-known lenient
-//! tenants: they are enforced `always`, so those are refused too.
+//! The rules that keep a request inside what both databases can store and run (SPEC §5:
+//! a NUL character, a string or nonce too long to index, a search too large to run),
+//! broken on the well-known lenient tenants: they are enforced `always`, so those are
+//! refused too.
 
 use crm_emulator::runtime::rules::{dingtalk as dt, openapi as oa};
 use reqwest::Method;
@@ -48,4 +49,8 @@ pub async fn exercise(app: &TestApp, seen: &Seen) {
         &oa::NONCE_LENGTH,
         "header nonce is 501 characters long",
     );
+    let condition = json!({"field": "customerName", "operator": "eq", "value": ["x"]});
+    let search = json!({"search": vec![condition; 101]});
+    let reply = oa.post("/openapi/crm/list", &search).await;
+    seen.refused(&reply, &oa::SEARCH_SIZE, "the limit is 100");
 }

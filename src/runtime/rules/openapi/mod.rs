@@ -283,6 +283,20 @@ pub static SEARCH_VALUE: Rule = Rule {
     answer: Status(400),
 };
 
+pub static SEARCH_SIZE: Rule = Rule {
+    id: "openapi.search.size",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Always,
+    source: "A search runs as one SQL statement, and the databases bound those (SQLite: an \
+             expression tree at most 1000 deep, at most 32766 bound values; Postgres: at \
+             most 65535 bound values); these bounds keep every search inside both",
+    summary: "A search of more than 100 conditions, or a condition with more than 200 \
+              values: 400 naming the limit.",
+    lenient: "",
+    answer: Status(400),
+};
+
 pub static FIELD_LIST_FILTER: Rule = Rule {
     id: "openapi.field-list.filter",
     api: OpenApi,
@@ -339,5 +353,6 @@ pub static RULES: &[&Rule] = &[
     &SEARCH_OPERATOR,
     &SEARCH_FIELD,
     &SEARCH_VALUE,
+    &SEARCH_SIZE,
     &FIELD_LIST_FILTER,
 ];
