@@ -4,9 +4,10 @@
 //! field) are decided once.
 
 use axum::{
-    body::Bytes,
+    body::{Bytes, HttpBody},
     extract::{FromRequest, Request},
     http::StatusCode,
+    RequestExt,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -48,7 +49,22 @@ impl BodyError {
 }
 
 /// Reads the whole body, within the router's `DefaultBodyLimit`; it may be blank.
+///
+/// A body whose `Content-Length` is over the limit is refused before any of it is read:
+/// reading would only fail at the limit, and a client that sends less than it declared
+/// would hold the request until `--request-timeout`. The limited body's size hint stops
+/// at the route's limit, so a declared length above it is one over the limit.
 pub async fn read_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, BodyError> {
+    let declared = req.body().size_hint().lower();
+    let req = req.with_limited_body();
+    if req
+        .body()
+        .size_hint()
+        .upper()
+        .is_some_and(|limit| declared > limit)
+    {
+        return Err(BodyError::TooLarge);
+    }
     Bytes::from_request(req, state).await.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             BodyError::TooLarge
