@@ -3,7 +3,9 @@
 
 mod accounts;
 mod api_doc;
+mod browse;
 mod clock;
+mod console;
 mod corps;
 pub mod document;
 pub mod error;
@@ -58,10 +60,13 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
         .routes(routes!(corps::list, corps::create))
         .routes(routes!(corps::get, corps::patch, corps::delete))
         .routes(routes!(corps::list_employees, corps::add_employee))
+        .routes(routes!(browse::corp_customers))
+        .routes(routes!(browse::corp_customer))
         .routes(routes!(accounts::list, accounts::create))
         .routes(routes!(accounts::get, accounts::patch, accounts::delete))
         .routes(routes!(fields::list, fields::create))
         .routes(routes!(fields::patch))
+        .routes(routes!(browse::account_customers))
         .routes(routes!(reset::reset))
         .routes(routes!(rules::list))
         .routes(routes!(export::export))
@@ -80,12 +85,21 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
         .answers::<AdminErrorBody>("404", "No such tenant, field or rule")
         .answers::<AdminErrorBody>("409", "Another tenant or field already has that key")
         .answers::<AdminErrorBody>("500", "Internal failure");
+    let console = OpenApiRouter::new()
+        .routes(routes!(console::redirect))
+        .routes(routes!(console::page))
+        .routes(routes!(console::asset))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::require_network,
+        ));
     let routes = doc::secured(guarded, &guard)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             guard::require_admin,
         ))
-        .routes(routes!(health::health));
+        .routes(routes!(health::health))
+        .merge(console);
     doc::map_router(routes, |router| {
         router
             .method_not_allowed_fallback(method_not_allowed)

@@ -1,6 +1,7 @@
 //! The control plane (`/_emulator/*`).
 
 mod clock;
+mod console;
 mod document;
 mod export;
 mod faults;
