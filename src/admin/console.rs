@@ -14,9 +14,21 @@ use super::AdminError;
 
 /// The page, its script and its style.
 const ASSETS: [(&str, &str, &str); 3] = [
-    ("", "text/html; charset=utf-8", include_str!("console/index.html")),
-    ("app.js", "text/javascript; charset=utf-8", include_str!("console/app.js")),
-    ("app.css", "text/css; charset=utf-8", include_str!("console/app.css")),
+    (
+        "",
+        "text/html; charset=utf-8",
+        include_str!("console/index.html"),
+    ),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_str!("console/app.js"),
+    ),
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        include_str!("console/app.css"),
+    ),
 ];
 
 /// Scripts, styles, fonts and calls from this origin only; no frames, no plugins.
@@ -57,7 +69,10 @@ fn asset_response(name: &str) -> Response {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
         ),
-        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
     ];
     (StatusCode::OK, headers, *body).into_response()
 }

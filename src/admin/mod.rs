@@ -17,6 +17,7 @@ pub mod guard;
 mod health;
 pub mod import;
 pub mod journal;
+mod metrics_text;
 mod reset;
 mod rules;
 
@@ -31,8 +32,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     http::{
         doc::{self, Guard},
-        time_limited,
+        time_limited, Api,
     },
+    runtime::metrics,
     state::{AppState, RouterState},
 };
 pub use error::{AdminError, AdminErrorBody};
@@ -69,6 +71,7 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
         .routes(routes!(browse::account_customers))
         .routes(routes!(reset::reset))
         .routes(routes!(rules::list))
+        .routes(routes!(metrics_text::serve))
         .routes(routes!(export::export))
         .routes(import)
         .routes(routes!(api_doc::serve));
@@ -110,7 +113,9 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
 
 /// Around every control-plane call, known path or not: the request timeout.
 async fn around(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    time_limited(state.config.request_timeout(), next.run(req), timed_out).await
+    let limit = state.config.request_timeout();
+    let run = |req| time_limited(limit, next.run(req), timed_out);
+    metrics::observed(&state.metrics, Api::Admin, req, run).await
 }
 
 /// Answer for an unknown path under `/_emulator/`, naming the path as sent.

@@ -35,6 +35,7 @@ const SPECIFIED: &[&str] = &[
     "GET /_emulator/dingtalk/corps/{corpid}/customers",
     "GET /_emulator/dingtalk/corps/{corpid}/customers/{id}",
     "GET /_emulator/openapi/accounts/{appid}/customers",
+    "GET /_emulator/metrics",
     "GET /_emulator/ui",
     "GET /_emulator/ui/",
     "GET /_emulator/ui/{asset}",
@@ -209,7 +210,9 @@ async fn every_operation_names_its_auth_and_its_answers() {
             assert_eq!(security, expected, "{method} {path}");
             let responses = operation["responses"].as_object().unwrap();
             assert!(
-                responses.keys().any(|s| s.starts_with('2') || s.starts_with('3')),
+                responses
+                    .keys()
+                    .any(|s| s.starts_with('2') || s.starts_with('3')),
                 "{method} {path} has no success (or redirect) answer"
             );
             if path.starts_with("/openapi/") {

@@ -8,6 +8,7 @@ mod faults;
 mod fields;
 mod guard;
 mod journal;
+mod metrics;
 mod reset;
 mod schema;
 mod tenants;
