@@ -8,7 +8,7 @@ use crate::{
     config::Config,
     http::doc::ApiDocument,
     ids::IdGenerator,
-    runtime::{clock::Clock, faults::Faults, journal::Journal},
+    runtime::{clock::Clock, faults::Faults, journal::Journal, metrics::Metrics},
     store::Store,
 };
 
@@ -43,6 +43,7 @@ pub struct Shared {
     pub started_at: Instant,
     pub journal: Arc<Journal>,
     pub faults: Arc<Faults>,
+    pub metrics: Arc<Metrics>,
 }
 
 /// The router's state: handlers extract `State<AppState>`, the document handler

@@ -31,6 +31,25 @@ pub async fn require_admin(
     }
 }
 
+/// The console's page and assets (`admin::console`) hold no data: they are served to
+/// whoever may reach the control plane — loopback peers only without an admin token,
+/// anyone with one (the page then asks for the token before it shows anything).
+pub async fn require_network(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let reachable = match state.config.admin_token {
+        Some(_) => Ok(()),
+        None => loopback_only(peer),
+    };
+    match reachable {
+        Ok(()) => next.run(req).await,
+        Err(err) => err.into_response(),
+    }
+}
+
 /// The guard's decision, separate from the middleware so it can be tested for peers a
 /// test cannot be (non-loopback addresses).
 pub fn check(
@@ -39,15 +58,7 @@ pub fn check(
     peer: SocketAddr,
 ) -> Result<(), AdminError> {
     let Some(expected) = admin_token else {
-        return if peer.ip().is_loopback() {
-            Ok(())
-        } else {
-            Err(AdminError::new(
-                StatusCode::FORBIDDEN,
-                "the control plane is served to loopback peers only; start the emulator \
-                 with --admin-token and send Authorization: Bearer <token> to call it remotely",
-            ))
-        };
+        return loopback_only(peer);
     };
     let given = headers
         .get(AUTHORIZATION)
@@ -67,6 +78,18 @@ pub fn check(
             "wrong admin token",
         ))
     }
+}
+
+/// Without an admin token, the control plane serves loopback peers only.
+fn loopback_only(peer: SocketAddr) -> Result<(), AdminError> {
+    if peer.ip().is_loopback() {
+        return Ok(());
+    }
+    Err(AdminError::new(
+        StatusCode::FORBIDDEN,
+        "the control plane is served to loopback peers only; start the emulator \
+         with --admin-token and send Authorization: Bearer <token> to call it remotely",
+    ))
 }
 
 #[cfg(test)]

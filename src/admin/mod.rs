@@ -3,7 +3,9 @@
 
 mod accounts;
 mod api_doc;
+mod browse;
 mod clock;
+mod console;
 mod corps;
 pub mod document;
 pub mod error;
@@ -15,6 +17,7 @@ pub mod guard;
 mod health;
 pub mod import;
 pub mod journal;
+mod metrics_text;
 mod reset;
 mod rules;
 
@@ -29,8 +32,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     http::{
         doc::{self, Guard},
-        time_limited,
+        time_limited, Api,
     },
+    runtime::metrics,
     state::{AppState, RouterState},
 };
 pub use error::{AdminError, AdminErrorBody};
@@ -58,12 +62,16 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
         .routes(routes!(corps::list, corps::create))
         .routes(routes!(corps::get, corps::patch, corps::delete))
         .routes(routes!(corps::list_employees, corps::add_employee))
+        .routes(routes!(browse::corp_customers))
+        .routes(routes!(browse::corp_customer))
         .routes(routes!(accounts::list, accounts::create))
         .routes(routes!(accounts::get, accounts::patch, accounts::delete))
         .routes(routes!(fields::list, fields::create))
         .routes(routes!(fields::patch))
+        .routes(routes!(browse::account_customers))
         .routes(routes!(reset::reset))
         .routes(routes!(rules::list))
+        .routes(routes!(metrics_text::serve))
         .routes(routes!(export::export))
         .routes(import)
         .routes(routes!(api_doc::serve));
@@ -80,12 +88,21 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
         .answers::<AdminErrorBody>("404", "No such tenant, field or rule")
         .answers::<AdminErrorBody>("409", "Another tenant or field already has that key")
         .answers::<AdminErrorBody>("500", "Internal failure");
+    let console = OpenApiRouter::new()
+        .routes(routes!(console::redirect))
+        .routes(routes!(console::page))
+        .routes(routes!(console::asset))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::require_network,
+        ));
     let routes = doc::secured(guarded, &guard)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             guard::require_admin,
         ))
-        .routes(routes!(health::health));
+        .routes(routes!(health::health))
+        .merge(console);
     doc::map_router(routes, |router| {
         router
             .method_not_allowed_fallback(method_not_allowed)
@@ -96,7 +113,9 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
 
 /// Around every control-plane call, known path or not: the request timeout.
 async fn around(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    time_limited(state.config.request_timeout(), next.run(req), timed_out).await
+    let limit = state.config.request_timeout();
+    let run = |req| time_limited(limit, next.run(req), timed_out);
+    metrics::observed(&state.metrics, Api::Admin, req, run).await
 }
 
 /// Answer for an unknown path under `/_emulator/`, naming the path as sent.

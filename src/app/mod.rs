@@ -13,7 +13,7 @@ use tokio::net::TcpListener;
 use crate::{
     config::{Config, LogFormat},
     ids::IdGenerator,
-    runtime::{clock::Clock, journal::Journal},
+    runtime::{clock::Clock, journal::Journal, metrics::Metrics},
     seed::{self, SeedError},
     state::{AppState, Shared},
     store::{tenants::*, Store},
@@ -30,6 +30,8 @@ pub enum StartupError {
     /// error names the file and the first bad path.
     #[error(transparent)]
     Seed(#[from] SeedError),
+    #[error("cannot set up the metrics: {0}")]
+    Metrics(#[from] prometheus::Error),
 }
 
 /// A built emulator, ready to serve on its listener.
@@ -65,7 +67,9 @@ impl App {
             ),
             None => {}
         }
+        let metrics = Arc::new(Metrics::new(store.backend().name())?);
         let state = AppState::new(Shared {
+            metrics,
             store,
             clock,
             ids,

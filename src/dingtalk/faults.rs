@@ -10,7 +10,12 @@ use axum::{
 };
 
 use super::{auth, errcodes::injected_errmsg, error::DtErrorBody, DtError};
-use crate::{http::original_path, ids::random_tag, runtime::faults::Api, state::AppState};
+use crate::{
+    http::original_path,
+    ids::random_tag,
+    runtime::faults::{Api, FaultFired},
+    state::AppState,
+};
 
 /// The surface middleware's fault step: answers the call as the first firing rule says
 /// (after its latency), or passes it on to `run`.
@@ -27,8 +32,11 @@ where
         .apply(Api::Dingtalk, method, path, tenant)
         .await
     {
-        Some(fault) if fault.answers() => response(fault.errcode(), fault.status()),
-        _ => run(req).await,
+        Some(fault) if fault.answers() => {
+            FaultFired::mark(response(fault.errcode(), fault.status()))
+        }
+        Some(_) => FaultFired::mark(run(req).await),
+        None => run(req).await,
     }
 }
 

@@ -31,7 +31,10 @@ use crate::{
         doc::{self, Guard},
         time_limited, Api,
     },
-    runtime::rules::{self, dingtalk as dt},
+    runtime::{
+        metrics,
+        rules::{self, dingtalk as dt},
+    },
     state::{AppState, RouterState},
 };
 pub use error::{ok, DtError, DtOk, DtResult};
@@ -81,10 +84,8 @@ async fn around(State(state): State<AppState>, req: Request, next: Next) -> Resp
             )
         })
     };
-    state
-        .journal
-        .record(&state.clock, Api::DingTalk, req, run)
-        .await
+    let journaled = |req| state.journal.record(&state.clock, Api::DingTalk, req, run);
+    metrics::observed(&state.metrics, Api::DingTalk, req, journaled).await
 }
 
 /// Answer for an unknown path outside the other surfaces (errcode 404).

@@ -248,7 +248,8 @@ where
     described
 }
 
-/// `post` + `/crm/customer/create` → `postCrmCustomerCreate`.
+/// `post` + `/crm/customer/create` → `postCrmCustomerCreate`; a path ending in `/` ends
+/// in `Index` (`/_emulator/ui/` beside `/_emulator/ui`).
 fn operation_id(method: &str, path: &str) -> String {
     let mut id = method.to_owned();
     for word in path.split(|c: char| !c.is_ascii_alphanumeric()) {
@@ -257,6 +258,9 @@ fn operation_id(method: &str, path: &str) -> String {
             id.push(first.to_ascii_uppercase());
             id.extend(chars);
         }
+    }
+    if path.len() > 1 && path.ends_with('/') {
+        id.push_str("Index");
     }
     id
 }
@@ -275,5 +279,6 @@ mod tests {
             operation_id("get", "/_emulator/dingtalk/corps/{corpid}"),
             "getEmulatorDingtalkCorpsCorpid"
         );
+        assert_eq!(operation_id("get", "/_emulator/ui/"), "getEmulatorUiIndex");
     }
 }

@@ -32,6 +32,11 @@ pub fn request_id(req: &Request) -> &str {
 #[derive(Clone, Debug)]
 pub struct ErrorCode(pub String);
 
+/// The string-to-sign of an OpenAPI request whose signature did not match, left in the
+/// response extensions by the surface's authentication for the request journal.
+#[derive(Clone, Debug)]
+pub struct StringToSign(pub String);
+
 /// The tenant a request acts for (a DingTalk `corpid` or an OpenAPI `appid`). Each
 /// surface's auth puts it in the request extensions (for handlers and later layers) and
 /// in the response extensions (for the access log and the request journal).

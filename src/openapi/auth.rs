@@ -29,7 +29,7 @@ use axum::{
 use super::error::ApiError;
 use crate::{
     config::SignatureMode,
-    http::Tenant,
+    http::{StringToSign, Tenant},
     runtime::rules::{openapi as oa, Judge},
     signature,
     state::AppState,
@@ -81,13 +81,19 @@ impl From<ApiError> for Refusal {
 pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     match verify(&state, req.headers(), req.extensions()).await {
         Err(Refusal(tenant, error)) => {
+            let mismatch = error.rule().is_some_and(|r| r.id == oa::AUTH_SIGNATURE.id);
+            let string_to_sign = mismatch.then(|| string_to_sign(req.headers()));
             let mut response = error.into_response();
             if let Some(tenant) = tenant {
                 response.extensions_mut().insert(tenant);
             }
+            if let Some(string_to_sign) = string_to_sign {
+                response.extensions_mut().insert(string_to_sign);
+            }
             response
         }
         Ok((account, warning)) => {
+            let string_to_sign = warning.is_some().then(|| string_to_sign(req.headers()));
             let tenant = Tenant(Arc::from(account.appid.as_str()));
             let judge = Judge::of(account.mode, req.extensions());
             req.extensions_mut().insert(judge);
@@ -99,6 +105,9 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
                 response
                     .headers_mut()
                     .insert(X_SIGNATURE_WARNING.clone(), warning);
+            }
+            if let Some(string_to_sign) = string_to_sign {
+                response.extensions_mut().insert(string_to_sign);
             }
             response
         }
@@ -241,6 +250,15 @@ fn read_headers(headers: &HeaderMap, mode: SignatureMode) -> Result<Signed<'_>, 
         timestamp: get("timestamp"),
         signature: get("signature"),
     })
+}
+
+/// The string-to-sign of a request whose headers were read (for the journal).
+fn string_to_sign(headers: &HeaderMap) -> StringToSign {
+    let text = match read_headers(headers, SignatureMode::Strict) {
+        Ok(signed) => signature::string_to_sign(signed.appid, signed.nonce, signed.timestamp),
+        Err(_) => String::new(),
+    };
+    StringToSign(text)
 }
 
 /// Unix seconds (10 digits) or milliseconds (13 digits), as milliseconds.

@@ -47,6 +47,11 @@ impl ApiError {
         }
     }
 
+    /// The rule that refused the request, if one did.
+    pub fn rule(&self) -> Option<&'static Rule> {
+        self.rule
+    }
+
     /// `rule` refused the request for the reason `detail` gives.
     pub fn refused(rule: &'static Rule, detail: impl Into<String>) -> Self {
         rule.broken(detail).into()

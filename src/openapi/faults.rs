@@ -10,7 +10,11 @@ use axum::{
 };
 
 use super::ApiError;
-use crate::{http::original_path, runtime::faults::Api, state::AppState};
+use crate::{
+    http::original_path,
+    runtime::faults::{Api, FaultFired},
+    state::AppState,
+};
 
 /// The surface middleware's fault step: answers the call as the first firing rule says
 /// (after its latency), or passes it on to `run`. A rule's tenant is the `appid` header.
@@ -30,8 +34,9 @@ where
         .apply(Api::Openapi, method, path, || async { appid })
         .await
     {
-        Some(fault) if fault.answers() => response(fault.status()),
-        _ => run(req).await,
+        Some(fault) if fault.answers() => FaultFired::mark(response(fault.status())),
+        Some(_) => FaultFired::mark(run(req).await),
+        None => run(req).await,
     }
 }
 

@@ -28,7 +28,10 @@ use crate::{
         doc::{self, Guard},
         request_id, time_limited, Api,
     },
-    runtime::rules::{self, openapi as oa},
+    runtime::{
+        metrics,
+        rules::{self, openapi as oa},
+    },
     state::{AppState, RouterState},
 };
 pub use error::{ApiError, ApiOk, ApiResult};
@@ -90,10 +93,8 @@ async fn around(State(state): State<AppState>, req: Request, next: Next) -> Resp
         });
         with_trace_id(trace_id, guarded)
     };
-    state
-        .journal
-        .record(&state.clock, Api::OpenApi, req, run)
-        .await
+    let journaled = |req| state.journal.record(&state.clock, Api::OpenApi, req, run);
+    metrics::observed(&state.metrics, Api::OpenApi, req, journaled).await
 }
 
 /// Runs an `/openapi/` request with its trace id (the request id) in scope, so that

@@ -29,6 +29,19 @@ pub enum Api {
     Openapi,
 }
 
+/// Left in the extensions of an answer a fault rule fired on (its error, or the real
+/// answer after its latency), for the metrics.
+#[derive(Clone, Copy, Debug)]
+pub struct FaultFired;
+
+impl FaultFired {
+    /// `response`, marked as an answer a fault rule fired on.
+    pub fn mark(mut response: axum::response::Response) -> axum::response::Response {
+        response.extensions_mut().insert(FaultFired);
+        response
+    }
+}
+
 /// A rule as posted to `POST /_emulator/faults`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]

@@ -21,7 +21,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::clock::Clock;
 use super::rules::{RefusedBy, Warned, Warning};
-use crate::http::{original_path, request_id, Api, ErrorCode, Tenant};
+use crate::http::{original_path, request_id, Api, ErrorCode, StringToSign, Tenant};
 
 /// Keys whose values never reach the journal.
 const SECRET_KEYS: &[&str] = &[
@@ -57,6 +57,10 @@ pub struct Entry {
     /// The rule that refused the request, if a rule did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refused_by: Option<&'static str>,
+    /// For an OpenAPI request whose signature did not match: the string the emulator
+    /// signed (appid + nonce + timestamp, as sent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub string_to_sign: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_body: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -149,6 +153,10 @@ impl Journal {
             .map(|w| w.0.clone())
             .unwrap_or_default();
         let refused_by = response.extensions().get::<RefusedBy>().map(|r| r.0.id);
+        let string_to_sign = response
+            .extensions()
+            .get::<StringToSign>()
+            .map(|s| s.0.clone());
         let (response, response_body) = if self.capture_bodies {
             capture_response(response).await
         } else {
@@ -167,6 +175,7 @@ impl Journal {
             trace_id,
             warnings,
             refused_by,
+            string_to_sign,
             request_body,
             response_body,
         });
@@ -321,6 +330,7 @@ mod tests {
                 trace_id: String::new(),
                 warnings: Vec::new(),
                 refused_by: None,
+                string_to_sign: None,
                 request_body: None,
                 response_body: None,
             });

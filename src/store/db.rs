@@ -234,6 +234,16 @@ impl Db {
         }
     }
 
+    /// The pool's connections now: (idle, in use).
+    pub fn connections(&self) -> (i64, i64) {
+        let (size, idle) = match &self.pool {
+            Pool::Sqlite(pool) => (pool.size(), pool.num_idle()),
+            Pool::Postgres(pool) => (pool.size(), pool.num_idle()),
+        };
+        let idle = i64::try_from(idle).unwrap_or(i64::MAX);
+        (idle, (i64::from(size) - idle).max(0))
+    }
+
     /// This process's SQLite writer; `None` on Postgres, where other instances write
     /// too and no process can know of every write.
     pub fn sqlite_writer(&self) -> Option<&Arc<Writer>> {

@@ -87,6 +87,11 @@ impl Store {
         self.0.db.backend()
     }
 
+    /// The pool's connections now: (idle, in use).
+    pub fn connections(&self) -> (i64, i64) {
+        self.0.db.connections()
+    }
+
     /// The DingTalk API's corps, employees, customers, tokens and rate windows.
     pub fn dingtalk(&self) -> DingTalkStore<'_> {
         DingTalkStore::new(&self.0.db, &self.0.dingtalk)

@@ -318,4 +318,37 @@ impl DingTalkStore<'_> {
             has_more,
         })
     }
+
+    /// The corp's customers whose name or telephone contains `text` (every one for
+    /// `""`), newest first, `offset` skipped and at most `limit` of them; and how many
+    /// match in all. The control plane's console searches with it.
+    #[instrument(skip_all, fields(corp_id))]
+    pub async fn search_customers(
+        &self,
+        corp_id: i64,
+        text: &str,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<(Vec<Customer>, i64)> {
+        let position = self.db.backend().position_function();
+        let filter = format!(
+            "corp_id = $1 AND ($2 = '' OR {position}(name, $2) > 0 \
+             OR {position}(telephone, $2) > 0)"
+        );
+        let count = Stmt::new(format!("SELECT COUNT(*) FROM dt_customers WHERE {filter}"))
+            .bind(corp_id)
+            .bind(text);
+        let page = Stmt::new(format!(
+            "SELECT id, name, address, description, telephone, create_by FROM dt_customers \
+             WHERE {filter} ORDER BY id DESC LIMIT $3 OFFSET $4"
+        ))
+        .bind(corp_id)
+        .bind(text)
+        .bind(limit)
+        .bind(offset);
+        let mut conn = self.db.read().await?;
+        let (total,): (i64,) = conn.fetch_one(&count).await?;
+        let customers: Vec<Customer> = conn.fetch_all(&page).await?;
+        Ok((customers, total))
+    }
 }
