@@ -8,5 +8,7 @@ mod admin;
 mod architecture;
 mod dingtalk;
 mod foundation;
+mod lifecycle;
 mod openapi;
 mod rules;
+mod serving;
