@@ -1,5 +1,6 @@
-//! The serve loop: HTTP/1.1 connections through hyper, with a header-read timeout and
-//! a graceful shutdown that is bounded.
+//! The serve loop: HTTP/1.1 connections through hyper, with the read limits the
+//! surfaces' envelope refusals rely on (`http::head`), a header-read timeout, and a
+//! graceful shutdown that is bounded.
 //!
 //! `axum::serve` can do neither of the last two: it sets no timer, so a client that
 //! never finishes its request head holds its connection (and the shutdown) forever, and
@@ -20,6 +21,8 @@ use tokio::{
     time::Instant,
 };
 use tower::ServiceExt;
+
+use crate::http::head::{READ_HEADER_FIELDS, READ_HEAD_BYTES};
 
 /// How connections are served and stopped.
 pub(super) struct Serving {
@@ -74,7 +77,9 @@ pub(super) async fn serve(
 fn builder(header_read_timeout: Duration) -> http1::Builder {
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(header_read_timeout);
+        .header_read_timeout(header_read_timeout)
+        .max_buf_size(READ_HEAD_BYTES)
+        .max_headers(READ_HEADER_FIELDS);
     http
 }
 

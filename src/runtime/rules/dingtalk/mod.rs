@@ -1,4 +1,9 @@
-//! The DingTalk API's rules (SPEC §1, `seeds/dingtalk-crm-api.md`).
+//! The DingTalk API's rules (SPEC §1, `seeds/dingtalk-crm-api.md`): the request head's
+//! in `head`, the others here.
+
+mod head;
+
+pub use head::*;
 
 use super::{
     Answer::Errcode,
@@ -360,6 +365,8 @@ pub static RULES: &[&Rule] = &[
     &PATH_KNOWN,
     &METHOD_GET,
     &METHOD_POST,
+    &URI_SIZE,
+    &HEADERS_SIZE,
     &GETTOKEN_KEY,
     &GETTOKEN_SECRET,
     &GETTOKEN_CREDENTIALS,
