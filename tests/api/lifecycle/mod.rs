@@ -1,6 +1,7 @@
-//! The real binary's life: shutdown on SIGTERM (`shutdown`). [`Emulator`] runs
-//! `crm-emulator` as a child process on a test database.
+//! The real binary's life: shutdown on SIGTERM (`shutdown`) and recovery after SIGKILL
+//! (`crash`). [`Emulator`] runs `crm-emulator` as a child process on a test database.
 
+mod crash;
 mod shutdown;
 
 use std::{
