@@ -115,6 +115,16 @@ pub struct Config {
     /// owning API's "system busy" error.
     #[arg(long, env = "CRM_EMULATOR_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout: u64,
+
+    /// Longest time, in seconds, a client may take to send a request head, and an idle
+    /// keep-alive connection may wait for its next request, before it is closed.
+    #[arg(long, env = "CRM_EMULATOR_HEADER_READ_TIMEOUT", default_value_t = 10)]
+    pub header_read_timeout: u64,
+
+    /// After SIGTERM or Ctrl-C, longest time, in seconds, that requests in flight have to
+    /// finish; then the connections still open are closed and the emulator exits.
+    #[arg(long, env = "CRM_EMULATOR_SHUTDOWN_GRACE", default_value_t = 5)]
+    pub shutdown_grace: u64,
 }
 
 impl Config {
@@ -128,6 +138,14 @@ impl Config {
 
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout.max(1))
+    }
+
+    pub fn header_read_timeout(&self) -> Duration {
+        Duration::from_secs(self.header_read_timeout.max(1))
+    }
+
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_secs(self.shutdown_grace)
     }
 
     /// A configuration with every default, listening on an ephemeral loopback port;

@@ -48,10 +48,8 @@ async fn serve(config: Config, started: Instant) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     app.print_banner(started).await;
-    app.run(shutdown_signal())
-        .await
-        .map_err(|e| format!("server failed: {e}"))?;
-    tracing::info!("shut down cleanly");
+    app.run(shutdown_signal()).await;
+    tracing::info!("shut down");
     Ok(())
 }
 
@@ -77,5 +75,5 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    tracing::info!("shutdown signal received: finishing in-flight requests");
+    tracing::info!("shutdown signal received: finishing requests in flight");
 }

@@ -82,7 +82,9 @@ pub fn check(
 
 /// Without an admin token, the control plane serves loopback peers only.
 fn loopback_only(peer: SocketAddr) -> Result<(), AdminError> {
-    if peer.ip().is_loopback() {
+    // Bound to `[::]`, the listener sees IPv4 callers as IPv4-mapped IPv6 addresses
+    // (`::ffff:127.0.0.1`), which `is_loopback` alone does not count as loopback.
+    if peer.ip().to_canonical().is_loopback() {
         return Ok(());
     }
     Err(AdminError::new(
@@ -116,6 +118,18 @@ mod tests {
         let err = check(None, &HeaderMap::new(), peer([10, 1, 2, 3])).unwrap_err();
         assert_eq!(err.status, StatusCode::FORBIDDEN);
         assert!(err.message.contains("--admin-token"));
+    }
+
+    #[test]
+    fn ipv4_mapped_peers_are_judged_by_their_ipv4_address() {
+        let mapped = |ip: [u8; 4]| {
+            let v6 = std::net::Ipv4Addr::from(ip).to_ipv6_mapped();
+            SocketAddr::from((v6, 40000))
+        };
+        assert!(check(None, &HeaderMap::new(), mapped([127, 0, 0, 1])).is_ok());
+        assert!(check(None, &HeaderMap::new(), "[::1]:40000".parse().unwrap()).is_ok());
+        let err = check(None, &HeaderMap::new(), mapped([10, 1, 2, 3])).unwrap_err();
+        assert_eq!(err.status, StatusCode::FORBIDDEN);
     }
 
     #[test]

@@ -32,6 +32,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     http::{
         doc::{self, Guard},
+        head::Head,
         time_limited, Api,
     },
     runtime::metrics,
@@ -87,6 +88,8 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
         )
         .answers::<AdminErrorBody>("404", "No such tenant, field or rule")
         .answers::<AdminErrorBody>("409", "Another tenant or field already has that key")
+        .answers::<AdminErrorBody>("414", "The URI is over 8 KiB")
+        .answers::<AdminErrorBody>("431", "More than 100 header fields, or over 64 KiB of them")
         .answers::<AdminErrorBody>("500", "Internal failure");
     let console = OpenApiRouter::new()
         .routes(routes!(console::redirect))
@@ -111,10 +114,20 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
     })
 }
 
-/// Around every control-plane call, known path or not: the request timeout.
+/// Around every control-plane call, known path or not: the head's size, and the
+/// request timeout.
 async fn around(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let limit = state.config.request_timeout();
-    let run = |req| time_limited(limit, next.run(req), timed_out);
+    let run = |req: Request| async move {
+        let (uri, headers) = (
+            StatusCode::URI_TOO_LONG,
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+        );
+        if let Some((status, message)) = Head::oversized(&req, uri, headers) {
+            return AdminError::new(status, message).into_response();
+        }
+        time_limited(limit, next.run(req), timed_out).await
+    };
     metrics::observed(&state.metrics, Api::Admin, req, run).await
 }
 

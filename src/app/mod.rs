@@ -4,12 +4,14 @@
 //! `main` can report a taken port before touching the database.
 
 mod routes;
+mod serve;
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Instant};
 
 use axum::Router;
 use tokio::net::TcpListener;
 
+use self::serve::Serving;
 use crate::{
     config::{Config, LogFormat},
     ids::IdGenerator,
@@ -160,19 +162,21 @@ impl App {
         );
     }
 
-    /// Serves until `shutdown` completes, then stops accepting, lets in-flight requests
-    /// finish, and closes the database pool.
-    pub async fn run(
-        self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> std::io::Result<()> {
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await?;
-        self.state.store.close().await;
-        Ok(())
+    /// Serves until `shutdown` completes, then stops accepting, lets requests in flight
+    /// finish within `--shutdown-grace`, and closes the database pool (`serve` says how
+    /// each kind of connection ends). Everything ends by the grace period's end.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) {
+        let config = &self.state.config;
+        let serving = Serving {
+            header_read_timeout: config.header_read_timeout(),
+            grace: config.shutdown_grace(),
+        };
+        let deadline = serve::serve(self.listener, self.router, serving, shutdown).await;
+        if tokio::time::timeout_at(deadline, self.state.store.close())
+            .await
+            .is_err()
+        {
+            tracing::warn!("shutdown grace period over before the database pool closed");
+        }
     }
 }

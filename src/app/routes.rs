@@ -13,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::{
     admin, dingtalk,
-    http::{doc, X_REQUEST_ID},
+    http::{doc, head::Head, X_REQUEST_ID},
     openapi,
     state::{AppState, RouterState},
     telemetry,
@@ -54,6 +54,8 @@ pub(super) fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(max_body))
         .layer(
             ServiceBuilder::new()
+                // Measured first, as the client sent it: the request id is added next.
+                .map_request(Head::measure)
                 .layer(SetRequestIdLayer::new(
                     X_REQUEST_ID.clone(),
                     MakeRequestUuid,

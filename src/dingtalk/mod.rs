@@ -29,6 +29,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     http::{
         doc::{self, Guard},
+        head::Head,
         time_limited, Api,
     },
     runtime::{
@@ -70,18 +71,18 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
 }
 
 /// Around every DingTalk call, known path or not, in this order: the request journal,
-/// the rule warnings (headers and journal), the request timeout (errcode -1), and
-/// injected faults.
+/// the rule warnings (headers and journal), the head's size, the request timeout
+/// (errcode -1), and injected faults.
 async fn around(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let limit = state.config.request_timeout();
     let shared = &state;
     let run = move |req| {
-        rules::collect(req, move |req| {
-            time_limited(
-                limit,
-                faults::inject(shared, req, |req| next.run(req)),
-                || DtError::Timeout.into_response(),
-            )
+        rules::collect(req, move |req: Request| async move {
+            if let Some((rule, message)) = Head::oversized(&req, &dt::URI_SIZE, &dt::HEADERS_SIZE) {
+                return DtError::refused(rule, message).into_response();
+            }
+            let served = faults::inject(shared, req, |req| next.run(req));
+            time_limited(limit, served, || DtError::Timeout.into_response()).await
         })
     };
     let journaled = |req| state.journal.record(&state.clock, Api::DingTalk, req, run);

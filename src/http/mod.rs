@@ -1,11 +1,13 @@
 //! The HTTP vocabulary every layer shares: the response extensions the surfaces leave
 //! for the access log and the request journal, the request-id header, which API a
-//! request belongs to, and the two helpers each surface's middleware needs.
+//! request belongs to, the limits of a request head, and the two helpers each surface's
+//! middleware needs.
 //!
 //! A leaf: it imports nothing else of the crate, so the surfaces, the runtime services
 //! and the telemetry can all speak it without importing each other.
 
 pub mod doc;
+pub mod head;
 
 use std::{future::Future, sync::Arc, time::Duration};
 

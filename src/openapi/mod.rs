@@ -26,6 +26,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     http::{
         doc::{self, Guard},
+        head::Head,
         request_id, time_limited, Api,
     },
     runtime::{
@@ -63,6 +64,8 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
             "A signature header missing, stale, replayed or wrong; `message` names it",
         )
         .answers::<Failure>("413", "The body is larger than `--max-body-bytes`")
+        .answers::<Failure>("414", "The URI is over 8 KiB")
+        .answers::<Failure>("431", "More than 100 header fields, or over 64 KiB of them")
         .answers::<Failure>("500", "Internal failure; quote `traceId`");
     let routes = doc::secured(routes, &guard).route_layer(middleware::from_fn_with_state(
         state.clone(),
@@ -77,19 +80,19 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
 }
 
 /// Around every OpenAPI call, known path or not, in this order: the request journal,
-/// the trace-id scope, the rule warnings (headers and journal), the request timeout (a
-/// 500 envelope), and injected faults.
+/// the trace-id scope, the rule warnings (headers and journal), the head's size, the
+/// request timeout (a 500 envelope), and injected faults.
 async fn around(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let limit = state.config.request_timeout();
     let shared = &state;
     let run = move |req: Request| {
         let trace_id = request_id(&req).to_owned();
-        let guarded = rules::collect(req, move |req| {
-            time_limited(
-                limit,
-                faults::inject(shared, req, |req| next.run(req)),
-                timed_out,
-            )
+        let guarded = rules::collect(req, move |req: Request| async move {
+            if let Some((rule, message)) = Head::oversized(&req, &oa::URI_SIZE, &oa::HEADERS_SIZE) {
+                return ApiError::refused(rule, message).into_response();
+            }
+            let served = faults::inject(shared, req, |req| next.run(req));
+            time_limited(limit, served, timed_out).await
         });
         with_trace_id(trace_id, guarded)
     };

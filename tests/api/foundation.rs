@@ -204,6 +204,9 @@ fn help_explains_every_flag() {
         "--max-body-bytes",
         "--journal-size",
         "--journal-bodies",
+        "--request-timeout",
+        "--header-read-timeout",
+        "--shutdown-grace",
     ] {
         assert!(help.contains(flag), "--help does not mention {flag}");
     }

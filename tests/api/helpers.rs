@@ -152,13 +152,9 @@ impl TestApp {
         let addr = app.local_addr().expect("local address");
         let state = app.state().clone();
         let (tx, rx) = oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            let _ = app
-                .run(async {
-                    let _ = rx.await;
-                })
-                .await;
-        });
+        let server = tokio::spawn(app.run(async {
+            let _ = rx.await;
+        }));
         TestApp {
             addr,
             client: reqwest::Client::builder()

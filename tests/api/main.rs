@@ -8,6 +8,8 @@ mod admin;
 mod architecture;
 mod dingtalk;
 mod foundation;
+mod lifecycle;
 mod limits;
 mod openapi;
 mod rules;
+mod serving;

@@ -31,3 +31,18 @@ both_backends! {
         assert_eq!(app.state.clock.offset_secs(), 0, "a refused call changed the clock");
     }
 }
+
+/// Bound to `[::]`, the listener sees IPv4 callers as `::ffff:a.b.c.d`; an IPv4
+/// loopback caller is still a loopback caller.
+#[tokio::test]
+async fn bound_to_every_ipv6_address_ipv4_loopback_callers_are_served() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| {
+        c.bind = "[::]:0".parse().expect("an address")
+    })
+    .await;
+    for host in ["127.0.0.1", "[::1]"] {
+        let url = format!("http://{host}:{}/_emulator/dingtalk/corps", app.addr.port());
+        let response = app.client.get(url).send().await.expect("GET");
+        assert_eq!(response.status(), 200, "from {host}");
+    }
+}

@@ -2,11 +2,11 @@
 //! (they refuse it too), the ones enforced `strict` on a strict corp (refused) and on
 //! the lenient one (served as SPEC §5 says, with the warning).
 
-use crm_emulator::runtime::rules::dingtalk as dt;
+use crm_emulator::{http::head::MAX_URI_BYTES, runtime::rules::dingtalk as dt};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::{call, Body, Seen, MAX_BODY_BYTES};
+use super::{call, padding_header, Body, Seen, MAX_BODY_BYTES};
 use crate::{
     dingtalk::{seed_create_body, Dt, CORPID, SECRET},
     helpers::*,
@@ -82,6 +82,15 @@ pub async fn exercise(app: &TestApp, seen: &Seen) {
 /// Paths, methods, tokens and query strings: always refused.
 async fn transport(app: &TestApp, lenient: &Dt<'_>, seen: &Seen) {
     seen.refused(&get(lenient, "/crm/nope").await, &dt::PATH_KNOWN, "");
+    let long = format!("/crm/customer/list?pad={}", "a".repeat(MAX_URI_BYTES));
+    seen.refused(&get(lenient, &long).await, &dt::URI_SIZE, "limit is 8192");
+    let (list, padding) = (lenient.url("/crm/customer/list"), padding_header());
+    let padded = call(app, Method::GET, &list, &[padding], Body::None).await;
+    seen.refused(
+        &padded,
+        &dt::HEADERS_SIZE,
+        "limits are 100 fields and 65536 bytes",
+    );
     let post_token = call(app, Method::POST, "/gettoken", &[], Body::Json(&json!({}))).await;
     seen.refused(&post_token, &dt::METHOD_GET, "");
     for method in [Method::PUT, Method::PATCH, Method::DELETE] {

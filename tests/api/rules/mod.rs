@@ -12,7 +12,10 @@ mod seeds;
 
 use std::{collections::BTreeSet, sync::Mutex};
 
-use crm_emulator::runtime::rules::{Answer, Enforced, Rule};
+use crm_emulator::{
+    http::head::MAX_HEADER_BYTES,
+    runtime::rules::{Answer, Enforced, Rule},
+};
 use serde_json::json;
 
 pub use crate::openapi::{call, Body};
@@ -100,6 +103,11 @@ impl Seen {
 
 /// The body size limit of the app the rules are exercised on.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// A header field that alone is over the head's limit of header bytes.
+pub fn padding_header() -> (&'static str, String) {
+    ("x-padding", "a".repeat(MAX_HEADER_BYTES))
+}
 
 both_backends! {
     async fn every_rule_is_broken_in_each_mode_it_has(backend: Backend) {

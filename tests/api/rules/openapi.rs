@@ -3,13 +3,14 @@
 //! lenient one (served as SPEC §5 says, with the warning).
 
 use crm_emulator::{
+    http::head::MAX_URI_BYTES,
     runtime::rules::openapi as oa,
     store::openapi::{Choice, CustomFieldUpdate, FieldType, NewCustomField},
 };
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::{call, Body, Seen, MAX_BODY_BYTES};
+use super::{call, padding_header, Body, Seen, MAX_BODY_BYTES};
 use crate::{
     helpers::*,
     openapi::{with, Oa, Reply},
@@ -103,6 +104,17 @@ async fn transport(app: &TestApp, lenient: &Oa<'_>, seen: &Seen) {
     )
     .await;
     seen.refused(&put, &oa::METHOD, "PUT");
+    let long = format!("{LIST}?pad={}", "a".repeat(MAX_URI_BYTES));
+    let long = call(app, Method::POST, &long, &lenient.headers(), Body::None).await;
+    seen.refused(&long, &oa::URI_SIZE, "limit is 8192");
+    let mut padded = lenient.headers();
+    padded.push(padding_header());
+    let padded = call(app, Method::POST, LIST, &padded, Body::None).await;
+    seen.refused(
+        &padded,
+        &oa::HEADERS_SIZE,
+        "limits are 100 fields and 65536 bytes",
+    );
     let bare = call(app, Method::POST, LIST, &[], Body::Json(&json!({}))).await;
     seen.refused(
         &bare,

@@ -1,9 +1,12 @@
 //! The DingTalk API's rules (SPEC §1, `seeds/dingtalk-crm-api.md`): the request's
-//! path, method, token and query here, its body and fields in `body`.
+//! path, method, token and query here, its head (URI and header fields) in `head`, its
+//! body and fields in `body`.
 
 mod body;
+mod head;
 
 pub use body::*;
+pub use head::*;
 
 use super::{
     Answer::Errcode,
@@ -172,6 +175,8 @@ pub static RULES: &[&Rule] = &[
     &PATH_KNOWN,
     &METHOD_GET,
     &METHOD_POST,
+    &URI_SIZE,
+    &HEADERS_SIZE,
     &GETTOKEN_KEY,
     &GETTOKEN_SECRET,
     &GETTOKEN_CREDENTIALS,

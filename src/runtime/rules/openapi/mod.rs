@@ -1,8 +1,11 @@
 //! The OpenAPI API's rules (SPEC §2, `seeds/openapi-crm-api.md`): the request's
-//! transport, signature, body and search here, the record's in `record`.
+//! transport, signature, body and search here, the request head's in `head`, the
+//! record's in `record`.
 
+mod head;
 mod record;
 
+pub use head::*;
 pub use record::*;
 
 use super::{
@@ -313,6 +316,8 @@ pub static FIELD_LIST_FILTER: Rule = Rule {
 pub static RULES: &[&Rule] = &[
     &PATH_KNOWN,
     &METHOD,
+    &URI_SIZE,
+    &HEADERS_SIZE,
     &AUTH_HEADERS,
     &AUTH_HEADER_TEXT,
     &AUTH_APPID,
