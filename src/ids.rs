@@ -2,8 +2,9 @@
 //! [`parse`](crate::ids::parse), the one reader of an id sent as text.
 //!
 //! Ids are 18-digit decimal numbers, time-ordered, and unique across processes that
-//! share one database: each process gets an 8-bit worker number from the database at
-//! start-up (`Store::register_instance`).
+//! share one database: each process leases an 8-bit worker number from the database
+//! (`runtime::instances`), which no live process shares, and starts above the last
+//! millisecond the number's previous holder used.
 //!
 //! Layout: `10^17 + (ms since 2023-01-01 << 20 | worker << 12 | sequence)`. The constant
 //! keeps every id at exactly 18 digits (the seeds' ids are 18 digits) for the next ~27
@@ -42,29 +43,64 @@ pub fn random_tag(len: usize) -> String {
 /// Hands out new ids for this process.
 #[derive(Debug)]
 pub struct IdGenerator {
+    state: Mutex<State>,
+}
+
+#[derive(Debug)]
+struct State {
     worker: i64,
-    /// (last millisecond used, last sequence number in it). Never goes backwards, even
-    /// when the emulator's clock is moved back, so ids stay unique and ordered.
-    state: Mutex<(i64, i64)>,
+    /// The last millisecond used (since [`EPOCH_MS`]) and the last sequence number in
+    /// it. Never goes backwards, even when the emulator's clock is moved back, so ids
+    /// stay unique and ordered.
+    last_ms: i64,
+    last_seq: i64,
 }
 
 impl IdGenerator {
     /// A generator for the worker number the database gave this process.
     pub fn new(worker: i64) -> Self {
+        Self::above(worker, 0)
+    }
+
+    /// A generator for `worker` whose ids all lie after `floor_ms` (epoch ms): the last
+    /// millisecond the number's previous holder used.
+    pub fn above(worker: i64, floor_ms: i64) -> Self {
         IdGenerator {
-            worker: worker.rem_euclid(1 << WORKER_BITS),
-            state: Mutex::new((0, 0)),
+            state: Mutex::new(State {
+                worker: worker.rem_euclid(1 << WORKER_BITS),
+                last_ms: (floor_ms - EPOCH_MS).max(0),
+                last_seq: MAX_SEQUENCE,
+            }),
         }
+    }
+
+    /// Switches to another worker number (the lease of the old one was lost), above
+    /// `floor_ms` as in [`IdGenerator::above`].
+    pub fn switch(&self, worker: i64, floor_ms: i64) {
+        let mut state = self.lock();
+        state.worker = worker.rem_euclid(1 << WORKER_BITS);
+        let floor = (floor_ms - EPOCH_MS).max(0);
+        if floor >= state.last_ms {
+            (state.last_ms, state.last_seq) = (floor, MAX_SEQUENCE);
+        }
+    }
+
+    /// The last millisecond used for an id (epoch ms), to pass on with the number.
+    pub fn last_ms(&self) -> i64 {
+        self.lock().last_ms + EPOCH_MS
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// A new id for a record created at `now_ms` (epoch milliseconds).
     pub fn next(&self, now_ms: i64) -> i64 {
         let ms = (now_ms - EPOCH_MS).max(0);
-        let mut state = self
-            .state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let (last_ms, last_seq) = *state;
+        let mut state = self.lock();
+        let (last_ms, last_seq) = (state.last_ms, state.last_seq);
         let (ms, seq) = if ms > last_ms {
             (ms, 0)
         } else if last_seq < MAX_SEQUENCE {
@@ -73,8 +109,8 @@ impl IdGenerator {
             // This millisecond is used up: borrow the next one rather than wait.
             (last_ms + 1, 0)
         };
-        *state = (ms, seq);
-        BASE + ((ms << (WORKER_BITS + SEQUENCE_BITS)) | (self.worker << SEQUENCE_BITS) | seq)
+        (state.last_ms, state.last_seq) = (ms, seq);
+        BASE + ((ms << (WORKER_BITS + SEQUENCE_BITS)) | (state.worker << SEQUENCE_BITS) | seq)
     }
 }
 
@@ -129,6 +165,20 @@ mod tests {
         ] {
             assert_eq!(parse(text), None, "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_number_taken_over_starts_above_its_previous_holder() {
+        let before = IdGenerator::new(9);
+        let old = before.next(1_763_700_000_000);
+        let after = IdGenerator::above(9, before.last_ms());
+        assert!(
+            after.next(1_763_000_000_000) > old,
+            "the clock was moved back meanwhile"
+        );
+        let switched = IdGenerator::new(1);
+        switched.switch(9, before.last_ms());
+        assert!(switched.next(0) > old);
     }
 
     #[test]

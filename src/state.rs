@@ -8,7 +8,9 @@ use crate::{
     config::Config,
     http::doc::ApiDocument,
     ids::IdGenerator,
-    runtime::{clock::Clock, faults::Faults, journal::Journal, metrics::Metrics},
+    runtime::{
+        clock::Clock, faults::Faults, instances::Instance, journal::Journal, metrics::Metrics,
+    },
     store::Store,
 };
 
@@ -44,6 +46,8 @@ pub struct Shared {
     pub journal: Arc<Journal>,
     pub faults: Arc<Faults>,
     pub metrics: Arc<Metrics>,
+    /// This instance among those sharing the database (its id and worker number).
+    pub instance: Arc<Instance>,
 }
 
 /// The router's state: handlers extract `State<AppState>`, the document handler

@@ -3,7 +3,7 @@
 //! Every request gets one span carrying its method, matched route and request id; the
 //! access line at its end adds status, latency and the envelope's error code.
 
-use std::time::Duration;
+use std::{io::IsTerminal, time::Duration};
 
 use axum::{
     extract::{MatchedPath, Request},
@@ -18,11 +18,15 @@ use crate::{
 };
 
 /// Installs the global subscriber. The level comes from `RUST_LOG` (default `info`).
-/// Safe to call more than once (later calls do nothing).
+/// Colours only when stdout is a terminal: a container's log, a file or a pipe gets
+/// plain text. Safe to call more than once (later calls do nothing).
 pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
-    let builder = fmt().with_env_filter(filter).with_target(false);
+    let builder = fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_ansi(std::io::stdout().is_terminal());
     let _ = match format {
         LogFormat::Pretty => builder.try_init(),
         LogFormat::Json => builder

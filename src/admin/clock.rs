@@ -49,8 +49,8 @@ pub async fn change(
     AdminJson(body): AdminJson<ClockChange>,
 ) -> AdminResult<Json<ClockView>> {
     match (body.advance_seconds, body.reset) {
-        (Some(secs), None) => state.clock.advance(secs),
-        (None, Some(true)) => state.clock.reset(),
+        (Some(secs), None) => state.clock.advance(secs).await?,
+        (None, Some(true)) => state.clock.reset().await?,
         _ => {
             return Err(AdminError::bad_request(
                 "expected exactly one of {\"advanceSeconds\": n} or {\"reset\": true}",

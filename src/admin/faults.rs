@@ -24,15 +24,15 @@ pub async fn create(
     AdminJson(new): AdminJson<NewFault>,
 ) -> AdminResult<impl IntoResponse> {
     validate(&new).map_err(AdminError::bad_request)?;
-    let fault = state.faults.add(new);
+    let fault = state.faults.add(new).await?;
     Ok((StatusCode::CREATED, Json(fault)))
 }
 
 /// `GET /_emulator/faults`
 #[utoipa::path(get, path = "/faults", tag = "Control plane",
     responses((status = 200, description = "Every rule, with how often it fired", body = Vec<Fault>)))]
-pub async fn list(State(state): State<AppState>) -> Json<Vec<Fault>> {
-    Json(state.faults.list())
+pub async fn list(State(state): State<AppState>) -> AdminResult<Json<Vec<Fault>>> {
+    Ok(Json(state.faults.list().await?))
 }
 
 /// The answer of the deletes: how many rules went.
@@ -44,10 +44,10 @@ pub struct Removed {
 /// `DELETE /_emulator/faults`
 #[utoipa::path(delete, path = "/faults", tag = "Control plane",
     responses((status = 200, description = "Every rule removed", body = Removed)))]
-pub async fn clear(State(state): State<AppState>) -> Json<Removed> {
-    Json(Removed {
-        removed: state.faults.remove(None),
-    })
+pub async fn clear(State(state): State<AppState>) -> AdminResult<Json<Removed>> {
+    Ok(Json(Removed {
+        removed: state.faults.remove(None).await?,
+    }))
 }
 
 /// `DELETE /_emulator/faults/{id}`
@@ -58,7 +58,10 @@ pub async fn delete(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> AdminResult<Json<Removed>> {
-    let removed = id.parse().map_or(0, |id| state.faults.remove(Some(id)));
+    let removed = match id.parse() {
+        Ok(id) => state.faults.remove(Some(id)).await?,
+        Err(_) => 0,
+    };
     if removed == 0 {
         return Err(AdminError::not_found(format!("no fault with id {id:?}")));
     }

@@ -28,13 +28,13 @@ pub async fn list(
     filter: Result<Query<Filter>, QueryRejection>,
 ) -> Result<Json<Vec<Entry>>, AdminError> {
     let Query(filter) = filter.map_err(|e| AdminError::bad_request(e.body_text()))?;
-    Ok(Json(state.journal.recent(&filter)))
+    Ok(Json(state.journal.recent(&filter).await?))
 }
 
 /// `DELETE /_emulator/requests`
 #[utoipa::path(delete, path = "/requests", tag = "Control plane",
     responses((status = 200, description = "The journal emptied", body = Cleared)))]
-pub async fn clear(State(state): State<AppState>) -> Json<Cleared> {
-    state.journal.clear();
-    Json(Cleared { cleared: true })
+pub async fn clear(State(state): State<AppState>) -> Result<Json<Cleared>, AdminError> {
+    state.journal.clear().await?;
+    Ok(Json(Cleared { cleared: true }))
 }

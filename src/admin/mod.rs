@@ -16,6 +16,7 @@ mod fields;
 pub mod guard;
 mod health;
 pub mod import;
+mod instances;
 pub mod journal;
 mod metrics_text;
 mod reset;
@@ -60,6 +61,7 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
         .routes(routes!(faults::list, faults::create, faults::clear))
         .routes(routes!(faults::delete))
         .routes(routes!(journal::list, journal::clear))
+        .routes(routes!(instances::list))
         .routes(routes!(corps::list, corps::create))
         .routes(routes!(corps::get, corps::patch, corps::delete))
         .routes(routes!(corps::list_employees, corps::add_employee))

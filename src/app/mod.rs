@@ -11,14 +11,17 @@ use std::{future::Future, net::SocketAddr, sync::Arc, time::Instant};
 use axum::Router;
 use tokio::net::TcpListener;
 
+use tokio::task::JoinHandle;
+
 use self::serve::Serving;
 use crate::{
     config::{Config, LogFormat},
-    ids::IdGenerator,
-    runtime::{clock::Clock, journal::Journal, metrics::Metrics},
+    runtime::{
+        clock::Clock, faults::Faults, instances::Instance, journal::Journal, metrics::Metrics, sync,
+    },
     seed::{self, SeedError},
     state::{AppState, Shared},
-    store::{tenants::*, Store},
+    store::{tenants::*, Backend, Store, StoreResult},
 };
 
 /// Why the emulator could not start. Each variant's text is one line naming the cause.
@@ -42,16 +45,52 @@ pub struct App {
     router: Router,
     state: AppState,
     created_defaults: bool,
+    /// The lease's renewal and the shared state's follower, stopped at shutdown.
+    tasks: Vec<JoinHandle<()>>,
+}
+
+/// The runtime services, each in this process's memory (SQLite) or shared through the
+/// database with every instance using it (Postgres).
+struct Runtime {
+    clock: Clock,
+    faults: Arc<Faults>,
+    journal: Journal,
+}
+
+impl Runtime {
+    async fn new(config: &Config, store: &Store, instance: i64) -> StoreResult<Runtime> {
+        let (size, bodies, max) = (
+            config.journal_size,
+            config.journal_bodies,
+            config.max_body_bytes,
+        );
+        if store.backend() == Backend::Sqlite {
+            return Ok(Runtime {
+                clock: Clock::new(config.timezone),
+                faults: Arc::default(),
+                journal: Journal::new(instance, size, bodies, max),
+            });
+        }
+        Ok(Runtime {
+            clock: Clock::shared(config.timezone, store.clone()).await?,
+            faults: Arc::new(Faults::shared(store.clone()).await?),
+            journal: Journal::shared(store.clone(), instance, size, bodies, max),
+        })
+    }
 }
 
 impl App {
     /// Connects to the database, runs migrations, creates the default tenants on first
     /// start, and assembles the router.
     pub async fn build(config: Config, listener: TcpListener) -> Result<App, StartupError> {
-        let clock = Clock::new(config.timezone);
         let store = Store::connect(&config.database_url()).await?;
-        let worker = store.register_instance(clock.now_ms()).await?;
-        let ids = Arc::new(IdGenerator::new(worker));
+        let instance = Arc::new(Instance::register(&store).await?);
+        let Runtime {
+            clock,
+            faults,
+            journal,
+        } = Runtime::new(&config, &store, instance.id()).await?;
+        let ids = instance.ids().clone();
         let seed = match &config.seed {
             Some(file) => Some((file, seed::load(file, &clock, &ids, config.default_mode)?)),
             None => None,
@@ -70,17 +109,18 @@ impl App {
             None => {}
         }
         let metrics = Arc::new(Metrics::new(store.backend().name())?);
+        let tasks = vec![
+            instance.keep(),
+            sync::follow(&store, clock.clone(), faults.clone()),
+        ];
         let state = AppState::new(Shared {
             metrics,
             store,
             clock,
             ids,
-            journal: Arc::new(Journal::new(
-                config.journal_size,
-                config.journal_bodies,
-                config.max_body_bytes,
-            )),
-            faults: Arc::default(),
+            journal: Arc::new(journal),
+            faults,
+            instance,
             config: Arc::new(config),
             started_at: Instant::now(),
         });
@@ -90,6 +130,7 @@ impl App {
             router,
             state,
             created_defaults,
+            tasks,
         })
     }
 
@@ -162,9 +203,10 @@ impl App {
         );
     }
 
-    /// Serves until `shutdown` completes, then stops accepting, lets requests in flight
-    /// finish within `--shutdown-grace`, and closes the database pool (`serve` says how
-    /// each kind of connection ends). Everything ends by the grace period's end.
+    /// Serves until `shutdown` completes, then stops accepting and lets requests in
+    /// flight finish within `--shutdown-grace` (`serve` says how each kind of connection
+    /// ends); then stops the background tasks, writes the journal's last entries, gives
+    /// the worker number back and closes the database pool, all by the grace period's end.
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
         let config = &self.state.config;
         let serving = Serving {
@@ -172,11 +214,20 @@ impl App {
             grace: config.shutdown_grace(),
         };
         let deadline = serve::serve(self.listener, self.router, serving, shutdown).await;
-        if tokio::time::timeout_at(deadline, self.state.store.close())
-            .await
-            .is_err()
-        {
-            tracing::warn!("shutdown grace period over before the database pool closed");
+        for task in &self.tasks {
+            task.abort();
+        }
+        let state = &self.state;
+        let close = async {
+            state.journal.flush().await;
+            state.instance.release().await;
+            state.store.close().await;
+        };
+        if tokio::time::timeout_at(deadline, close).await.is_err() {
+            tracing::warn!(
+                "shutdown grace period over before the journal, the worker lease and the \
+                 database pool were closed"
+            );
         }
     }
 }

@@ -3,6 +3,11 @@
 //! Nothing else in the crate reads the OS clock for anything a client can observe
 //! (token expiry, the signature window, stored times), so advancing this clock lets a
 //! user test expiry and window handling in seconds instead of hours.
+//!
+//! The offset is read on every request, so each instance keeps it in an atomic. On
+//! SQLite that is the whole story; on Postgres the offset lives in the database, a move
+//! is made there (so moves through different instances add up) and announced, and
+//! every instance reloads it when it hears of one (`runtime::sync`).
 
 use std::sync::{
     atomic::{AtomicI64, Ordering},
@@ -10,6 +15,8 @@ use std::sync::{
 };
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
+
+use crate::store::{Store, StoreResult};
 
 /// The wire format of every time in both APIs: `YYYY-MM-DD HH:MM:SS`.
 pub const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
@@ -24,14 +31,38 @@ pub fn real_now_secs() -> i64 {
 pub struct Clock {
     offset_ms: Arc<AtomicI64>,
     zone: FixedOffset,
+    /// Where the offset is kept when instances share it (Postgres).
+    shared: Option<Store>,
 }
 
 impl Clock {
+    /// A clock of this process alone, on real time.
     pub fn new(zone: FixedOffset) -> Self {
         Clock {
             offset_ms: Arc::new(AtomicI64::new(0)),
             zone,
+            shared: None,
         }
+    }
+
+    /// A clock whose offset is kept in `store` and shared with every instance using it
+    /// (Postgres); starts with the stored offset.
+    pub async fn shared(zone: FixedOffset, store: Store) -> StoreResult<Self> {
+        let offset = store.emulator().clock_offset().await?;
+        Ok(Clock {
+            offset_ms: Arc::new(AtomicI64::new(offset)),
+            zone,
+            shared: Some(store),
+        })
+    }
+
+    /// Reads the shared offset again (after another instance moved it).
+    pub async fn reload(&self) -> StoreResult<()> {
+        if let Some(store) = &self.shared {
+            let offset = store.emulator().clock_offset().await?;
+            self.offset_ms.store(offset, Ordering::Relaxed);
+        }
+        Ok(())
     }
 
     /// Milliseconds since the Unix epoch, as the emulator sees them.
@@ -44,15 +75,26 @@ impl Clock {
         self.now_ms().div_euclid(1000)
     }
 
-    /// Moves the clock forward (or back, with a negative value) by `secs`.
-    pub fn advance(&self, secs: i64) {
-        self.offset_ms
-            .fetch_add(secs.saturating_mul(1000), Ordering::Relaxed);
+    /// Moves the clock forward (or back, with a negative value) by `secs`, on every
+    /// instance sharing it.
+    pub async fn advance(&self, secs: i64) -> StoreResult<()> {
+        self.move_by(Some(secs.saturating_mul(1000))).await
     }
 
-    /// Puts the clock back on real time.
-    pub fn reset(&self) {
-        self.offset_ms.store(0, Ordering::Relaxed);
+    /// Puts the clock back on real time, on every instance sharing it.
+    pub async fn reset(&self) -> StoreResult<()> {
+        self.move_by(None).await
+    }
+
+    async fn move_by(&self, by_ms: Option<i64>) -> StoreResult<()> {
+        let offset = match &self.shared {
+            Some(store) => store.emulator().move_clock(by_ms).await?,
+            None => by_ms.map_or(0, |ms| {
+                self.offset_ms.load(Ordering::Relaxed).saturating_add(ms)
+            }),
+        };
+        self.offset_ms.store(offset, Ordering::Relaxed);
+        Ok(())
     }
 
     /// The current offset from real time, in whole seconds.
@@ -100,14 +142,14 @@ mod tests {
         assert_eq!(c.parse("2023-06-26T23:18:43"), None);
     }
 
-    #[test]
-    fn advancing_moves_now_and_reset_restores_it() {
+    #[tokio::test]
+    async fn advancing_moves_now_and_reset_restores_it() {
         let c = clock();
         let before = c.now_secs();
-        c.advance(7201);
+        c.advance(7201).await.unwrap();
         assert!(c.now_secs() - before >= 7201);
         assert_eq!(c.offset_secs(), 7201);
-        c.reset();
+        c.reset().await.unwrap();
         assert_eq!(c.offset_secs(), 0);
     }
 }

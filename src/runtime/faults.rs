@@ -1,6 +1,10 @@
 //! Fault injection rules: which API calls to answer with an error, or to delay, so an
 //! app can be tested against 45009, -1, 42001 or slow responses without touching the
-//! real service. Rules are runtime state, kept in memory per instance (not exported).
+//! real service. Rules are runtime state (not exported). Each instance matches calls
+//! against its own copy of the rules; on SQLite that copy is the rule set, on Postgres
+//! the rules live in the database (`store::emulator`), a firing is spent there (so a
+//! `times` budget is spent across instances), and the copy is reloaded whenever
+//! another instance announces a change (`runtime::sync`).
 //!
 //! This is the rule set and its application. Each surface asks [`Faults::apply`] from
 //! its own middleware, telling it how to find the caller's tenant, and answers a fault
@@ -19,6 +23,8 @@ use std::{
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use crate::store::{Store, StoreError, StoreResult};
 
 // The API a rule applies to, as rules spell it; the control plane is never faulted.
 // (A `//` comment: a doc comment would become the schema's description.)
@@ -58,7 +64,7 @@ pub struct NewFault {
 }
 
 /// A stored rule, as listed.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Fault {
     id: u64,
@@ -128,13 +134,51 @@ pub struct Faults {
     rules: RwLock<Vec<Fault>>,
     next_id: AtomicU64,
     any: AtomicBool,
+    /// Where the rules live when instances share them (Postgres).
+    shared: Option<Store>,
 }
 
 impl Faults {
+    /// The rules shared by every instance using `store`, loaded now.
+    pub async fn shared(store: Store) -> StoreResult<Self> {
+        let faults = Faults {
+            shared: Some(store),
+            ..Faults::default()
+        };
+        faults.reload().await?;
+        Ok(faults)
+    }
+
+    /// Reads the shared rules again (after another instance changed them).
+    pub async fn reload(&self) -> StoreResult<()> {
+        let Some(store) = &self.shared else {
+            return Ok(());
+        };
+        let rows = store.emulator().faults().await?;
+        let rules = rows
+            .into_iter()
+            .map(|row| {
+                let mut fault: Fault = serde_json::from_str(&row.rule)
+                    .map_err(|e| StoreError::Database(sqlx::Error::Decode(e.into())))?;
+                fault.id = u64::try_from(row.id).unwrap_or_default();
+                fault.fired = u64::try_from(row.fired).unwrap_or_default();
+                Ok(fault)
+            })
+            .collect::<StoreResult<Vec<Fault>>>()?;
+        self.replace(rules);
+        Ok(())
+    }
+
+    fn replace(&self, new: Vec<Fault>) {
+        let mut rules = self.rules.write().unwrap_or_else(|p| p.into_inner());
+        self.any.store(!new.is_empty(), Ordering::Release);
+        *rules = new;
+    }
+
     /// Stores a rule (checked with [`validate`] first) and returns it with its id.
-    pub fn add(&self, new: NewFault) -> Fault {
-        let fault = Fault {
-            id: self.next_id.fetch_add(1, Ordering::Relaxed) + 1,
+    pub async fn add(&self, new: NewFault) -> StoreResult<Fault> {
+        let mut fault = Fault {
+            id: 0,
             api: new.api,
             method: new.method.map(|m| m.to_ascii_uppercase()),
             path: new.path,
@@ -146,24 +190,40 @@ impl Faults {
             times: new.times,
             fired: 0,
         };
+        if let Some(store) = &self.shared {
+            let json = serde_json::to_string(&fault).unwrap_or_default();
+            let times = fault.times.map(|t| i64::try_from(t).unwrap_or(i64::MAX));
+            let id = store.emulator().insert_fault(&json, times).await?;
+            fault.id = u64::try_from(id).unwrap_or_default();
+            self.reload().await?;
+            return Ok(fault);
+        }
+        fault.id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
         let mut rules = self.rules.write().unwrap_or_else(|p| p.into_inner());
         rules.push(fault.clone());
         self.any.store(true, Ordering::Release);
-        fault
+        Ok(fault)
     }
 
-    /// Every rule, with how often it fired.
-    pub fn list(&self) -> Vec<Fault> {
-        self.rules.read().unwrap_or_else(|p| p.into_inner()).clone()
+    /// Every rule, with how often it fired (on any instance).
+    pub async fn list(&self) -> StoreResult<Vec<Fault>> {
+        self.reload().await?;
+        Ok(self.rules.read().unwrap_or_else(|p| p.into_inner()).clone())
     }
 
     /// Removes one rule (`Some(id)`) or all; returns how many were removed.
-    pub fn remove(&self, id: Option<u64>) -> usize {
+    pub async fn remove(&self, id: Option<u64>) -> StoreResult<usize> {
+        if let Some(store) = &self.shared {
+            let id = id.map(|id| i64::try_from(id).unwrap_or(-1));
+            let removed = store.emulator().delete_faults(id).await?;
+            self.reload().await?;
+            return Ok(usize::try_from(removed).unwrap_or_default());
+        }
         let mut rules = self.rules.write().unwrap_or_else(|p| p.into_inner());
         let before = rules.len();
         rules.retain(|r| id.is_some_and(|id| r.id != id));
         self.any.store(!rules.is_empty(), Ordering::Release);
-        before - rules.len()
+        Ok(before - rules.len())
     }
 
     /// The rule that fires for this call of `api`, if any, after its latency has passed:
@@ -188,7 +248,7 @@ impl Faults {
             true => tenant().await,
             false => None,
         };
-        let fault = self.fire(api, method, path, tenant.as_deref())?;
+        let fault = self.fire(api, method, path, tenant.as_deref()).await?;
         tracing::info!(fault = fault.id, "injecting fault");
         if let Some(latency) = fault.latency() {
             tokio::time::sleep(latency).await;
@@ -205,9 +265,48 @@ impl Faults {
             .any(|r| r.tenant.is_some() && r.matches(api, method, path))
     }
 
-    /// Picks the first rule that fires for this call, counting it as fired. `path` is
-    /// the path the client sent, prefix and all.
-    fn fire(&self, api: Api, method: &str, path: &str, tenant: Option<&str>) -> Option<Fault> {
+    /// The first rule that fires for this call, counted as fired: in memory, or spent in
+    /// the database, where a rule whose budget another instance spent is passed over.
+    async fn fire(
+        &self,
+        api: Api,
+        method: &str,
+        path: &str,
+        tenant: Option<&str>,
+    ) -> Option<Fault> {
+        let Some(store) = &self.shared else {
+            return self.pick(api, method, path, tenant, true);
+        };
+        loop {
+            let fault = self.pick(api, method, path, tenant, false)?;
+            let spent = store
+                .emulator()
+                .spend_fault(i64::try_from(fault.id).ok()?)
+                .await;
+            let fired = match spent {
+                Ok(fired) => fired.and_then(|f| u64::try_from(f).ok()),
+                Err(err) => {
+                    tracing::warn!(error = %err, fault = fault.id, "could not spend a fault; not injecting it");
+                    return None;
+                }
+            };
+            self.note(fault.id, fired);
+            if let Some(fired) = fired {
+                return Some(Fault { fired, ..fault });
+            }
+        }
+    }
+
+    /// Picks the first rule that fires for this call (counting it as fired when
+    /// `count`). `path` is the path the client sent, prefix and all.
+    fn pick(
+        &self,
+        api: Api,
+        method: &str,
+        path: &str,
+        tenant: Option<&str>,
+        count: bool,
+    ) -> Option<Fault> {
         let mut rules = self.rules.write().unwrap_or_else(|p| p.into_inner());
         for rule in rules.iter_mut() {
             if !rule.matches(api, method, path)
@@ -218,10 +317,21 @@ impl Faults {
             if rule.probability < 1.0 && rand::random::<f64>() >= rule.probability {
                 continue;
             }
-            rule.fired += 1;
+            if count {
+                rule.fired += 1;
+            }
             return Some(rule.clone());
         }
         None
+    }
+
+    /// Records in this instance's copy how often rule `id` has fired: `None` when its
+    /// budget is spent.
+    fn note(&self, id: u64, fired: Option<u64>) {
+        let mut rules = self.rules.write().unwrap_or_else(|p| p.into_inner());
+        if let Some(rule) = rules.iter_mut().find(|r| r.id == id) {
+            rule.fired = fired.unwrap_or_else(|| rule.times.unwrap_or(u64::MAX));
+        }
     }
 }
 
@@ -252,61 +362,5 @@ pub fn validate(new: &NewFault) -> Result<(), &'static str> {
 }
 
 #[cfg(test)]
-mod tests {
-    use serde_json::{json, Value};
-
-    use super::*;
-
-    fn rule(json: Value) -> NewFault {
-        serde_json::from_value(json).unwrap()
-    }
-
-    #[test]
-    fn paths_match_exactly_or_by_prefix() {
-        assert!(path_matches("/crm/customer/get", "/crm/customer/get"));
-        assert!(!path_matches("/crm/customer/get", "/crm/customer/getx"));
-        assert!(path_matches("/crm/*", "/crm/contact/create"));
-        assert!(!path_matches("/crm/*", "/gettoken"));
-    }
-
-    #[test]
-    fn rules_fire_the_requested_number_of_times_and_only_where_they_match() {
-        let faults = Faults::default();
-        faults.add(rule(json!({"api": "dingtalk", "path": "/crm/*", "method": "get", "errcode": 45009, "times": 2})));
-        assert!(faults.fire(Api::Openapi, "GET", "/crm/x", None).is_none());
-        assert!(faults.fire(Api::Dingtalk, "POST", "/crm/x", None).is_none());
-        assert!(faults.fire(Api::Dingtalk, "GET", "/crm/x", None).is_some());
-        assert!(faults.fire(Api::Dingtalk, "GET", "/crm/y", None).is_some());
-        assert!(faults.fire(Api::Dingtalk, "GET", "/crm/z", None).is_none());
-        assert_eq!(faults.list()[0].fired, 2);
-    }
-
-    #[test]
-    fn tenant_rules_fire_only_for_their_tenant() {
-        let faults = Faults::default();
-        faults.add(rule(
-            json!({"api": "openapi", "tenant": "1090", "status": 500}),
-        ));
-        assert!(faults.needs_tenant(Api::Openapi, "POST", "/openapi/crm/add"));
-        assert!(!faults.needs_tenant(Api::Dingtalk, "POST", "/crm/customer/create"));
-        let add = |tenant| faults.fire(Api::Openapi, "POST", "/openapi/crm/add", tenant);
-        assert!(add(Some("2000")).is_none());
-        assert!(add(None).is_none());
-        assert!(add(Some("1090")).is_some());
-    }
-
-    #[test]
-    fn contradictory_rules_are_refused() {
-        for bad in [
-            json!({"api": "dingtalk", "errcode": 1, "status": 500}),
-            json!({"api": "openapi", "errcode": 1}),
-            json!({"api": "openapi"}),
-            json!({"api": "openapi", "status": 200}),
-            json!({"api": "openapi", "status": 500, "probability": 0}),
-            json!({"api": "openapi", "status": 500, "times": 0}),
-            json!({"api": "openapi", "status": 500, "path": "crm"}),
-        ] {
-            assert!(validate(&rule(bad.clone())).is_err(), "{bad}");
-        }
-    }
-}
+#[path = "faults_tests.rs"]
+mod tests;

@@ -1,6 +1,6 @@
 //! One bounded cache type for answers the store may reuse for a short while: the
-//! DingTalk token owners, the OpenAPI accounts and custom fields, and on SQLite the
-//! customer details (see [`super::sqlite::ReadCache`]).
+//! DingTalk token owners, the OpenAPI accounts and custom fields, and the customer
+//! details (see [`ReadCache`]).
 //!
 //! An entry is made only from a database answer and is trusted for at most [`TRUST`]
 //! of real time; the store clears a cache whenever it writes what the cache holds.
@@ -87,6 +87,48 @@ impl<K: Eq + Hash, V: Clone> TrustCache<K, V> {
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .len()
+    }
+}
+
+/// Values read from the database, answered again until the data generation moves
+/// (`Db::generation`: on SQLite any write of this process; on Postgres any DingTalk
+/// write of this process or announced by another instance).
+///
+/// Each entry carries the generation read *before* its database read, and is answered
+/// only while the generation is unchanged: an entry read concurrently with a write is
+/// born stale. A write the generation does not see (another process on the same SQLite
+/// file, an announcement lost with the listener's connection, a write whose request
+/// timed out while its commit was still in flight) is bounded by the entries' trust
+/// window ([`TRUST`]) to a second.
+pub struct ReadCache<K, V> {
+    entries: TrustCache<K, (u64, V)>,
+}
+
+impl<K, V> std::fmt::Debug for ReadCache<K, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReadCache")
+    }
+}
+
+impl<K, V> Default for ReadCache<K, V> {
+    fn default() -> Self {
+        ReadCache {
+            entries: TrustCache::default(),
+        }
+    }
+}
+
+impl<K: Eq + Hash, V: Clone> ReadCache<K, V> {
+    /// The value cached for `key` at `generation`, if nothing was written since.
+    pub fn get(&self, key: &K, generation: u64) -> Option<V> {
+        self.entries
+            .get(key)
+            .and_then(|(at, value)| (at == generation).then_some(value))
+    }
+
+    /// Remembers what a read that started at `generation` found.
+    pub fn put(&self, key: K, generation: u64, value: V) {
+        self.entries.put(key, (generation, value));
     }
 }
 

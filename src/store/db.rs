@@ -9,70 +9,35 @@
 use std::{str::FromStr, sync::Arc, time::Duration};
 
 use sqlx::{
-    pool::{PoolConnection, PoolOptions},
+    pool::PoolOptions,
     postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-    ConnectOptions, Connection, Database, PgPool, Postgres, Sqlite, SqlitePool,
+    ConnectOptions, Connection, Database, PgPool, SqlitePool,
 };
 
+pub use super::backend::Backend;
+use super::handle::HandleConnection;
+pub use super::handle::{Handle, Writes};
 use super::{
+    changes::{Changes, Topic},
     error::{StoreError, StoreResult},
-    exec::{Begin, Conn, Exec, Tx},
-    sqlite::{WriteTurn, Writer},
+    exec::Exec,
+    sqlite::Writer,
     stmt::Stmt,
 };
-
-/// Which database engine the store talks to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-impl Backend {
-    pub fn name(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "sqlite",
-            Backend::Postgres => "postgres",
-        }
-    }
-
-    /// What follows a `SELECT` that reads a row it will update in the same
-    /// transaction. SQLite's `BEGIN IMMEDIATE` already holds the write lock.
-    pub fn lock_row(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "",
-            Backend::Postgres => " FOR UPDATE",
-        }
-    }
-
-    /// The function giving the 1-based position of a substring (0 when absent).
-    pub fn position_function(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "instr",
-            Backend::Postgres => "strpos",
-        }
-    }
-
-    /// A text parameter compared like the schema's text columns: byte order
-    /// (SQLite's default; `COLLATE "C"` on Postgres).
-    pub fn text_param(self, placeholder: &str) -> String {
-        match self {
-            Backend::Sqlite => format!("CAST({placeholder} AS TEXT)"),
-            Backend::Postgres => format!("(CAST({placeholder} AS TEXT) COLLATE \"C\")"),
-        }
-    }
-}
 
 enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
 
-/// The database: a pool, and on SQLite this process's writer.
+/// The database: a pool, the way writes go ([`Writes`]), and the changes this process
+/// announces and hears.
 pub struct Db {
     pool: Pool,
-    writer: Option<Arc<Writer>>,
+    writes: Writes,
+    relaxed: Writes,
+    changes: Arc<Changes>,
 }
 
 impl std::fmt::Debug for Db {
@@ -81,37 +46,13 @@ impl std::fmt::Debug for Db {
     }
 }
 
-/// A connection statements run on: pooled, or the SQLite writer's during its turn.
-pub struct Handle<'a> {
-    connection: HandleConnection<'a>,
-}
-
-enum HandleConnection<'a> {
-    Sqlite(PoolConnection<Sqlite>),
-    Postgres(PoolConnection<Postgres>),
-    Writer(WriteTurn<'a>),
-}
-
-impl Handle<'_> {
-    /// Starts a transaction: a writing one on a handle from [`Db::write`].
-    pub async fn begin(&mut self) -> StoreResult<Tx<'_>> {
-        let kind = match self.connection {
-            HandleConnection::Writer(_) => Begin::Write,
-            _ => Begin::Read,
-        };
-        self.conn().begin(kind).await
-    }
-}
-
-impl Exec for Handle<'_> {
-    fn conn(&mut self) -> Conn<'_> {
-        match &mut self.connection {
-            HandleConnection::Sqlite(conn) => Conn::Sqlite(conn),
-            HandleConnection::Postgres(conn) => Conn::Postgres(conn),
-            HandleConnection::Writer(turn) => Conn::Sqlite(turn.connection()),
-        }
-    }
-}
+/// Postgres connections: the write lanes of the customer queue, the reads that miss the
+/// caches, and the control plane. 32 concurrent clients (the benchmark's load) never
+/// waited for a connection with 16.
+const POSTGRES_POOL_SIZE: u32 = 16;
+/// Postgres connections of [`Db::relaxed`]: the replay records' write lanes and the
+/// journal's writer.
+const POSTGRES_RELAXED_POOL_SIZE: u32 = 4;
 
 /// A pooled connection idle for at least this long is pinged before it is handed out.
 const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
@@ -202,7 +143,9 @@ impl Db {
         let writer = Arc::new(Writer::new(own, pool.clone()));
         Ok(Db {
             pool: Pool::Sqlite(pool),
-            writer: Some(writer),
+            writes: Writes::Sqlite(writer.clone()),
+            relaxed: Writes::Sqlite(writer),
+            changes: Arc::default(),
         })
     }
 
@@ -211,19 +154,31 @@ impl Db {
             url: redact_url(url),
             reason: e.to_string(),
         })?;
+        // TLS (`sslmode=require`, `verify-full` with `sslrootcert` or the bundled web
+        // roots) comes from the URL: sqlx is built with rustls.
+        let failed = |source| StoreError::Connect {
+            url: redact_url(url),
+            source,
+        };
         let pool = ping_when_idle(PgPoolOptions::new())
-            .max_connections(10)
-            .min_connections(1)
+            .max_connections(POSTGRES_POOL_SIZE)
+            .min_connections(2)
             .acquire_timeout(Duration::from_secs(5))
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
-            .map_err(|source| StoreError::Connect {
-                url: redact_url(url),
-                source,
-            })?;
+            .map_err(failed)?;
+        // Runtime records nobody was promised would survive a crash: their commits do
+        // not wait for the WAL to reach the disk (see `Db::relaxed`).
+        let relaxed = ping_when_idle(PgPoolOptions::new())
+            .max_connections(POSTGRES_RELAXED_POOL_SIZE)
+            .min_connections(0)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_lazy_with(options.options([("synchronous_commit", "off")]));
         Ok(Db {
+            writes: Writes::Postgres(pool.clone()),
+            relaxed: Writes::Postgres(relaxed),
             pool: Pool::Postgres(pool),
-            writer: None,
+            changes: Arc::default(),
         })
     }
 
@@ -244,10 +199,72 @@ impl Db {
         (idle, (i64::from(size) - idle).max(0))
     }
 
-    /// This process's SQLite writer; `None` on Postgres, where other instances write
-    /// too and no process can know of every write.
-    pub fn sqlite_writer(&self) -> Option<&Arc<Writer>> {
-        self.writer.as_ref()
+    /// Where writes go, for the group-commit queues.
+    pub fn writes(&self) -> &Writes {
+        &self.writes
+    }
+
+    /// Where writes of runtime records go that no client was promised would survive a
+    /// database crash (signature replay records, journal entries). On Postgres their
+    /// commits do not wait for the WAL flush (`synchronous_commit = off`): the wait was
+    /// most of a signed add's time (each request made two commits, each waiting for the
+    /// disk), and a crash can lose only the last fraction of a second of them, never a
+    /// customer. The same writer turn on SQLite.
+    pub fn relaxed(&self) -> &Writes {
+        &self.relaxed
+    }
+
+    /// What this process announces and hears.
+    pub fn changes(&self) -> &Arc<Changes> {
+        &self.changes
+    }
+
+    /// The Postgres pool, for the change listener; `None` on SQLite.
+    pub fn postgres_pool(&self) -> Option<&PgPool> {
+        match &self.pool {
+            Pool::Postgres(pool) => Some(pool),
+            Pool::Sqlite(_) => None,
+        }
+    }
+
+    /// A number that moves whenever DingTalk data may have changed, read before a read
+    /// whose answer is cached: on SQLite every writer turn of this process, on Postgres
+    /// every DingTalk write of this process and every one another instance announced.
+    pub fn generation(&self) -> u64 {
+        match &self.writes {
+            Writes::Sqlite(writer) => writer.generation(),
+            Writes::Postgres(_) => self.changes.generation(),
+        }
+    }
+
+    /// The statement announcing `topic` to the other instances, to run inside the
+    /// transaction that makes the change; `None` on SQLite.
+    pub fn announcement(&self, topic: Topic) -> Option<Stmt<'static>> {
+        self.postgres_pool()
+            .map(|_| self.changes.announcement(topic))
+    }
+
+    /// Announces `topic` after a change that is already committed (on Postgres;
+    /// nothing to do on SQLite). A failure is logged, not returned: the change stands,
+    /// and the other instances' caches stop trusting what they hold within a second.
+    pub async fn announce(&self, topic: Topic) {
+        let Some(stmt) = self.announcement(topic) else {
+            return;
+        };
+        let sent = match self.read().await {
+            Ok(mut conn) => conn.execute(&stmt).await.map(drop),
+            Err(err) => Err(err),
+        };
+        if let Err(err) = sent {
+            tracing::warn!(error = %err, ?topic, "could not announce a change to other instances");
+        }
+    }
+
+    /// After a change to tenants (or to everything) committed: this process's caches
+    /// were cleared by the caller; cached details go stale, and the others are told.
+    pub async fn tenants_changed(&self) {
+        self.changes.bump();
+        self.announce(Topic::Tenants).await;
     }
 
     /// A pooled connection, for reads.
@@ -261,12 +278,7 @@ impl Db {
 
     /// The connection writes go through: on SQLite this process's writer turn.
     pub async fn write(&self) -> StoreResult<Handle<'_>> {
-        match &self.writer {
-            Some(writer) => Ok(Handle {
-                connection: HandleConnection::Writer(writer.turn().await?),
-            }),
-            None => self.read().await,
-        }
+        self.writes.handle().await
     }
 
     /// The planner's plan of `stmt`, one line per plan row. On Postgres sequential
@@ -319,8 +331,10 @@ impl Db {
 
     /// Waits for running queries and closes every connection.
     pub async fn close(&self) {
-        if let Some(writer) = &self.writer {
-            writer.close().await;
+        match (&self.writes, &self.relaxed) {
+            (Writes::Sqlite(writer), _) => writer.close().await,
+            (_, Writes::Postgres(relaxed)) => relaxed.close().await,
+            _ => {}
         }
         match &self.pool {
             Pool::Sqlite(pool) => pool.close().await,

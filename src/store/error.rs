@@ -25,6 +25,9 @@ pub enum StoreError {
     MissingReference(String),
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
+    /// Every id worker number is leased by a live instance (SPEC §7).
+    #[error("all 256 id worker numbers are leased by live instances sharing this database")]
+    NoWorkerNumber,
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

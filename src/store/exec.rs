@@ -35,17 +35,26 @@ pub enum Conn<'c> {
 }
 
 impl Conn<'_> {
+    /// Whether this is Postgres, whose statements may bind arrays ([`Arg::Ints`] and its
+    /// kin), so that a multi-row insert is one text for any number of rows (`UNNEST`),
+    /// prepared once per connection instead of parsed, described and planned for every
+    /// batch; and whose data-modifying `WITH` can carry one insert inside another, so
+    /// that two inserts are one statement, its own transaction.
+    pub fn binds_arrays(&self) -> bool {
+        matches!(self, Conn::Postgres(_))
+    }
+
     /// Runs `stmt`; the number of rows it changed.
     pub async fn execute(&mut self, stmt: &Stmt<'_>) -> StoreResult<u64> {
         let done = match self {
             Conn::Sqlite(conn) => {
-                sqlx::query_with(&sqlite_text(&stmt.sql), arguments::<Sqlite>(&stmt.args)?)
+                sqlx::query_with(&sqlite_text(&stmt.sql), sqlite_arguments(&stmt.args)?)
                     .persistent(stmt.persistent)
                     .execute(&mut **conn)
                     .await?
                     .rows_affected()
             }
-            Conn::Postgres(conn) => sqlx::query_with(&stmt.sql, arguments::<Postgres>(&stmt.args)?)
+            Conn::Postgres(conn) => sqlx::query_with(&stmt.sql, postgres_arguments(&stmt.args)?)
                 .persistent(stmt.persistent)
                 .execute(&mut **conn)
                 .await?
@@ -60,14 +69,14 @@ impl Conn<'_> {
             Conn::Sqlite(conn) => {
                 sqlx::query_as_with::<Sqlite, T, _>(
                     &sqlite_text(&stmt.sql),
-                    arguments::<Sqlite>(&stmt.args)?,
+                    sqlite_arguments(&stmt.args)?,
                 )
                 .persistent(stmt.persistent)
                 .fetch_all(&mut **conn)
                 .await?
             }
             Conn::Postgres(conn) => {
-                sqlx::query_as_with::<Postgres, T, _>(&stmt.sql, arguments::<Postgres>(&stmt.args)?)
+                sqlx::query_as_with::<Postgres, T, _>(&stmt.sql, postgres_arguments(&stmt.args)?)
                     .persistent(stmt.persistent)
                     .fetch_all(&mut **conn)
                     .await?
@@ -152,8 +161,12 @@ fn sqlite_text(sql: &str) -> Cow<'_, str> {
     Cow::Owned(positional)
 }
 
-/// The binds of a statement as one driver's arguments.
-fn arguments<'q, DB: Database>(args: &'q [Arg<'_>]) -> StoreResult<DB::Arguments<'q>>
+/// The scalar binds of a statement as one driver's arguments; `Err(list)` at the first
+/// list (an array), which the caller binds if its driver can.
+fn arguments<'q, DB: Database>(
+    args: &'q [Arg<'_>],
+    mut list: impl FnMut(&mut DB::Arguments<'q>, &'q Arg<'_>) -> StoreResult<()>,
+) -> StoreResult<DB::Arguments<'q>>
 where
     Option<i64>: Encode<'q, DB> + Type<DB>,
     Option<f64>: Encode<'q, DB> + Type<DB>,
@@ -168,10 +181,40 @@ where
             Arg::Real(v) => out.add(*v),
             Arg::Text(v) => out.add(v.as_deref()),
             Arg::Bool(v) => out.add(*v),
+            Arg::Ints(_) | Arg::Reals(_) | Arg::Texts(_) => {
+                list(&mut out, arg)?;
+                Ok(())
+            }
         };
-        added.map_err(|e| StoreError::Database(sqlx::Error::Encode(e)))?;
+        added.map_err(encode_error)?;
     }
     Ok(out)
+}
+
+fn encode_error(err: sqlx::error::BoxDynError) -> StoreError {
+    StoreError::Database(sqlx::Error::Encode(err))
+}
+
+fn sqlite_arguments<'q>(args: &'q [Arg<'_>]) -> StoreResult<<Sqlite as Database>::Arguments<'q>> {
+    arguments::<Sqlite>(args, |_, _| {
+        Err(encode_error(
+            "SQLite has no arrays: a list was bound".into(),
+        ))
+    })
+}
+
+fn postgres_arguments<'q>(
+    args: &'q [Arg<'_>],
+) -> StoreResult<<Postgres as Database>::Arguments<'q>> {
+    arguments::<Postgres>(args, |out, arg| {
+        let added = match arg {
+            Arg::Ints(v) => out.add(v),
+            Arg::Reals(v) => out.add(v),
+            Arg::Texts(v) => out.add(v),
+            _ => Ok(()),
+        };
+        added.map_err(encode_error)
+    })
 }
 
 /// Something statements run on: a pooled connection, the SQLite writer's, or a

@@ -5,34 +5,44 @@
 //! `stmt::Stmt` with `$n` placeholders and run through `exec::Exec`: `exec` and `db`
 //! are the only modules that know which backend runs, and
 //! [`Backend`](crate::store::Backend) gives the few SQL fragments the dialects spell
-//! differently. SQLite-only machinery (the writer turn, group commit, the read cache)
-//! is in `sqlite`. Times are stored as epoch milliseconds (BIGINT), ids as BIGINT,
-//! lists and nested objects as JSON text (`columns`).
+//! differently. Machinery only one backend has is in `sqlite` (the writer turn) and
+//! `postgres` (the listener of other instances' changes); group commit (`batch`) and
+//! the caches (`cache`) serve both. Times are stored as epoch milliseconds (BIGINT), ids
+//! as BIGINT, lists and nested objects as JSON text (`columns`).
 //!
-//! Module order, lowest first: `error`, `columns`, `cache`, `exec`, `sqlite`, `db`,
-//! `tenants`, then `dingtalk` and `openapi`, then `reset` and `snapshot`, which use both;
-//! no module imports one above it, nor this facade.
+//! Module order, lowest first: `error`, `columns`, `cache`, `stmt`, `changes`, `exec`,
+//! `backend`, `sqlite`, `handle`, `db`, `postgres`, `batch`, `tenants`, then `dingtalk`, `openapi` and
+//! `emulator`, then `reset` and `snapshot`, which use both APIs' tables; no module
+//! imports one above it, nor this facade.
 
+mod backend;
+mod batch;
 mod cache;
+mod changes;
 mod columns;
 mod db;
 pub mod dingtalk;
+pub mod emulator;
 mod error;
 mod exec;
+mod handle;
 pub mod openapi;
+mod postgres;
 pub mod reset;
 pub mod snapshot;
 mod sqlite;
 mod stmt;
 pub mod tenants;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 
+pub use changes::Topic;
 pub use db::{redact_url, Backend};
 pub use error::{StoreError, StoreResult};
 
 use db::Db;
 use dingtalk::{DingTalkState, DingTalkStore};
+use emulator::EmulatorStore;
 use exec::Exec;
 use openapi::{OpenApiState, OpenApiStore};
 use reset::{FullReset, TenantReset};
@@ -58,6 +68,7 @@ pub fn over_index_limit(text: &str) -> Option<usize> {
     }
     Some(text.chars().count()).filter(|chars| *chars > INDEXED_TEXT_MAX)
 }
+use tokio::{sync::broadcast, task::JoinHandle};
 
 /// Handle to the database and what the store keeps beside it; cheap to clone.
 #[derive(Clone, Debug)]
@@ -68,19 +79,55 @@ struct Inner {
     db: Db,
     dingtalk: DingTalkState,
     openapi: OpenApiState,
+    /// On Postgres, the task hearing other instances' changes.
+    listener: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Inner {
+    /// Forgets every answer kept for reuse.
+    fn forget(&self) {
+        self.dingtalk.clear();
+        self.openapi.clear();
+    }
+
+    /// Applies a change another instance announced.
+    fn apply(&self, topic: Topic) {
+        let changes = self.db.changes();
+        match topic {
+            Topic::Tenants | Topic::Everything => {
+                self.forget();
+                changes.bump();
+            }
+            Topic::DingTalk => changes.bump(),
+            Topic::Faults | Topic::Clock => {}
+        }
+        changes.publish(topic);
+    }
 }
 
 impl Store {
     /// Connects to the database named by `url` (scheme `sqlite:` or `postgres:`) and
-    /// brings its schema up to date.
+    /// brings its schema up to date. On Postgres it listens for other instances'
+    /// changes from then on.
     pub async fn connect(url: &str) -> StoreResult<Store> {
         let db = Db::connect(url).await?;
         let openapi = OpenApiState::new(&db);
-        Ok(Store(Arc::new(Inner {
+        let inner = Arc::new(Inner {
             db,
             dingtalk: DingTalkState::default(),
             openapi,
-        })))
+            listener: Mutex::default(),
+        });
+        if let Some(pool) = inner.db.postgres_pool() {
+            let weak: Weak<Inner> = Arc::downgrade(&inner);
+            let apply = move |topic| weak.upgrade().map(|inner| inner.apply(topic)).is_some();
+            let task = postgres::listen::spawn(pool, inner.db.changes().clone(), apply).await?;
+            *inner
+                .listener
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = Some(task);
+        }
+        Ok(Store(inner))
     }
 
     pub fn backend(&self) -> Backend {
@@ -102,26 +149,28 @@ impl Store {
         OpenApiStore::new(&self.0.db, &self.0.openapi)
     }
 
-    /// Forgets every answer kept for reuse, after a change to tenants or to everything.
-    fn forget(&self) {
-        self.0.dingtalk.clear();
-        self.0.openapi.clear();
+    /// The emulator's bookkeeping and the runtime state instances share.
+    pub fn emulator(&self) -> EmulatorStore<'_> {
+        EmulatorStore::new(&self.0.db)
+    }
+
+    /// Every change other instances announce from now on (the runtime services whose
+    /// state is shared reload on them). Nothing arrives on SQLite.
+    pub fn changes(&self) -> broadcast::Receiver<Topic> {
+        self.0.db.changes().subscribe()
+    }
+
+    /// Forgets every answer kept for reuse, after a change to tenants or to everything,
+    /// and tells the other instances to do the same.
+    async fn forget(&self) {
+        self.0.forget();
+        self.0.db.tenants_changed().await;
     }
 
     /// Checks that the database answers (used by the health endpoint).
     pub async fn ping(&self) -> StoreResult<()> {
         let mut conn = self.0.db.read().await?;
         conn.execute(&Stmt::new("SELECT 1")).await.map(drop)
-    }
-
-    /// Registers this process and returns its worker number for the id generator; the
-    /// database hands out distinct numbers to processes that share it.
-    pub async fn register_instance(&self, now_ms: i64) -> StoreResult<i64> {
-        let stmt =
-            Stmt::new("INSERT INTO emulator_instances (started_at) VALUES ($1) RETURNING id")
-                .bind(now_ms);
-        let (id,): (i64,) = self.0.db.write().await?.fetch_one(&stmt).await?;
-        Ok(id)
     }
 
     /// Creates the well-known default tenants, in `mode`, the first time the database
@@ -140,7 +189,7 @@ impl Store {
     #[tracing::instrument(skip_all, fields(corpid))]
     pub async fn reset_corp(&self, corpid: &str) -> StoreResult<Option<TenantReset>> {
         let done = reset::corp(&self.0.db, corpid).await?;
-        self.forget();
+        self.forget().await;
         Ok(done)
     }
 
@@ -149,7 +198,7 @@ impl Store {
     #[tracing::instrument(skip_all, fields(appid))]
     pub async fn reset_account(&self, appid: &str) -> StoreResult<Option<TenantReset>> {
         let done = reset::account(&self.0.db, appid).await?;
-        self.forget();
+        self.forget().await;
         Ok(done)
     }
 
@@ -158,7 +207,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn reset_all(&self, now_ms: i64, mode: Mode) -> StoreResult<FullReset> {
         let done = reset::everything(&self.0.db, now_ms, mode).await?;
-        self.forget();
+        self.forget().await;
         Ok(done)
     }
 
@@ -170,12 +219,21 @@ impl Store {
     /// Replaces every tenant and all data with `snapshot`, in one transaction.
     pub async fn restore(&self, snapshot: &Snapshot, now_ms: i64) -> StoreResult<()> {
         snapshot::write::restore(&self.0.db, snapshot, now_ms).await?;
-        self.forget();
+        self.forget().await;
         Ok(())
     }
 
-    /// Waits for running queries and closes every connection.
+    /// Stops listening, waits for running queries and closes every connection.
     pub async fn close(&self) {
+        let listener = self
+            .0
+            .listener
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(task) = listener {
+            task.abort();
+        }
         self.0.db.close().await;
     }
 }

@@ -228,3 +228,37 @@ both_backends! {
         assert!(String::from_utf8_lossy(&output.stderr).contains("HTTP status 503"));
     }
 }
+
+#[test]
+fn logs_are_plain_text_when_stdout_is_not_a_terminal() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut child = emulator()
+        .args(["--bind", "127.0.0.1:0", "--database-url", "sqlite::memory:"])
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run crm-emulator");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut addr = None;
+    let mut line = String::new();
+    while addr.is_none() && stdout.read_line(&mut line).unwrap_or(0) > 0 {
+        addr = line
+            .split_once("listening on     http://")
+            .map(|(_, a)| a.trim().to_owned());
+        line.clear();
+    }
+    let addr = addr.expect("the banner names the address");
+    // One request: its access line is logged at info level, inside its span.
+    let mut conn = std::net::TcpStream::connect(&addr).expect("connect");
+    conn.write_all(b"GET /nope HTTP/1.0\r\n\r\n").unwrap();
+    conn.read_to_end(&mut Vec::new()).unwrap();
+    let mut log = String::new();
+    while !log.contains("served") && stdout.read_line(&mut log).unwrap_or(0) > 0 {}
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(log.contains("served"), "{log}");
+    assert!(
+        !log.contains('\u{1b}'),
+        "ANSI escapes in a piped log: {log:?}"
+    );
+}

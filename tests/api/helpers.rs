@@ -28,6 +28,8 @@ pub enum TestDatabase {
         admin_url: String,
         name: String,
     },
+    /// Another test's database, which that test removes.
+    Borrowed { url: String },
 }
 
 impl TestDatabase {
@@ -61,7 +63,9 @@ impl TestDatabase {
 
     pub fn url(&self) -> &str {
         match self {
-            TestDatabase::Sqlite { url, .. } | TestDatabase::Postgres { url, .. } => url,
+            TestDatabase::Sqlite { url, .. }
+            | TestDatabase::Postgres { url, .. }
+            | TestDatabase::Borrowed { url } => url,
         }
     }
 }
@@ -143,8 +147,8 @@ impl TestApp {
         configure: impl FnOnce(&mut Config),
     ) -> TestApp {
         let mut config = Config::for_tests(database.url());
-        // The suite's tenants are strict unless a test says otherwise, so that every
-        // rule refuses; tests of lenient tenants ask for them (SPEC §5).
+        // The suite's tenants are lenient, as a user's are by default (SPEC §5); tests
+        // of strict tenants ask for them.
         config.default_mode = Mode::Lenient;
         configure(&mut config);
         let listener = TcpListener::bind(config.bind).await.expect("bind port 0");
@@ -167,6 +171,14 @@ impl TestApp {
             server: Some(server),
             database,
         }
+    }
+
+    /// A second emulator on this one's database: another instance sharing it.
+    pub async fn spawn_beside(&self) -> TestApp {
+        let database = TestDatabase::Borrowed {
+            url: self.database.url().to_owned(),
+        };
+        Self::spawn_on(database, self.backend, |_| {}).await
     }
 
     /// Stops the server gracefully and hands back its database, for a restart.

@@ -8,6 +8,7 @@ mod admin;
 mod architecture;
 mod dingtalk;
 mod foundation;
+mod instances;
 mod lifecycle;
 mod limits;
 mod openapi;

@@ -13,7 +13,7 @@ use axum::{
     http::{request::Parts, Extensions, HeaderName, HeaderValue},
     response::Response,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{Broken, Enforced, Rule};
@@ -25,7 +25,7 @@ pub static X_EMULATOR_WARNING: HeaderName = HeaderName::from_static("x-emulator-
 pub static X_EMULATOR_RULE: HeaderName = HeaderName::from_static("x-emulator-rule");
 
 /// A rule a request broke and was served anyway (a lenient tenant).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Warning {
     /// The rule's id.
     pub rule: String,

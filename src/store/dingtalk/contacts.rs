@@ -79,7 +79,7 @@ impl DingTalkStore<'_> {
             }
             other => other?,
         };
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(registered)
     }
 

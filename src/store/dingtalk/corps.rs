@@ -78,7 +78,7 @@ impl DingTalkStore<'_> {
             .bind(patch.rate_limit_per_minute.flatten());
         let corp = self.db.write().await?.fetch_optional(&stmt).await?;
         // Token answers carry the corp's mode and rate limit.
-        self.state.clear();
+        self.corps_changed().await;
         Ok(corp)
     }
 
@@ -87,7 +87,7 @@ impl DingTalkStore<'_> {
     pub async fn delete_corp(&self, corpid: &str) -> StoreResult<bool> {
         let stmt = Stmt::new("DELETE FROM dt_corps WHERE corpid = $1").bind(corpid);
         let done = self.db.write().await?.execute(&stmt).await?;
-        self.state.clear();
+        self.corps_changed().await;
         Ok(done == 1)
     }
 }

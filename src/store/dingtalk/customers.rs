@@ -126,7 +126,7 @@ impl DingTalkStore<'_> {
             });
             tx.execute(&followers::insert(corp.id, rows)).await?;
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(registered)
     }
 
@@ -175,7 +175,7 @@ impl DingTalkStore<'_> {
         if tx.execute(update).await? == 0 {
             return Err(unknown);
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(registered)
     }
 
@@ -227,7 +227,7 @@ impl DingTalkStore<'_> {
         if !absent.is_empty() {
             return Err(unknown(absent));
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(registered)
     }
 
@@ -235,15 +235,12 @@ impl DingTalkStore<'_> {
     ///
     /// This is the hottest read of the API, so the three indexed lookups (customer by
     /// key, contacts and followers by customer) go to the database as one statement:
-    /// one round trip, one consistent snapshot. On SQLite a repeated read is answered
-    /// from the read cache until this process writes anything.
+    /// one round trip, one consistent snapshot. A repeated read is answered
+    /// from the read cache until DingTalk data may have changed (`Db::generation`).
     #[instrument(level = "debug", skip_all, fields(corp_id = corp_id, customer_id = id))]
     pub async fn customer(&self, corp_id: i64, id: i64) -> StoreResult<Option<CustomerDetail>> {
-        let Some(writer) = self.db.sqlite_writer() else {
-            return self.read_customer(corp_id, id).await;
-        };
         // Read before the database is, so a write that overlaps the read invalidates it.
-        let generation = writer.generation();
+        let generation = self.db.generation();
         if let Some(cached) = self.state.details.get(&(corp_id, id), generation) {
             return Ok(cached);
         }

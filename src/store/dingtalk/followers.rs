@@ -71,7 +71,7 @@ impl DingTalkStore<'_> {
         let mut add = insert(corp.id, [row]);
         add.push(" ON CONFLICT (corp_id, customer_id, userid) DO NOTHING");
         tx.execute(&add).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(registered)
     }
 
@@ -108,7 +108,7 @@ impl DingTalkStore<'_> {
         if tx.execute(&remove).await? == 0 {
             return Err(DtStoreError::UnknownRelation);
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 }

@@ -19,7 +19,14 @@ use std::sync::Arc;
 
 use sqlx::FromRow;
 
-use super::{cache::TrustCache, db::Db, error::StoreError, sqlite::ReadCache, tenants::Mode};
+use super::{
+    cache::{ReadCache, TrustCache},
+    changes::Topic,
+    db::Db,
+    error::{StoreError, StoreResult},
+    exec::{Exec, Tx},
+    tenants::Mode,
+};
 
 pub use tokens::{IssuedToken, TokenOwner};
 
@@ -182,8 +189,7 @@ pub type Registered = Vec<String>;
 pub struct DingTalkState {
     /// The corp holding each recently checked access token.
     tokens: TrustCache<String, Arc<TokenOwner>>,
-    /// Customer details read on SQLite, valid until this process's next write. Unused on
-    /// Postgres, where other instances write too.
+    /// Customer details, valid until the data generation moves (`Db::generation`).
     details: ReadCache<(i64, i64), Option<CustomerDetail>>,
 }
 
@@ -204,6 +210,25 @@ pub struct DingTalkStore<'a> {
 impl<'a> DingTalkStore<'a> {
     pub(crate) fn new(db: &'a Db, state: &'a DingTalkState) -> Self {
         DingTalkStore { db, state }
+    }
+
+    /// Commits a change to customers, contacts or followers. On Postgres the change is
+    /// announced in the same transaction, so the other instances hear of it exactly
+    /// when it commits; this process's cached details go stale at once.
+    async fn commit(&self, mut tx: Tx<'_>) -> StoreResult<()> {
+        if let Some(announcement) = self.db.announcement(Topic::DingTalk) {
+            tx.execute(&announcement).await?;
+        }
+        tx.commit().await?;
+        self.db.changes().bump();
+        Ok(())
+    }
+
+    /// After a change to a corp: this process forgets its token answers, the others
+    /// are told.
+    async fn corps_changed(&self) {
+        self.state.clear();
+        self.db.tenants_changed().await;
     }
 }
 

@@ -154,6 +154,7 @@ impl OpenApiStore<'_> {
             .bind(patch.customer_sources.as_ref().and_then(to_json_opt));
         let row: Option<AccountRow> = self.db.write().await?.fetch_optional(&stmt).await?;
         self.state.clear();
+        self.db.tenants_changed().await;
         row.map(AccountRow::into_account).transpose()
     }
 
@@ -162,6 +163,7 @@ impl OpenApiStore<'_> {
         let stmt = Stmt::new("DELETE FROM oa_accounts WHERE appid = $1").bind(appid);
         let done = self.db.write().await?.execute(&stmt).await?;
         self.state.clear();
+        self.db.tenants_changed().await;
         Ok(done == 1)
     }
 }

@@ -3,8 +3,9 @@
 
 use super::{customer_batch::NewCustomer, nonces::NonceUse, Contact, Customer, NewAccount};
 use crate::store::{
+    batch::{self, Job},
     error::StoreError,
-    sqlite::batch::{self, Job},
+    exec::Exec,
     Store,
 };
 
@@ -29,9 +30,8 @@ async fn store_and_account() -> (Store, i64) {
 
 /// Writes `jobs` as one batch in a writer turn, on the store's (only) connection.
 async fn write_batch<J: Job>(store: &Store, jobs: &[J]) -> Vec<Result<J::Out, StoreError>> {
-    let writer = store.0.db.sqlite_writer().expect("an SQLite store");
-    let mut turn = writer.turn().await.expect("the writer's turn");
-    batch::write(turn.connection(), jobs).await
+    let mut handle = store.0.db.write().await.expect("the writer's turn");
+    batch::write(handle.conn(), jobs).await
 }
 
 fn new_customer(account_id: i64, id: i64) -> NewCustomer {

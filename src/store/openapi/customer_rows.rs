@@ -122,14 +122,20 @@ static UPDATE: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// The one insert of customers (each keeps its own `account_id`).
-pub(crate) fn insert<'a>(customers: impl IntoIterator<Item = &'a Customer>) -> Stmt<'a> {
+/// The Postgres types of the columns, in `COLUMNS` order.
+const TYPES: [&str; 20] = [
+    "bigint", "bigint", "text", "text", "text", "bigint", "bigint", "text", "text", "text", "text",
+    "text", "text", "text", "text", "text", "bigint", "bigint", "text", "text",
+];
+
+/// The one insert of customers (each keeps its own `account_id`); with `arrays`, as
+/// one array per column ([`Stmt::push_rows`]).
+pub(crate) fn insert<'a>(
+    customers: impl IntoIterator<Item = &'a Customer>,
+    arrays: bool,
+) -> Stmt<'a> {
     let mut stmt = Stmt::new(INSERT.as_str());
-    stmt.push_values(customers, |row, customer| {
-        for value in values(customer) {
-            row.bind(value);
-        }
-    });
+    stmt.push_rows(customers.into_iter().map(values).collect(), TYPES, arrays);
     stmt
 }
 
@@ -143,20 +149,24 @@ pub(crate) fn update(customer: &Customer) -> Stmt<'_> {
 /// One row of the search index: (account id, customer id, field, entry).
 pub(crate) type IndexRow<'a> = (i64, i64, &'a str, &'a IndexEntry);
 
-/// The one insert of search-index rows, at most [`INDEX_CHUNK`] of them.
-pub(crate) fn insert_index<'a>(rows: &[IndexRow<'a>]) -> Stmt<'a> {
+/// The one insert of search-index rows, at most [`INDEX_CHUNK`] of them unless
+/// `arrays` ([`Stmt::push_rows`]).
+pub(crate) fn insert_index<'a>(rows: &[IndexRow<'a>], arrays: bool) -> Stmt<'a> {
     let mut stmt =
         Stmt::new("INSERT INTO oa_customer_values (account_id, customer_id, field, value, num)");
-    stmt.push_values(
-        rows.iter().copied(),
-        |row, (account_id, customer_id, field, entry)| {
-            row.bind(account_id)
-                .bind(customer_id)
-                .bind(field)
-                .bind(entry.text.as_str())
-                .bind(entry.num);
-        },
-    );
+    let rows = rows
+        .iter()
+        .map(|&(account_id, customer_id, field, entry)| {
+            [
+                account_id.into(),
+                customer_id.into(),
+                field.into(),
+                entry.text.as_str().into(),
+                entry.num.into(),
+            ]
+        })
+        .collect();
+    stmt.push_rows(rows, ["bigint", "bigint", "text", "text", "float8"], arrays);
     stmt.push(" ON CONFLICT DO NOTHING");
     stmt
 }

@@ -12,12 +12,12 @@ use super::{
     sql::{order_by, where_clause},
     OpenApiStore,
 };
-use crate::store::{error::StoreResult, exec::Exec, sqlite::batch::Job, stmt::Stmt};
+use crate::store::{error::StoreResult, exec::Exec, stmt::Stmt};
 
 impl OpenApiStore<'_> {
     /// Creates a customer from `patch` with id `id`: the record and its search index in
     /// one transaction (on SQLite, shared with the other adds pending: see
-    /// `store::sqlite::batch`).
+    /// `store::batch`).
     #[tracing::instrument(skip_all, fields(account_id, id))]
     pub async fn add_customer(
         &self,
@@ -30,12 +30,7 @@ impl OpenApiStore<'_> {
         let mut customer = Customer::blank(account_id, id, now_ms);
         customer.apply(patch, now_ms);
         let job = NewCustomer { customer, custom };
-        if let Some(queue) = &self.state.customers {
-            return queue.write(job).await;
-        }
-        let mut conn = self.db.write().await?;
-        let mut written = NewCustomer::write_all(conn.conn(), std::slice::from_ref(&job)).await?;
-        Ok(written.pop().unwrap_or(job.customer))
+        self.state.customers.write(job).await
     }
 
     /// Applies `patch` to the account's customer `id` in one transaction (the row is
@@ -78,7 +73,7 @@ impl OpenApiStore<'_> {
         let lists = customer.list_index();
         let rows = index_rows(&customer, &lists, &custom);
         for chunk in rows.chunks(INDEX_CHUNK) {
-            tx.execute(&insert_index(chunk).transient()).await?;
+            tx.execute(&insert_index(chunk, false).transient()).await?;
         }
         tx.commit().await?;
         Ok(Some(customer))
@@ -96,14 +91,24 @@ impl OpenApiStore<'_> {
         row.map(CustomerRow::into_customer).transpose()
     }
 
-    /// Deletes the account's customer `id` and (by cascade, in the same statement) its
-    /// index rows. Whether it existed.
+    /// Deletes the account's customer `id` and its index rows, in one transaction (on
+    /// Postgres no foreign key cascades to them: see migration 0011). Whether it
+    /// existed.
     #[tracing::instrument(skip_all, fields(account_id, id))]
     pub async fn delete_customer(&self, account_id: i64, id: i64) -> StoreResult<bool> {
-        let stmt = Stmt::new("DELETE FROM oa_customers WHERE account_id = $1 AND id = $2")
+        let index =
+            Stmt::new("DELETE FROM oa_customer_values WHERE account_id = $1 AND customer_id = $2")
+                .bind(account_id)
+                .bind(id);
+        let customer = Stmt::new("DELETE FROM oa_customers WHERE account_id = $1 AND id = $2")
             .bind(account_id)
             .bind(id);
-        Ok(self.db.write().await?.execute(&stmt).await? > 0)
+        let mut conn = self.db.write().await?;
+        let mut tx = conn.begin().await?;
+        tx.execute(&index).await?;
+        let deleted = tx.execute(&customer).await?;
+        tx.commit().await?;
+        Ok(deleted > 0)
     }
 
     /// One page of the account's customers matching `query`, and how many match in

@@ -174,6 +174,7 @@ impl OpenApiStore<'_> {
         let row: FieldRow = tx.fetch_one(&insert(account_id, [&field])).await?;
         tx.commit().await?;
         self.state.clear();
+        self.db.tenants_changed().await;
         row.into_field().ok_or_else(unreadable)
     }
 
@@ -210,6 +211,7 @@ impl OpenApiStore<'_> {
         .bind(to_json_opt(&update.choices));
         let row: Option<FieldRow> = self.db.write().await?.fetch_optional(&stmt).await?;
         self.state.clear();
+        self.db.tenants_changed().await;
         Ok(row.and_then(FieldRow::into_field))
     }
 

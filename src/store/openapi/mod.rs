@@ -33,25 +33,25 @@ pub use filter::{
 };
 
 use self::{customer_batch::NewCustomer, nonces::NonceUse};
-use super::{cache::TrustCache, db::Db, sqlite::batch::Queue};
+use super::{batch::Queue, cache::TrustCache, db::Db};
 
-/// What the OpenAPI view keeps between calls: answers it may reuse, and on SQLite the
+/// What the OpenAPI view keeps between calls: answers it may reuse, and the
 /// group-commit queues of the two writes every signed add makes.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct OpenApiState {
     accounts: TrustCache<String, Arc<Account>>,
     fields: TrustCache<i64, Arc<Vec<CustomField>>>,
-    customers: Option<Queue<NewCustomer>>,
-    nonces: Option<Queue<NonceUse>>,
+    customers: Queue<NewCustomer>,
+    nonces: Queue<NonceUse>,
 }
 
 impl OpenApiState {
     pub(crate) fn new(db: &Db) -> Self {
-        let writer = db.sqlite_writer();
         OpenApiState {
-            customers: writer.map(|w| Queue::spawn(w.clone())),
-            nonces: writer.map(|w| Queue::spawn(w.clone())),
-            ..OpenApiState::default()
+            accounts: TrustCache::default(),
+            fields: TrustCache::default(),
+            customers: Queue::spawn(db.writes()),
+            nonces: Queue::spawn(db.relaxed()),
         }
     }
 

@@ -1,15 +1,15 @@
 //! Signature replay records (`oa_nonces`): each (account, nonce, timestamp) is
 //! accepted once. The records live in the database so that every instance sharing it
-//! agrees on what was already used. On SQLite many are written in one statement (see
-//! [`crate::store::sqlite::batch`]); on Postgres each is a batch of one.
+//! agrees on what was already used. Many are written in one statement (see
+//! [`crate::store::batch`]).
 
 use std::collections::HashSet;
 
 use super::OpenApiStore;
 use crate::store::{
+    batch::Job,
     error::StoreResult,
     exec::{Conn, Exec},
-    sqlite::batch::Job,
     stmt::Stmt,
 };
 
@@ -38,16 +38,23 @@ impl Job for NonceUse {
     async fn write_all(mut conn: Conn<'_>, jobs: &[Self]) -> StoreResult<Vec<bool>> {
         let mut seen = HashSet::new();
         let distinct: Vec<&NonceUse> = jobs.iter().filter(|j| seen.insert(j.key())).collect();
+        let arrays = conn.binds_arrays();
         let mut stmt =
             Stmt::new("INSERT INTO oa_nonces (account_id, nonce, timestamp, expires_at)");
-        stmt.push_values(&distinct, |row, job| {
-            row.bind(job.account_id)
-                .bind(job.nonce.as_str())
-                .bind(job.timestamp.as_str())
-                .bind(job.expires_at);
-        });
+        let rows = distinct
+            .iter()
+            .map(|job| {
+                [
+                    job.account_id.into(),
+                    job.nonce.as_str().into(),
+                    job.timestamp.as_str().into(),
+                    job.expires_at.into(),
+                ]
+            })
+            .collect();
+        stmt.push_rows(rows, ["bigint", "text", "text", "bigint"], arrays);
         stmt.push(" ON CONFLICT DO NOTHING RETURNING account_id, nonce, timestamp");
-        if distinct.len() > 1 {
+        if distinct.len() > 1 && !arrays {
             stmt = stmt.transient();
         }
         let recorded: Vec<(i64, String, String)> = conn.fetch_all(&stmt).await?;
@@ -76,12 +83,7 @@ impl OpenApiStore<'_> {
             timestamp: timestamp.to_owned(),
             expires_at: expires_at_ms,
         };
-        if let Some(queue) = &self.state.nonces {
-            return queue.write(job).await;
-        }
-        let mut conn = self.db.write().await?;
-        let fresh = NonceUse::write_all(conn.conn(), std::slice::from_ref(&job)).await?;
-        Ok(fresh.first().copied().unwrap_or(false))
+        self.state.nonces.write(job).await
     }
 
     /// Deletes replay records that expired before `now_ms`; how many.

@@ -97,3 +97,44 @@ impl Writer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::cache::ReadCache;
+
+    async fn writer() -> Writer {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .expect("an in-memory pool");
+        Writer::new(None, pool)
+    }
+
+    use sqlx::sqlite::SqlitePoolOptions;
+
+    #[tokio::test]
+    async fn any_write_turn_invalidates_every_entry() {
+        let writer = writer().await;
+        let cache = ReadCache::default();
+        let before = writer.generation();
+        cache.put((1, 1), before, Some("a"));
+        cache.put((1, 2), before, None);
+        assert_eq!(cache.get(&(1, 1), writer.generation()), Some(Some("a")));
+        assert_eq!(cache.get(&(1, 2), writer.generation()), Some(None));
+        drop(writer.turn().await.expect("a turn"));
+        assert!(cache.get(&(1, 1), writer.generation()).is_none());
+        assert!(cache.get(&(1, 2), writer.generation()).is_none());
+    }
+
+    #[tokio::test]
+    async fn a_read_that_overlapped_a_write_is_never_served() {
+        let writer = writer().await;
+        let cache = ReadCache::default();
+        let read_started = writer.generation();
+        drop(writer.turn().await.expect("a turn")); // a write commits while the read runs
+        cache.put((1, 1), read_started, "old");
+        assert!(cache.get(&(1, 1), writer.generation()).is_none());
+    }
+}

@@ -61,6 +61,7 @@ const SPECIFIED: &[&str] = &[
     "POST /_emulator/import",
     "GET /_emulator/requests",
     "DELETE /_emulator/requests",
+    "GET /_emulator/instances",
     "POST /_emulator/faults",
     "GET /_emulator/faults",
     "DELETE /_emulator/faults",

@@ -80,7 +80,12 @@ async fn dataset(oa: &Oa<'_>) -> Vec<Value> {
     let mut records = Vec::new();
     for body in bodies {
         records.push(oa.add(body).await);
-        oa.app.state.clock.advance(10);
+        oa.app
+            .state
+            .clock
+            .advance(10)
+            .await
+            .expect("move the clock");
     }
     records
 }

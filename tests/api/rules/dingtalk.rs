@@ -329,7 +329,9 @@ async fn limits(app: &TestApp, lenient: &Dt<'_>, seen: &Seen) {
     seen.refused(refused, &dt::RATE_LIMIT, "/crm/customer/list");
     app.state
         .clock
-        .advance(app.state.config.token_ttl as i64 + 1);
+        .advance(app.state.config.token_ttl as i64 + 1)
+        .await
+        .expect("move the clock");
     seen.refused(
         &get(lenient, "/crm/customer/list").await,
         &dt::TOKEN_FRESH,

@@ -32,7 +32,9 @@ fn seed_headers(timestamp: i64, signature: &str) -> Vec<(&'static str, String)> 
 async fn at(app: &TestApp, timestamp: i64, path: &str, signature: &str, body: &Value) -> Reply {
     app.state
         .clock
-        .advance(timestamp - app.state.clock.now_secs());
+        .advance(timestamp - app.state.clock.now_secs())
+        .await
+        .expect("move the clock");
     let reply = call(
         app,
         Method::POST,
@@ -92,7 +94,7 @@ both_backends! {
         assert!(fields.data().as_array().is_some_and(|f| !f.is_empty()));
         assert!(replay_warned(&fields));
 
-        app.state.clock.reset();
+        app.state.clock.reset().await.expect("reset the clock");
         let searched = oa.post("/openapi/crm/list", &json!({ "search":[{"operator":"eq","value":["13231307283"],"field":"mobile"}] })).await;
         assert_eq!(searched.data()["count"], 0);
         assert!(searched.warnings().is_empty(), "{:?}", searched.warnings());
