@@ -262,6 +262,15 @@ pub fn postgres_enabled() -> bool {
     std::env::var_os(POSTGRES_URL_VAR).is_some()
 }
 
+/// Fails a Postgres-only test built for the Postgres leg but run without its URL (tests
+/// built without it are ignored, never passed: see `build.rs`).
+pub fn require_postgres() {
+    assert!(
+        postgres_enabled(),
+        "the tests were built for the Postgres leg: run them with {POSTGRES_URL_VAR} set"
+    );
+}
+
 /// Writes each test once and runs it on both backends, as `<name>::sqlite` and
 /// `<name>::postgres`. The argument is either `app: TestApp` (a running emulator with
 /// the default configuration) or `backend: Backend` (the test builds its own).
@@ -293,10 +302,7 @@ macro_rules! both_backends {
                 ignore = "the Postgres leg: build and run with CRM_EMULATOR_TEST_POSTGRES_URL set"
             )]
             async fn postgres() {
-                assert!(
-                    $crate::helpers::postgres_enabled(),
-                    "the tests were built for the Postgres leg: run them with CRM_EMULATOR_TEST_POSTGRES_URL set"
-                );
+                $crate::helpers::require_postgres();
                 let $arg = <$fixture as $crate::helpers::Fixture>::for_backend(
                     $crate::helpers::Backend::Postgres,
                 )

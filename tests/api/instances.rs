@@ -19,14 +19,11 @@ use crate::{
 const PROPAGATION_LIMIT: Duration = Duration::from_secs(1);
 
 /// Two instances on one fresh Postgres database, or `None` without the Postgres leg.
-async fn two_instances() -> Option<(TestApp, TestApp)> {
-    if !postgres_enabled() {
-        eprintln!("skipped: set CRM_EMULATOR_TEST_POSTGRES_URL to run the Postgres leg");
-        return None;
-    }
+async fn two_instances() -> (TestApp, TestApp) {
+    require_postgres();
     let a = TestApp::spawn(Backend::Postgres).await;
     let b = a.spawn_beside().await;
-    Some((a, b))
+    (a, b)
 }
 
 /// Asks `probe` until it answers `true`, at most for [`PROPAGATION_LIMIT`] and then
@@ -55,10 +52,12 @@ async fn errcode(app: &TestApp, path: &str) -> i64 {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "Postgres only: build and run with CRM_EMULATOR_TEST_POSTGRES_URL set"
+)]
 async fn a_fault_set_through_one_instance_fires_on_the_other_and_its_times_are_spent_across_both() {
-    let Some((a, b)) = two_instances().await else {
-        return;
-    };
+    let (a, b) = two_instances().await;
     let rule =
         json!({"api": "dingtalk", "path": "/crm/customer/list", "errcode": 45009, "times": 3});
     assert_eq!(a.post_json("/_emulator/faults", &rule).await.status(), 201);
@@ -99,10 +98,12 @@ async fn a_fault_set_through_one_instance_fires_on_the_other_and_its_times_are_s
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "Postgres only: build and run with CRM_EMULATOR_TEST_POSTGRES_URL set"
+)]
 async fn a_clock_moved_through_one_instance_is_moved_on_the_other() {
-    let Some((a, b)) = two_instances().await else {
-        return;
-    };
+    let (a, b) = two_instances().await;
     let token = a
         .get_json("/gettoken?corpid=dingemulator&corpsecret=emulator-secret")
         .await;
@@ -135,10 +136,12 @@ async fn a_clock_moved_through_one_instance_is_moved_on_the_other() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "Postgres only: build and run with CRM_EMULATOR_TEST_POSTGRES_URL set"
+)]
 async fn the_journal_of_one_instance_lists_the_requests_the_other_served() {
-    let Some((a, b)) = two_instances().await else {
-        return;
-    };
+    let (a, b) = two_instances().await;
     let (id_a, id_b) = (a.state.instance.id(), b.state.instance.id());
     assert_ne!(id_a, id_b);
     a.get("/crm/customer/get?from=a").await;
@@ -175,10 +178,12 @@ async fn the_journal_of_one_instance_lists_the_requests_the_other_served() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "Postgres only: build and run with CRM_EMULATOR_TEST_POSTGRES_URL set"
+)]
 async fn a_secret_changed_through_one_instance_is_refused_on_the_other_within_a_second() {
-    let Some((a, b)) = two_instances().await else {
-        return;
-    };
+    let (a, b) = two_instances().await;
     let signed_list = |secret: &'static str| {
         let b = &b;
         async move {
@@ -214,10 +219,12 @@ async fn a_secret_changed_through_one_instance_is_refused_on_the_other_within_a_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "Postgres only: build and run with CRM_EMULATOR_TEST_POSTGRES_URL set"
+)]
 async fn a_custom_field_added_through_one_instance_is_in_force_on_the_other_within_a_second() {
-    let Some((a, b)) = two_instances().await else {
-        return;
-    };
+    let (a, b) = two_instances().await;
     let add_without_it = || async {
         let headers = signed_headers(&b, "1090", "emulator-secret");
         let body = json!({"customerName": "no note"});
@@ -249,10 +256,12 @@ async fn a_custom_field_added_through_one_instance_is_in_force_on_the_other_with
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "Postgres only: build and run with CRM_EMULATOR_TEST_POSTGRES_URL set"
+)]
 async fn a_corp_deleted_through_one_instance_is_refused_on_the_other_within_a_second() {
-    let Some((a, b)) = two_instances().await else {
-        return;
-    };
+    let (a, b) = two_instances().await;
     let token = b
         .get_json("/gettoken?corpid=dingemulator&corpsecret=emulator-secret")
         .await;
@@ -276,10 +285,12 @@ async fn a_corp_deleted_through_one_instance_is_refused_on_the_other_within_a_se
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "Postgres only: build and run with CRM_EMULATOR_TEST_POSTGRES_URL set"
+)]
 async fn a_customer_changed_through_one_instance_is_read_back_changed_on_the_other() {
-    let Some((a, b)) = two_instances().await else {
-        return;
-    };
+    let (a, b) = two_instances().await;
     let token = a
         .get_json("/gettoken?corpid=dingemulator&corpsecret=emulator-secret")
         .await;
@@ -312,11 +323,12 @@ async fn a_customer_changed_through_one_instance_is_read_back_changed_on_the_oth
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "Postgres only: build and run with CRM_EMULATOR_TEST_POSTGRES_URL set"
+)]
 async fn after_300_starts_two_live_instances_take_4000_concurrent_adds_with_unique_ids() {
-    if !postgres_enabled() {
-        eprintln!("skipped: set CRM_EMULATOR_TEST_POSTGRES_URL to run the Postgres leg");
-        return;
-    }
+    require_postgres();
     let first = TestApp::spawn(Backend::Postgres).await;
     // 300 starts (and clean stops) on the same database. The second live instance is
     // registered exactly 256 after the first: with worker numbers taken as the
@@ -384,11 +396,12 @@ async fn after_300_starts_two_live_instances_take_4000_concurrent_adds_with_uniq
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "Postgres only: build and run with CRM_EMULATOR_TEST_POSTGRES_URL set"
+)]
 async fn a_postgres_url_with_sslmode_require_connects_over_tls() {
-    if !postgres_enabled() {
-        eprintln!("skipped: set CRM_EMULATOR_TEST_POSTGRES_URL to run the Postgres leg");
-        return;
-    }
+    require_postgres();
     let database = TestDatabase::create(Backend::Postgres)
         .await
         .expect("a test database");
@@ -421,11 +434,12 @@ async fn a_postgres_url_with_sslmode_require_connects_over_tls() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "Postgres only: build and run with CRM_EMULATOR_TEST_POSTGRES_URL set"
+)]
 async fn sslmode_verify_full_refuses_a_server_certificate_no_trusted_root_signed() {
-    if !postgres_enabled() {
-        eprintln!("skipped: set CRM_EMULATOR_TEST_POSTGRES_URL to run the Postgres leg");
-        return;
-    }
+    require_postgres();
     // The local server's certificate is self-signed: not signed by any bundled root.
     let database = TestDatabase::create(Backend::Postgres)
         .await
