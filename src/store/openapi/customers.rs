@@ -13,7 +13,7 @@ use super::{
     sql::{order_by, where_clause},
     OpenApiStore,
 };
-use crate::store::{db::Backend, error::StoreResult, exec::Exec, stmt::Stmt};
+use crate::store::{error::StoreResult, exec::Exec, stmt::Stmt};
 
 impl OpenApiStore<'_> {
     /// Creates a customer from `patch` with id `id`: the record and its search index in
@@ -144,6 +144,7 @@ impl OpenApiStore<'_> {
         query: &CustomerQuery,
     ) -> (Stmt<'static>, Stmt<'static>) {
         let filter = where_clause(self.db.backend(), account_id, &query.conditions);
+        let plan_per_call = filter.plan_per_call;
         let count =
             filter.to_stmt(|filter| format!("SELECT COUNT(*) FROM oa_customers c WHERE {filter}"));
         let mut page = filter;
@@ -158,11 +159,11 @@ impl OpenApiStore<'_> {
         });
         // Postgres plans a prepared statement for its parameters five times, then may
         // keep one generic plan for any parameters, and a generic plan cannot tell a
-        // selective condition (`LIKE '%a9x2kq%'`) from a loose one: it walks the
-        // account's customers in `createTime` order, which scans a million rows for one
-        // match. A search is therefore sent unnamed, planned for its own values each
-        // time. An unfiltered page has no value to mistake and stays prepared.
-        if !query.conditions.is_empty() && self.db.backend() == Backend::Postgres {
+        // selective `LIKE '%a9x2kq%'` from a loose one: it walks the account's customers
+        // in `createTime` order, a million rows for one match. Such a search is sent
+        // unnamed, planned for its own values each time (one more round trip per
+        // statement; other searches stay prepared).
+        if plan_per_call {
             return (count.transient(), page.transient());
         }
         (count, page)

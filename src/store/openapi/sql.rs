@@ -21,6 +21,9 @@ use crate::store::{
 pub(super) struct Sql {
     pub text: String,
     binds: Vec<Operand>,
+    /// Whether the statement must be planned for its own values each time rather than
+    /// with a prepared statement's generic plan (a trigram `LIKE` on Postgres).
+    pub plan_per_call: bool,
 }
 
 impl Sql {
@@ -131,7 +134,10 @@ fn name_contains(sql: &mut Sql, backend: Backend, pattern: &str) -> String {
              WHERE oa_customer_names.customer_name GLOB {}) AND",
             glob_pattern(pattern),
         ),
-        Backend::Postgres => ("c.customer_name LIKE {} AND", like_pattern(pattern)),
+        Backend::Postgres => {
+            sql.plan_per_call = true;
+            ("c.customer_name LIKE {} AND", like_pattern(pattern))
+        }
     };
     let candidates = candidates.replace("{}", &sql.bind_text(&escaped));
     let exact = scalar(
