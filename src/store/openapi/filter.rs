@@ -37,6 +37,21 @@ impl Column {
         }
     }
 
+    /// Whether the column is never NULL, so that a sort on it needs no `NULLS` clause
+    /// (which keeps Postgres from walking an index in order for a descending sort).
+    pub(super) fn not_null(self) -> bool {
+        matches!(
+            self,
+            Column::Id
+                | Column::CustomerName
+                | Column::CreateMethod
+                | Column::CreateTime
+                | Column::UpdateTime
+                | Column::CreateAgent
+                | Column::UpdateAgent
+        )
+    }
+
     /// Whether the column holds integers (ids and epoch milliseconds) rather than text.
     pub fn is_integer(self) -> bool {
         matches!(

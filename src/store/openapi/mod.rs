@@ -6,6 +6,7 @@
 pub(crate) mod accounts;
 #[cfg(test)]
 mod batch_tests;
+mod counts;
 pub mod customer;
 pub(crate) mod customer_batch;
 pub(crate) mod customer_rows;

@@ -9,7 +9,7 @@
 //! Text comparisons are case-sensitive byte order on both backends (SQLite's default,
 //! `COLLATE "C"` columns on Postgres).
 
-use super::filter::{Condition, Op, Operand, Sort, SortKey, Target};
+use super::filter::{Column, Condition, Op, Operand, Sort, SortKey, Target};
 use crate::store::{
     db::Backend,
     stmt::{Arg, Stmt},
@@ -21,6 +21,9 @@ use crate::store::{
 pub(super) struct Sql {
     pub text: String,
     binds: Vec<Operand>,
+    /// Whether the statement must be planned for its own values each time rather than
+    /// with a prepared statement's generic plan (a trigram `LIKE` on Postgres).
+    pub plan_per_call: bool,
 }
 
 impl Sql {
@@ -75,6 +78,10 @@ pub(super) fn order_by(sql: &mut Sql, sort: &Sort) -> (String, String) {
         "NULLS FIRST"
     };
     match &sort.key {
+        // Without a NULL the order is the same; Postgres then walks an index for it.
+        SortKey::Column(column) if column.not_null() => {
+            (String::new(), format!("{} {dir}, c.id {dir}", column.sql()))
+        }
         SortKey::Column(column) => (
             String::new(),
             format!("{} {dir} {nulls}, c.id {dir}", column.sql()),
@@ -93,6 +100,10 @@ pub(super) fn order_by(sql: &mut Sql, sort: &Sort) -> (String, String) {
 
 fn compile(sql: &mut Sql, backend: Backend, condition: &Condition) -> String {
     match &condition.target {
+        Target::Column(Column::CustomerName) => match &condition.op {
+            Op::Contains(s) if s.chars().count() >= TRIGRAM => name_contains(sql, backend, s),
+            op => scalar(sql, backend, Column::CustomerName.sql(), true, op),
+        },
         Target::Column(column) => scalar(
             sql,
             backend,
@@ -107,6 +118,66 @@ fn compile(sql: &mut Sql, backend: Backend, condition: &Condition) -> String {
         }
         Target::Values { field, numeric } => values(sql, backend, field, *numeric, &condition.op),
     }
+}
+
+/// The fewest characters a `contains` pattern needs to narrow the search by trigrams.
+const TRIGRAM: usize = 3;
+
+/// `contains` on `customerName` through the trigram index of migration 0012: the index
+/// finds candidates (SQLite: FTS5 `GLOB` over `oa_customer_names`; Postgres: `LIKE`,
+/// which pg_trgm's GIN index answers), and the exact substring test decides, so the
+/// answer is the same as without the index. The pattern's wildcards are escaped.
+fn name_contains(sql: &mut Sql, backend: Backend, pattern: &str) -> String {
+    let (candidates, escaped) = match backend {
+        Backend::Sqlite => (
+            "c.rowid IN (SELECT rowid FROM oa_customer_names \
+             WHERE oa_customer_names.customer_name GLOB {}) AND",
+            glob_pattern(pattern),
+        ),
+        Backend::Postgres => {
+            sql.plan_per_call = true;
+            ("c.customer_name LIKE {} AND", like_pattern(pattern))
+        }
+    };
+    let candidates = candidates.replace("{}", &sql.bind_text(&escaped));
+    let exact = scalar(
+        sql,
+        backend,
+        Column::CustomerName.sql(),
+        true,
+        &Op::Contains(pattern.to_owned()),
+    );
+    format!("{candidates} {exact}")
+}
+
+/// `*pattern*` for GLOB, each of `*`, `?` and `[` matching only itself.
+fn glob_pattern(pattern: &str) -> String {
+    let mut glob = String::from("*");
+    for ch in pattern.chars() {
+        match ch {
+            '*' | '?' | '[' => {
+                glob.push('[');
+                glob.push(ch);
+                glob.push(']');
+            }
+            _ => glob.push(ch),
+        }
+    }
+    glob.push('*');
+    glob
+}
+
+/// `%pattern%` for Postgres's LIKE (whose escape character is `\`).
+fn like_pattern(pattern: &str) -> String {
+    let mut like = String::from("%");
+    for ch in pattern.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            like.push('\\');
+        }
+        like.push(ch);
+    }
+    like.push('%');
+    like
 }
 
 /// A predicate on one scalar expression. Unset values satisfy `ne`/`nin`/`empty`.
@@ -193,7 +264,6 @@ fn values(sql: &mut Sql, backend: Backend, field: &str, numeric: bool, op: &Op) 
 
 #[cfg(test)]
 mod tests {
-    use super::super::filter::Column;
     use super::*;
 
     fn text(s: &str) -> Operand {
@@ -249,6 +319,42 @@ mod tests {
         assert!(where_clause(Backend::Postgres, 1, &cond)
             .text
             .contains("strpos(c.owner, $2) > 0"));
+    }
+
+    #[test]
+    fn name_patterns_escape_their_wildcards() {
+        assert_eq!(glob_pattern("a*b?[c]"), "*a[*]b[?][[]c]*");
+        assert_eq!(glob_pattern("客户0"), "*客户0*");
+        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+
+    #[test]
+    fn long_name_patterns_ask_the_trigram_index_and_short_ones_scan() {
+        let cond = |s: &str| {
+            [Condition {
+                target: Target::Column(Column::CustomerName),
+                op: Op::Contains(s.into()),
+            }]
+        };
+        let sqlite = where_clause(Backend::Sqlite, 1, &cond("abc")).text;
+        assert!(
+            sqlite.contains("oa_customer_names.customer_name GLOB $2"),
+            "{sqlite}"
+        );
+        assert!(
+            sqlite.contains("instr(c.customer_name, $3) > 0"),
+            "{sqlite}"
+        );
+        let postgres = where_clause(Backend::Postgres, 1, &cond("客户x")).text;
+        assert!(
+            postgres.contains("c.customer_name LIKE $2 AND strpos(c.customer_name, $3) > 0"),
+            "{postgres}"
+        );
+        let short = where_clause(Backend::Sqlite, 1, &cond("ab")).text;
+        assert_eq!(
+            short,
+            "c.account_id = $1 AND (instr(c.customer_name, $2) > 0)"
+        );
     }
 
     #[test]

@@ -90,3 +90,7 @@ pub struct IndexedCustomer {
 
 /// Rows per multi-row statement: at most 20 binds each, far below both engines' limits.
 const ROWS: usize = 200;
+
+/// The tables whose planner statistics a restore refreshes: those searched by more
+/// than their key.
+pub(crate) const ANALYZED: &[&str] = &["oa_customers", "oa_customer_values", "dt_customers"];

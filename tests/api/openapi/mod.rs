@@ -9,6 +9,7 @@ mod field_list;
 mod indexes;
 mod isolation;
 mod list;
+mod scale;
 mod search;
 mod values;
 
