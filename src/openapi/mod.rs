@@ -63,7 +63,10 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
             "401",
             "A signature header missing, stale, replayed or wrong; `message` names it",
         )
-        .answers::<Failure>("413", "The body is larger than `--max-body-bytes`")
+        .answers::<Failure>(
+            "413",
+            "The body is larger than `--max-body-bytes` (default 1 MiB)",
+        )
         .answers::<Failure>("414", "The URI is over 8 KiB")
         .answers::<Failure>("431", "More than 100 header fields, or over 64 KiB of them")
         .answers::<Failure>("500", "Internal failure; quote `traceId`");
