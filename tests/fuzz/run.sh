@@ -17,7 +17,7 @@
 #
 # Knobs (environment): FUZZ_MAX_EXAMPLES (cases per operation and phase, default 25),
 # FUZZ_SEED (default 11, so a failure reproduces; change it to explore), MIN_CASES
-# (default 1000).
+# (default 1000), FUZZ_OUT (where reports go, default target/fuzz).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -26,7 +26,7 @@ backends="${2:-both}"
 max_examples="${FUZZ_MAX_EXAMPLES:-25}"
 seed="${FUZZ_SEED:-11}"
 min_cases="${MIN_CASES:-1000}"
-out_root="target/fuzz"
+out_root="${FUZZ_OUT:-target/fuzz}"
 
 [ -x "$binary" ] || { echo "FATAL: no binary at $binary (run cargo build)" >&2; exit 1; }
 
