@@ -76,6 +76,9 @@ async fn the_served_document_states_the_limits() {
         Some(1000.into())
     );
     assert!(schema("RecordFields", "assignTime")["pattern"].is_string());
+    let responses = |path: &str, method: &str| doc["paths"][path][method]["responses"].clone();
+    assert!(responses("/openapi/crm/add", "post")["415"].is_object());
+    assert!(responses("/_emulator/clock", "post")["413"].is_object());
     let create = &doc["paths"]["/crm/customer/create"]["post"]["parameters"];
     let user_id = create
         .as_array()
