@@ -12,6 +12,10 @@ What they do, and why:
   shrinks a failure, a fresh nonce, so none is refused as a replay. A case from which
   Schemathesis removed a security parameter on purpose (a negative case) is sent as
   generated, so the refusals are exercised too.
+* **Both modes.** Besides the well-known tenants (lenient), the hooks create a strict
+  corp and a strict account and send about half of the authenticated cases as them
+  (picked from the case's content, so a re-sent case keeps its tenant), so that one run
+  exercises the refusals of strict tenants and the warnings of lenient ones.
 * **Repairs after state-wrecking calls.** Some control-plane calls change what every
   later case sees: a clock offset makes every signature stale and every token expire,
   an injected fault answers 5xx on purpose, an import or a full reset replaces the
@@ -31,6 +35,7 @@ import json
 import os
 import secrets
 import time
+import zlib
 
 import requests
 import schemathesis
@@ -38,17 +43,21 @@ import schemathesis
 BASE_URL = os.environ.get("CRM_FUZZ_BASE_URL", "http://127.0.0.1:8080")
 TALLY_PATH = os.environ.get("CRM_FUZZ_TALLY")
 
-# The well-known tenants every fresh database has (README "Well-known credentials").
+# The well-known tenants every fresh database has (README "Well-known credentials"),
+# and the strict twins the hooks create.
 CORPID = "dingemulator"
 APPKEY = "dingemulatorkey"
 APPID = "1090"
 SECRET = "emulator-secret"
+STRICT_CORPID = "dingfuzzstrict"
+STRICT_APPID = "1091"
 SIGNATURE_HEADERS = ("appid", "nonce", "timestamp", "signature")
 
 # DingTalk errcodes of an unusable token: unknown, missing, expired.
 TOKEN_REFUSALS = {40014, 41001, 42001}
 
-_token = None
+_tokens = {}
+_strict_ready = False
 _tally = {}
 
 
@@ -60,19 +69,37 @@ def _surface(path):
     return "dingtalk"
 
 
-def _access_token():
-    """The well-known corp's token, fetched once and again after anything drops it."""
-    global _token
-    if _token is None:
+def _ensure_strict_tenants():
+    """Creates the strict corp and account, once and again after a full reset."""
+    global _strict_ready
+    if _strict_ready:
+        return
+    _admin("POST", "/dingtalk/corps",
+           {"corpid": STRICT_CORPID, "corpsecret": SECRET, "mode": "strict"})
+    _admin("POST", "/openapi/accounts", {"appid": STRICT_APPID, "secret": SECRET, "mode": "strict"})
+    _strict_ready = True
+
+
+def _strict(case):
+    """Whether to send `case` as the strict tenant: about half the cases, the same
+    choice each time the same case is sent."""
+    content = repr((case.operation.label, case.path_parameters, case.query, case.body))
+    return zlib.crc32(content.encode()) % 2 == 1
+
+
+def _access_token(corpid):
+    """A token of `corpid`, fetched once and again after anything drops it."""
+    if corpid not in _tokens:
+        _ensure_strict_tenants()
         answer = requests.get(
             f"{BASE_URL}/gettoken",
-            params={"corpid": CORPID, "corpsecret": SECRET},
+            params={"corpid": corpid, "corpsecret": SECRET},
             timeout=10,
         ).json()
         if answer.get("errcode") != 0:
-            raise RuntimeError(f"/gettoken refused the well-known corp: {answer}")
-        _token = answer["access_token"]
-    return _token
+            raise RuntimeError(f"/gettoken refused corp {corpid}: {answer}")
+        _tokens[corpid] = answer["access_token"]
+    return _tokens[corpid]
 
 
 def sign(appid, secret, nonce, timestamp):
@@ -81,46 +108,50 @@ def sign(appid, secret, nonce, timestamp):
     return base64.b64encode(mac.digest()).decode()
 
 
-def _sign_headers(headers):
+def _sign_headers(headers, appid):
     present = {name.lower(): name for name in headers}
     if not all(name in present for name in SIGNATURE_HEADERS):
-        return False
+        return
     for name in SIGNATURE_HEADERS:
         del headers[present[name]]
     nonce = secrets.token_hex(8)
     timestamp = str(int(time.time()))
     headers.update(
-        appid=APPID,
+        appid=appid,
         nonce=nonce,
         timestamp=timestamp,
-        signature=sign(APPID, SECRET, nonce, timestamp),
+        signature=sign(appid, SECRET, nonce, timestamp),
     )
-    return True
 
 
 @schemathesis.hook
 def before_call(context, case, kwargs):
     path = case.operation.path
+    strict = _strict(case)
     if path.startswith("/openapi/"):
         if case.headers is not None:
-            _sign_headers(case.headers)
+            _ensure_strict_tenants()
+            _sign_headers(case.headers, STRICT_APPID if strict else APPID)
     elif path.startswith("/crm/"):
         if case.query is not None and "access_token" in case.query:
-            case.query["access_token"] = _access_token()
+            case.query["access_token"] = _access_token(STRICT_CORPID if strict else CORPID)
 
 
 def _admin(method, path, body=None):
     requests.request(method, f"{BASE_URL}/_emulator{path}", json=body, timeout=10)
 
 
-def _touches_default_tenant(case):
+def _touches_fuzzed_tenant(case):
     params = case.path_parameters or {}
-    return params.get("corpid") in (CORPID, APPKEY) or params.get("appid") == APPID
+    return params.get("corpid") in (CORPID, APPKEY, STRICT_CORPID) or params.get("appid") in (
+        APPID,
+        STRICT_APPID,
+    )
 
 
 def _repair(case, response):
     """Undoes what a control-plane call did to the state every later case relies on."""
-    global _token
+    global _strict_ready
     path, method = case.operation.path, case.method.upper()
     if response.status_code >= 300:
         return
@@ -129,11 +160,13 @@ def _repair(case, response):
     elif path == "/_emulator/faults" and method == "POST":
         _admin("DELETE", "/faults")
     elif path in ("/_emulator/import", "/_emulator/reset") or (
-        method in ("PATCH", "DELETE", "POST") and _touches_default_tenant(case)
+        method in ("PATCH", "DELETE", "POST") and _touches_fuzzed_tenant(case)
     ):
-        # A full reset recreates the well-known tenants as a first start does.
+        # A full reset recreates the well-known tenants as a first start does; the
+        # strict ones are created again before the next authenticated case.
         _admin("POST", "/reset", {})
-        _token = None
+        _tokens.clear()
+        _strict_ready = False
 
 
 def _auth_refused(case, response):
@@ -150,7 +183,6 @@ def _auth_refused(case, response):
 
 @schemathesis.hook
 def after_call(context, case, response):
-    global _token
     surface = _surface(case.operation.path)
     counts = _tally.setdefault(surface, {"responses": 0, "auth_refused": 0, "status": {}})
     counts["responses"] += 1
@@ -159,7 +191,7 @@ def after_call(context, case, response):
     if _auth_refused(case, response):
         counts["auth_refused"] += 1
         if surface == "dingtalk" and "access_token" in (case.query or {}):
-            _token = None
+            _tokens.clear()
     _repair(case, response)
 
 

@@ -17,7 +17,8 @@
 #
 # Knobs (environment): FUZZ_MAX_EXAMPLES (cases per operation and phase, default 25),
 # FUZZ_SEED (default 11, so a failure reproduces; change it to explore), MIN_CASES
-# (default 1000), FUZZ_OUT (where reports go, default target/fuzz).
+# (default 1000), FUZZ_OUT (where reports go, default target/fuzz), FUZZ_SERVER_ARGS
+# (more flags for the server, e.g. `--default-mode strict`).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -61,7 +62,9 @@ fuzz_one() {
   rm -rf "$out" && mkdir -p "$out"
   port="$(free_port)"
   base="http://127.0.0.1:$port"
-  "$binary" --bind "127.0.0.1:$port" --database-url "$database_url" >"$out/server.log" 2>&1 &
+  # shellcheck disable=SC2086 # FUZZ_SERVER_ARGS is a list of flags
+  "$binary" --bind "127.0.0.1:$port" --database-url "$database_url" ${FUZZ_SERVER_ARGS:-} \
+    >"$out/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do
     curl -sf "$base/_emulator/health" >/dev/null 2>&1 && break
