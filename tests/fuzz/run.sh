@@ -3,8 +3,8 @@
 # requests for every operation of the three surfaces from /_emulator/openapi.json and
 # sends them to the real binary, on SQLite and on Postgres. A run fails on any 5xx, any
 # status, content type or body the document does not describe, any request that takes
-# longer than the timeout (a hang), a server that stops answering, or fewer than
-# MIN_CASES generated cases on a backend.
+# longer than the timeout (a hang), a server that stops answering or panics, or fewer
+# than MIN_CASES generated cases on a backend.
 #
 #   tests/fuzz/run.sh [BINARY] [sqlite|postgres|both]
 #
@@ -104,6 +104,12 @@ fuzz_one() {
     status=1
   fi
   cleanup_server
+  # A panic in a background task answers no request, so no check sees it; the log does.
+  if grep -q "panicked" "$out/server.log"; then
+    echo "FATAL: the emulator panicked during the $name run" >&2
+    grep -m 3 -A 3 "panicked" "$out/server.log" >&2
+    status=1
+  fi
   local cases
   cases="$("$venv/bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["test_cases"]["generated"])' "$out/report.json" 2>/dev/null || echo 0)"
   echo "fuzz [$name]: $cases generated cases in $(( $(date +%s) - started )) s (schemathesis exit $status)"
