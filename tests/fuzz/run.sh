@@ -58,7 +58,7 @@ trap cleanup EXIT
 # fuzz_one NAME DATABASE_URL: serve on DATABASE_URL, fuzz, stop; fails on any finding.
 fuzz_one() {
   local name="$1" database_url="$2"
-  local out="$out_root/$name" port base started
+  local out="$PWD/$out_root/$name" port base started
   rm -rf "$out" && mkdir -p "$out"
   port="$(free_port)"
   base="http://127.0.0.1:$port"
@@ -81,9 +81,10 @@ fuzz_one() {
   local status=0
   # One worker: the hooks undo state-wrecking control-plane calls (clock moves, faults,
   # imports) right after them, before any other case is sent.
-  CRM_FUZZ_BASE_URL="$base" CRM_FUZZ_TALLY="$out/tally.json" \
-    SCHEMATHESIS_HOOKS=hooks PYTHONPATH=tests/fuzz \
-    "$venv/bin/schemathesis" run "$base/_emulator/openapi.json" \
+  # Run from $out: Schemathesis keeps a cache (.schemathesis/) in its working directory.
+  (cd "$out" && CRM_FUZZ_BASE_URL="$base" CRM_FUZZ_TALLY="$out/tally.json" \
+    SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$OLDPWD/tests/fuzz" \
+    "$OLDPWD/$venv/bin/schemathesis" run "$base/_emulator/openapi.json" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --max-examples "$max_examples" \
     --seed "$seed" \
@@ -96,7 +97,7 @@ fuzz_one() {
     --report json,har \
     --report-json-path "$out/report.json" \
     --report-har-path "$out/requests.har" \
-    >"$out/schemathesis.txt" 2>&1 || status=$?
+    >"$out/schemathesis.txt" 2>&1) || status=$?
 
   if ! kill -0 "$server_pid" 2>/dev/null; then
     echo "FATAL: the emulator died during the $name run" >&2
