@@ -134,6 +134,7 @@ cleanup_server() {
   fi
 }
 
+step_started=$(date +%s)
 if [ "$backends" = sqlite ] || [ "$backends" = both ]; then
   mkdir -p "$out_root"
   db_file="$out_root/fuzz-sqlite.db"
@@ -157,3 +158,4 @@ url = u.urlsplit(sys.argv[1])
 print(u.urlunsplit(url._replace(path="/" + sys.argv[2])))' "$pg_admin_url" "$pg_db")"
   fuzz_one postgres "$pg_url"
 fi
+echo "fuzz: passed ($backends) in $(( $(date +%s) - step_started )) s"
