@@ -25,15 +25,18 @@ const MAX_LIMIT: i64 = 200;
 /// A search of a tenant's customers.
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct Search {
     /// Text the name (or, for a corp, the telephone) contains; absent or empty: all.
     #[serde(default)]
     q: String,
     /// Customers to skip (newest first); default 0.
     #[serde(default)]
+    #[param(minimum = 0)]
     offset: i64,
     /// At most this many (1–200); default 50.
     #[serde(default = "default_limit")]
+    #[param(minimum = 1, maximum = 200)]
     limit: i64,
 }
 

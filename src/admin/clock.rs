@@ -7,11 +7,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{extract::AdminJson, AdminError, AdminResult};
-use crate::state::AppState;
+use crate::{runtime::clock::MAX_OFFSET_SECS, state::AppState};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ClockChange {
+    /// Seconds to move the clock by (negative goes back). The offset from real time
+    /// must stay within 100 years (3,153,600,000 s) either way.
+    #[schema(minimum = -3_153_600_000_i64, maximum = 3_153_600_000_i64)]
     advance_seconds: Option<i64>,
     reset: Option<bool>,
 }
@@ -49,7 +52,12 @@ pub async fn change(
     AdminJson(body): AdminJson<ClockChange>,
 ) -> AdminResult<Json<ClockView>> {
     match (body.advance_seconds, body.reset) {
-        (Some(secs), None) => state.clock.advance(secs).await?,
+        (Some(secs), None) => state.clock.advance(secs).await?.map_err(|_| {
+            AdminError::bad_request(format!(
+                "advanceSeconds: the clock's offset from real time must stay within \
+                 {MAX_OFFSET_SECS} seconds (100 years) either way"
+            ))
+        })?,
         (None, Some(true)) => state.clock.reset().await?,
         _ => {
             return Err(AdminError::bad_request(

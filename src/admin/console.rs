@@ -10,7 +10,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 
-use super::AdminError;
+use super::{AdminError, AdminErrorBody};
 
 /// The page, its script and its style.
 const ASSETS: [(&str, &str, &str); 3] = [
@@ -53,7 +53,13 @@ pub async fn page() -> Response {
 /// `GET /_emulator/ui/{asset}`: the console's script (`app.js`) and style (`app.css`).
 #[utoipa::path(get, path = "/ui/{asset}", tag = "Control plane", security(()),
     params(("asset" = String, Path, description = "`app.js` or `app.css`")),
-    responses((status = 200, description = "The asset", content_type = "text/plain", body = String)))]
+    responses(
+        (status = 200, description = "The asset", content(
+            (String = "text/javascript"),
+            (String = "text/css"),
+        )),
+        (status = 404, description = "No such asset", body = AdminErrorBody),
+    ))]
 pub async fn asset(Path(name): Path<String>) -> Response {
     asset_response(&name)
 }

@@ -21,7 +21,9 @@ pub const VERSION: u32 = 1;
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
+    /// The format's version: 1.
     #[serde(default = "version")]
+    #[schema(minimum = 1, maximum = 1)]
     pub version: u32,
     #[serde(default)]
     pub dingtalk: DingTalkDoc,

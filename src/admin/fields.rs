@@ -30,6 +30,8 @@ const CUSTOMER_SOURCE: &str = "customerSource";
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateField {
+    /// Not blank.
+    #[schema(pattern = r"\S")]
     name: String,
     #[serde(rename = "type")]
     field_type: FieldType,
@@ -44,7 +46,9 @@ pub struct CreateField {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ChoiceBody {
+    #[schema(min_length = 1)]
     key: String,
+    #[schema(min_length = 1)]
     value: String,
     #[serde(default)]
     is_default: bool,
@@ -62,7 +66,9 @@ pub struct OptionsBody {
 #[serde(deny_unknown_fields)]
 #[schema(no_recursion)]
 pub struct NodeBody {
+    #[schema(min_length = 1)]
     key: String,
+    #[schema(min_length = 1)]
     value: String,
     #[serde(default)]
     children: Vec<NodeBody>,
@@ -71,6 +77,8 @@ pub struct NodeBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatchField {
+    /// Not blank.
+    #[schema(pattern = r"\S")]
     name: Option<String>,
     /// 1 on, 0 off (values kept, writes refused), -1 deleted (hidden).
     #[schema(minimum = -1, maximum = 1)]

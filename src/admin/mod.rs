@@ -90,6 +90,10 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
         )
         .answers::<AdminErrorBody>("404", "No such tenant, field or rule")
         .answers::<AdminErrorBody>("409", "Another tenant or field already has that key")
+        .answers::<AdminErrorBody>(
+            "413",
+            "The body is larger than `--max-body-bytes` (default 1 MiB; an import: 512 MiB)",
+        )
         .answers::<AdminErrorBody>("414", "The URI is over 8 KiB")
         .answers::<AdminErrorBody>("431", "More than 100 header fields, or over 64 KiB of them")
         .answers::<AdminErrorBody>("500", "Internal failure");

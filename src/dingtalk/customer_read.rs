@@ -27,8 +27,11 @@ pub struct ReadQuery {
     /// A customer id: its detail (`/crm/customer/get` only). Without it, a page of the list.
     id: Option<String>,
     /// Customers to skip, oldest first (default 0).
+    #[param(value_type = Option<i64>, minimum = 0)]
     offset: Option<String>,
-    /// Page size, 1–1000 (default 1000). Without offset and size, every customer.
+    /// Page size, 1–1000 (default 1000; out of range: refused for strict corps, clamped
+    /// for lenient ones). Without offset and size, every customer.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]
     size: Option<String>,
 }
 

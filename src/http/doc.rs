@@ -99,7 +99,10 @@ impl Modify for SecuritySchemes {
         );
         let describe = |header: &str| match header {
             "appid" => "The account's appid.",
-            "nonce" => "A value not used by this appid within the signature window.",
+            "nonce" => {
+                "A value not used by this appid within the signature window; at most 500 \
+                 characters."
+            }
             "timestamp" => "Unix time in seconds (or milliseconds) within the window.",
             _ => "Base64 of HMAC-SHA256(secret, appid + nonce + timestamp).",
         };

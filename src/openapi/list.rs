@@ -27,11 +27,11 @@ const MAX_LIMIT: i64 = 100;
 /// The body; every key is optional (an empty body lists the first page).
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct ListRequest {
-    /// 1–100, default 10.
-    #[schema(value_type = Option<i64>)]
+    /// 1–100, default 10 (above 100: refused for strict accounts, 100 for lenient ones).
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 100)]
     limit: Option<Value>,
     /// From 1, default 1.
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, minimum = 1)]
     page: Option<Value>,
     /// At most 100 conditions, all of which must hold.
     #[schema(max_items = 100)]

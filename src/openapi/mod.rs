@@ -63,8 +63,16 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
             "401",
             "A signature header missing, stale, replayed or wrong; `message` names it",
         )
-        .answers::<Failure>("413", "The body is larger than `--max-body-bytes`")
+        .answers::<Failure>(
+            "413",
+            "The body is larger than `--max-body-bytes` (default 1 MiB)",
+        )
         .answers::<Failure>("414", "The URI is over 8 KiB")
+        .answers::<Failure>(
+            "415",
+            "A body that is not JSON by its Content-Type, from a strict account \
+             (rule `openapi.body.content-type`)",
+        )
         .answers::<Failure>("431", "More than 100 header fields, or over 64 KiB of them")
         .answers::<Failure>("500", "Internal failure; quote `traceId`");
     let routes = doc::secured(routes, &guard).route_layer(middleware::from_fn_with_state(

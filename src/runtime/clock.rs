@@ -21,6 +21,15 @@ use crate::store::{Store, StoreResult};
 /// The wire format of every time in both APIs: `YYYY-MM-DD HH:MM:SS`.
 pub const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
+/// The farthest the clock can be moved from real time, either way: 100 years of 365
+/// days. Any further and the emulator's now would leave the years every wire format and
+/// both databases can hold (and, at the extreme, the integer it is kept in).
+pub const MAX_OFFSET_SECS: i64 = 100 * 365 * 86_400;
+
+/// A move that would take the clock further than [`MAX_OFFSET_SECS`] from real time.
+#[derive(Debug, PartialEq, Eq)]
+pub struct OutOfRange;
+
 /// Real Unix seconds, for client-side tools (`crm-emulator sign`) that have no access to
 /// a server's clock offset.
 pub fn real_now_secs() -> i64 {
@@ -76,25 +85,33 @@ impl Clock {
     }
 
     /// Moves the clock forward (or back, with a negative value) by `secs`, on every
-    /// instance sharing it.
-    pub async fn advance(&self, secs: i64) -> StoreResult<()> {
-        self.move_by(Some(secs.saturating_mul(1000))).await
+    /// instance sharing it; refused, leaving the clock as it was, if the offset would
+    /// end up more than [`MAX_OFFSET_SECS`] from real time.
+    pub async fn advance(&self, secs: i64) -> StoreResult<Result<(), OutOfRange>> {
+        if !(-MAX_OFFSET_SECS..=MAX_OFFSET_SECS).contains(&secs) {
+            return Ok(Err(OutOfRange));
+        }
+        self.move_by(Some(secs * 1000)).await
     }
 
     /// Puts the clock back on real time, on every instance sharing it.
     pub async fn reset(&self) -> StoreResult<()> {
-        self.move_by(None).await
+        // Moving to real time is always within range.
+        self.move_by(None).await.map(|_| ())
     }
 
-    async fn move_by(&self, by_ms: Option<i64>) -> StoreResult<()> {
+    async fn move_by(&self, by_ms: Option<i64>) -> StoreResult<Result<(), OutOfRange>> {
+        let limit_ms = MAX_OFFSET_SECS * 1000;
         let offset = match &self.shared {
-            Some(store) => store.emulator().move_clock(by_ms).await?,
-            None => by_ms.map_or(0, |ms| {
-                self.offset_ms.load(Ordering::Relaxed).saturating_add(ms)
-            }),
+            Some(store) => store.emulator().move_clock(by_ms, limit_ms).await?,
+            None => Some(by_ms.map_or(0, |ms| self.offset_ms.load(Ordering::Relaxed) + ms))
+                .filter(|offset| (-limit_ms..=limit_ms).contains(offset)),
+        };
+        let Some(offset) = offset else {
+            return Ok(Err(OutOfRange));
         };
         self.offset_ms.store(offset, Ordering::Relaxed);
-        Ok(())
+        Ok(Ok(()))
     }
 
     /// The current offset from real time, in whole seconds.
@@ -146,10 +163,22 @@ mod tests {
     async fn advancing_moves_now_and_reset_restores_it() {
         let c = clock();
         let before = c.now_secs();
-        c.advance(7201).await.unwrap();
+        c.advance(7201).await.unwrap().unwrap();
         assert!(c.now_secs() - before >= 7201);
         assert_eq!(c.offset_secs(), 7201);
         c.reset().await.unwrap();
         assert_eq!(c.offset_secs(), 0);
+    }
+
+    #[tokio::test]
+    async fn the_offset_stays_within_a_hundred_years() {
+        let c = clock();
+        assert_eq!(c.advance(i64::MAX).await.unwrap(), Err(OutOfRange));
+        c.advance(MAX_OFFSET_SECS).await.unwrap().unwrap();
+        assert_eq!(c.advance(1).await.unwrap(), Err(OutOfRange));
+        assert_eq!(c.offset_secs(), MAX_OFFSET_SECS);
+        c.advance(-MAX_OFFSET_SECS).await.unwrap().unwrap();
+        c.advance(-MAX_OFFSET_SECS).await.unwrap().unwrap();
+        assert_eq!(c.offset_secs(), -MAX_OFFSET_SECS);
     }
 }

@@ -54,12 +54,17 @@ impl FaultFired {
 pub struct NewFault {
     api: Api,
     method: Option<String>,
+    /// Starts with `/`; a trailing `*` matches a prefix.
+    #[schema(pattern = "^/")]
     path: Option<String>,
     tenant: Option<String>,
     errcode: Option<i64>,
+    #[schema(minimum = 400, maximum = 599)]
     status: Option<u16>,
     latency_ms: Option<u64>,
+    #[schema(exclusive_minimum = 0.0, maximum = 1.0)]
     probability: Option<f64>,
+    #[schema(minimum = 1)]
     times: Option<u64>,
 }
 

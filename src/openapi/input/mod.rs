@@ -45,21 +45,31 @@ const READ_ONLY: [&str; 7] = [
     "updateAgent",
 ];
 
-/// The keys an add or update body may carry, for the OpenAPI document: `read_key`
-/// reads exactly these, plus the account's custom fields by field id. Update bodies add
-/// `_id`; `null` clears a value. A string the search index holds (`customerName`,
-/// `owner`, `visitorId`, list elements, a custom field's text) has at most 500
-/// characters, for every account (rule `openapi.field.length`).
+/// The body of `POST /openapi/crm/add`, for the OpenAPI document: `read_key` reads
+/// exactly these keys, plus the account's custom fields by field id. A string the search
+/// index holds (`customerName`, `owner`, `visitorId`, list elements, a custom field's
+/// text) has at most 500 characters, for every account (rule `openapi.field.length`).
 #[derive(serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordInput {
-    /// Required on add.
     #[schema(max_length = 500)]
-    pub customer_name: Option<String>,
+    pub customer_name: String,
+    #[serde(flatten)]
+    pub fields: RecordFields,
+}
+
+/// The keys of an add or update body besides `customerName` (and `_id`); `null` clears
+/// a value on update.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordFields {
     /// An employee id, or one of the account's open-sea ids (the customer goes there).
     #[schema(max_length = 500)]
     pub owner: Option<String>,
-    /// `yyyy-MM-dd HH:mm:ss`.
+    /// `yyyy-MM-dd HH:mm:ss`, a real date and time in the emulator's zone.
+    #[schema(
+        pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
+    )]
     pub assign_time: Option<String>,
     pub create_method: Option<String>,
     pub mobile: Option<Vec<ContactInput>>,
@@ -86,8 +96,11 @@ pub struct RecordUpdate {
     /// The customer's `_id`: a string or an integer.
     #[serde(rename = "_id")]
     pub id: String,
+    #[serde(rename = "customerName")]
+    #[schema(max_length = 500)]
+    pub customer_name: Option<String>,
     #[serde(flatten)]
-    pub changes: RecordInput,
+    pub fields: RecordFields,
 }
 
 /// Whether the body creates a customer or changes one.

@@ -33,6 +33,9 @@ use crate::{
 #[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
 pub struct SearchItem {
     pub field: String,
+    /// One of [`OPERATORS`], as spelled there (another case is served to lenient
+    /// accounts, with a warning).
+    #[schema(value_type = Operator)]
     pub operator: String,
     /// At most 200 values (`in`, `nin`).
     #[serde(default)]
@@ -44,8 +47,34 @@ pub struct SearchItem {
 #[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
 pub struct SortSpec {
     pub field: String,
+    /// `asc` or `desc`, in any case.
     #[serde(default)]
+    #[schema(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])$")]
     pub order: Option<String>,
+}
+
+/// The operators, for the document only: the handler matches the string against
+/// [`OPERATORS`], whose spelling this repeats.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "camelCase")]
+#[allow(
+    dead_code,
+    reason = "only described: the handler reads operators as strings"
+)]
+pub enum Operator {
+    Eq,
+    Ne,
+    In,
+    Nin,
+    Contains,
+    StartsWith,
+    Empty,
+    NotEmpty,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+    Between,
 }
 
 /// Every operator, for error messages.

@@ -188,3 +188,16 @@ fn sorts_resolve_and_refuse_lists() {
     assert_eq!(order.rule.id, "openapi.search.value");
     assert!(order.detail.contains("asc"), "{}", order.detail);
 }
+
+#[test]
+fn the_documented_operators_are_the_ones_read() {
+    use utoipa::PartialSchema;
+    let schema = serde_json::to_value(Operator::schema()).unwrap();
+    let documented: Vec<&str> = schema["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(documented, OPERATORS);
+}

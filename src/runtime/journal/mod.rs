@@ -266,6 +266,7 @@ pub struct Filter {
     /// A corpid or appid.
     pub tenant: Option<String>,
     /// An HTTP status.
+    #[param(maximum = 65535)]
     pub status: Option<u16>,
 }
 

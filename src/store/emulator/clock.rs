@@ -12,16 +12,21 @@ impl EmulatorStore<'_> {
     }
 
     /// Moves the shared clock by `by_ms`, or back to real time with `None`; the new
-    /// offset. One statement, so concurrent moves through different instances add up.
-    pub async fn move_clock(&self, by_ms: Option<i64>) -> StoreResult<i64> {
+    /// offset, or `None` when the move would take it past `limit_ms` either way (the
+    /// offset is left as it was). One statement, so concurrent moves through different
+    /// instances add up and none can push the sum past the limit.
+    pub async fn move_clock(&self, by_ms: Option<i64>, limit_ms: i64) -> StoreResult<Option<i64>> {
         let stmt = Stmt::new(
             "UPDATE emulator_clock SET offset_ms = CASE WHEN $1 THEN offset_ms + $2 ELSE 0 END \
-             WHERE id = 1 RETURNING offset_ms",
+             WHERE id = 1 AND (NOT $1 OR offset_ms + $2 BETWEEN -$3 AND $3) RETURNING offset_ms",
         )
         .bind(by_ms.is_some())
-        .bind(by_ms.unwrap_or(0));
-        let (offset,): (i64,) = self.db.write().await?.fetch_one(&stmt).await?;
-        self.announce(Topic::Clock).await;
-        Ok(offset)
+        .bind(by_ms.unwrap_or(0))
+        .bind(limit_ms);
+        let offset: Option<(i64,)> = self.db.write().await?.fetch_optional(&stmt).await?;
+        if offset.is_some() {
+            self.announce(Topic::Clock).await;
+        }
+        Ok(offset.map(|(ms,)| ms))
     }
 }

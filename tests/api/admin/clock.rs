@@ -1,4 +1,4 @@
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::both_backends;
 use crate::helpers::*;
@@ -27,5 +27,21 @@ both_backends! {
         assert_eq!(typo.status(), 400);
         assert!(json_of(typo).await["error"]["message"].as_str().unwrap().contains("unknown field `advance`"));
         assert_eq!(app.state.clock.offset_secs(), 0);
+    }
+
+    async fn the_clock_moves_at_most_a_hundred_years_from_real_time(app: TestApp) {
+        // Found by the fuzzer: an advance near i64::MAX overflowed the clock, and every
+        // later request panicked.
+        let message = |body: Value| body["error"]["message"].as_str().unwrap_or_default().to_owned();
+        let huge = app.post_json("/_emulator/clock", &json!({"advanceSeconds": 9_223_372_036_854_775_806_i64})).await;
+        assert_eq!(huge.status(), 400);
+        assert!(message(json_of(huge).await).contains("advanceSeconds"));
+        let most = app.post_json("/_emulator/clock", &json!({"advanceSeconds": 3_153_600_000_i64})).await;
+        assert_eq!(most.status(), 200);
+        let past = app.post_json("/_emulator/clock", &json!({"advanceSeconds": 1})).await;
+        assert_eq!(past.status(), 400);
+        assert!(message(json_of(past).await).contains("3153600000 seconds"));
+        assert_eq!(app.state.clock.offset_secs(), 3_153_600_000);
+        assert_eq!(app.get("/_emulator/health").await.status(), 200);
     }
 }

@@ -27,13 +27,21 @@ use crate::helpers::*;
 async fn the_served_document_states_the_limits() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let doc = app.get_json("/_emulator/openapi.json").await;
+    // A property of a component, also inside an `allOf` (a flattened struct).
     let schema = |name: &str, property: &str| {
-        doc["components"]["schemas"][name]["properties"][property].clone()
+        let component = &doc["components"]["schemas"][name];
+        std::iter::once(component)
+            .chain(component["allOf"].as_array().into_iter().flatten())
+            .map(|part| part["properties"][property].clone())
+            .find(|found| !found.is_null())
+            .unwrap_or_default()
     };
     let indexed = Value::from(INDEXED_TEXT_MAX);
-    for property in ["customerName", "owner", "visitorId"] {
+    assert_eq!(schema("RecordInput", "customerName")["maxLength"], indexed);
+    assert_eq!(schema("RecordUpdate", "customerName")["maxLength"], indexed);
+    for property in ["owner", "visitorId"] {
         assert_eq!(
-            schema("RecordInput", property)["maxLength"],
+            schema("RecordFields", property)["maxLength"],
             indexed,
             "{property}"
         );
@@ -50,6 +58,27 @@ async fn the_served_document_states_the_limits() {
         schema("SearchItem", "value")["maxItems"],
         MAX_CONDITION_VALUES
     );
+    // Bounds found missing by fuzzing (tests/fuzz).
+    assert_eq!(schema("ListRequest", "limit")["maximum"], 100);
+    assert_eq!(schema("ListRequest", "limit")["minimum"], 1);
+    assert_eq!(schema("ListRequest", "page")["minimum"], 1);
+    assert_eq!(
+        schema("ClockChange", "advanceSeconds")["maximum"],
+        crm_emulator::runtime::clock::MAX_OFFSET_SECS
+    );
+    assert_eq!(schema("NewFault", "status")["maximum"], 599);
+    let read = &doc["paths"]["/crm/customer/list"]["get"]["parameters"];
+    let size = read
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["name"] == "size"));
+    assert_eq!(
+        size.map(|p| p["schema"]["maximum"].clone()),
+        Some(1000.into())
+    );
+    assert!(schema("RecordFields", "assignTime")["pattern"].is_string());
+    let responses = |path: &str, method: &str| doc["paths"][path][method]["responses"].clone();
+    assert!(responses("/openapi/crm/add", "post")["415"].is_object());
+    assert!(responses("/_emulator/clock", "post")["413"].is_object());
     let create = &doc["paths"]["/crm/customer/create"]["post"]["parameters"];
     let user_id = create
         .as_array()

@@ -98,7 +98,7 @@ both_backends! {
     async fn the_window_follows_the_emulator_clock_and_its_configured_width(backend: Backend) {
         let app = TestApp::spawn_with(backend, |c| c.signature_window = 10).await;
         let timestamp = app.state.clock.now_secs().to_string();
-        app.state.clock.advance(30).await.expect("move the clock");
+        app.state.clock.advance(30).await.expect("move the clock").expect("within range");
         let reply = send(&app, Method::POST, LIST, &signed_at("1090", DEFAULT_ACCOUNT_SECRET, "n1", &timestamp), Some(&json!({}))).await;
         reply.assert_error(401, &["outside the allowed window of ±10 s"]);
         assert_by(&reply, 20);

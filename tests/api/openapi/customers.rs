@@ -93,7 +93,7 @@ both_backends! {
     async fn the_seed_update_example_changes_the_name_and_the_update_time(app: TestApp) {
         let oa = Oa::default(&app).await;
         let added = oa.add(json!({"customerName": "before", "visitorId": "v1"})).await;
-        app.state.clock.advance(60).await.expect("move the clock");
+        app.state.clock.advance(60).await.expect("move the clock").expect("within range");
         let reply = oa.post("/openapi/crm/update", &json!({ "_id": added["_id"], "customerName": "testCustomer" })).await;
         let updated = reply.data();
         assert_eq!(updated["_id"], added["_id"]);

@@ -10,7 +10,13 @@ use crate::both_backends;
 async fn add_numbered(oa: &Oa<'_>, n: usize) {
     for i in 1..=n {
         oa.add(json!({"customerName": format!("c{i:02}")})).await;
-        oa.app.state.clock.advance(1).await.expect("move the clock");
+        oa.app
+            .state
+            .clock
+            .advance(1)
+            .await
+            .expect("move the clock")
+            .expect("within range");
     }
 }
 

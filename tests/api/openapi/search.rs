@@ -85,7 +85,8 @@ async fn dataset(oa: &Oa<'_>) -> Vec<Value> {
             .clock
             .advance(10)
             .await
-            .expect("move the clock");
+            .expect("move the clock")
+            .expect("within range");
     }
     records
 }

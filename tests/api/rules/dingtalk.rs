@@ -331,7 +331,8 @@ async fn limits(app: &TestApp, lenient: &Dt<'_>, seen: &Seen) {
         .clock
         .advance(app.state.config.token_ttl as i64 + 1)
         .await
-        .expect("move the clock");
+        .expect("move the clock")
+        .expect("within range");
     seen.refused(
         &get(lenient, "/crm/customer/list").await,
         &dt::TOKEN_FRESH,

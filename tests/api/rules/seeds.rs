@@ -34,7 +34,8 @@ async fn at(app: &TestApp, timestamp: i64, path: &str, signature: &str, body: &V
         .clock
         .advance(timestamp - app.state.clock.now_secs())
         .await
-        .expect("move the clock");
+        .expect("move the clock")
+        .expect("within range");
     let reply = call(
         app,
         Method::POST,
