@@ -10,6 +10,7 @@ mod indexes;
 mod isolation;
 mod list;
 mod search;
+mod signed_add;
 mod values;
 
 use crm_emulator::{
