@@ -8,7 +8,9 @@
 # postgres://postgres@127.0.0.1:5432/postgres) on a fresh Postgres database created
 # there (and dropped after). The load is scripts/bench/mixed.lua: signed adds, signed
 # finds and list pages, DingTalk gets and creates. Needs wrk and python3 (and psql for
-# Postgres). Set SOAK_BIN to soak a binary already built instead.
+# Postgres). Set SOAK_BIN to soak a binary already built instead, MIX to change the
+# mix (see mixed.lua), SOAK_LOG to the server's RUST_LOG (default warn) and
+# SOAK_SERVER_LOG to a file to keep the server's log in.
 #
 # Prints VmRSS every 5 s, then wrk's summary, the failed answers (non-2xx, or an
 # envelope reporting failure), p99/p99.9, RSS at start, after 30 s and at the end, and
@@ -61,7 +63,7 @@ for i in range(n):
 PY
 
 # The timestamps above were taken once: the window must cover the whole run.
-RUST_LOG=warn "$bin" --bind "127.0.0.1:$port" --database-url "$url" \
+RUST_LOG=${SOAK_LOG:-warn} "$bin" --bind "127.0.0.1:$port" --database-url "$url" \
   --signature-window $(( secs + 300 )) >"$dir/server.log" 2>&1 &
 pid=$!
 until curl -fs "$base/_emulator/health" >/dev/null 2>&1; do sleep 0.05; done
@@ -127,4 +129,5 @@ if grep -q "panicked\|ERROR" "$dir/server.log"; then
   echo "the server logged errors:" >&2
   grep -m5 "panicked\|ERROR" "$dir/server.log" >&2
 fi
+[ -n "${SOAK_SERVER_LOG:-}" ] && cp "$dir/server.log" "$SOAK_SERVER_LOG"
 [ "${failed:-1}" = "0" ]

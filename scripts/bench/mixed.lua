@@ -7,6 +7,8 @@
 --   TOKEN           a DingTalk access token
 --   DT_CUSTOMER     a DingTalk customer id to read
 --   OA_CUSTOMER     an OpenAPI customer _id to read
+--   MIX             optional: "adds finds lists gets creates" out of 100 (default
+--                   "30 20 1 25 24")
 --
 -- Out of every 100 requests: 30 signed adds, 20 signed finds by id, 1 signed list page
 -- (a page and the count of the account's customers, which grow by thousands a second:
@@ -46,6 +48,18 @@ function init(args)
   oa_get = "/openapi/crm/" .. os.getenv("OA_CUSTOMER")
   oa_add_body = '{"customerName":"soak","mobile":[{"value":"13800000000","memo":"m"}]}'
   oa_list_body = '{"limit":10}'
+  mix = {}
+  for n in (os.getenv("MIX") or "30 20 1 25 24"):gmatch("%d+") do
+    table.insert(mix, tonumber(n))
+  end
+  -- The upper bound of each kind's turns.
+  bounds = {}
+  local sum = 0
+  for k = 1, 5 do
+    sum = sum + (mix[k] or 0)
+    bounds[k] = sum
+  end
+  cycle = sum
 end
 
 local function signed_request(method, path, body)
@@ -69,14 +83,14 @@ local function signed_request(method, path, body)
 end
 
 function request()
-  turn = (turn % 100) + 1
-  if turn <= 30 then
+  turn = (turn % cycle) + 1
+  if turn <= bounds[1] then
     return signed_request("POST", "/openapi/crm/add", oa_add_body)
-  elseif turn <= 50 then
+  elseif turn <= bounds[2] then
     return signed_request("GET", oa_get, nil)
-  elseif turn == 51 then
+  elseif turn <= bounds[3] then
     return signed_request("POST", "/openapi/crm/list", oa_list_body)
-  elseif turn <= 76 then
+  elseif turn <= bounds[4] then
     return wrk.format("GET", dt_get)
   else
     return wrk.format("POST", dt_create, { ["Content-Type"] = "application/json" }, dt_body)

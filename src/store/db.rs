@@ -157,6 +157,7 @@ impl Db {
                 options
                     .clone()
                     .pragma("wal_autocheckpoint", "0")
+                    .pragma("journal_size_limit", "67108864")
                     .connect()
                     .await
                     .map_err(failed)?,
