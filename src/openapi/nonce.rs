@@ -109,7 +109,7 @@ pub fn replayed(judge: &Judge, account: &Account, nonce: &NonceUse) -> Result<()
     Ok(())
 }
 
-/// Counts a recorded nonce; every [`PRUNE_EVERY`]th starts the pruning of expired
+/// Counts a recorded nonce; every `PRUNE_EVERY`th starts the pruning of expired
 /// ones in the background.
 pub fn recorded(state: &AppState) {
     let recorded = RECORDED.fetch_add(1, Ordering::Relaxed) + 1;
