@@ -13,6 +13,9 @@
 # the CPU time the server spent per request (the emulator's, and on Postgres its
 # backends'): unlike throughput, CPU per request barely moves when something else
 # competes for the cores, so it is the figure to compare across sittings.
+#
+# BENCH_BIN names an emulator binary already built (e.g. an older commit's, for a
+# before/after in one sitting); BENCH_SKIP_POSTGRES=1 skips the Postgres leg.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -21,8 +24,10 @@ threads=1
 admin_url=${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 
-cargo build --release --quiet --bin crm-emulator --example hello
-bin=target/release/crm-emulator
+if [ -z "${BENCH_BIN:-}" ] || [ ! -x target/release/examples/hello ]; then
+  cargo build --release --quiet --bin crm-emulator --example hello
+fi
+bin=${BENCH_BIN:-target/release/crm-emulator}
 dir=$(mktemp -d)
 pids=()
 pgdb=crm_bench_$$
@@ -107,7 +112,9 @@ bench_backend() {
 ratio() { python3 -c "print(f'{$1 / $hello:.3f}')"; }
 
 bench_backend SQLite "sqlite://$dir/bench.db" 18091
-if psql -q "$admin_url" -c "CREATE DATABASE $pgdb" >/dev/null 2>&1; then
+if [ -n "${BENCH_SKIP_POSTGRES:-}" ]; then
+  echo "BENCH_SKIP_POSTGRES is set: the Postgres leg is skipped" >&2
+elif psql -q "$admin_url" -c "CREATE DATABASE $pgdb" >/dev/null 2>&1; then
   bench_backend Postgres "${admin_url%/*}/$pgdb" 18092 "$pgdb"
 else
   echo "Postgres at $admin_url is unreachable: its leg is skipped" >&2

@@ -7,17 +7,15 @@
 //! milliseconds within the window of the emulator's clock; the signature is
 //! `Base64(HMAC-SHA256(secret, appid + nonce + timestamp))` (compared in constant
 //! time); the nonce fits the replay records (at most 500 characters); the (appid,
-//! nonce, timestamp) triple was not used before — a guess, so a lenient account is
-//! served a replay with a warning. Modes (`--signature-mode`):
+//! nonce, timestamp) triple was not used before (see [`super::nonce`]: the signed add
+//! records it with its customer) — a guess, so a lenient account is served a replay
+//! with a warning. Modes (`--signature-mode`):
 //! `strict` checks everything; `lenient` serves a request whose signature is wrong, with
 //! an `x-emulator-signature-warning` header; `off` needs only `appid` and checks and
 //! records nothing else. The account's [`Judge`] goes in the request's extensions for
 //! the checks after this one.
 
-use std::sync::{
-    atomic::{AtomicU64, Ordering},
-    Arc,
-};
+use std::sync::Arc;
 
 use axum::{
     extract::{FromRequestParts, Request, State},
@@ -26,27 +24,26 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::error::ApiError;
+use super::{
+    error::ApiError,
+    nonce::{defers_nonce, record, DeferredNonce},
+};
 use crate::{
     config::SignatureMode,
     http::{StringToSign, Tenant},
     runtime::rules::{openapi as oa, Judge},
     signature,
     state::AppState,
-    store::{openapi::Account, over_index_limit, Backend, INDEXED_TEXT_MAX},
+    store::{
+        openapi::{Account, NonceUse},
+        over_index_limit, INDEXED_TEXT_MAX,
+    },
 };
 
 pub static X_SIGNATURE_WARNING: HeaderName =
     HeaderName::from_static("x-emulator-signature-warning");
 
 const HEADERS: [&str; 4] = ["appid", "nonce", "timestamp", "signature"];
-
-/// Replay records are pruned once every this many recorded requests (per process), in
-/// the background, so no request pays for it; SQLite's planner statistics are
-/// refreshed at every `REFRESH_EVERY`-th pruning (Postgres has autovacuum for that).
-const PRUNE_EVERY: u64 = 1024;
-const REFRESH_EVERY: u64 = 16;
-static RECORDED: AtomicU64 = AtomicU64::new(0);
 
 /// The authenticated account, for handlers.
 #[derive(Clone, Debug)]
@@ -79,27 +76,28 @@ impl From<ApiError> for Refusal {
 /// the account's [`Judge`] in the request extensions, and puts [`Tenant`] in the
 /// response's.
 pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    match verify(&state, req.headers(), req.extensions()).await {
-        Err(Refusal(tenant, error)) => {
-            let mismatch = error.rule().is_some_and(|r| r.id == oa::AUTH_SIGNATURE.id);
-            let string_to_sign = mismatch.then(|| string_to_sign(req.headers()));
-            let mut response = error.into_response();
-            if let Some(tenant) = tenant {
-                response.extensions_mut().insert(tenant);
-            }
-            if let Some(string_to_sign) = string_to_sign {
-                response.extensions_mut().insert(string_to_sign);
-            }
-            response
-        }
-        Ok((account, warning)) => {
+    let defer = defers_nonce(&req);
+    match verify(&state, req.headers(), req.extensions(), defer).await {
+        Err(Refusal(tenant, error)) => refusal(&req, tenant, error),
+        Ok((account, warning, deferred)) => {
             let string_to_sign = warning.is_some().then(|| string_to_sign(req.headers()));
             let tenant = Tenant(Arc::from(account.appid.as_str()));
             let judge = Judge::of(account.mode, req.extensions());
-            req.extensions_mut().insert(judge);
+            let deferred = deferred.map(DeferredNonce::new);
+            if let Some(deferred) = &deferred {
+                req.extensions_mut().insert(deferred.clone());
+            }
+            req.extensions_mut().insert(judge.clone());
             req.extensions_mut().insert(tenant.clone());
-            req.extensions_mut().insert(Caller(account));
+            req.extensions_mut().insert(Caller(account.clone()));
             let mut response = next.run(req).await;
+            if let Some(nonce) = deferred.as_ref().and_then(DeferredNonce::take) {
+                // The handler refused the request before its write: the nonce is
+                // recorded now, and a refused replay answers as one.
+                if let Err(error) = record(&state, &account, &judge, nonce).await {
+                    response = error.into_response();
+                }
+            }
             response.extensions_mut().insert(tenant);
             if let Some(warning) = warning {
                 response
@@ -114,6 +112,19 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     }
 }
 
+fn refusal(req: &Request, tenant: Option<Tenant>, error: ApiError) -> Response {
+    let mismatch = error.rule().is_some_and(|r| r.id == oa::AUTH_SIGNATURE.id);
+    let string_to_sign = mismatch.then(|| string_to_sign(req.headers()));
+    let mut response = error.into_response();
+    if let Some(tenant) = tenant {
+        response.extensions_mut().insert(tenant);
+    }
+    if let Some(string_to_sign) = string_to_sign {
+        response.extensions_mut().insert(string_to_sign);
+    }
+    response
+}
+
 /// The four header values, as sent.
 struct Signed<'a> {
     appid: &'a str,
@@ -122,11 +133,16 @@ struct Signed<'a> {
     signature: &'a str,
 }
 
+/// The account, the lenient signature warning if any, and the replay record when its
+/// writing is `defer`red to the handler.
+type Verified = (Arc<Account>, Option<HeaderValue>, Option<Arc<NonceUse>>);
+
 async fn verify(
     state: &AppState,
     headers: &HeaderMap,
     extensions: &Extensions,
-) -> Result<(Arc<Account>, Option<HeaderValue>), Refusal> {
+    defer: bool,
+) -> Result<Verified, Refusal> {
     let mode = state.config.signature_mode;
     let signed = read_headers(headers, mode)?;
     let account = state
@@ -142,14 +158,14 @@ async fn verify(
             )
         })?;
     if mode == SignatureMode::Off {
-        return Ok((account, None));
+        return Ok((account, None, None));
     }
     let tenant = Tenant(Arc::from(account.appid.as_str()));
     let judge = Judge::of(account.mode, extensions);
-    let checks = check_signed(state, &account, &signed, &judge).await;
-    checks
-        .map(|warning| (account, warning))
-        .map_err(|e| Refusal(Some(tenant), e))
+    match check_signed(state, &account, &signed, &judge, defer).await {
+        Ok((warning, deferred)) => Ok((account, warning, deferred)),
+        Err(e) => Err(Refusal(Some(tenant), e)),
+    }
 }
 
 async fn check_signed(
@@ -157,7 +173,8 @@ async fn check_signed(
     account: &Account,
     signed: &Signed<'_>,
     judge: &Judge,
-) -> Result<Option<HeaderValue>, ApiError> {
+    defer: bool,
+) -> Result<(Option<HeaderValue>, Option<Arc<NonceUse>>), ApiError> {
     let timestamp_ms = parse_timestamp(signed.timestamp)?;
     let window_ms = i64::try_from(state.config.signature_window)
         .unwrap_or(i64::MAX / 2)
@@ -171,45 +188,17 @@ async fn check_signed(
     check_window(timestamp_ms, now_ms, window_ms)?;
     let warning = check_signature(state.config.signature_mode, account, signed)?;
     check_nonce_length(signed.nonce)?;
-    let expires_at = timestamp_ms.saturating_add(window_ms).saturating_add(1000);
-    let fresh = state
-        .store
-        .openapi()
-        .record_nonce(account.id, signed.nonce, signed.timestamp, expires_at)
-        .await?;
-    if !fresh {
-        tracing::warn!(appid = %account.appid, nonce = %signed.nonce, "replayed request");
-        judge.check(
-            &oa::NONCE_ONCE,
-            format!(
-                "replayed request: nonce {:?} with timestamp {} was already used by appid {:?}; \
-                 send a new nonce with every request",
-                signed.nonce, signed.timestamp, account.appid
-            ),
-        )?;
+    let nonce = NonceUse {
+        account_id: account.id,
+        nonce: signed.nonce.to_owned(),
+        timestamp: signed.timestamp.to_owned(),
+        expires_at: timestamp_ms.saturating_add(window_ms).saturating_add(1000),
+    };
+    if defer {
+        return Ok((warning, Some(Arc::new(nonce))));
     }
-    let recorded = RECORDED.fetch_add(1, Ordering::Relaxed) + 1;
-    if recorded.is_multiple_of(PRUNE_EVERY) {
-        let refresh = recorded.is_multiple_of(PRUNE_EVERY * REFRESH_EVERY);
-        maintain_in_background(state, refresh);
-    }
-    Ok(warning)
-}
-
-fn maintain_in_background(state: &AppState, refresh_statistics: bool) {
-    let store = state.store.clone();
-    let now = state.clock.now_ms();
-    tokio::spawn(async move {
-        match store.openapi().prune_nonces(now).await {
-            Ok(pruned) => tracing::debug!(pruned, "expired replay records pruned"),
-            Err(err) => tracing::warn!(error = %err, "pruning replay records failed"),
-        }
-        if refresh_statistics && store.backend() == Backend::Sqlite {
-            if let Err(err) = store.openapi().refresh_statistics().await {
-                tracing::warn!(error = %err, "refreshing planner statistics failed");
-            }
-        }
-    });
+    record(state, account, judge, Arc::new(nonce)).await?;
+    Ok((warning, None))
 }
 
 /// Reads the headers this mode needs; the error lists every one that is missing.

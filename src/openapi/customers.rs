@@ -12,6 +12,7 @@ use super::{
     input::{
         check_assign_time, needs_owner_check, read_patch, Context, Mode, RecordInput, RecordUpdate,
     },
+    nonce::{self, DeferredNonce},
     record::Record,
 };
 use crate::{
@@ -76,6 +77,7 @@ pub async fn add(
     State(state): State<AppState>,
     Caller(account): Caller,
     judge: Judge,
+    deferred: DeferredNonce,
     ApiJson(body): ApiJson<Map<String, Value>>,
 ) -> ApiResult<Record> {
     let fields = state.store.openapi().custom_fields(account.id).await?;
@@ -88,11 +90,26 @@ pub async fn add(
     let patch = read_patch(&body, &cx, Mode::Add)?;
     let now = now_whole_secs(&state.clock);
     let id = state.ids.next(state.clock.now_ms());
-    let customer = state
-        .store
-        .openapi()
-        .add_customer(account.id, id, patch, now)
+    let openapi = state.store.openapi();
+    let Some(nonce) = deferred.take() else {
+        let customer = openapi.add_customer(account.id, id, patch, now).await?;
+        return Ok(ApiOk(Record::new(customer, &account.appid, &state.clock)));
+    };
+    // The replay record is written with the customer, in one transaction.
+    let refuse_replay = judge.refuses(&oa::NONCE_ONCE);
+    let added = openapi
+        .add_signed_customer(nonce.clone(), refuse_replay, id, patch, now)
         .await?;
+    nonce::recorded(&state);
+    if !added.fresh {
+        nonce::replayed(&judge, &account, &nonce)?;
+    }
+    let customer = added.customer.ok_or_else(|| {
+        ApiError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "internal error: a refused replay was not refused",
+        )
+    })?;
     Ok(ApiOk(Record::new(customer, &account.appid, &state.clock)))
 }
 

@@ -9,6 +9,7 @@ mod field_list;
 pub mod fields;
 mod input;
 mod list;
+pub mod nonce;
 pub mod record;
 pub mod search;
 pub mod values;

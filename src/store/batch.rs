@@ -22,7 +22,12 @@
 //! The queue is generic: it knows its jobs only through [`Job`]. A lane holds the
 //! [`Writes`], never a sender, so it ends when the last [`Queue`] handle is dropped.
 
-use std::{fmt, future::Future, sync::Arc};
+use std::{
+    fmt,
+    future::Future,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use tokio::sync::{mpsc, oneshot, Mutex};
 
@@ -31,6 +36,10 @@ use super::{
     error::{StoreError, StoreResult},
     exec::{Conn, Exec},
 };
+
+/// A batch that waited for its connection and was written in this long or longer is
+/// logged (at debug level): where the tail of the write path's latency comes from.
+const SLOW: Duration = Duration::from_millis(20);
 
 /// A write that can be done together with others of its kind.
 pub trait Job: Send + Sync + Sized + 'static {
@@ -93,7 +102,9 @@ async fn lane<J: Job>(writes: Writes, receiver: Arc<Mutex<mpsc::UnboundedReceive
             return;
         };
         batch.push(first);
+        let asked = Instant::now();
         let handle = writes.handle().await;
+        let waited = asked.elapsed();
         // What arrived while waiting for the connection joins this batch.
         while batch.len() < J::MAX {
             match pending.try_recv() {
@@ -110,7 +121,11 @@ async fn lane<J: Job>(writes: Writes, receiver: Arc<Mutex<mpsc::UnboundedReceive
         }
         let answers = match handle {
             Ok(mut handle) => {
+                let started = Instant::now();
                 let answers = write(handle.conn(), &jobs).await;
+                if started.elapsed() + waited >= SLOW {
+                    tracing::debug!(jobs = jobs.len(), ?waited, took = ?started.elapsed(), "a slow batch");
+                }
                 // The turn ends (and on SQLite the write generation moves) before anyone
                 // is answered, so a read made after the answer never trusts a cached
                 // entry from before the write.

@@ -22,7 +22,7 @@ use super::{
     changes::{Changes, Topic},
     error::{StoreError, StoreResult},
     exec::Exec,
-    sqlite::Writer,
+    sqlite::{checkpoint, Writer},
     stmt::Stmt,
 };
 
@@ -53,6 +53,10 @@ const POSTGRES_POOL_SIZE: u32 = 16;
 /// Postgres connections of [`Db::relaxed`]: the replay records' write lanes and the
 /// journal's writer.
 const POSTGRES_RELAXED_POOL_SIZE: u32 = 4;
+
+/// The page cache of each pooled SQLite connection (negative: KiB), against SQLite's
+/// default of 2 MiB.
+const READER_CACHE_KIB: &str = "-256";
 
 /// A pooled connection idle for at least this long is pinged before it is handed out.
 const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
@@ -131,16 +135,38 @@ impl Db {
             url: url.to_owned(),
             source,
         };
+        // A pooled connection reads (the writer's own connection writes): under writes
+        // its page cache is dropped at the start of every read after another
+        // connection's commit, so SQLite's default of 2 MiB per connection bought
+        // nothing but memory, which grew for minutes (one malloc arena per connection's
+        // thread, each filling towards its cache's size) before it levelled off.
+        let readers = match in_memory {
+            true => options.clone(),
+            false => options.clone().pragma("cache_size", READER_CACHE_KIB),
+        };
         let pool = ping_when_idle(pool_options)
             .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options.clone())
+            .connect_with(readers)
             .await
             .map_err(failed)?;
+        // The writer never checkpoints the WAL inside a commit: a task does, beside it
+        // (see `sqlite::checkpoint`).
         let own = match in_memory {
             true => None,
-            false => Some(options.connect().await.map_err(failed)?),
+            false => Some(
+                options
+                    .clone()
+                    .pragma("wal_autocheckpoint", "0")
+                    .pragma("journal_size_limit", "67108864")
+                    .connect()
+                    .await
+                    .map_err(failed)?,
+            ),
         };
         let writer = Arc::new(Writer::new(own, pool.clone()));
+        if !in_memory {
+            checkpoint::spawn(pool.clone(), Arc::downgrade(&writer));
+        }
         Ok(Db {
             pool: Pool::Sqlite(pool),
             writes: Writes::Sqlite(writer.clone()),

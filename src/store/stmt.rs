@@ -219,7 +219,14 @@ impl<'a> Stmt<'a> {
                 }
             });
         };
-        self.sql.push_str(" SELECT * FROM UNNEST(");
+        self.sql.push_str(" SELECT * FROM ");
+        self.push_unnest(columns, &types)
+    }
+
+    /// Appends `UNNEST($n::type[], …)`: one array per column (Postgres only), whose
+    /// element types `types` names.
+    pub fn push_unnest(&mut self, columns: Vec<Arg<'a>>, types: &[&str]) -> &mut Self {
+        self.sql.push_str("UNNEST(");
         for (i, (column, ty)) in columns.into_iter().zip(types).enumerate() {
             if i > 0 {
                 self.sql.push_str(", ");

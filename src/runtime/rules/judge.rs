@@ -101,12 +101,18 @@ impl Judge {
         judge.unwrap_or_else(|| Judge::of(Mode::Strict, extensions))
     }
 
+    /// Whether breaking `rule` refuses the request (rather than warning): decided before
+    /// a write that must not happen for a refused request.
+    pub fn refuses(&self, rule: &'static Rule) -> bool {
+        rule.enforced == Enforced::Always || self.mode == Mode::Strict
+    }
+
     /// The request broke `rule` as `detail` says: refused when the rule is enforced
     /// always or the tenant is strict; otherwise warned (the detail, then the rule's
     /// lenient behaviour), and the caller serves the request as that behaviour says.
     pub fn check(&self, rule: &'static Rule, detail: impl Into<String>) -> Result<(), Broken> {
         let detail = detail.into();
-        if rule.enforced == Enforced::Always || self.mode == Mode::Strict {
+        if self.refuses(rule) {
             return Err(rule.broken(detail));
         }
         self.warnings.push(Warning {

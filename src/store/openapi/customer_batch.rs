@@ -9,7 +9,7 @@ use super::{
 use crate::store::{
     batch::Job,
     error::StoreResult,
-    exec::{Begin, Conn, Exec},
+    exec::{Begin, Conn, Exec, Tx},
     stmt::Stmt,
 };
 
@@ -31,35 +31,52 @@ impl Job for NewCustomer {
     /// and planned for each batch (an extra round trip, and most of Postgres's work on
     /// a small batch).
     async fn write_all(mut conn: Conn<'_>, jobs: &[Self]) -> StoreResult<Vec<Customer>> {
-        let arrays = conn.binds_arrays();
-        let mut customers = insert(jobs.iter().map(|job| &job.customer), arrays);
-        if jobs.len() > 1 && !arrays {
-            customers = customers.transient();
-        }
-        let lists: Vec<_> = jobs.iter().map(|job| job.customer.list_index()).collect();
-        let rows: Vec<IndexRow> = jobs
-            .iter()
-            .zip(&lists)
-            .flat_map(|(job, lists)| index_rows(&job.customer, lists, &job.custom))
-            .collect();
+        let jobs: Vec<&NewCustomer> = jobs.iter().collect();
         let written = || jobs.iter().map(|job| job.customer.clone()).collect();
-        if arrays {
+        if conn.binds_arrays() {
+            let lists = lists(&jobs);
+            let rows = rows(&jobs, &lists);
             let both = Stmt::new("WITH added AS (")
-                .chain("", customers)
+                .chain("", insert(jobs.iter().map(|job| &job.customer), true))
                 .chain(") ", insert_index(&rows, true));
             conn.execute(&both).await?;
             return Ok(written());
         }
-        if rows.is_empty() {
-            conn.execute(&customers).await?;
-            return Ok(written());
-        }
         let mut tx = conn.begin(Begin::Write).await?;
-        tx.execute(&customers).await?;
-        for chunk in rows.chunks(INDEX_CHUNK) {
-            tx.execute(&insert_index(chunk, false).transient()).await?;
-        }
+        insert_sqlite(&mut tx, &jobs).await?;
         tx.commit().await?;
         Ok(written())
     }
+}
+
+/// The list-valued system fields' index entries of each customer.
+pub(crate) fn lists(jobs: &[&NewCustomer]) -> Vec<Vec<(&'static str, Vec<IndexEntry>)>> {
+    jobs.iter().map(|job| job.customer.list_index()).collect()
+}
+
+/// The index rows of every customer, `lists` being [`lists`] of them.
+pub(crate) fn rows<'a>(
+    jobs: &[&'a NewCustomer],
+    lists: &'a [Vec<(&'static str, Vec<IndexEntry>)>],
+) -> Vec<IndexRow<'a>> {
+    jobs.iter()
+        .zip(lists)
+        .flat_map(|(job, lists)| index_rows(&job.customer, lists, &job.custom))
+        .collect()
+}
+
+/// Inserts the customers and their index rows on SQLite, inside the caller's
+/// transaction: one insert of the customers, one of their index rows per
+/// [`INDEX_CHUNK`].
+pub(crate) async fn insert_sqlite(tx: &mut Tx<'_>, jobs: &[&NewCustomer]) -> StoreResult<()> {
+    let mut customers = insert(jobs.iter().map(|job| &job.customer), false);
+    if jobs.len() > 1 {
+        customers = customers.transient();
+    }
+    tx.execute(&customers).await?;
+    let lists = lists(jobs);
+    for chunk in rows(jobs, &lists).chunks(INDEX_CHUNK) {
+        tx.execute(&insert_index(chunk, false).transient()).await?;
+    }
+    Ok(())
 }

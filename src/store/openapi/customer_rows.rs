@@ -77,7 +77,7 @@ impl CustomerRow {
 
 /// The column values of a customer, in `COLUMNS` order, beginning with `id` and
 /// `account_id` (an update sets the others).
-fn values(c: &Customer) -> [Arg<'_>; 20] {
+pub(crate) fn values(c: &Customer) -> [Arg<'_>; 20] {
     [
         c.id.into(),
         c.account_id.into(),
@@ -123,7 +123,7 @@ static UPDATE: LazyLock<String> = LazyLock::new(|| {
 });
 
 /// The Postgres types of the columns, in `COLUMNS` order.
-const TYPES: [&str; 20] = [
+pub(crate) const TYPES: [&str; 20] = [
     "bigint", "bigint", "text", "text", "text", "bigint", "bigint", "text", "text", "text", "text",
     "text", "text", "text", "text", "text", "bigint", "bigint", "text", "text",
 ];
@@ -154,22 +154,27 @@ pub(crate) type IndexRow<'a> = (i64, i64, &'a str, &'a IndexEntry);
 pub(crate) fn insert_index<'a>(rows: &[IndexRow<'a>], arrays: bool) -> Stmt<'a> {
     let mut stmt =
         Stmt::new("INSERT INTO oa_customer_values (account_id, customer_id, field, value, num)");
-    let rows = rows
-        .iter()
-        .map(|&(account_id, customer_id, field, entry)| {
-            [
-                account_id.into(),
-                customer_id.into(),
-                field.into(),
-                entry.text.as_str().into(),
-                entry.num.into(),
-            ]
-        })
-        .collect();
-    stmt.push_rows(rows, ["bigint", "bigint", "text", "text", "float8"], arrays);
+    let rows = rows.iter().map(index_values).collect();
+    stmt.push_rows(rows, INDEX_TYPES, arrays);
     stmt.push(" ON CONFLICT DO NOTHING");
     stmt
 }
+
+/// The column values of an index row.
+pub(crate) fn index_values<'a>(
+    &(account_id, customer_id, field, entry): &IndexRow<'a>,
+) -> [Arg<'a>; 5] {
+    [
+        account_id.into(),
+        customer_id.into(),
+        field.into(),
+        entry.text.as_str().into(),
+        entry.num.into(),
+    ]
+}
+
+/// The Postgres types of an index row's columns.
+pub(crate) const INDEX_TYPES: [&str; 5] = ["bigint", "bigint", "text", "text", "float8"];
 
 /// The index rows of a customer: every list-valued system field (they are cheap and
 /// the owner rules may change `openSeaIds`) plus the custom values given.

@@ -2,6 +2,8 @@
 //! `oa_customer_values`). Every statement is scoped by `account_id`, so another
 //! account's id behaves exactly like an unknown one.
 
+use std::sync::Arc;
+
 use super::{
     counts::customer_count,
     customer::{Customer, CustomerPatch, LIST_FIELDS},
@@ -10,6 +12,8 @@ use super::{
         self, custom_index, index_rows, insert_index, CustomerRow, COLUMNS, INDEX_CHUNK,
     },
     filter::{CustomerQuery, Operand},
+    nonces::NonceUse,
+    signed_add::{SignedAdd, SignedAdded},
     sql::{order_by, where_clause},
     OpenApiStore,
 };
@@ -32,6 +36,30 @@ impl OpenApiStore<'_> {
         customer.apply(patch, now_ms);
         let job = NewCustomer { customer, custom };
         self.state.customers.write(job).await
+    }
+
+    /// Records `nonce` and, unless it is a replay that `refuse_replay` refuses, creates a
+    /// customer as [`OpenApiStore::add_customer`] does: both in one transaction (shared
+    /// with the other signed adds pending: see `signed_add`).
+    #[tracing::instrument(skip_all, fields(account_id, id))]
+    pub async fn add_signed_customer(
+        &self,
+        nonce: Arc<NonceUse>,
+        refuse_replay: bool,
+        id: i64,
+        patch: CustomerPatch,
+        now_ms: i64,
+    ) -> StoreResult<SignedAdded> {
+        let custom = custom_index(&patch);
+        let mut customer = Customer::blank(nonce.account_id, id, now_ms);
+        customer.apply(patch, now_ms);
+        let add = NewCustomer { customer, custom };
+        let job = SignedAdd {
+            nonce,
+            refuse_replay,
+            add,
+        };
+        self.state.signed_adds.write(job).await
     }
 
     /// Applies `patch` to the account's customer `id` in one transaction (the row is

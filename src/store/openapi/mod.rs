@@ -15,6 +15,7 @@ pub(crate) mod field_rows;
 pub mod fields;
 pub mod filter;
 pub(crate) mod nonces;
+pub(crate) mod signed_add;
 mod sql;
 
 use std::sync::Arc;
@@ -33,17 +34,20 @@ pub use filter::{
     MAX_CONDITION_VALUES,
 };
 
-use self::{customer_batch::NewCustomer, nonces::NonceUse};
+use self::{customer_batch::NewCustomer, signed_add::SignedAdd};
+pub use self::{nonces::NonceUse, signed_add::SignedAdded};
 use super::{batch::Queue, cache::TrustCache, db::Db};
 
 /// What the OpenAPI view keeps between calls: answers it may reuse, and the
-/// group-commit queues of the two writes every signed add makes.
+/// group-commit queues of the writes: signed adds (their replay record and customer
+/// together), replay records of the other requests, and unsigned adds.
 #[derive(Debug)]
 pub struct OpenApiState {
     accounts: TrustCache<String, Arc<Account>>,
     fields: TrustCache<i64, Arc<Vec<CustomField>>>,
     customers: Queue<NewCustomer>,
-    nonces: Queue<NonceUse>,
+    nonces: Queue<Arc<NonceUse>>,
+    signed_adds: Queue<SignedAdd>,
 }
 
 impl OpenApiState {
@@ -53,6 +57,7 @@ impl OpenApiState {
             fields: TrustCache::default(),
             customers: Queue::spawn(db.writes()),
             nonces: Queue::spawn(db.relaxed()),
+            signed_adds: Queue::spawn(db.writes()),
         }
     }
 

@@ -3,7 +3,7 @@
 //! agrees on what was already used. Many are written in one statement (see
 //! [`crate::store::batch`]).
 
-use std::collections::HashSet;
+use std::{collections::HashSet, sync::Arc};
 
 use super::OpenApiStore;
 use crate::store::{
@@ -13,12 +13,13 @@ use crate::store::{
     stmt::Stmt,
 };
 
-/// One use of a (nonce, timestamp) by an account, kept until `expires_at`.
-pub(crate) struct NonceUse {
-    pub(crate) account_id: i64,
-    pub(crate) nonce: String,
-    pub(crate) timestamp: String,
-    pub(crate) expires_at: i64,
+/// One use of a (nonce, timestamp) by an account, kept until `expires_at` (epoch ms).
+#[derive(Debug)]
+pub struct NonceUse {
+    pub account_id: i64,
+    pub nonce: String,
+    pub timestamp: String,
+    pub expires_at: i64,
 }
 
 impl NonceUse {
@@ -32,44 +33,97 @@ impl Job for NonceUse {
     type Out = bool;
     const MAX: usize = 64;
 
-    /// One `INSERT … ON CONFLICT DO NOTHING RETURNING` of every distinct key: the keys
-    /// not returned were already recorded. Within a batch the first use of a key wins.
-    /// One statement, so two instances racing on the same nonce cannot both win.
-    async fn write_all(mut conn: Conn<'_>, jobs: &[Self]) -> StoreResult<Vec<bool>> {
-        let mut seen = HashSet::new();
-        let distinct: Vec<&NonceUse> = jobs.iter().filter(|j| seen.insert(j.key())).collect();
-        let arrays = conn.binds_arrays();
-        let mut stmt =
-            Stmt::new("INSERT INTO oa_nonces (account_id, nonce, timestamp, expires_at)");
-        let rows = distinct
-            .iter()
-            .map(|job| {
-                [
-                    job.account_id.into(),
-                    job.nonce.as_str().into(),
-                    job.timestamp.as_str().into(),
-                    job.expires_at.into(),
-                ]
-            })
-            .collect();
-        stmt.push_rows(rows, ["bigint", "text", "text", "bigint"], arrays);
-        stmt.push(" ON CONFLICT DO NOTHING RETURNING account_id, nonce, timestamp");
-        if distinct.len() > 1 && !arrays {
-            stmt = stmt.transient();
-        }
-        let recorded: Vec<(i64, String, String)> = conn.fetch_all(&stmt).await?;
-        let mut fresh: HashSet<(i64, &str, &str)> = recorded
-            .iter()
-            .map(|(account, nonce, timestamp)| (*account, nonce.as_str(), timestamp.as_str()))
-            .collect();
-        Ok(jobs.iter().map(|job| fresh.remove(&job.key())).collect())
+    async fn write_all(conn: Conn<'_>, jobs: &[Self]) -> StoreResult<Vec<bool>> {
+        write_uses(conn, jobs).await
+    }
+}
+
+/// The queued form: the request keeps its copy for the message about a replay.
+impl Job for Arc<NonceUse> {
+    type Out = bool;
+    const MAX: usize = 64;
+
+    async fn write_all(conn: Conn<'_>, jobs: &[Self]) -> StoreResult<Vec<bool>> {
+        write_uses(conn, jobs).await
+    }
+}
+
+/// Records the batch's first uses of each key with one statement ([`record`]);
+/// whether each use was the first.
+async fn write_uses(
+    mut conn: Conn<'_>,
+    jobs: &[impl AsRef<NonceUse> + Sync],
+) -> StoreResult<Vec<bool>> {
+    let first = first_uses(jobs);
+    let stmt = record(jobs, &first, conn.binds_arrays());
+    let recorded: Vec<Key> = conn.fetch_all(&stmt).await?;
+    Ok(fresh(jobs, &first, &recorded))
+}
+
+/// A recorded (account, nonce, timestamp).
+pub(crate) type Key = (i64, String, String);
+
+/// For each use, whether it is the first of its key in `jobs`: within a batch the
+/// first use of a key wins.
+pub(crate) fn first_uses(jobs: &[impl AsRef<NonceUse>]) -> Vec<bool> {
+    let mut seen = HashSet::with_capacity(jobs.len());
+    jobs.iter().map(|j| seen.insert(j.as_ref().key())).collect()
+}
+
+/// One `INSERT … ON CONFLICT DO NOTHING RETURNING` of the first uses: the keys not
+/// returned were already recorded. One statement, so two instances racing on the same
+/// nonce cannot both win.
+pub(crate) fn record<'a>(
+    jobs: &'a [impl AsRef<NonceUse>],
+    first: &[bool],
+    arrays: bool,
+) -> Stmt<'a> {
+    let mut stmt = Stmt::new("INSERT INTO oa_nonces (account_id, nonce, timestamp, expires_at)");
+    let rows: Vec<_> = jobs
+        .iter()
+        .zip(first)
+        .filter(|(_, first)| **first)
+        .map(|(job, _)| {
+            let job = job.as_ref();
+            [
+                job.account_id.into(),
+                job.nonce.as_str().into(),
+                job.timestamp.as_str().into(),
+                job.expires_at.into(),
+            ]
+        })
+        .collect();
+    let several = rows.len() > 1;
+    stmt.push_rows(rows, ["bigint", "text", "text", "bigint"], arrays);
+    stmt.push(" ON CONFLICT DO NOTHING RETURNING account_id, nonce, timestamp");
+    if several && !arrays {
+        stmt = stmt.transient();
+    }
+    stmt
+}
+
+/// For each use, whether it was the first: the first of its key in the batch, and
+/// among the keys `recorded` returned.
+pub(crate) fn fresh(jobs: &[impl AsRef<NonceUse>], first: &[bool], recorded: &[Key]) -> Vec<bool> {
+    let recorded: HashSet<(i64, &str, &str)> = recorded
+        .iter()
+        .map(|(account, nonce, timestamp)| (*account, nonce.as_str(), timestamp.as_str()))
+        .collect();
+    jobs.iter()
+        .zip(first)
+        .map(|(job, first)| *first && recorded.contains(&job.as_ref().key()))
+        .collect()
+}
+
+impl AsRef<NonceUse> for NonceUse {
+    fn as_ref(&self) -> &NonceUse {
+        self
     }
 }
 
 impl OpenApiStore<'_> {
     /// Records a use of (`nonce`, `timestamp`) by the account, to be kept until
     /// `expires_at_ms`. `false` when it was already recorded: a replay.
-    #[tracing::instrument(skip_all, fields(account_id))]
     pub async fn record_nonce(
         &self,
         account_id: i64,
@@ -77,13 +131,19 @@ impl OpenApiStore<'_> {
         timestamp: &str,
         expires_at_ms: i64,
     ) -> StoreResult<bool> {
-        let job = NonceUse {
+        let nonce = NonceUse {
             account_id,
             nonce: nonce.to_owned(),
             timestamp: timestamp.to_owned(),
             expires_at: expires_at_ms,
         };
-        self.state.nonces.write(job).await
+        self.record_nonce_use(Arc::new(nonce)).await
+    }
+
+    /// [`OpenApiStore::record_nonce`] of a use already made.
+    #[tracing::instrument(skip_all, fields(account_id = nonce.account_id))]
+    pub async fn record_nonce_use(&self, nonce: Arc<NonceUse>) -> StoreResult<bool> {
+        self.state.nonces.write(nonce).await
     }
 
     /// Deletes replay records that expired before `now_ms`; how many.

@@ -88,6 +88,15 @@ impl Writer {
         self.generation.load(Ordering::SeqCst)
     }
 
+    /// Runs `pragma` (a checkpoint) on the writer's own connection during a turn of its
+    /// own, which does not move the write generation: nothing is written.
+    pub async fn checkpoint(&self, pragma: &'static str) -> Result<(), sqlx::Error> {
+        if let Some(connection) = self.connection.lock().await.as_mut() {
+            sqlx::query(pragma).execute(connection).await?;
+        }
+        Ok(())
+    }
+
     /// Waits for the running write and closes the writer's own connection.
     pub async fn close(&self) {
         if let Some(connection) = self.connection.lock().await.take() {

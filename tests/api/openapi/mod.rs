@@ -11,6 +11,7 @@ mod isolation;
 mod list;
 mod scale;
 mod search;
+mod signed_add;
 mod values;
 
 use crm_emulator::{

@@ -1,0 +1,168 @@
+//! The signed add's one write (`POST /openapi/crm/add`): the request's replay record
+//! and its new customer together, in one transaction shared with the other signed adds
+//! pending (see [`crate::store::batch`]).
+//!
+//! Before, an add waited for two batches in turn (its replay record's, then its
+//! customer's), each with its own wait for the writer and its own hand-offs. Now one
+//! batch records every nonce (`INSERT … ON CONFLICT DO NOTHING RETURNING`, as
+//! [`super::nonces`] does) and inserts the customers of the requests that may go on:
+//! a first use, or a replay the account is lenient about. A replay that is refused
+//! adds nothing, and its nonce stays recorded as before.
+//!
+//! On SQLite that is one transaction on the writer turn: the nonces, then the
+//! customers and their index rows. On Postgres it is one statement, its own
+//! transaction, committed synchronously (the nonce commits with the customer, so it
+//! costs no commit of its own): the nonces' insert, and inside the same `WITH` the
+//! customers' insert filtered on what it returned and the index rows' insert filtered
+//! on the customers inserted.
+
+use std::sync::Arc;
+
+use super::{
+    customer::Customer,
+    customer_batch::{insert_sqlite, lists, rows, NewCustomer},
+    customer_rows::{index_values, values, INDEX_TYPES, TYPES},
+    nonces::{first_uses, fresh, record, Key, NonceUse},
+};
+use crate::store::{
+    batch::Job,
+    error::StoreResult,
+    exec::{Begin, Conn, Exec},
+    stmt::{Arg, Stmt},
+};
+
+/// A signed add: its replay record and its customer.
+pub(crate) struct SignedAdd {
+    pub(crate) nonce: Arc<NonceUse>,
+    /// Whether a replay is refused (nothing is added) or served (the account is
+    /// lenient about replays).
+    pub(crate) refuse_replay: bool,
+    pub(crate) add: NewCustomer,
+}
+
+impl AsRef<NonceUse> for SignedAdd {
+    fn as_ref(&self) -> &NonceUse {
+        &self.nonce
+    }
+}
+
+/// What a signed add did.
+#[derive(Debug)]
+pub struct SignedAdded {
+    /// Whether the nonce was used for the first time (`false`: a replay).
+    pub fresh: bool,
+    /// The customer added; `None` for a refused replay.
+    pub customer: Option<Customer>,
+}
+
+/// How a customer's insert depends on its nonce (a column of the Postgres statement).
+#[derive(Clone, Copy)]
+enum Gate {
+    /// Added whatever the nonce: a replay is served.
+    Always = 0,
+    /// Added if the nonce was not recorded before.
+    IfFresh = 1,
+    /// Not added: a refused replay of a nonce used earlier in the same batch.
+    Never = 2,
+}
+
+impl Job for SignedAdd {
+    type Out = SignedAdded;
+    /// 20 binds per customer and 4 per nonce: far below SQLite's 32 766.
+    const MAX: usize = 64;
+
+    async fn write_all(mut conn: Conn<'_>, jobs: &[Self]) -> StoreResult<Vec<SignedAdded>> {
+        let first = first_uses(jobs);
+        let fresh = if conn.binds_arrays() {
+            let recorded: Vec<Key> = conn.fetch_all(&postgres(jobs, &first)).await?;
+            fresh(jobs, &first, &recorded)
+        } else {
+            let mut tx = conn.begin(Begin::Write).await?;
+            let recorded: Vec<Key> = tx.fetch_all(&record(jobs, &first, false)).await?;
+            let fresh = fresh(jobs, &first, &recorded);
+            let admitted: Vec<&NewCustomer> = jobs
+                .iter()
+                .zip(&fresh)
+                .filter(|(job, fresh)| **fresh || !job.refuse_replay)
+                .map(|(job, _)| &job.add)
+                .collect();
+            if !admitted.is_empty() {
+                insert_sqlite(&mut tx, &admitted).await?;
+            }
+            tx.commit().await?;
+            fresh
+        };
+        Ok(jobs
+            .iter()
+            .zip(fresh)
+            .map(|(job, fresh)| SignedAdded {
+                fresh,
+                customer: (fresh || !job.refuse_replay).then(|| job.add.customer.clone()),
+            })
+            .collect())
+    }
+}
+
+/// The Postgres statement: one text for every batch size, prepared once.
+fn postgres<'a>(jobs: &'a [SignedAdd], first: &[bool]) -> Stmt<'a> {
+    let gates = jobs.iter().zip(first).map(|(job, first)| match job {
+        SignedAdd {
+            refuse_replay: false,
+            ..
+        } => Gate::Always,
+        _ if *first => Gate::IfFresh,
+        _ => Gate::Never,
+    });
+    let mut customers = Arg::columns(jobs.iter().map(|job| values(&job.add.customer)).collect())
+        .unwrap_or_default();
+    customers.push(Arg::Texts(
+        jobs.iter().map(|j| Some(j.nonce.nonce.clone())).collect(),
+    ));
+    customers.push(Arg::Texts(
+        jobs.iter()
+            .map(|j| Some(j.nonce.timestamp.clone()))
+            .collect(),
+    ));
+    customers.push(Arg::Ints(gates.map(|g| Some(g as i64)).collect()));
+    let mut types = TYPES.to_vec();
+    types.extend(["text", "text", "bigint"]);
+
+    let added: Vec<&NewCustomer> = jobs.iter().map(|job| &job.add).collect();
+    let lists = lists(&added);
+    let index_rows = rows(&added, &lists);
+    let index = match index_rows.is_empty() {
+        true => None,
+        false => Arg::columns(index_rows.iter().map(index_values).collect()),
+    };
+
+    let mut stmt = Stmt::new("WITH recorded AS (").chain("", record(jobs, first, true));
+    let names: Vec<String> = (1..=TYPES.len()).map(|i| format!("u.c{i}")).collect();
+    let columns = super::customer_rows::COLUMNS.replace("c.", "");
+    stmt.push(&format!(
+        "), added AS (INSERT INTO oa_customers ({columns}) SELECT {} FROM ",
+        names.join(", ")
+    ));
+    stmt.push_unnest(customers, &types);
+    stmt.push(&format!(
+        " AS u({}, nonce, ts, gate) WHERE u.gate = 0 OR (u.gate = 1 AND EXISTS (\
+         SELECT 1 FROM recorded r WHERE r.account_id = u.c2 AND r.nonce = u.nonce \
+         AND r.timestamp = u.ts)) RETURNING id), indexed AS (INSERT INTO oa_customer_values \
+         (account_id, customer_id, field, value, num) SELECT * FROM ",
+        names.join(", ").replace("u.", "")
+    ));
+    let index = index.unwrap_or_else(|| {
+        vec![
+            Arg::Ints(Vec::new()),
+            Arg::Ints(Vec::new()),
+            Arg::Texts(Vec::new()),
+            Arg::Texts(Vec::new()),
+            Arg::Reals(Vec::new()),
+        ]
+    });
+    stmt.push_unnest(index, &INDEX_TYPES);
+    stmt.push(
+        " AS v(a, c, f, t, n) WHERE v.c IN (SELECT id FROM added) ON CONFLICT DO NOTHING) \
+         SELECT account_id, nonce, timestamp FROM recorded",
+    );
+    stmt
+}
