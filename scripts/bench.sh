@@ -67,14 +67,7 @@ load() {  # load NAME URL PID DATABASE [wrk args...]: "<req/s> <p99 ms> <server 
   echo "$(echo "$out" | figures) $(( (after - before) * 1000000 / hz / requests ))"
 }
 
-python3 - "$(( secs * 30000 ))" > "$dir/signed.txt" <<'PY'
-import base64, hashlib, hmac, sys, time
-n = int(sys.argv[1]); ts = str(int(time.time()))
-for i in range(n):
-    nonce = f"bench{i}"
-    sig = base64.b64encode(hmac.new(b"emulator-secret", f"1090{nonce}{ts}".encode(), hashlib.sha256).digest()).decode()
-    print(nonce, ts, sig)
-PY
+python3 scripts/bench/signatures.py "$(( secs * 30000 ))" bench > "$dir/signed.txt"
 
 echo "== baseline: bare axum hello-world"
 target/release/examples/hello 127.0.0.1:18090 & pids+=($!)

@@ -53,14 +53,7 @@ else
 fi
 
 # One line per OpenAPI request (about half of the mix), at up to 20 k requests/s.
-python3 - "$(( secs * 10000 ))" > "$dir/signed.txt" <<'PY'
-import base64, hashlib, hmac, sys, time
-n = int(sys.argv[1]); ts = str(int(time.time()))
-for i in range(n):
-    nonce = f"soak{i}"
-    sig = base64.b64encode(hmac.new(b"emulator-secret", f"1090{nonce}{ts}".encode(), hashlib.sha256).digest()).decode()
-    print(nonce, ts, sig)
-PY
+python3 scripts/bench/signatures.py "$(( secs * 10000 ))" soak > "$dir/signed.txt"
 
 # The timestamps above were taken once: the window must cover the whole run.
 RUST_LOG=${SOAK_LOG:-warn} "$bin" --bind "127.0.0.1:$port" --database-url "$url" \

@@ -195,18 +195,23 @@ pub async fn send(
 impl<'a> Oa<'a> {
     /// The well-known default account (appid 1090).
     pub async fn default(app: &'a TestApp) -> Oa<'a> {
+        Oa::existing(app, DEFAULT_APPID, DEFAULT_ACCOUNT_SECRET).await
+    }
+
+    /// A client for an account that exists already, signing with `secret`.
+    pub async fn existing(app: &'a TestApp, appid: &str, secret: &str) -> Oa<'a> {
         let account = app
             .state
             .store
             .openapi()
-            .account_by_appid(DEFAULT_APPID)
+            .account_by_appid(appid)
             .await
             .unwrap()
             .unwrap();
         Oa {
             app,
             account,
-            secret: DEFAULT_ACCOUNT_SECRET.into(),
+            secret: secret.into(),
         }
     }
 

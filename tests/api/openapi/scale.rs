@@ -81,19 +81,7 @@ async fn delete(oa: &Oa<'_>, id: &Value) {
 
 /// A client for an account that exists already (after an import).
 async fn existing<'a>(app: &'a TestApp, appid: &str) -> Oa<'a> {
-    let account = app
-        .state
-        .store
-        .openapi()
-        .account_by_appid(appid)
-        .await
-        .unwrap()
-        .unwrap();
-    Oa {
-        app,
-        account,
-        secret: format!("secret-of-{appid}"),
-    }
+    Oa::existing(app, appid, &format!("secret-of-{appid}")).await
 }
 
 both_backends! {
