@@ -65,18 +65,26 @@ pub(crate) fn rows<'a>(
         .collect()
 }
 
+/// The SQLite statements inserting `jobs` and their index `rows` ([`rows`] of them), as
+/// one text (`;`-separated): one insert of the customers, one of their index rows per
+/// [`INDEX_CHUNK`].
+pub(crate) fn inserts_sqlite<'a>(jobs: &[&'a NewCustomer], rows: &[IndexRow<'a>]) -> Stmt<'a> {
+    let mut stmt = insert(jobs.iter().map(|job| &job.customer), false);
+    for chunk in rows.chunks(INDEX_CHUNK) {
+        stmt = stmt.chain("; ", insert_index(chunk, false));
+    }
+    match jobs.len() > 1 {
+        true => stmt.transient(),
+        false => stmt,
+    }
+}
+
 /// Inserts the customers and their index rows on SQLite, inside the caller's
 /// transaction: one insert of the customers, one of their index rows per
 /// [`INDEX_CHUNK`].
 pub(crate) async fn insert_sqlite(tx: &mut Tx<'_>, jobs: &[&NewCustomer]) -> StoreResult<()> {
-    let mut customers = insert(jobs.iter().map(|job| &job.customer), false);
-    if jobs.len() > 1 {
-        customers = customers.transient();
-    }
-    tx.execute(&customers).await?;
     let lists = lists(jobs);
-    for chunk in rows(jobs, &lists).chunks(INDEX_CHUNK) {
-        tx.execute(&insert_index(chunk, false).transient()).await?;
-    }
+    let rows = rows(jobs, &lists);
+    tx.execute(&inserts_sqlite(jobs, &rows)).await?;
     Ok(())
 }

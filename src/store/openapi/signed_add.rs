@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use super::{
     customer::Customer,
-    customer_batch::{insert_sqlite, lists, rows, NewCustomer},
+    customer_batch::{insert_sqlite, inserts_sqlite, lists, rows, NewCustomer},
     customer_rows::{index_values, values, INDEX_TYPES, TYPES},
     nonces::{first_uses, fresh, record, Key, NonceUse},
 };
@@ -77,20 +77,7 @@ impl Job for SignedAdd {
             let recorded: Vec<Key> = conn.fetch_all(&postgres(jobs, &first)).await?;
             fresh(jobs, &first, &recorded)
         } else {
-            let mut tx = conn.begin(Begin::Write).await?;
-            let recorded: Vec<Key> = tx.fetch_all(&record(jobs, &first, false)).await?;
-            let fresh = fresh(jobs, &first, &recorded);
-            let admitted: Vec<&NewCustomer> = jobs
-                .iter()
-                .zip(&fresh)
-                .filter(|(job, fresh)| **fresh || !job.refuse_replay)
-                .map(|(job, _)| &job.add)
-                .collect();
-            if !admitted.is_empty() {
-                insert_sqlite(&mut tx, &admitted).await?;
-            }
-            tx.commit().await?;
-            fresh
+            sqlite(conn, jobs, &first).await?
         };
         Ok(jobs
             .iter()
@@ -100,6 +87,84 @@ impl Job for SignedAdd {
                 customer: (fresh || !job.refuse_replay).then(|| job.add.customer.clone()),
             })
             .collect())
+    }
+}
+
+/// The SQLite batch, in one or two hand-offs to the connection's thread where a
+/// transaction of three statements took five (`BEGIN`, nonces, customers, index rows,
+/// `COMMIT`): one text that opens the transaction, records the nonces and inserts the
+/// customer of every job that may go on unless its nonce turns out to be a replay.
+/// When no job's fate hangs on that (no first use of a nonce by an account that
+/// refuses replays: lenient accounts, the default), the same text commits. Otherwise
+/// `COMMIT` follows once the nonces are known to be fresh; should a refused replay be
+/// among them (its nonce recorded by an earlier batch: a client's bug, rare), that is
+/// rolled back and the batch written again, knowing which nonces were fresh.
+async fn sqlite(mut conn: Conn<'_>, jobs: &[SignedAdd], first: &[bool]) -> StoreResult<Vec<bool>> {
+    let hopeful: Vec<&NewCustomer> = jobs
+        .iter()
+        .zip(first)
+        .filter(|(job, first)| **first || !job.refuse_replay)
+        .map(|(job, _)| &job.add)
+        .collect();
+    let hanging = jobs
+        .iter()
+        .zip(first)
+        .any(|(job, first)| *first && job.refuse_replay);
+    let lists = lists(&hopeful);
+    let rows = rows(&hopeful, &lists);
+    let mut stmt = Stmt::new("BEGIN IMMEDIATE; ").chain("", record(jobs, first, false));
+    if !hopeful.is_empty() {
+        stmt = stmt.chain("; ", inserts_sqlite(&hopeful, &rows));
+    }
+    if !hanging {
+        stmt.push("; COMMIT");
+    }
+    let stmt = stmt.transient();
+    let written = conn.fetch_all::<Key>(&stmt).await;
+    let recorded = match written {
+        Ok(recorded) => recorded,
+        Err(err) => {
+            rollback(&mut conn).await;
+            return Err(err);
+        }
+    };
+    let hoped = fresh(jobs, first, &recorded);
+    if !hanging {
+        return Ok(hoped);
+    }
+    let refused = jobs
+        .iter()
+        .zip(first.iter().zip(&hoped))
+        .any(|(job, (first, fresh))| *first && !fresh && job.refuse_replay);
+    if !refused {
+        if let Err(err) = conn.execute(&Stmt::new("COMMIT")).await {
+            rollback(&mut conn).await;
+            return Err(err);
+        }
+        return Ok(hoped);
+    }
+    rollback(&mut conn).await;
+    let mut tx = conn.begin(Begin::Write).await?;
+    let recorded: Vec<Key> = tx.fetch_all(&record(jobs, first, false)).await?;
+    let fresh = fresh(jobs, first, &recorded);
+    let admitted: Vec<&NewCustomer> = jobs
+        .iter()
+        .zip(&fresh)
+        .filter(|(job, fresh)| **fresh || !job.refuse_replay)
+        .map(|(job, _)| &job.add)
+        .collect();
+    if !admitted.is_empty() {
+        insert_sqlite(&mut tx, &admitted).await?;
+    }
+    tx.commit().await?;
+    Ok(fresh)
+}
+
+/// Ends the transaction [`sqlite`] opened by hand, after a failure (a no-op if a failed
+/// statement already ended it).
+async fn rollback(conn: &mut Conn<'_>) {
+    if let Err(err) = conn.execute(&Stmt::new("ROLLBACK")).await {
+        tracing::debug!(error = %err, "rolling back a signed add batch");
     }
 }
 
