@@ -36,7 +36,7 @@ use crate::{
         head::Head,
         time_limited, Api,
     },
-    runtime::metrics,
+    runtime::metrics::Observed,
     state::{AppState, RouterState},
 };
 pub use error::{AdminError, AdminErrorBody};
@@ -123,18 +123,17 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
 /// Around every control-plane call, known path or not: the head's size, and the
 /// request timeout.
 async fn around(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let limit = state.config.request_timeout();
-    let run = |req: Request| async move {
-        let (uri, headers) = (
-            StatusCode::URI_TOO_LONG,
-            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-        );
-        if let Some((status, message)) = Head::oversized(&req, uri, headers) {
-            return AdminError::new(status, message).into_response();
-        }
-        time_limited(limit, next.run(req), timed_out).await
+    let observed = Observed::start(&req);
+    let (uri, headers) = (
+        StatusCode::URI_TOO_LONG,
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+    );
+    let response = match Head::oversized(&req, uri, headers) {
+        Some((status, message)) => AdminError::new(status, message).into_response(),
+        None => time_limited(state.config.request_timeout(), next.run(req), timed_out).await,
     };
-    metrics::observed(&state.metrics, Api::Admin, req, run).await
+    observed.count(&state.metrics, Api::Admin, &response);
+    response
 }
 
 /// Answer for an unknown path under `/_emulator/`, naming the path as sent.

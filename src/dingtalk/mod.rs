@@ -33,8 +33,8 @@ use crate::{
         time_limited, Api,
     },
     runtime::{
-        metrics,
-        rules::{self, dingtalk as dt},
+        metrics::Observed,
+        rules::{dingtalk as dt, Warnings},
     },
     state::{AppState, RouterState},
 };
@@ -70,23 +70,26 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
     })
 }
 
-/// Around every DingTalk call, known path or not, in this order: the request journal,
-/// the rule warnings (headers and journal), the head's size, the request timeout
-/// (errcode -1), and injected faults.
+/// Around every DingTalk call, known path or not, in this order: the metrics, the
+/// request journal, the rule warnings (headers and journal), the head's size, the
+/// request timeout (errcode -1), and injected faults. One flat future rather than one
+/// nested in the next: each level of nesting copied the whole of the levels below it.
 async fn around(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let limit = state.config.request_timeout();
-    let shared = &state;
-    let run = move |req| {
-        rules::collect(req, move |req: Request| async move {
-            if let Some((rule, message)) = Head::oversized(&req, &dt::URI_SIZE, &dt::HEADERS_SIZE) {
-                return DtError::refused(rule, message).into_response();
-            }
-            let served = faults::inject(shared, req, |req| next.run(req));
+    let observed = Observed::start(&req);
+    let (mut req, call) = state.journal.open(&state.clock, req).await;
+    let warnings = Warnings::attach(&mut req);
+    let response = match Head::oversized(&req, &dt::URI_SIZE, &dt::HEADERS_SIZE) {
+        Some((rule, message)) => DtError::refused(rule, message).into_response(),
+        None => {
+            let served = faults::inject(&state, req, |req| next.run(req));
+            let limit = state.config.request_timeout();
             time_limited(limit, served, || DtError::Timeout.into_response()).await
-        })
+        }
     };
-    let journaled = |req| state.journal.record(&state.clock, Api::DingTalk, req, run);
-    metrics::observed(&state.metrics, Api::DingTalk, req, journaled).await
+    let response = warnings.report(response);
+    let response = state.journal.close(Api::DingTalk, call, response).await;
+    observed.count(&state.metrics, Api::DingTalk, &response);
+    response
 }
 
 /// Answer for an unknown path outside the other surfaces (errcode 404).

@@ -31,8 +31,8 @@ use crate::{
         request_id, time_limited, Api,
     },
     runtime::{
-        metrics,
-        rules::{self, openapi as oa},
+        metrics::Observed,
+        rules::{openapi as oa, Warnings},
     },
     state::{AppState, RouterState},
 };
@@ -88,25 +88,27 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
     })
 }
 
-/// Around every OpenAPI call, known path or not, in this order: the request journal,
-/// the trace-id scope, the rule warnings (headers and journal), the head's size, the
-/// request timeout (a 500 envelope), and injected faults.
+/// Around every OpenAPI call, known path or not, in this order: the metrics, the
+/// request journal, the trace-id scope, the rule warnings (headers and journal), the
+/// head's size, the request timeout (a 500 envelope), and injected faults. One flat
+/// future, as DingTalk's.
 async fn around(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let limit = state.config.request_timeout();
-    let shared = &state;
-    let run = move |req: Request| {
-        let trace_id = request_id(&req).to_owned();
-        let guarded = rules::collect(req, move |req: Request| async move {
-            if let Some((rule, message)) = Head::oversized(&req, &oa::URI_SIZE, &oa::HEADERS_SIZE) {
-                return ApiError::refused(rule, message).into_response();
-            }
-            let served = faults::inject(shared, req, |req| next.run(req));
-            time_limited(limit, served, timed_out).await
-        });
-        with_trace_id(trace_id, guarded)
+    let observed = Observed::start(&req);
+    let (mut req, call) = state.journal.open(&state.clock, req).await;
+    let warnings = Warnings::attach(&mut req);
+    let trace_id = request_id(&req).to_owned();
+    let guarded = async {
+        if let Some((rule, message)) = Head::oversized(&req, &oa::URI_SIZE, &oa::HEADERS_SIZE) {
+            return ApiError::refused(rule, message).into_response();
+        }
+        let served = faults::inject(&state, req, |req| next.run(req));
+        time_limited(state.config.request_timeout(), served, timed_out).await
     };
-    let journaled = |req| state.journal.record(&state.clock, Api::OpenApi, req, run);
-    metrics::observed(&state.metrics, Api::OpenApi, req, journaled).await
+    let response = with_trace_id(trace_id, guarded).await;
+    let response = warnings.report(response);
+    let response = state.journal.close(Api::OpenApi, call, response).await;
+    observed.count(&state.metrics, Api::OpenApi, &response);
+    response
 }
 
 /// Runs an `/openapi/` request with its trace id (the request id) in scope, so that

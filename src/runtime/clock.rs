@@ -14,7 +14,7 @@ use std::sync::{
     Arc,
 };
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, TimeZone, Timelike, Utc};
 
 use crate::store::{Store, StoreResult};
 
@@ -125,12 +125,25 @@ impl Clock {
     }
 
     /// Formats epoch milliseconds as `YYYY-MM-DD HH:MM:SS` in the configured zone.
+    /// Written field by field: chrono's `format` parses [`TIME_FORMAT`] again on every
+    /// call, and every journal entry and stored time is formatted. Years outside
+    /// 0–9999, which `%Y` writes with a sign, go through chrono.
     pub fn format(&self, epoch_ms: i64) -> String {
-        DateTime::from_timestamp_millis(epoch_ms)
+        let local = DateTime::from_timestamp_millis(epoch_ms)
             .unwrap_or_default()
-            .with_timezone(&self.zone)
-            .format(TIME_FORMAT)
-            .to_string()
+            .with_timezone(&self.zone);
+        if !(0..=9999).contains(&local.year()) {
+            return local.format(TIME_FORMAT).to_string();
+        }
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+            local.year(),
+            local.month(),
+            local.day(),
+            local.hour(),
+            local.minute(),
+            local.second()
+        )
     }
 
     /// Parses `YYYY-MM-DD HH:MM:SS` in the configured zone into epoch milliseconds.
@@ -157,6 +170,24 @@ mod tests {
         assert_eq!(ms, 1_687_792_723_000);
         assert_eq!(c.format(ms), "2023-06-26 23:18:43");
         assert_eq!(c.parse("2023-06-26T23:18:43"), None);
+    }
+
+    #[test]
+    fn format_writes_what_chrono_writes_for_any_time() {
+        let c = clock();
+        let mut ms = -80_000_000_000_000_i64; // before year 0
+        while ms < 300_000_000_000_000 {
+            let chrono = DateTime::from_timestamp_millis(ms)
+                .unwrap()
+                .with_timezone(&c.zone)
+                .format(TIME_FORMAT)
+                .to_string();
+            assert_eq!(c.format(ms), chrono, "{ms}");
+            ms += 7_777_777_777_777;
+        }
+        assert_eq!(c.format(-28_800_000), "1970-01-01 00:00:00");
+        assert_eq!(c.format(253_402_271_999_000), "9999-12-31 23:59:59");
+        assert_eq!(c.format(253_402_272_000_000), "+10000-01-01 00:00:00");
     }
 
     #[tokio::test]

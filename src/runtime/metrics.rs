@@ -1,12 +1,12 @@
 //! Prometheus metrics (SPEC §6), served as text at `GET /_emulator/metrics`. Each app
 //! has its own registry (several apps share a test process). Every API call is counted
-//! once, by [`observed`] around the surface's middleware, from what its answer carries:
+//! once, by [`Observed`] in the surface's middleware, from what its answer carries:
 //! the status, the envelope's code ([`ErrorCode`]), the rule warnings ([`Warned`]), the
 //! rule that refused it ([`RefusedBy`]) and whether a fault fired ([`FaultFired`]). The
 //! route is the matched template, never the raw path. Counting costs a hashed lookup and
 //! an atomic add per family, with no lock held across the request.
 
-use std::{future::Future, time::Instant};
+use std::time::Instant;
 
 use axum::{
     extract::{MatchedPath, Request},
@@ -196,17 +196,25 @@ impl Metrics {
     }
 }
 
-/// Runs `req` through `run` and counts its answer as `api`'s, under the route template
-/// the router matched (`unmatched` for none).
-pub async fn observed<F, Fut>(metrics: &Metrics, api: Api, req: Request, run: F) -> Response
-where
-    F: FnOnce(Request) -> Fut,
-    Fut: Future<Output = Response>,
-{
-    let route = req.extensions().get::<MatchedPath>().cloned();
-    let started = Instant::now();
-    let response = run(req).await;
-    let route = route.as_ref().map_or(UNMATCHED, MatchedPath::as_str);
-    metrics.count(api, route, &response, started.elapsed().as_secs_f64());
-    response
+/// One call being observed: the route template the router matched, and when the call
+/// arrived.
+pub struct Observed {
+    route: Option<MatchedPath>,
+    started: Instant,
+}
+
+impl Observed {
+    /// Starts observing `req`.
+    pub fn start(req: &Request) -> Observed {
+        Observed {
+            route: req.extensions().get::<MatchedPath>().cloned(),
+            started: Instant::now(),
+        }
+    }
+
+    /// Counts `response` as `api`'s answer, under the route (`unmatched` for none).
+    pub fn count(self, metrics: &Metrics, api: Api, response: &Response) {
+        let route = self.route.as_ref().map_or(UNMATCHED, MatchedPath::as_str);
+        metrics.count(api, route, response, self.started.elapsed().as_secs_f64());
+    }
 }

@@ -2,7 +2,8 @@
 //! bounded by `--journal-size`. With `--journal-bodies`, request and response bodies
 //! are captured too, with secrets, signatures and tokens redacted (`capture`).
 //!
-//! Each surface records its own calls through [`Journal::record`], naming its [`Api`];
+//! Each surface records its own calls through [`Journal::open`] and [`Journal::close`],
+//! naming its [`Api`];
 //! the journal never looks at a path to tell which API a call was for. The control
 //! plane reads and clears it (`admin::journal`). Every entry names the instance that
 //! served it. On SQLite the entries are kept in this process's memory; on Postgres
@@ -12,7 +13,7 @@
 mod capture;
 mod writer;
 
-use std::{collections::VecDeque, future::Future, sync::Mutex, time::Instant};
+use std::{collections::VecDeque, sync::Mutex, time::Instant};
 
 use axum::{extract::Request, response::Response};
 use serde::{Deserialize, Serialize};
@@ -34,7 +35,7 @@ use crate::{
 
 // One recorded call, as `GET /_emulator/requests` lists it. (A `//` comment: a doc
 // comment would become the schema's description in the served document.) Built in one
-// place, `Journal::record`; read back from JSON on Postgres, so a new field needs
+// place, `Journal::close`; read back from JSON on Postgres, so a new field needs
 // `#[serde(default)]` to read entries written before it.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -194,13 +195,9 @@ impl Journal {
         }
     }
 
-    /// Runs `request` through `run` (the rest of a surface's middleware and the handler)
-    /// and records the call as one of `api`'s, under the path the client sent.
-    pub async fn record<F, Fut>(&self, clock: &Clock, api: Api, req: Request, run: F) -> Response
-    where
-        F: FnOnce(Request) -> Fut,
-        Fut: Future<Output = Response>,
-    {
+    /// Notes what `req` is before it runs: what [`Journal::close`] records once it
+    /// is answered. The path is the one the client sent.
+    pub async fn open(&self, clock: &Clock, req: Request) -> (Request, Call) {
         let started = Instant::now();
         let time = clock.format(clock.now_ms());
         let method = req.method().to_string();
@@ -212,18 +209,27 @@ impl Journal {
         } else {
             (req, None)
         };
-        let response = run(req).await;
+        let call = Call {
+            started,
+            time,
+            method,
+            path,
+            query,
+            trace_id,
+            request_body,
+        };
+        (req, call)
+    }
+
+    /// Records `call`, answered with `response`, as one of `api`'s.
+    pub async fn close(&self, api: Api, call: Call, response: Response) -> Response {
         let status = response.status().as_u16();
-        let tenant = response
-            .extensions()
-            .get::<Tenant>()
-            .map(|t| t.0.to_string());
-        let code = response
-            .extensions()
+        let extensions = response.extensions();
+        let tenant = extensions.get::<Tenant>().map(|t| t.0.to_string());
+        let code = extensions
             .get::<ErrorCode>()
             .map(|c| c.0.clone())
             .or_else(|| (status == 200).then(|| success_code(api).to_owned()));
-        let extensions = response.extensions();
         let warnings = extensions.get::<Warned>().map(|w| w.0.clone());
         let refused_by = extensions.get::<RefusedBy>().map(|r| r.0.id.to_owned());
         let string_to_sign = extensions.get::<StringToSign>().map(|s| s.0.clone());
@@ -233,25 +239,37 @@ impl Journal {
             (response, None)
         };
         self.push(Entry {
-            time,
+            time: call.time,
             instance: self.instance,
             api: api.as_str().to_owned(),
-            method,
-            path,
-            query,
+            method: call.method,
+            path: call.path,
+            query: call.query,
             tenant,
             status,
             code,
-            latency_ms: started.elapsed().as_secs_f64() * 1000.0,
-            trace_id,
+            latency_ms: call.started.elapsed().as_secs_f64() * 1000.0,
+            trace_id: call.trace_id,
             warnings: warnings.unwrap_or_default(),
             refused_by,
             string_to_sign,
-            request_body,
+            request_body: call.request_body,
             response_body,
         });
         response
     }
+}
+
+/// A call the journal has opened ([`Journal::open`]) and not yet recorded.
+#[derive(Debug)]
+pub struct Call {
+    started: Instant,
+    time: String,
+    method: String,
+    path: String,
+    query: Option<String>,
+    trace_id: String,
+    request_body: Option<Value>,
 }
 
 /// Query of `GET /_emulator/requests`.

@@ -1,10 +1,9 @@
-//! How the rules apply to one request: a [`Judge`] refuses or warns, [`collect`] turns
-//! a request's warnings into headers and a journal field, and [`RefusedBy`] marks a
+//! How the rules apply to one request: a [`Judge`] refuses or warns, [`Warnings::report`]
+//! turns a request's warnings into headers and a journal field, and [`RefusedBy`] marks a
 //! refusal for the same.
 
 use std::{
     convert::Infallible,
-    future::Future,
     sync::{Arc, Mutex, PoisonError},
 };
 
@@ -148,23 +147,25 @@ impl RefusedBy {
     }
 }
 
-/// Runs `req` through `run` with a fresh [`Warnings`] in its extensions, then sends what
-/// was warned as `x-emulator-warning` headers and leaves it as [`Warned`] for the journal.
-pub async fn collect<F, Fut>(mut req: Request, run: F) -> Response
-where
-    F: FnOnce(Request) -> Fut,
-    Fut: Future<Output = Response>,
-{
-    let warnings = Warnings::default();
-    req.extensions_mut().insert(warnings.clone());
-    let mut response = run(req).await;
-    let warned = warnings.take();
-    if !warned.is_empty() {
-        let headers = response.headers_mut();
-        for warning in &warned {
-            headers.append(X_EMULATOR_WARNING.clone(), warning.header());
-        }
-        response.extensions_mut().insert(Warned(warned));
+impl Warnings {
+    /// A fresh collection of warnings, put in `req`'s extensions for its checks.
+    pub fn attach(req: &mut Request) -> Warnings {
+        let warnings = Warnings::default();
+        req.extensions_mut().insert(warnings.clone());
+        warnings
     }
-    response
+
+    /// Sends what was warned while `response` was made as `x-emulator-warning` headers
+    /// and leaves it as [`Warned`] for the journal.
+    pub fn report(self, mut response: Response) -> Response {
+        let warned = self.take();
+        if !warned.is_empty() {
+            let headers = response.headers_mut();
+            for warning in &warned {
+                headers.append(X_EMULATOR_WARNING.clone(), warning.header());
+            }
+            response.extensions_mut().insert(Warned(warned));
+        }
+        response
+    }
 }

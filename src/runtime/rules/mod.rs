@@ -17,7 +17,7 @@ pub mod openapi;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-pub use judge::{collect, Judge, RefusedBy, Warned, Warning, Warnings, X_EMULATOR_RULE};
+pub use judge::{Judge, RefusedBy, Warned, Warning, Warnings, X_EMULATOR_RULE};
 
 use crate::http::Api;
 
