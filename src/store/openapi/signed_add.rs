@@ -100,12 +100,7 @@ impl Job for SignedAdd {
 /// among them (its nonce recorded by an earlier batch: a client's bug, rare), that is
 /// rolled back and the batch written again, knowing which nonces were fresh.
 async fn sqlite(mut conn: Conn<'_>, jobs: &[SignedAdd], first: &[bool]) -> StoreResult<Vec<bool>> {
-    let hopeful: Vec<&NewCustomer> = jobs
-        .iter()
-        .zip(first)
-        .filter(|(job, first)| **first || !job.refuse_replay)
-        .map(|(job, _)| &job.add)
-        .collect();
+    let hopeful = admitted(jobs, first);
     let hanging = jobs
         .iter()
         .zip(first)
@@ -147,17 +142,22 @@ async fn sqlite(mut conn: Conn<'_>, jobs: &[SignedAdd], first: &[bool]) -> Store
     let mut tx = conn.begin(Begin::Write).await?;
     let recorded: Vec<Key> = tx.fetch_all(&record(jobs, first, false)).await?;
     let fresh = fresh(jobs, first, &recorded);
-    let admitted: Vec<&NewCustomer> = jobs
-        .iter()
-        .zip(&fresh)
-        .filter(|(job, fresh)| **fresh || !job.refuse_replay)
-        .map(|(job, _)| &job.add)
-        .collect();
+    let admitted = admitted(jobs, &fresh);
     if !admitted.is_empty() {
         insert_sqlite(&mut tx, &admitted).await?;
     }
     tx.commit().await?;
     Ok(fresh)
+}
+
+/// The customers of the jobs that go on, given for each job whether its nonce is (or is
+/// taken to be) fresh: those, and the replays their account is lenient about.
+fn admitted<'a>(jobs: &'a [SignedAdd], fresh: &[bool]) -> Vec<&'a NewCustomer> {
+    jobs.iter()
+        .zip(fresh)
+        .filter(|(job, fresh)| **fresh || !job.refuse_replay)
+        .map(|(job, _)| &job.add)
+        .collect()
 }
 
 /// Ends the transaction [`sqlite`] opened by hand, after a failure (a no-op if a failed
