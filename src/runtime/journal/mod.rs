@@ -3,12 +3,11 @@
 //! are captured too, with secrets, signatures and tokens redacted (`capture`).
 //!
 //! Each surface records its own calls through [`Journal::open`] and [`Journal::close`],
-//! naming its [`Api`];
-//! the journal never looks at a path to tell which API a call was for. The control
-//! plane reads and clears it (`admin::journal`). Every entry names the instance that
-//! served it. On SQLite the entries are kept in this process's memory; on Postgres
-//! every instance's entries go to one table, written by a background task in batches
-//! (`writer`), so no request waits for the database to be journaled.
+//! naming its [`Api`]; the journal never looks at a path to tell which API a call was
+//! for. The control plane reads and clears it (`admin::journal`). Every entry names the
+//! instance that served it. On SQLite the entries are kept in this process's memory; on
+//! Postgres every instance's entries go to one table, written by a background task in
+//! batches (`writer`), so no request waits for the database to be journaled.
 
 mod capture;
 mod writer;
