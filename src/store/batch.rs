@@ -5,8 +5,8 @@
 //! trip and each commit a WAL flush. Next to that, the database's own work is small.
 //! Writes that come often are therefore queued to lanes that each take everything
 //! pending (up to [`Job::MAX`]), take a connection once (on SQLite the writer turn,
-//! one lane; on Postgres a pooled connection, a few lanes so that one batch fills while
-//! others are written), write it all with multi-row statements, and answer each request
+//! one lane; on Postgres a pooled connection, a few lanes: one batch fills while
+//! another is written, and starts beside it only if that write stalls), write it all with multi-row statements, and answer each request
 //! after the commit, so nothing acknowledged is lost. A batch of N then costs a handful
 //! of round trips instead of a handful per request. If a batch fails, it is rolled back
 //! and its jobs are written one at a time, so one bad job fails alone, with its own
@@ -25,11 +25,14 @@
 use std::{
     fmt,
     future::Future,
-    sync::Arc,
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    },
     time::{Duration, Instant},
 };
 
-use tokio::sync::{mpsc, oneshot, Mutex};
+use tokio::sync::{mpsc, oneshot, Mutex, Notify};
 
 use super::{
     db::Writes,
@@ -40,6 +43,12 @@ use super::{
 /// A batch that waited for its connection and was written in this long or longer is
 /// logged (at debug level): where the tail of the write path's latency comes from.
 const SLOW: Duration = Duration::from_millis(20);
+
+/// How long a batch waits to grow while another lane's batch is being written (see
+/// [`Lanes::gather`]): about two batches' usual write time on Postgres, so a stalled
+/// write (a WAL segment's creation, autovacuum, a checkpoint) holds up the others no
+/// longer than this.
+const STALL: Duration = Duration::from_millis(2);
 
 /// A write that can be done together with others of its kind.
 pub trait Job: Send + Sync + Sized + 'static {
@@ -74,9 +83,13 @@ impl<J: Job> Queue<J> {
     /// Starts the lanes that write the jobs sent here.
     pub fn spawn(writes: &Writes) -> Self {
         let (sender, receiver) = mpsc::unbounded_channel();
-        let receiver = Arc::new(Mutex::new(receiver));
+        let lanes = Arc::new(Lanes {
+            receiver: Mutex::new(receiver),
+            writing: AtomicUsize::new(0),
+            written: Notify::new(),
+        });
         for _ in 0..writes.lanes() {
-            tokio::spawn(lane(writes.clone(), receiver.clone()));
+            tokio::spawn(lane(writes.clone(), lanes.clone()));
         }
         Queue { sender }
     }
@@ -92,16 +105,78 @@ impl<J: Job> Queue<J> {
     }
 }
 
-/// One lane: takes the receiver, waits for a job, takes a connection, takes whatever
-/// else is pending, lets the next lane take the receiver, writes the batch, answers.
-async fn lane<J: Job>(writes: Writes, receiver: Arc<Mutex<mpsc::UnboundedReceiver<Pending<J>>>>) {
+/// What the lanes of one queue share: the receiver (held by the lane gathering the next
+/// batch) and how many batches are being written.
+struct Lanes<J: Job> {
+    receiver: Mutex<mpsc::UnboundedReceiver<Pending<J>>>,
+    writing: AtomicUsize,
+    /// Signalled whenever a batch has been written.
+    written: Notify,
+}
+
+impl<J: Job> Lanes<J> {
+    /// While another lane's batch is being written, the next one grows instead of
+    /// starting with whatever single job came first: it starts when that write ends,
+    /// when it is full, or after [`STALL`]. Measured on Postgres (signed adds at 32
+    /// connections), batches written side by side as soon as a job arrived were small,
+    /// and each batch's fixed cost (its executor start-up, its commit and WAL flush,
+    /// its round trip) with their contention on the same index pages came to ~130 µs
+    /// of the database's CPU per add against ~80 µs with one batch at a time; one lane
+    /// alone, though, let a single stalled write hold up every request.
+    async fn gather(
+        &self,
+        pending: &mut mpsc::UnboundedReceiver<Pending<J>>,
+        batch: &mut Vec<Pending<J>>,
+    ) {
+        let deadline = tokio::time::Instant::now() + STALL;
+        loop {
+            // Created before `writing` is read, so the end of a write in between wakes it.
+            let written = self.written.notified();
+            if batch.len() >= J::MAX || self.writing.load(Ordering::Acquire) == 0 {
+                return;
+            }
+            tokio::select! {
+                job = pending.recv() => match job {
+                    Some(job) => batch.push(job),
+                    None => return,
+                },
+                () = written => {}
+                () = tokio::time::sleep_until(deadline) => return,
+            }
+        }
+    }
+}
+
+/// A batch being written, from when its lane let go of the receiver until its write
+/// ended (or failed): counted in [`Lanes::writing`] while it lives.
+struct Writing<'a, J: Job>(&'a Lanes<J>);
+
+impl<'a, J: Job> Writing<'a, J> {
+    fn start(lanes: &'a Lanes<J>) -> Self {
+        lanes.writing.fetch_add(1, Ordering::AcqRel);
+        Writing(lanes)
+    }
+}
+
+impl<J: Job> Drop for Writing<'_, J> {
+    fn drop(&mut self) {
+        self.0.writing.fetch_sub(1, Ordering::AcqRel);
+        self.0.written.notify_waiters();
+    }
+}
+
+/// One lane: takes the receiver, waits for a job (and, while another batch is being
+/// written, for more: [`Lanes::gather`]), takes a connection, takes whatever else is
+/// pending, lets the next lane take the receiver, writes the batch, answers.
+async fn lane<J: Job>(writes: Writes, lanes: Arc<Lanes<J>>) {
     let mut batch = Vec::with_capacity(J::MAX);
     loop {
-        let mut pending = receiver.lock().await;
+        let mut pending = lanes.receiver.lock().await;
         let Some(first) = pending.recv().await else {
             return;
         };
         batch.push(first);
+        lanes.gather(&mut pending, &mut batch).await;
         let asked = Instant::now();
         let handle = writes.handle().await;
         let waited = asked.elapsed();
@@ -112,6 +187,8 @@ async fn lane<J: Job>(writes: Writes, receiver: Arc<Mutex<mpsc::UnboundedReceive
                 Err(_) => break,
             }
         }
+        // Counted as being written before the next lane may take the receiver.
+        let writing = Writing::start(&lanes);
         drop(pending);
         // A requester that gave up (timed out) must not have its write done.
         batch.retain(|pending| !pending.reply.is_closed());
@@ -134,6 +211,7 @@ async fn lane<J: Job>(writes: Writes, receiver: Arc<Mutex<mpsc::UnboundedReceive
             }
             Err(err) => jobs.iter().map(|_| Err(copy_of(&err))).collect(),
         };
+        drop(writing);
         for (reply, answer) in replies.into_iter().zip(answers) {
             let _ = reply.send(answer);
         }
@@ -171,3 +249,7 @@ fn copy_of(err: &StoreError) -> StoreError {
         other => StoreError::Database(sqlx::Error::Protocol(other.to_string())),
     }
 }
+
+#[cfg(test)]
+#[path = "batch_tests.rs"]
+mod tests;

@@ -20,7 +20,8 @@ pub enum Writes {
 }
 
 /// How many batches of one group-commit queue may be written at once on Postgres, each
-/// on its own pooled connection: while some are in flight the next one fills up. On
+/// on its own pooled connection: while one is in flight the next one fills up, and is
+/// written beside it only once that write has stalled (`super::batch::STALL`). On
 /// SQLite there is one writer, so one lane.
 const POSTGRES_WRITE_LANES: usize = 3;
 
