@@ -6,11 +6,11 @@
 //! Writes that come often are therefore queued to lanes that each take everything
 //! pending (up to [`Job::MAX`]), take a connection once (on SQLite the writer turn,
 //! one lane; on Postgres a pooled connection, a few lanes: one batch fills while
-//! another is written, and starts beside it only if that write stalls), write it all with multi-row statements, and answer each request
-//! after the commit, so nothing acknowledged is lost. A batch of N then costs a handful
-//! of round trips instead of a handful per request. If a batch fails, it is rolled back
-//! and its jobs are written one at a time, so one bad job fails alone, with its own
-//! error.
+//! another is written, and starts beside it only if that write stalls), write it all
+//! with multi-row statements, and answer each request after the commit, so nothing
+//! acknowledged is lost. A batch of N then costs a handful of round trips instead of a
+//! handful per request. If a batch fails, it is rolled back and its jobs are written
+//! one at a time, so one bad job fails alone, with its own error.
 //!
 //! On SQLite a batch statement's text changes with the batch's size, so it is not kept
 //! in sqlx's per-connection statement cache ([`crate::store::stmt::Stmt::transient`]):
@@ -45,9 +45,9 @@ use super::{
 const SLOW: Duration = Duration::from_millis(20);
 
 /// How long a batch waits to grow while another lane's batch is being written (see
-/// [`Lanes::gather`]): about two batches' usual write time on Postgres, so a stalled
-/// write (a WAL segment's creation, autovacuum, a checkpoint) holds up the others no
-/// longer than this.
+/// [`Lanes::gather`]): one or two batches' usual write time on Postgres, so a stalled
+/// write (e.g. behind autovacuum or a checkpoint) holds up the others no longer than
+/// this.
 const STALL: Duration = Duration::from_millis(2);
 
 /// A write that can be done together with others of its kind.
