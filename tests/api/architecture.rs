@@ -51,7 +51,9 @@ fn strip_comments_and_strings(text: &str) -> String {
             }
             i += 2;
         } else if c == '"' || (c == 'r' && matches!(next, Some('"' | '#'))) {
-            // A plain or raw string: skip to its end.
+            // A plain or raw string: skip to its end (kept only as a `#[path]`'s value,
+            // which names a test module's file).
+            let start = i;
             let raw = c == 'r';
             let mut hashes = 0;
             if raw {
@@ -73,7 +75,11 @@ fn strip_comments_and_strings(text: &str) -> String {
                 }
                 i += 1;
             }
-            out.push_str("\"\"");
+            if out.trim_end().ends_with("path =") {
+                out.extend(&chars[start..i.min(chars.len())]);
+            } else {
+                out.push_str("\"\"");
+            }
         } else if c == '\'' && chars.get(i + 2) == Some(&'\'') {
             out.push_str("' '");
             i += 3;
@@ -435,6 +441,20 @@ fn the_scanner_sees_nested_use_trees_and_inline_paths() {
     assert_eq!(
         find_cycle(&graph),
         Some(vec![ROOT.into(), "a".into(), ROOT.into()])
+    );
+}
+
+#[test]
+fn the_scanner_cuts_test_modules_inline_and_in_their_own_files() {
+    let code = strip_comments_and_strings(
+        "fn f() {}\n#[cfg(test)]\n#[path = \"f_tests.rs\"]\nmod tests;\n\
+         #[cfg(test)]\nmod more { use crate::a; }\n#[cfg(test)]\nmod g;\n",
+    );
+    let (kept, files) = cut_test_modules(&code);
+    assert_eq!(files, ["f_tests.rs", "g.rs"]);
+    assert!(
+        !kept.contains("mod") && !kept.contains("crate::a"),
+        "{kept}"
     );
 }
 
