@@ -2,14 +2,22 @@
 
 use std::{ops::Deref, sync::Arc, time::Instant};
 
-use axum::extract::FromRef;
+use axum::{
+    extract::{FromRef, Request},
+    response::Response,
+};
 
 use crate::{
     config::Config,
-    http::doc::ApiDocument,
+    http::{doc::ApiDocument, Api},
     ids::IdGenerator,
     runtime::{
-        clock::Clock, faults::Faults, instances::Instance, journal::Journal, metrics::Metrics,
+        clock::Clock,
+        faults::Faults,
+        instances::Instance,
+        journal::{Call, Journal},
+        metrics::{Metrics, Observed},
+        rules::Warnings,
     },
     store::Store,
 };
@@ -48,6 +56,39 @@ pub struct Shared {
     pub metrics: Arc<Metrics>,
     /// This instance among those sharing the database (its id and worker number).
     pub instance: Arc<Instance>,
+}
+
+impl Shared {
+    /// Starts watching an API call, before the rest of its surface's middleware: its
+    /// metrics, its journal entry, and a fresh collection of rule warnings in `req`'s
+    /// extensions. [`Shared::watched`] ends it.
+    pub async fn watch(&self, req: Request) -> (Request, Watch) {
+        let observed = Observed::start(&req);
+        let (mut req, call) = self.journal.open(&self.clock, req).await;
+        let warnings = Warnings::attach(&mut req);
+        let watch = Watch {
+            observed,
+            call,
+            warnings,
+        };
+        (req, watch)
+    }
+
+    /// Ends watching `api`'s call, answered with `response`: the warnings become its
+    /// headers, then the journal records it and the metrics count it.
+    pub async fn watched(&self, api: Api, watch: Watch, response: Response) -> Response {
+        let response = watch.warnings.report(response);
+        let response = self.journal.close(api, watch.call, response).await;
+        watch.observed.count(&self.metrics, api, &response);
+        response
+    }
+}
+
+/// An API call being watched ([`Shared::watch`]).
+pub struct Watch {
+    observed: Observed,
+    call: Call,
+    warnings: Warnings,
 }
 
 /// The router's state: handlers extract `State<AppState>`, the document handler

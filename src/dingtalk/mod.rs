@@ -32,10 +32,7 @@ use crate::{
         head::Head,
         time_limited, Api,
     },
-    runtime::{
-        metrics::Observed,
-        rules::{dingtalk as dt, Warnings},
-    },
+    runtime::rules::dingtalk as dt,
     state::{AppState, RouterState},
 };
 pub use error::{ok, DtError, DtOk, DtResult};
@@ -71,13 +68,11 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
 }
 
 /// Around every DingTalk call, known path or not, in this order: the metrics, the
-/// request journal, the rule warnings (headers and journal), the head's size, the
+/// request journal and the rule warnings (`Shared::watch`), the head's size, the
 /// request timeout (errcode -1), and injected faults. One flat future rather than one
 /// nested in the next: each level of nesting copied the whole of the levels below it.
 async fn around(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let observed = Observed::start(&req);
-    let (mut req, call) = state.journal.open(&state.clock, req).await;
-    let warnings = Warnings::attach(&mut req);
+    let (req, watch) = state.watch(req).await;
     let response = match Head::oversized(&req, &dt::URI_SIZE, &dt::HEADERS_SIZE) {
         Some((rule, message)) => DtError::refused(rule, message).into_response(),
         None => {
@@ -86,10 +81,7 @@ async fn around(State(state): State<AppState>, req: Request, next: Next) -> Resp
             time_limited(limit, served, || DtError::Timeout.into_response()).await
         }
     };
-    let response = warnings.report(response);
-    let response = state.journal.close(Api::DingTalk, call, response).await;
-    observed.count(&state.metrics, Api::DingTalk, &response);
-    response
+    state.watched(Api::DingTalk, watch, response).await
 }
 
 /// Answer for an unknown path outside the other surfaces (errcode 404).

@@ -30,10 +30,7 @@ use crate::{
         head::Head,
         request_id, time_limited, Api,
     },
-    runtime::{
-        metrics::Observed,
-        rules::{openapi as oa, Warnings},
-    },
+    runtime::rules::openapi as oa,
     state::{AppState, RouterState},
 };
 pub use error::{ApiError, ApiOk, ApiResult};
@@ -89,13 +86,11 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
 }
 
 /// Around every OpenAPI call, known path or not, in this order: the metrics, the
-/// request journal, the trace-id scope, the rule warnings (headers and journal), the
+/// request journal and the rule warnings (`Shared::watch`), the trace-id scope, the
 /// head's size, the request timeout (a 500 envelope), and injected faults. One flat
 /// future, as DingTalk's.
 async fn around(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let observed = Observed::start(&req);
-    let (mut req, call) = state.journal.open(&state.clock, req).await;
-    let warnings = Warnings::attach(&mut req);
+    let (req, watch) = state.watch(req).await;
     let trace_id = request_id(&req).to_owned();
     let guarded = async {
         if let Some((rule, message)) = Head::oversized(&req, &oa::URI_SIZE, &oa::HEADERS_SIZE) {
@@ -105,10 +100,7 @@ async fn around(State(state): State<AppState>, req: Request, next: Next) -> Resp
         time_limited(state.config.request_timeout(), served, timed_out).await
     };
     let response = with_trace_id(trace_id, guarded).await;
-    let response = warnings.report(response);
-    let response = state.journal.close(Api::OpenApi, call, response).await;
-    observed.count(&state.metrics, Api::OpenApi, &response);
-    response
+    state.watched(Api::OpenApi, watch, response).await
 }
 
 /// Runs an `/openapi/` request with its trace id (the request id) in scope, so that
