@@ -26,6 +26,7 @@ import urllib.request
 import uuid
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ready
@@ -42,6 +43,12 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def waiting(driver):
+    """A wait that polls again when the element it read was re-rendered meanwhile (the
+    console refreshes its lists by itself), instead of failing on the stale element."""
+    return WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException,))
 
 
 class Emulator:
@@ -119,7 +126,7 @@ class ConsoleTest(unittest.TestCase):
     def setUp(self):
         self.emulator = Emulator()
         self.driver = browser()
-        self.wait = WebDriverWait(self.driver, WAIT)
+        self.wait = waiting(self.driver)
 
     def tearDown(self):
         errors = [e for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]
@@ -220,7 +227,7 @@ class AdminTokenTest(unittest.TestCase):
     def setUp(self):
         self.emulator = Emulator("--admin-token", "console-secret")
         self.driver = browser()
-        self.wait = WebDriverWait(self.driver, WAIT)
+        self.wait = waiting(self.driver)
 
     def tearDown(self):
         errors = [e for e in self.driver.get_log("browser")
