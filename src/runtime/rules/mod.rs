@@ -1,6 +1,7 @@
-//! The rulebook (SPEC §5): every check that can refuse a request is a [`Rule`] with a
-//! stable id, the API it belongs to, where it comes from (a seed document, the vendor
-//! platform's public conventions, or the emulator's own guess) and when it is enforced.
+//! The rulebook (`docs/rules.md`): every check that can refuse a request is a [`Rule`]
+//! with a stable id, the API it belongs to, where it comes from (the vendor document, the
+//! vendor platform's public conventions, or the emulator's own guess) and when it is
+//! enforced.
 //!
 //! A rule enforced `always` refuses every tenant. A rule enforced `strict` — a guess
 //! where the vendor is silent — refuses strict tenants only; a lenient tenant is served
@@ -25,7 +26,7 @@ use crate::http::Api;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Provenance {
-    /// A seed document states it.
+    /// The vendor document of the rule's API states it (the seed).
     Seed,
     /// The vendor platform's public conventions (DingTalk's global errcodes, HTTP).
     Convention,
@@ -58,8 +59,8 @@ pub struct Rule {
     pub api: Api,
     pub provenance: Provenance,
     pub enforced: Enforced,
-    /// The seed line quoted, the convention and where it is documented, or why the
-    /// emulator guesses so.
+    /// The vendor document's line quoted, the convention and where it is documented, or
+    /// why the emulator guesses so.
     pub source: &'static str,
     /// What the rule refuses.
     pub summary: &'static str,
@@ -148,17 +149,20 @@ impl From<&Rule> for RuleView {
     }
 }
 
-/// `docs/rules.md`: the table as a page.
+/// `docs/rules.md`: the page's prose (`page.md`), what a lenient tenant gets instead of
+/// each refusal only strict tenants get, and every rule, by API.
 pub fn markdown() -> String {
-    let mut page = String::from(
-        "# The rulebook\n\n\
-         Generated from the code by `crm-emulator rules` (the table `GET /_emulator/rules` \
-         serves); a test fails when this file differs. SPEC §5 says what the columns mean: \
-         a rule enforced `always` refuses every tenant; a rule enforced `strict` refuses \
-         strict tenants, and a lenient tenant is served as the summary says, with an \
-         `x-emulator-warning: <rule id>: <detail>` response header and the warning in its \
-         journal entry.\n",
+    let cell = |text: &str| text.replace('|', "\\|");
+    let mut page = String::from(include_str!("page.md"));
+    page.push_str(
+        "\n## Lenient behaviour\n\n\
+         What a lenient tenant gets instead of the refusal, for every rule enforced \
+         `strict` (the tables below say what each rule refuses):\n\n\
+         | rule | a lenient tenant |\n|---|---|\n",
     );
+    for rule in rules().filter(|r| r.enforced == Enforced::Strict) {
+        page.push_str(&format!("| `{}` | {} |\n", rule.id, cell(rule.lenient)));
+    }
     for (api, title) in [(Api::DingTalk, "DingTalk"), (Api::OpenApi, "OpenAPI")] {
         page.push_str(&format!(
             "\n## {title}\n\n| rule | provenance | enforced | answer | summary | source |\n\
@@ -169,7 +173,6 @@ pub fn markdown() -> String {
                 Answer::Errcode(code) => format!("errcode {code}"),
                 Answer::Status(status) => format!("HTTP {status}"),
             };
-            let cell = |text: &str| text.replace('|', "\\|");
             page.push_str(&format!(
                 "| `{}` | {:?} | {:?} | {answer} | {} | {} |\n",
                 rule.id,

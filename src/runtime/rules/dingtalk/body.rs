@@ -73,8 +73,9 @@ pub static BODY_SHAPE: Rule = Rule {
     api: DingTalk,
     provenance: Seed,
     enforced: Always,
-    source: "\"customer | JSONObject\", \"contacts | JSONObject\", \"userIds | String[]\", \
-             \"id | String[]\": the seed's bodies are JSON objects of these shapes",
+    source: "《客户通讯录接口（暂未开放）》: \"customer | JSONObject\", \"contacts | \
+             JSONObject\", \"userIds | String[]\", \"id | String[]\": its bodies are JSON \
+             objects of these shapes",
     summary: "A body that is not a JSON object, a customer that is not one object \
               (or an array of exactly one), contacts that are not objects, userIds \
               or ids that are not strings: 40035.",
@@ -87,9 +88,9 @@ pub static FIELD_REQUIRED: Rule = Rule {
     api: DingTalk,
     provenance: Seed,
     enforced: Always,
-    source: "The seed's parameter tables: \"必须 | 是\" (e.g. customer.name, create_by, \
-             id, contactid, customerId, userId, modified_by)",
-    summary: "A field the seed requires is missing or null: 40035 不合法的参数.",
+    source: "《客户通讯录接口（暂未开放）》's parameter tables: \"必须 | 是\" (e.g. \
+             customer.name, create_by, id, contactid, customerId, userId, modified_by)",
+    summary: "A field the vendor document requires is missing or null: 40035 不合法的参数.",
     lenient: "",
     answer: Errcode(40035),
 };
@@ -99,7 +100,7 @@ pub static FIELD_TYPE: Rule = Rule {
     api: DingTalk,
     provenance: Seed,
     enforced: Always,
-    source: "The seed types every field \"String\"",
+    source: "《客户通讯录接口（暂未开放）》 types every field \"String\"",
     summary: "A String field given an object, an array or a boolean: 40035.",
     lenient: "",
     answer: Errcode(40035),
@@ -110,9 +111,9 @@ pub static FIELD_NUMBER: Rule = Rule {
     api: DingTalk,
     provenance: Emulator,
     enforced: Strict,
-    source: "The seed types every field \"String\"; the real servers are Java services \
-             that convert a JSON number to its text",
-    summary: "A JSON number where the seed types a String (telephone: 13800000000, \
+    source: "《客户通讯录接口（暂未开放）》 types every field \"String\"; the real servers \
+             are Java services that convert a JSON number to its text",
+    summary: "A JSON number where the vendor document types a String (telephone: 13800000000, \
               an epoch-ms create_by): 40035.",
     lenient: "its decimal text is used",
     answer: Errcode(40035),
@@ -123,7 +124,8 @@ pub static FIELD_BLANK: Rule = Rule {
     api: DingTalk,
     provenance: Emulator,
     enforced: Strict,
-    source: "The seed marks fields required but never says whether \"\" counts",
+    source: "《客户通讯录接口（暂未开放）》 marks fields required but never says whether \
+             \"\" counts",
     summary: "A required field, or a customer field given on update, that is empty \
               or only white space: 40035.",
     lenient: "stored as sent",
@@ -137,7 +139,7 @@ pub static FIELD_LENGTH: Rule = Rule {
     enforced: Strict,
     source: "No vendor document states lengths; the emulator's limits (names 128, address \
              256, description 1000, telephone and mobile 32, attached 500, create_by and \
-             modified_by 64 characters) are SPEC §1.1's",
+             modified_by 64 characters) are listed in docs/dingtalk.md#endpoints",
     summary: "A field over the emulator's length limit: 41101 数据内容过长.",
     lenient: "stored whole",
     answer: Errcode(41101),
@@ -162,8 +164,9 @@ pub static RECORD_KNOWN: Rule = Rule {
     api: DingTalk,
     provenance: Emulator,
     enforced: Always,
-    source: "A request about a record the corp does not have cannot be served; the seed \
-             names no code for it, SPEC §1.1 uses 40035",
+    source: "A request about a record the corp does not have cannot be served; \
+             《客户通讯录接口（暂未开放）》 names no code for it, and 40035 is DingTalk's for \
+             an invalid parameter (docs/dingtalk.md#envelope-and-errors)",
     summary: "An id that names no customer, contact or employee-customer relation of \
               the corp (another corp's id included); a delete naming one deletes \
               nothing: 40035.",
@@ -176,7 +179,7 @@ pub static IDS_ONE_KEY: Rule = Rule {
     api: DingTalk,
     provenance: Emulator,
     enforced: Strict,
-    source: "The seed's example sends \"id[]\", its table \"id\" (\"contactid[]\" and \
+    source: "《客户通讯录接口（暂未开放）》's example sends \"id[]\", its table \"id\" (\"contactid[]\" and \
              \"contactid\" for contacts); it never sends both",
     summary: "A delete with both id[] and id (or contactid[] and contactid): 40035.",
     lenient: "the id[] (contactid[]) list is used",
@@ -188,7 +191,7 @@ pub static CONTACT_CREATE_OR_UPDATE: Rule = Rule {
     api: DingTalk,
     provenance: Emulator,
     enforced: Strict,
-    source: "The seed documents the contact update under the create URL \
+    source: "《客户通讯录接口（暂未开放）》 documents the contact update under the create URL \
              (/crm/contact/create with contactid); a body with customerid and contactid \
              could be either",
     summary: "/crm/contact/create with both customerid and contactid: 40035.",
@@ -201,8 +204,8 @@ pub static GET_ID: Rule = Rule {
     api: DingTalk,
     provenance: Emulator,
     enforced: Strict,
-    source: "The seed's /crm/customer/get is the detail with id and the list without; it \
-             says nothing of an empty id",
+    source: "《客户通讯录接口（暂未开放）》's /crm/customer/get is the detail with id and the \
+             list without; it says nothing of an empty id",
     summary: "/crm/customer/get with id= (empty): 40035.",
     lenient: "the list",
     answer: Errcode(40035),
@@ -213,8 +216,8 @@ pub static LIST_PAGING: Rule = Rule {
     api: DingTalk,
     provenance: Emulator,
     enforced: Strict,
-    source: "The seed's list has no paging; offset and size are the emulator's, with \
-             size at most 1000 (SPEC §1.3)",
+    source: "《客户通讯录接口（暂未开放）》's list has no paging; offset and size are the \
+             emulator's, with size at most 1000 (docs/dingtalk.md#endpoints)",
     summary: "A list with offset below 0 or size outside 1–1000: 40035.",
     lenient: "clamped into range",
     answer: Errcode(40035),

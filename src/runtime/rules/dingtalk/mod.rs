@@ -1,4 +1,4 @@
-//! The DingTalk API's rules (SPEC §1, `seeds/dingtalk-crm-api.md`): the request's
+//! The DingTalk API's rules (`docs/dingtalk.md`, after 《客户通讯录接口（暂未开放）》): the request's
 //! path, method, token and query here, its head (URI and header fields) in `head`, its
 //! body and fields in `body`.
 
@@ -17,7 +17,8 @@ use super::{
 use crate::http::Api::DingTalk;
 
 pub(super) const GLOBAL_CODES: &str =
-    "DingTalk's global error codes (服务端API错误码), which SPEC §1.1 lists";
+    "DingTalk's global error codes (服务端API错误码); docs/dingtalk.md#envelope-and-errors \
+     lists those the emulator answers";
 
 pub static PATH_KNOWN: Rule = Rule {
     id: "dingtalk.path.known",
@@ -93,7 +94,8 @@ pub static TOKEN_REQUIRED: Rule = Rule {
     api: DingTalk,
     provenance: Seed,
     enforced: Always,
-    source: "\"access_token | String | 是 | 调用接口凭证\" (every /crm/ call)",
+    source: "《客户通讯录接口（暂未开放）》: \"access_token | String | 是 | 调用接口凭证\" \
+             (every /crm/ call)",
     summary: "A /crm/ call without the access_token query parameter: 41001.",
     lenient: "",
     answer: Errcode(41001),
@@ -115,7 +117,8 @@ pub static TOKEN_FRESH: Rule = Rule {
     api: DingTalk,
     provenance: Convention,
     enforced: Always,
-    source: "DingTalk's access tokens expire after 7200 s (SPEC §1.2); 42001 in the global codes",
+    source: "DingTalk's access tokens expire after 7200 s (docs/dingtalk.md#tokens); 42001 \
+             in the global codes",
     summary: "An access_token past its expiry (the emulator's clock): 42001 \
               access_token超时.",
     lenient: "",
@@ -151,7 +154,8 @@ pub static USER_ID_REQUIRED: Rule = Rule {
     api: DingTalk,
     provenance: Seed,
     enforced: Always,
-    source: "\"user_id | String | 是 | 员工在企业内的userid\" (every customer and contact write)",
+    source: "《客户通讯录接口（暂未开放）》: \"user_id | String | 是 | 员工在企业内的userid\" \
+             (every customer and contact write)",
     summary: "A customer or contact write without user_id: 41009 缺少UserID.",
     lenient: "",
     answer: Errcode(41009),
@@ -162,8 +166,9 @@ pub static EMPLOYEE_KNOWN: Rule = Rule {
     api: DingTalk,
     provenance: Emulator,
     enforced: Strict,
-    source: "The seed never says what an unknown user_id or userId does; CRM apps are \
-             often tried before the corp's directory is synced (SPEC §1.4)",
+    source: "《客户通讯录接口（暂未开放）》 never says what an unknown user_id or userId \
+             does; CRM apps are often tried before the corp's directory is synced \
+             (docs/dingtalk.md#employees)",
     summary: "A user_id or userId not in the corp's employee directory: 60121 \
               找不到该用户.",
     lenient: "the employee is added to the directory",

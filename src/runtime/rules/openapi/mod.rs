@@ -1,4 +1,4 @@
-//! The OpenAPI API's rules (SPEC §2, `seeds/openapi-crm-api.md`): the request's
+//! The OpenAPI API's rules (`docs/openapi.md`, after 《CRM客户管理接口》): the request's
 //! transport, signature, body and search here, the request head's in `head`, the
 //! record's in `record`.
 
@@ -16,7 +16,8 @@ use super::{
 };
 use crate::http::Api::OpenApi;
 
-const HTTP: &str = "HTTP's own status codes (RFC 9110), which the seed's `code` mirrors";
+const HTTP: &str =
+    "HTTP's own status codes (RFC 9110), which the `code` of 《CRM客户管理接口》's envelope mirrors";
 
 pub static PATH_KNOWN: Rule = Rule {
     id: "openapi.path.known",
@@ -46,7 +47,7 @@ pub static AUTH_HEADERS: Rule = Rule {
     api: OpenApi,
     provenance: Seed,
     enforced: Always,
-    source: "Every request of the seed sends \"--header 'appid: 1090' --header 'nonce: \
+    source: "Every request of 《CRM客户管理接口》 sends \"--header 'appid: 1090' --header 'nonce: \
              123456' --header 'timestamp: 1687792901' --header 'signature: …'\"",
     summary: "A request without appid, nonce, timestamp or signature (with \
               --signature-mode off, without appid): 401.",
@@ -70,8 +71,8 @@ pub static AUTH_APPID: Rule = Rule {
     api: OpenApi,
     provenance: Seed,
     enforced: Always,
-    source: "\"accountId\": \"1090\" answers a request with \"appid: 1090\": the appid names \
-             the account",
+    source: "《CRM客户管理接口》: \"accountId\": \"1090\" answers a request with \
+             \"appid: 1090\": the appid names the account",
     summary: "An appid no account has: 401.",
     lenient: "",
     answer: Status(401),
@@ -82,7 +83,7 @@ pub static AUTH_TIMESTAMP: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Always,
-    source: "The seed's timestamps are Unix seconds (1687792901); the window is the \
+    source: "《CRM客户管理接口》's timestamps are Unix seconds (1687792901); the window is the \
              emulator's (--signature-window, default 300 s). Like the signature it is \
              governed by --signature-mode (off skips it), not by the tenant's mode",
     summary: "A timestamp that is not 10-digit seconds or 13-digit milliseconds, or \
@@ -96,8 +97,9 @@ pub static AUTH_SIGNATURE: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Always,
-    source: "The seed shows one signature for different paths and bodies with the same \
-             appid, nonce and timestamp, so the emulator signs those three (SPEC §2.1). \
+    source: "《CRM客户管理接口》 shows one signature for different paths and bodies with \
+             the same appid, nonce and timestamp, so the emulator signs those three \
+             (docs/openapi.md#authentication). \
              Governed by --signature-mode, not by the tenant's mode: lenient serves a \
              mismatch with an x-emulator-signature-warning header, off checks nothing",
     summary: "A signature that is not Base64(HMAC-SHA256(secret, appid + nonce + \
@@ -111,7 +113,7 @@ pub static NONCE_ONCE: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "The seed says nothing of replays, and its own examples reuse \"nonce: \
+    source: "《CRM客户管理接口》 says nothing of replays, and its own examples reuse \"nonce: \
              123456\" with one timestamp on different endpoints",
     summary: "An (appid, nonce, timestamp) used before within the window: 401.",
     lenient: "served",
@@ -124,7 +126,8 @@ pub static NONCE_LENGTH: Rule = Rule {
     provenance: Emulator,
     enforced: Always,
     source: "Replay records are keyed by the nonce, and a database index holds at most \
-             about 2700 bytes of a key (Postgres's B-tree); the seed's nonce is 6 digits",
+             about 2700 bytes of a key (Postgres's B-tree); 《CRM客户管理接口》's nonce is 6 \
+             digits",
     summary: "A nonce over 500 characters, which the replay records cannot index: 401.",
     lenient: "",
     answer: Status(401),
@@ -157,7 +160,8 @@ pub static BODY_JSON: Rule = Rule {
     api: OpenApi,
     provenance: Convention,
     enforced: Always,
-    source: "The seed's requests are JSON (\"--header 'Content-Type: application/json'\")",
+    source: "《CRM客户管理接口》's requests are JSON (\"--header 'Content-Type: \
+             application/json'\")",
     summary: "A body that is not well-formed JSON: 400.",
     lenient: "",
     answer: Status(400),
@@ -181,8 +185,8 @@ pub static BODY_CONTENT_TYPE: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "The seed sends \"Content-Type: application/json\" but never says what another \
-             type gets",
+    source: "《CRM客户管理接口》 sends \"Content-Type: application/json\" but never says \
+             what another type gets",
     summary: "A body sent with a Content-Type other than application/json (or \
               +json): 415.",
     lenient: "parsed as JSON",
@@ -194,7 +198,7 @@ pub static BODY_SHAPE: Rule = Rule {
     api: OpenApi,
     provenance: Seed,
     enforced: Always,
-    source: "The seed's bodies are JSON objects",
+    source: "《CRM客户管理接口》's bodies are JSON objects",
     summary: "A body that is not a JSON object, or a list, search or filter key of \
               the wrong JSON type: 400.",
     lenient: "",
@@ -206,8 +210,8 @@ pub static REQUEST_UNKNOWN_KEY: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "The seed lists the keys of the list, delete and field-list bodies; it never \
-             says what another key gets",
+    source: "《CRM客户管理接口》 lists the keys of the list, delete and field-list bodies; \
+             it never says what another key gets",
     summary: "A key the list, delete or field-list body does not have (or a search \
               item or sort key it does not have): 400.",
     lenient: "ignored",
@@ -219,7 +223,8 @@ pub static LIST_LIMIT: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "The seed's list sends \"limit\": 1 and names no maximum; 100 is the emulator's",
+    source: "《CRM客户管理接口》's list sends \"limit\": 1 and names no maximum; 100 is \
+             the emulator's",
     summary: "A list with limit above 100: 400.",
     lenient: "clamped to 100",
     answer: Status(400),
@@ -241,8 +246,8 @@ pub static SEARCH_OPERATOR_CASE: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "The seed spells operators in lower camel case (\"eq\", \"empty\"); it never \
-             says whether case matters",
+    source: "《CRM客户管理接口》 spells operators in lower camel case (\"eq\", \"empty\"); \
+             it never says whether case matters",
     summary: "A search operator in another case (EQ, StartsWith): 400.",
     lenient: "matched without regard to case",
     answer: Status(400),
@@ -253,7 +258,8 @@ pub static SEARCH_OPERATOR: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Always,
-    source: "The seed shows eq and empty; the other operators are SPEC §2.5's",
+    source: "《CRM客户管理接口》 shows eq and empty; the other operators are the \
+             emulator's (docs/openapi.md#searching)",
     summary: "A search operator that is none of eq, ne, in, nin, contains, \
               startsWith, empty, notEmpty, gt, gte, lt, lte, between: 400.",
     lenient: "",
@@ -266,7 +272,7 @@ pub static SEARCH_FIELD: Rule = Rule {
     provenance: Emulator,
     enforced: Always,
     source: "Only the record's keys and the account's searchable custom fields can be \
-             searched (SPEC §2.5)",
+             searched (docs/openapi.md#searching)",
     summary: "A search or sort on a field that is unknown, not searchable, or (for \
               sort) a list: 400.",
     lenient: "",
@@ -278,7 +284,8 @@ pub static SEARCH_VALUE: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Always,
-    source: "An operator needs its number of values, of the field's type (SPEC §2.5)",
+    source: "An operator needs its number of values, of the field's type \
+             (docs/openapi.md#searching)",
     summary: "A search with the wrong number of values, a value of the wrong type, \
               contains/startsWith on a field that is not text, or a sort order other \
               than asc/desc: 400.",
@@ -305,7 +312,8 @@ pub static FIELD_LIST_FILTER: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "The seed's field-list filter takes category and type lists but names no values",
+    source: "《CRM客户管理接口》's field-list filter takes category and type lists but \
+             names no values",
     summary: "A field-list category other than system/custom, or a type that is no \
               field type: 400.",
     lenient: "it matches nothing",

@@ -8,7 +8,7 @@ use super::super::{
 };
 use crate::http::Api::OpenApi;
 
-const FIELD_TABLE: &str = "The seed's field table (1.2) types each field: customerName \
+const FIELD_TABLE: &str = "《CRM客户管理接口》's field table (1.2) types each field: customerName \
                            String, mobile/email/qq/wechat List<…Property> of {value \
                            String, memo String}, and so on";
 
@@ -17,7 +17,7 @@ pub static RECORD_UNKNOWN_KEY: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "The seed's own add example sends keys its field table does not list \
+    source: "《CRM客户管理接口》's own add example sends keys its field table does not list \
              (customerSource, owner), so the table is not the whole record",
     summary: "A key of an add or update that is neither a field of the record nor a \
               custom field of the account, or an unknown key of a \
@@ -31,8 +31,9 @@ pub static ADD_READ_ONLY_KEY: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "The seed's add answers _id, accountId, createTime, updateTime, createAgent and \
-             updateAgent, which the server sets; it never says what sending them does",
+    source: "《CRM客户管理接口》's add answers _id, accountId, createTime, updateTime, \
+             createAgent and updateAgent, which the server sets; it never says what sending \
+             them does",
     summary: "An add that sends _id, accountId, firstOwner, firstAssignTime, \
               createTime, updateTime, createAgent or updateAgent: 400.",
     lenient: "ignored",
@@ -44,8 +45,8 @@ pub static UPDATE_READ_ONLY_KEY: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "The seed's update takes _id \"plus the fields to change\"; a client that reads \
-             a record and sends it back sends the server's keys too",
+    source: "《CRM客户管理接口》's update takes _id \"plus the fields to change\"; a client \
+             that reads a record and sends it back sends the server's keys too",
     summary: "An update that sends accountId, firstOwner, firstAssignTime, \
               createTime, updateTime, createAgent or updateAgent: 400.",
     lenient: "ignored, the stored value stays",
@@ -57,7 +58,8 @@ pub static DELETE_ID_KEY: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "The seed's delete sends {\"id\": …}; its update names the customer by _id",
+    source: "《CRM客户管理接口》's delete sends {\"id\": …}; its update names the customer \
+             by _id",
     summary: "A delete that names the customer by _id: 400.",
     lenient: "_id is used as id",
     answer: Status(400),
@@ -68,7 +70,8 @@ pub static RECORD_ID_REQUIRED: Rule = Rule {
     api: OpenApi,
     provenance: Seed,
     enforced: Always,
-    source: "\"_id必传,修改客户资料需要用到\" (update); the delete example sends \"id\"",
+    source: "《CRM客户管理接口》: \"_id必传,修改客户资料需要用到\" (update); the delete \
+             example sends \"id\"",
     summary: "An update without _id, or a delete without id: 400.",
     lenient: "",
     answer: Status(400),
@@ -91,7 +94,7 @@ pub static CUSTOMER_NAME_REQUIRED: Rule = Rule {
     api: OpenApi,
     provenance: Seed,
     enforced: Always,
-    source: "\"customerName | 客户名字 | String | Y\"",
+    source: "《CRM客户管理接口》: \"customerName | 客户名字 | String | Y\"",
     summary: "An add without customerName, or an add or update that sets it to null: \
               400.",
     lenient: "",
@@ -116,9 +119,9 @@ pub static FIELD_NUMBER: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "The seed types these fields String; the real server is a Java service that \
-             converts a JSON number to its text",
-    summary: "A JSON number where the seed types a String (customerName, owner, a \
+    source: "《CRM客户管理接口》 types these fields String; the real server is a Java \
+             service that converts a JSON number to its text",
+    summary: "A JSON number where the vendor document types a String (customerName, owner, a \
               mobile[].value, an _id, a text custom value or search operand, …), or a \
               numeric string for list's limit or page: 400.",
     lenient: "its decimal text is used (the number, for limit and page)",
@@ -130,8 +133,8 @@ pub static FIELD_BLANK: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "The seed requires customerName and each item's value but never says whether \
-             \"\" counts",
+    source: "《CRM客户管理接口》 requires customerName and each item's value but never \
+             says whether \"\" counts",
     summary: "A customerName, or a mobile/email/qq/wechat value, that is empty or \
               only white space, or an item without its value: 400.",
     lenient: "stored as sent (a missing item value as \"\")",
@@ -160,7 +163,7 @@ pub static CUSTOMER_SOURCE_CHOICE: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "The seed shows one source (\"试用申请\"); the account's choices are the \
+    source: "《CRM客户管理接口》 shows one source (\"试用申请\"); the account's choices are the \
              emulator's, editable through the control plane",
     summary: "A customerSource that is not one of the account's choices: 400.",
     lenient: "stored as sent",
@@ -172,8 +175,8 @@ pub static OPEN_SEA_KNOWN: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "The seed shows openSeaIds only empty; which pools an account has is the \
-             emulator's (SPEC §2.3)",
+    source: "《CRM客户管理接口》 shows openSeaIds only empty; which pools an account has is \
+             the emulator's (docs/openapi.md#accounts)",
     summary: "An openSeaIds element that is not one of the account's open seas: 400.",
     lenient: "stored as sent",
     answer: Status(400),
@@ -184,7 +187,8 @@ pub static OWNER_OPEN_SEA: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "A customer in an open sea has no owner (SPEC §2.4); the seed never sends both",
+    source: "A customer in an open sea has no owner (docs/openapi.md#the-customer-record); \
+             《CRM客户管理接口》 never sends both",
     summary: "An employee owner with a non-empty openSeaIds, or an open-sea owner \
               with another openSeaIds: 400.",
     lenient: "the owner decides",
@@ -196,8 +200,8 @@ pub static ASSIGN_TIME_OWNER: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "assignTime (归属时间) is when the owner got the customer; the seed's example \
-             sends it with an owner",
+    source: "assignTime (归属时间) is when the owner got the customer; 《CRM客户管理接口》's \
+             example sends it with an owner",
     summary: "An assignTime for a customer left without an employee owner (an add \
               without owner, an open-sea or cleared owner, an update of an unowned \
               customer that names no owner): 400.",
@@ -235,8 +239,8 @@ pub static SELECT_CHOICE: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "The seed's select fields have choices (ChoicesDubbo) but it never says what \
-             another value gets",
+    source: "《CRM客户管理接口》's select fields have choices (ChoicesDubbo) but it never \
+             says what another value gets",
     summary: "A select or multiSelect value that is neither a choice's key nor its \
               value: 400.",
     lenient: "stored as sent",
@@ -248,7 +252,7 @@ pub static FIELD_REQUIRED: Rule = Rule {
     api: OpenApi,
     provenance: Seed,
     enforced: Always,
-    source: "CustomerFieldVO's \"required | 是否必填 | Boolean\"",
+    source: "《CRM客户管理接口》, CustomerFieldVO: \"required | 是否必填 | Boolean\"",
     summary: "An add without a required custom field, or an update that clears one: \
               400.",
     lenient: "",
@@ -260,8 +264,8 @@ pub static FIELD_DISABLED: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "CustomerFieldVO's \"status | 0: 停用\"; the seed never says what writing a \
-             disabled field does",
+    source: "《CRM客户管理接口》, CustomerFieldVO: \"status | 0: 停用\"; it never says what \
+             writing a disabled field does",
     summary: "A value for a disabled custom field (status 0): 400.",
     lenient: "ignored",
     answer: Status(400),
