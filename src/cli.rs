@@ -1,4 +1,5 @@
-//! The command line: `crm-emulator [serve] FLAGS`, `sign`, `healthcheck` (SPEC §4).
+//! The command line: `crm-emulator [serve] FLAGS`, `sign`, `rules`, `healthcheck`
+//! (`docs/running.md#subcommands`).
 //!
 //! Only `main` reads it; the serve flags themselves are [`Config`], which tests and
 //! embedders build without a command line.

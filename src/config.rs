@@ -1,4 +1,5 @@
-//! The serve configuration (SPEC §4): the flags of `crm-emulator serve`.
+//! The serve configuration (`docs/running.md#configuration`): the flags of
+//! `crm-emulator serve`.
 //!
 //! Every flag has a `CRM_EMULATOR_*` environment twin; `DATABASE_URL` is honoured as a
 //! fallback for `--database-url`. Secrets are wrapped in
@@ -15,7 +16,7 @@ use crate::mode::Mode;
 /// The default database: a SQLite file in the working directory, created if missing.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://crm-emulator.db";
 
-/// How strictly OpenAPI request signatures are checked (SPEC §2.1).
+/// How strictly OpenAPI request signatures are checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum SignatureMode {
     /// A bad signature is rejected with 401.

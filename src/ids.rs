@@ -1,5 +1,6 @@
-//! Snowflake-style id generator for customer and contact ids (SPEC §0), and
-//! [`parse`](crate::ids::parse), the one reader of an id sent as text.
+//! Snowflake-style id generator for customer and contact ids
+//! (`docs/README.md#principles`), and [`parse`](crate::ids::parse), the one reader of an
+//! id sent as text.
 //!
 //! Ids are 18-digit decimal numbers, time-ordered, and unique across processes that
 //! share one database: each process leases an 8-bit worker number from the database
@@ -7,8 +8,8 @@
 //! millisecond the number's previous holder used.
 //!
 //! Layout: `10^17 + (ms since 2023-01-01 << 20 | worker << 12 | sequence)`. The constant
-//! keeps every id at exactly 18 digits (the seeds' ids are 18 digits) for the next ~27
-//! years; 12 sequence bits allow 4096 ids per millisecond per process.
+//! keeps every id at exactly 18 digits (the vendor documents' ids are 18 digits) for the
+//! next ~27 years; 12 sequence bits allow 4096 ids per millisecond per process.
 
 use std::sync::Mutex;
 

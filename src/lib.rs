@@ -27,7 +27,7 @@ pub mod state;
 /// Storage over SQLite or Postgres: tenants, records, runtime state.
 pub mod store;
 
-/// The serve configuration: flags and their environment twins (SPEC §4).
+/// The serve configuration: flags and their environment twins (`docs/running.md`).
 pub mod config;
 /// `crm-emulator healthcheck`, for container health checks without curl.
 pub mod healthcheck;
@@ -38,7 +38,7 @@ pub mod http;
 pub mod ids;
 /// Reading and parsing JSON bodies, shared by the surfaces' extractors.
 pub mod json;
-/// The tenant mode: strict or lenient (SPEC §5).
+/// The tenant mode: strict or lenient (`docs/rules.md#strict-and-lenient`).
 pub mod mode;
 /// `crm-emulator sign`: the OpenAPI auth headers for a request, for trying by hand.
 pub mod sign;

@@ -1,10 +1,10 @@
-//! The tenant mode (SPEC §5): how a DingTalk corp or an OpenAPI account meets the rules
-//! the emulator only guesses. A leaf: the store keeps it, the configuration defaults it
-//! (`--default-mode`), the rulebook reads it.
+//! The tenant mode (`docs/rules.md#strict-and-lenient`): how a DingTalk corp or an
+//! OpenAPI account meets the rules the emulator only guesses. A leaf: the store keeps it,
+//! the configuration defaults it (`--default-mode`), the rulebook reads it.
 
 use serde::{Deserialize, Serialize};
 
-/// How a tenant meets the rules the emulator only guesses (SPEC §5): refused (strict),
+/// How a tenant meets the rules the emulator only guesses: refused (strict),
 /// or served the way the real service most plausibly would, with a warning (lenient).
 #[derive(
     Clone,

@@ -1,5 +1,5 @@
-//! `--seed FILE` (SPEC §3): an export document (or a hand-written subset of one)
-//! imported at start-up into an empty database.
+//! `--seed FILE` (`docs/running.md#start-up`): an export document (or a hand-written
+//! subset of one) imported at start-up into an empty database.
 //!
 //! The file is read and checked before the database is first touched, so a bad seed
 //! stops the first start without leaving the database initialised: once the file is

@@ -1,5 +1,5 @@
 //! `crm-emulator sign`: prints the four OpenAPI auth headers for a request, and a ready
-//! `curl` command, so any client can be tried by hand (SPEC §4).
+//! `curl` command, so any client can be tried by hand (`docs/running.md#subcommands`).
 
 use clap::Args;
 
@@ -27,7 +27,8 @@ pub struct SignArgs {
     pub data: String,
 }
 
-/// The headers as `(name, value)` pairs, in the order the seed's examples send them.
+/// The headers as `(name, value)` pairs, in the order the vendor document's examples send
+/// them.
 pub fn headers(args: &SignArgs, now_secs: i64) -> Vec<(&'static str, String)> {
     let nonce = args
         .nonce

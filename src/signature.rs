@@ -1,8 +1,8 @@
-//! Request signatures of the OpenAPI surface (SPEC §2.1): the HMAC the surface checks
-//! and `crm-emulator sign` computes, a leaf both import.
+//! Request signatures of the OpenAPI surface (`docs/openapi.md#authentication`): the HMAC
+//! the surface checks and `crm-emulator sign` computes, a leaf both import.
 //!
-//! The seed's examples show one signature for different paths and bodies that share
-//! appid, nonce and timestamp, so the signature covers exactly those three header
+//! The vendor document's examples show one signature for different paths and bodies that
+//! share appid, nonce and timestamp, so the signature covers exactly those three header
 //! values, concatenated as sent:
 //!
 //! ```text

@@ -1,6 +1,6 @@
 """Signing headers for the load scripts' OpenAPI requests: one line "nonce timestamp
 signature" per request, for the well-known account (appid 1090, secret emulator-secret),
-each with its own nonce and all with the current time (SPEC §2.2).
+each with its own nonce and all with the current time (docs/openapi.md#authentication).
 
     python3 scripts/bench/signatures.py COUNT NONCE_PREFIX > signed.txt
 """

@@ -1,5 +1,5 @@
-//! OpenAPI accounts: secret, open-sea (pool) ids and mode (strict or lenient, SPEC §5).
-//! The secret is accepted, never returned.
+//! OpenAPI accounts: secret, open-sea (pool) ids and mode (strict or lenient,
+//! `docs/rules.md#strict-and-lenient`). The secret is accepted, never returned.
 
 use axum::{
     extract::{Path, State},

@@ -1,8 +1,9 @@
-//! The web console (SPEC §6) at `/_emulator/ui/`: one page and its script and style,
-//! compiled into the binary (`console/`), with no request to another host. The files
-//! hold no data: everything the console shows comes from control-plane calls made with
-//! the admin token the page asks for, so they are served to whoever may reach the
-//! control plane's network (`guard::require_network`), token or not.
+//! The web console (`docs/control-plane.md#console`) at `/_emulator/ui/`: one page and
+//! its script and style, compiled into the binary (`console/`), with no request to
+//! another host. The files hold no data: everything the console shows comes from
+//! control-plane calls made with the admin token the page asks for, so they are served to
+//! whoever may reach the control plane's network (`guard::require_network`), token or
+//! not.
 
 use axum::{
     extract::Path,

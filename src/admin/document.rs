@@ -1,5 +1,6 @@
-//! The export document (SPEC §3 "export/import"; format in `docs/export-format.md`):
-//! every tenant with all of its data, ids as strings, times as epoch milliseconds.
+//! The export document (`docs/control-plane.md#export-and-import`, format in
+//! `docs/export-format.md`): every tenant with all of its data, ids as strings, times as
+//! epoch milliseconds.
 //!
 //! Every struct denies unknown keys, so a typo in a hand-written seed is a 400 naming
 //! its path rather than a silently dropped value. Everything but a tenant's key and

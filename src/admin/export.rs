@@ -1,6 +1,7 @@
-//! `GET /_emulator/export` and `POST /_emulator/import` (SPEC §3): the whole state as
-//! one document, and back. The export is the one control-plane answer that carries
-//! secrets: without them it could not be restored.
+//! `GET /_emulator/export` and `POST /_emulator/import`
+//! (`docs/control-plane.md#export-and-import`): the whole state as one document, and
+//! back. The export is the one control-plane answer that carries secrets: without them it
+//! could not be restored.
 
 use axum::{extract::State, Json};
 use serde::Serialize;

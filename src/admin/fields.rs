@@ -1,9 +1,10 @@
-//! Custom fields of an OpenAPI account (SPEC §2.6, §3 "custom field"). Answers are the
-//! CustomerFieldVO exactly as `POST /openapi/crm/config/field/list` renders it.
+//! Custom fields of an OpenAPI account (`docs/openapi.md#field-configuration`,
+//! `docs/control-plane.md#tenants`). Answers are the CustomerFieldVO exactly as
+//! `POST /openapi/crm/config/field/list` renders it.
 //!
 //! Unlike the field list, the control plane also shows deleted fields (status -1): it is
 //! where an emulator user restores them. The system field `customerSource` is patched
-//! here too, for its choices only (SPEC §5).
+//! here too, for its choices only.
 
 use axum::{
     extract::{Path, State},
@@ -125,8 +126,8 @@ async fn account(state: &AppState, appid: &str) -> AdminResult<Account> {
     account.ok_or_else(|| AdminError::not_found(format!("no account with appid {appid:?}")))
 }
 
-/// `POST /_emulator/openapi/accounts/{appid}/fields`: the id is generated in the seed's
-/// `{type}_{4 alnum}_{epoch ms}` format unless `field` gives one.
+/// `POST /_emulator/openapi/accounts/{appid}/fields`: the id is generated in the vendor
+/// document's `{type}_{4 alnum}_{epoch ms}` format unless `field` gives one.
 #[utoipa::path(post, path = "/openapi/accounts/{appid}/fields", tag = "Control plane", params(("appid" = String, Path, description = "The account's appid")), request_body = CreateField,
     responses((status = 201, description = "The new field, as CustomerFieldVO", body = FieldVo)))]
 pub async fn create(

@@ -1,6 +1,7 @@
-//! Who may call the control plane (SPEC §3): with an admin token configured, callers
-//! must send `Authorization: Bearer <token>`; without one, only loopback peers are
-//! served. `/_emulator/health` is outside the guard (container health checks call it).
+//! Who may call the control plane (`docs/control-plane.md#access`): with an admin token
+//! configured, callers must send `Authorization: Bearer <token>`; without one, only
+//! loopback peers are served. `/_emulator/health` is outside the guard (container health
+//! checks call it).
 
 use std::net::SocketAddr;
 

@@ -1,5 +1,5 @@
 //! `GET /_emulator/instances`: the live instances sharing this emulator's database
-//! (SPEC §7), each with the id worker number it leases.
+//! (`docs/instances.md#shared-state`), each with the id worker number it leases.
 
 use axum::{extract::State, Json};
 use serde::Serialize;

@@ -1,5 +1,6 @@
-//! `GET /_emulator/metrics`: the Prometheus text exposition (SPEC §6,
-//! `runtime::metrics`), under the control plane's access rules.
+//! `GET /_emulator/metrics`: the Prometheus text exposition
+//! (`docs/control-plane.md#metrics`, `runtime::metrics`), under the control plane's
+//! access rules.
 
 use axum::{
     extract::State,

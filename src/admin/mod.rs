@@ -1,5 +1,5 @@
-//! The control plane under `/_emulator/` (SPEC §3): health, and everything an emulator
-//! user needs around the two APIs.
+//! The control plane under `/_emulator/` (`docs/control-plane.md`): health, and
+//! everything an emulator user needs around the two APIs.
 
 mod accounts;
 mod api_doc;

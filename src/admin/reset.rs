@@ -1,4 +1,5 @@
-//! `POST /_emulator/reset` (SPEC §3 "Reset"): one tenant's data, or everything.
+//! `POST /_emulator/reset` (`docs/control-plane.md#reset`): one tenant's data, or
+//! everything.
 //!
 //! `{"corpid": …}` or `{"appid": …}` keeps that tenant — credentials, mode and
 //! employees, or secret, open seas and custom fields — and deletes its data. `{}` deletes

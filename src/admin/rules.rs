@@ -1,5 +1,5 @@
-//! `GET /_emulator/rules`: the rulebook (SPEC §5), every check the emulator makes that
-//! can refuse a request, where it comes from and when it refuses.
+//! `GET /_emulator/rules`: the rulebook (`docs/rules.md`), every check the emulator makes
+//! that can refuse a request, where it comes from and when it refuses.
 
 use axum::Json;
 use serde::Serialize;
@@ -15,7 +15,7 @@ pub struct Rulebook {
 
 /// `GET /_emulator/rules`
 #[utoipa::path(get, path = "/rules", tag = "Control plane",
-    responses((status = 200, description = "Every rule the code checks, with its provenance, when it is enforced, its source and the errcode or status it answers (SPEC §5)", body = Rulebook)))]
+    responses((status = 200, description = "Every rule the code checks, with its provenance, when it is enforced, its source and the errcode or status it answers (docs/rules.md)", body = Rulebook)))]
 pub async fn list() -> Json<Rulebook> {
     Json(Rulebook {
         rules: rules::rules().map(RuleView::from).collect(),

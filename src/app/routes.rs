@@ -1,7 +1,8 @@
-//! The whole HTTP surface: the three surfaces mounted where the SPEC puts them (§1–3),
-//! the OpenAPI document made from those same routes, and the middleware every request
-//! shares. Each surface brings its own fallback, wrong-method answer and middleware;
-//! nothing here looks at a path to decide which surface a request belongs to.
+//! The whole HTTP surface: the three surfaces mounted where `docs/` puts them (DingTalk
+//! at the root, OpenAPI under `/openapi`, the control plane under `/_emulator`), the
+//! OpenAPI document made from those same routes, and the middleware every request shares.
+//! Each surface brings its own fallback, wrong-method answer and middleware; nothing here
+//! looks at a path to decide which surface a request belongs to.
 
 use axum::{extract::DefaultBodyLimit, Router};
 use tower::ServiceBuilder;

@@ -1,5 +1,6 @@
-//! Who is calling `/crm/...`: the access token (SPEC §1.2), the optional per-corp rate
-//! limit (SPEC §1.5), and the `user_id` query parameter of the writes (SPEC §1.3).
+//! Who is calling `/crm/...`: the access token (`docs/dingtalk.md#tokens`), the optional
+//! per-corp rate limit (`docs/dingtalk.md#rate-limits`), and the `user_id` query
+//! parameter of the writes (`docs/dingtalk.md#endpoints`).
 //!
 //! [`require_token`] is a `route_layer`, so it runs only for known routes: an unknown
 //! path still gets errcode 404 and a wrong method 43001/43002, not a token error.
@@ -201,8 +202,8 @@ pub fn warn_added(
     Ok(())
 }
 
-/// The calling employee: the `user_id` query parameter the seed requires on every write
-/// but the `empcustomer` pair. Missing or empty is 41009.
+/// The calling employee: the `user_id` query parameter the vendor document requires on
+/// every write but the `empcustomer` pair. Missing or empty is 41009.
 pub struct UserId(pub String);
 
 /// The `user_id` query parameter of the customer and contact writes.

@@ -1,8 +1,9 @@
 //! The request bodies of the `/crm/*` writes, as the OpenAPI document describes them.
 //!
 //! The handlers read bodies key by key (`validate::Fields`) so that the first fault
-//! reported is the first one the seed's tables would name; these types state the same
-//! rules for the document. Keep the two together: every key here is one a handler reads.
+//! reported is the first one the vendor document's tables would name; these types state
+//! the same rules for the document. Keep the two together: every key here is one a
+//! handler reads.
 //!
 //! The `maxLength`s are `validate`'s: user ids ([`IndexedText`], `userId`) are refused
 //! over 500 characters for every corp, as the database cannot index longer ones; the
@@ -14,8 +15,8 @@ use utoipa::ToSchema;
 
 use crate::http::doc::IndexedText;
 
-/// `customer` of `/crm/customer/create`: an object, or an array of exactly one (the seed's
-/// example). Every key is required and must not be blank.
+/// `customer` of `/crm/customer/create`: an object, or an array of exactly one (the
+/// vendor document's example). Every key is required and must not be blank.
 #[derive(Serialize, ToSchema)]
 pub struct NewCustomerBody {
     #[schema(max_length = 128)]
@@ -67,8 +68,8 @@ pub struct UpdateCustomerBody {
     pub modified_by: Option<String>,
 }
 
-/// `POST /crm/customer/delete`: `id[]` (the seed's example) or `id` (its table), one id
-/// or an array of them. All or nothing.
+/// `POST /crm/customer/delete`: `id[]` (the vendor document's example) or `id` (its
+/// table), one id or an array of them. All or nothing.
 #[derive(Serialize, ToSchema)]
 pub struct DeleteCustomersBody {
     #[serde(rename = "id[]")]
@@ -76,7 +77,7 @@ pub struct DeleteCustomersBody {
 }
 
 /// `POST /crm/contact/create` creates with `customerid`, or updates with `contactid`
-/// and no `customerid` (the seed documents the update under this URL too).
+/// and no `customerid` (the vendor document has the update under this URL too).
 #[derive(Serialize, ToSchema)]
 pub struct CreateContactBody {
     pub customerid: String,

@@ -1,5 +1,5 @@
-//! Contacts: `/crm/contact/create`, `/crm/contact/update`, `/crm/contact/delete` (seed
-//! sections 员工新增客户联系人, 员工修改客户联系人, 员工删除客户联系人).
+//! Contacts: `/crm/contact/create`, `/crm/contact/update`, `/crm/contact/delete`
+//! (《客户通讯录接口（暂未开放）》 sections 员工新增客户联系人, 员工修改客户联系人, 员工删除客户联系人).
 
 use axum::{
     extract::State,
@@ -25,9 +25,9 @@ use crate::{
 
 /// `POST /crm/contact/create?access_token=&user_id=` → `contactid`.
 ///
-/// Seed: `customerid` and `name` required; `mobile`, `attached`, `create_by` optional.
-/// The seed documents the contact *update* under this same URL, so a body with
-/// `contactid` and no `customerid` is an update (SPEC §1.3); a body with both is
+/// The vendor document: `customerid` and `name` required; `mobile`, `attached`,
+/// `create_by` optional. The vendor document has the contact *update* under this same
+/// URL, so a body with `contactid` and no `customerid` is an update; a body with both is
 /// ambiguous (`dingtalk.contact.create-or-update`: refused for strict corps, a new
 /// contact of `customerid` for lenient ones).
 #[utoipa::path(
@@ -106,9 +106,10 @@ async fn create_contact(
 }
 
 /// `POST /crm/contact/update?access_token=&user_id=`, also reached through
-/// `/crm/contact/create` as the seed documents it.
+/// `/crm/contact/create` as the vendor document has it.
 ///
-/// Seed: `contactid`, `name`, `mobile`, `attached`, `modified_by` all required.
+/// The vendor document: `contactid`, `name`, `mobile`, `attached`, `modified_by` all
+/// required.
 #[utoipa::path(
     post,
     path = "/crm/contact/update",
@@ -163,9 +164,9 @@ async fn update_contact(
 
 /// `POST /crm/contact/delete?access_token=&user_id=` with `{"contactid[]": …}`.
 ///
-/// `contactid[]` (the seed's example) or `contactid` (its table), one string or an
-/// array. All or nothing: if any id is unknown, nothing is deleted and the error names
-/// the unknown ids.
+/// `contactid[]` (the vendor document's example) or `contactid` (its table), one string
+/// or an array. All or nothing: if any id is unknown, nothing is deleted and the error
+/// names the unknown ids.
 #[utoipa::path(
     post,
     path = "/crm/contact/delete",

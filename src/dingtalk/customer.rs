@@ -1,5 +1,5 @@
 //! Customer writes: `/crm/customer/create`, `/crm/customer/update`,
-//! `/crm/customer/delete` (seed sections 员工新增客户信息, 员工修改客户信息, 员工删除客户).
+//! `/crm/customer/delete` (《客户通讯录接口（暂未开放）》 sections 员工新增客户信息, 员工修改客户信息, 员工删除客户).
 
 use axum::{extract::State, Json};
 use serde_json::Value;
@@ -22,11 +22,11 @@ use crate::{
 
 /// `POST /crm/customer/create?access_token=&user_id=` → `customerid`.
 ///
-/// Seed: `customer` (name, address, description, telephone: all required), optional
-/// `contacts` ({name, mobile, attached}), optional `userIds`, required `create_by`.
-/// `customer` is accepted as an object (the seed's table) or an array of exactly one
-/// (its example); `contacts` as one object or an array. The followers are
-/// `userIds ∪ {user_id}`, de-duplicated, in order (SPEC §1.3).
+/// The vendor document: `customer` (name, address, description, telephone: all required),
+/// optional `contacts` ({name, mobile, attached}), optional `userIds`, required
+/// `create_by`. `customer` is accepted as an object (the vendor document's table) or an
+/// array of exactly one (its example); `contacts` as one object or an array. The
+/// followers are `userIds ∪ {user_id}`, de-duplicated, in order.
 #[utoipa::path(
     post,
     path = "/crm/customer/create",
@@ -61,8 +61,8 @@ pub async fn create(
     }))
 }
 
-/// Reads a create body in the seed's order, so the first fault reported is the first
-/// one a reader of the seed would look for.
+/// Reads a create body in the vendor document's order, so the first fault reported is the
+/// first one a reader of the vendor document would look for.
 fn parse_create(
     root: &Fields<'_>,
     user_id: &str,
@@ -115,9 +115,10 @@ fn parse_create(
 
 /// `POST /crm/customer/update?access_token=&user_id=`.
 ///
-/// Seed: `id` required; `name`, `address`, `description`, `telephone`, `modified_by`
-/// optional. Absent keys keep their value; a given name, address, description or
-/// telephone must not be blank (create requires them, so a record always has them).
+/// The vendor document: `id` required; `name`, `address`, `description`, `telephone`,
+/// `modified_by` optional. Absent keys keep their value; a given name, address,
+/// description or telephone must not be blank (create requires them, so a record always
+/// has them).
 #[utoipa::path(
     post,
     path = "/crm/customer/update",
@@ -156,9 +157,9 @@ pub async fn update(
 
 /// `POST /crm/customer/delete?access_token=&user_id=` with `{"id[]": …}`.
 ///
-/// `id[]` (the seed's example) or `id` (its table), each one string or an array of
-/// strings. Deletes the customers with their contacts and relations, all or nothing: if
-/// any id is unknown, nothing is deleted and the error names the unknown ids.
+/// `id[]` (the vendor document's example) or `id` (its table), each one string or an
+/// array of strings. Deletes the customers with their contacts and relations, all or
+/// nothing: if any id is unknown, nothing is deleted and the error names the unknown ids.
 #[utoipa::path(
     post,
     path = "/crm/customer/delete",

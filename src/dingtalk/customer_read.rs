@@ -17,7 +17,7 @@ use crate::{
     state::AppState,
 };
 
-/// Largest (and default) page of a paged list (SPEC §1.3).
+/// Largest (and default) page of a paged list.
 const MAX_PAGE: i64 = 1000;
 
 /// The query of the reads, besides `access_token`.
@@ -37,7 +37,7 @@ pub struct ReadQuery {
 
 /// `GET /crm/customer/get?access_token=&id=` → `customer{id,name,address,description,
 /// telephone}`, `contactList[{contactid,name,mobile,attached}]`, `userIds`, `create_by`.
-/// Without `id`, the same URL is the customer list (the seed documents both under it).
+/// Without `id`, the same URL is the customer list (the vendor document has both under it).
 #[utoipa::path(
     get,
     path = "/crm/customer/get",
@@ -91,8 +91,8 @@ pub async fn list(
 }
 
 /// The corp's customers, oldest first. Without `offset` and `size`, every one of them
-/// (the seed's list has no paging); with either, `offset` (default 0) are skipped and
-/// at most `size` (default and maximum 1000) returned.
+/// (the vendor document's list has no paging); with either, `offset` (default 0) are
+/// skipped and at most `size` (default and maximum 1000) returned.
 async fn page(
     state: &AppState,
     caller: &Caller,

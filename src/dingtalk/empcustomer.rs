@@ -1,6 +1,6 @@
 //! Employee–customer relations: `/crm/empcustomer/create` and `/crm/empcustomer/delete`
-//! (seed sections 员工客户关系新增, 员工客户关系删除). The seed gives these no `user_id`
-//! query parameter: the body's `userId` is the employee concerned.
+//! (《客户通讯录接口（暂未开放）》 sections 员工客户关系新增, 员工客户关系删除). The vendor document gives these no
+//! `user_id` query parameter: the body's `userId` is the employee concerned.
 
 use axum::{extract::State, Json};
 use serde_json::Value;
@@ -22,9 +22,9 @@ use crate::{
 
 /// `POST /crm/empcustomer/create?access_token=`.
 ///
-/// Seed: `customerId`, `userId`, `create_by` required. Creating a relation that exists
-/// succeeds and changes nothing; a new follower goes last in `userIds`. A lenient corp
-/// registers an unknown `userId`; a strict corp answers 60121.
+/// The vendor document: `customerId`, `userId`, `create_by` required. Creating a relation
+/// that exists succeeds and changes nothing; a new follower goes last in `userIds`. A
+/// lenient corp registers an unknown `userId`; a strict corp answers 60121.
 #[utoipa::path(
     post,
     path = "/crm/empcustomer/create",
@@ -58,8 +58,8 @@ pub async fn create(
 
 /// `POST /crm/empcustomer/delete?access_token=`.
 ///
-/// Seed: `customerId`, `userId`, `modified_by` required. An unknown relation is 40035
-/// (SPEC §1.3); in a strict corp an unknown employee is 60121.
+/// The vendor document: `customerId`, `userId`, `modified_by` required. An unknown
+/// relation is 40035; in a strict corp an unknown employee is 60121.
 #[utoipa::path(
     post,
     path = "/crm/empcustomer/delete",
@@ -90,7 +90,7 @@ pub async fn delete(
     Ok(ok(Empty {}))
 }
 
-/// The body of both relation calls, checked in the seed's order: `customerId`,
+/// The body of both relation calls, checked in the vendor document's order: `customerId`,
 /// `userId`, then the time stamp (`create_by` or `modified_by`).
 fn relation(fields: &Fields<'_>, stamp: &str) -> DtResult<(i64, String, String)> {
     let customer_text = fields.required("customerId", NO_LIMIT)?;

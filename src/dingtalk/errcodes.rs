@@ -1,7 +1,7 @@
-//! DingTalk's global error table (SPEC §1.1), as far as the emulator answers it: each
-//! `errcode` with the vendor's message. The errors the emulator makes
-//! ([`DtError::errmsg`](super::DtError::errmsg)) and the faults injected through the
-//! control plane ([`injected_errmsg`]) both read their messages here.
+//! DingTalk's global error table (`docs/dingtalk.md#envelope-and-errors`), as far as the
+//! emulator answers it: each `errcode` with the vendor's message. The errors the emulator
+//! makes ([`DtError::errmsg`](super::DtError::errmsg)) and the faults injected through
+//! the control plane ([`injected_errmsg`]) both read their messages here.
 
 /// What the emulator adds after DingTalk's message for a code.
 #[derive(Clone, Copy)]

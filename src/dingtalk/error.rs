@@ -1,5 +1,5 @@
 //! The DingTalk `errcode`/`errmsg` envelope and every error code the emulator uses
-//! (SPEC §1.1, from DingTalk's global error table).
+//! (`docs/dingtalk.md#envelope-and-errors`, from DingTalk's global error table).
 //!
 //! Every response is HTTP 200: real clients call `raise_for_status()` first and then
 //! read `errcode`, so business errors must not be HTTP errors.

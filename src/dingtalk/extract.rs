@@ -37,8 +37,8 @@ where
     }
 }
 
-/// The body of the deletes: JSON, or a form (`id[]=1&id[]=2`, the convention the seed's
-/// `id[]` key comes from), as the JSON object it stands for.
+/// The body of the deletes: JSON, or a form (`id[]=1&id[]=2`, the convention the vendor
+/// document's `id[]` key comes from), as the JSON object it stands for.
 pub struct DtJsonOrForm(pub Value);
 
 impl<S: Send + Sync> FromRequest<S> for DtJsonOrForm {

@@ -1,5 +1,5 @@
-//! DingTalk-style CRM API (SPEC §1, `seeds/dingtalk-crm-api.md`), mounted at the root:
-//! `/gettoken` and `/crm/{customer,contact,empcustomer}/*`.
+//! DingTalk-style CRM API (`docs/dingtalk.md`, after 《客户通讯录接口（暂未开放）》), mounted at the
+//! root: `/gettoken` and `/crm/{customer,contact,empcustomer}/*`.
 //!
 //! Reading order: `token` (/gettoken) → `auth` (token check, rate limit, `user_id`) →
 //! one file per resource → `validate` (field rules) and `wire` (response shapes).

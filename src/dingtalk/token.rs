@@ -1,4 +1,4 @@
-//! `GET /gettoken` (SPEC §1.2): an access token for a corp's credentials.
+//! `GET /gettoken` (`docs/dingtalk.md#tokens`): an access token for a corp's credentials.
 
 use std::sync::Arc;
 

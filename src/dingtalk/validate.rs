@@ -1,13 +1,16 @@
-//! Reading a JSON body field by field, in the seed's order, so that the first missing,
-//! ill-typed or over-long field is the one reported, by its path (`customer.name`,
-//! `contacts[1].mobile`), and each check is the rule it is (`runtime::rules::dingtalk`):
+//! Reading a JSON body field by field, in the vendor document's order, so that the first
+//! missing, ill-typed or over-long field is the one reported, by its path
+//! (`customer.name`, `contacts[1].mobile`), and each check is the rule it is
+//! (`runtime::rules::dingtalk`):
 //!
-//! - the body and its parts must have the seed's shapes, required fields must be there,
-//!   and a String field must not be an object, array or boolean (always refused);
-//! - a JSON number where the seed types a String, a blank required field and a field
-//!   over the emulator's length limit are the emulator's guesses: refused for strict
-//!   corps, served (the number's text, the blank or long value as sent) with a warning
-//!   for lenient ones. Lengths count characters, not bytes; `null` counts as absent;
+//! - the body and its parts must have the vendor document's shapes, required fields must
+//!   be there, and a String field must not be an object, array or boolean (always
+//!   refused);
+//! - a JSON number where the vendor document types a String, a blank required field and a
+//!   field over the emulator's length limit are the emulator's guesses: refused for
+//!   strict corps, served (the number's text, the blank or long value as sent) with a
+//!   warning for lenient ones. Lengths count characters, not bytes; `null` counts as
+//!   absent;
 //! - a user id too long to index (over 500 characters) is always refused.
 
 use serde_json::{Map, Value};
@@ -18,7 +21,7 @@ use crate::{
     store::{over_index_limit, INDEXED_TEXT_MAX},
 };
 
-/// Length limits of SPEC §1.1, in characters.
+/// Length limits, in characters (docs/dingtalk.md#endpoints).
 pub const NAME_MAX: usize = 128;
 pub const ADDRESS_MAX: usize = 256;
 pub const DESCRIPTION_MAX: usize = 1000;
@@ -139,8 +142,8 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// A required object, also accepted as an array of exactly one object (the seed's
-    /// table says object, its example shows a one-element array).
+    /// A required object, also accepted as an array of exactly one object (the vendor
+    /// document's table says object, its example shows a one-element array).
     pub fn one_object(&self, key: &str) -> DtResult<Fields<'a>> {
         let path = self.path_of(key);
         match self.get(key) {
@@ -254,7 +257,7 @@ impl<'a> Fields<'a> {
             .collect()
     }
 
-    /// A value the seed types String: a string, or (lenient) a number's text.
+    /// A value the vendor document types String: a string, or (lenient) a number's text.
     fn string(&self, value: &Value, path: &str) -> DtResult<String> {
         match value {
             Value::String(text) => Ok(text.clone()),

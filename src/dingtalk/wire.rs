@@ -1,6 +1,7 @@
-//! Response payloads of the DingTalk surface: key names and order as in the seed's
-//! examples, plus the `id`/`contactid`/`customerid` keys SPEC §1.3 adds (a client cannot
-//! work without them). `errcode`/`errmsg` come first through [`super::ok`].
+//! Response payloads of the DingTalk surface: key names and order as in the vendor
+//! document's examples, plus the `id`/`contactid`/`customerid` keys
+//! `docs/dingtalk.md#endpoints` adds (a client cannot work without them).
+//! `errcode`/`errmsg` come first through [`super::ok`].
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -33,7 +34,7 @@ pub struct CustomerCreated {
     pub customerid: String,
 }
 
-/// `POST /crm/contact/create` → `contactid` (SPEC §1.3; the seed's example omits it).
+/// `POST /crm/contact/create` → `contactid` (the vendor document's example omits it).
 #[derive(Serialize, ToSchema)]
 pub struct ContactCreated {
     pub contactid: String,
@@ -64,7 +65,7 @@ pub struct CustomerDetailView {
     pub customer: CustomerView,
     #[serde(rename = "contactList")]
     pub contact_list: Vec<ContactView>,
-    /// The same list again: the seed's example calls it `contactList`, its table
+    /// The same list again: the vendor document's example calls it `contactList`, its table
     /// `contacts`, so clients written from either find it.
     pub contacts: Vec<ContactView>,
     #[serde(rename = "userIds")]

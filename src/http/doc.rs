@@ -52,9 +52,9 @@ pub const SIGNATURE_HEADERS: [&str; 4] = ["appid", "nonce", "timestamp", "signat
                        its request broke."
     ),
     tags(
-        (name = "DingTalk", description = "DingTalk-style CRM (SPEC §1): access-token auth; every answer is HTTP 200 with `errcode` 0 or an error code."),
-        (name = "OpenAPI", description = "OpenAPI-style CRM (SPEC §2): signed with the `appid`, `nonce`, `timestamp` and `signature` headers; the HTTP status equals `code`."),
-        (name = "Control plane", description = "The emulator's own endpoints (SPEC §3): bearer admin token when one is configured, otherwise loopback peers only; `/_emulator/health` is always open."),
+        (name = "DingTalk", description = "DingTalk-style CRM (docs/dingtalk.md): access-token auth; every answer is HTTP 200 with `errcode` 0 or an error code."),
+        (name = "OpenAPI", description = "OpenAPI-style CRM (docs/openapi.md): signed with the `appid`, `nonce`, `timestamp` and `signature` headers; the HTTP status equals `code`."),
+        (name = "Control plane", description = "The emulator's own endpoints (docs/control-plane.md): bearer admin token when one is configured, otherwise loopback peers only; `/_emulator/health` is always open."),
     ),
     modifiers(&SecuritySchemes)
 )]

@@ -5,7 +5,7 @@
 //! past those, hyper answers 431 or 414 itself, with an empty body, before any router
 //! sees the request. Within them, each surface refuses a head over [`MAX_URI_BYTES`],
 //! [`MAX_HEADER_FIELDS`] or [`MAX_HEADER_BYTES`] in its own envelope, so that the
-//! client learns which limit it broke (docs/decisions.md, "Request heads").
+//! client learns which limit it broke (`docs/running.md#request-limits`).
 
 use axum::extract::Request;
 

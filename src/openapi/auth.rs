@@ -1,5 +1,5 @@
-//! Request authentication for `/openapi/crm/*` (SPEC §2.1), as a `route_layer`, so
-//! unknown paths still get the surface's 404.
+//! Request authentication for `/openapi/crm/*` (`docs/openapi.md#authentication`), as a
+//! `route_layer`, so unknown paths still get the surface's 404.
 //!
 //! Checks, in order, each failure a 401 naming what failed and the rule it is
 //! (`runtime::rules::openapi`): the headers `appid`, `nonce`, `timestamp`, `signature`

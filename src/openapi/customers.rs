@@ -1,4 +1,5 @@
-//! Customer endpoints: add, update, find by id, delete (seed §1, §2, §4, §5).
+//! Customer endpoints: add, update, find by id, delete (《CRM客户管理接口》 1, 2, 4, 5;
+//! `docs/openapi.md#endpoints`).
 
 use axum::extract::{Path, State};
 use serde::Serialize;
@@ -30,9 +31,10 @@ pub fn now_whole_secs(clock: &Clock) -> i64 {
     clock.now_ms().div_euclid(1000) * 1000
 }
 
-/// Reads an id as sent: a string of digits (the seed's form, read by `ids::parse`), or
-/// a JSON number where the seed types a String (`openapi.field.number`). `None` when
-/// it cannot name a customer, which then is an unknown one.
+/// Reads an id as sent: a string of digits (the vendor document's form, read by
+/// `ids::parse`), or a JSON number where the vendor document types a String
+/// (`openapi.field.number`). `None` when it cannot name a customer, which then is an
+/// unknown one.
 fn customer_id(judge: &Judge, value: Option<&Value>, key: &str) -> Result<Option<i64>, ApiError> {
     match value {
         Some(Value::String(s)) => Ok(ids::parse(s)),
@@ -61,10 +63,10 @@ fn no_such_customer(id: impl std::fmt::Display) -> ApiError {
     )
 }
 
-/// Seed §1 添加客户, `POST /openapi/crm/add`: the record's fields (`customerName`
-/// required); the stored record back, with its new 18-digit `_id`. Unknown and
-/// read-only keys (`_id`, `createTime`, …) are refused for strict accounts (naming the
-/// valid keys) and ignored with a warning for lenient ones (SPEC §2.5, §5).
+/// 《CRM客户管理接口》 1、添加客户, `POST /openapi/crm/add`: the record's fields (`customerName`
+/// required); the stored record back, with its new 18-digit `_id`. Unknown and read-only
+/// keys (`_id`, `createTime`, …) are refused for strict accounts (naming the valid keys)
+/// and ignored with a warning for lenient ones (docs/rules.md).
 #[utoipa::path(
     post,
     path = "/crm/add",
@@ -113,7 +115,7 @@ pub async fn add(
     Ok(ApiOk(Record::new(customer, &account.appid, &state.clock)))
 }
 
-/// Seed §2 修改客户, `POST /openapi/crm/update`: `_id` plus the fields to change;
+/// 《CRM客户管理接口》 2、修改客户, `POST /openapi/crm/update`: `_id` plus the fields to change;
 /// absent keys keep their values, lists are replaced whole, `null` clears a value.
 /// Unknown `_id` → 404. The keys the emulator sets (`accountId`, `createTime`, …) are
 /// refused for strict accounts and ignored for lenient ones, so a record read back can
@@ -161,7 +163,7 @@ pub async fn update(
     Ok(ApiOk(Record::new(customer, &account.appid, &state.clock)))
 }
 
-/// Seed §4 根据id查询客户: `GET` (or `POST`, as the seed's example does with `{}`)
+/// 《CRM客户管理接口》 4、根据id查询客户: `GET` (or `POST`, as its example does with `{}`)
 /// `/openapi/crm/{id}` and `/openapi/crm/findById/{id}`. A body, if any, must be JSON
 /// and is otherwise ignored. Unknown id → 404.
 #[utoipa::path(
@@ -169,7 +171,7 @@ pub async fn update(
     path = "/crm/{id}",
     tag = "OpenAPI",
     params(("id" = String, Path, description = "The customer's `_id`")),
-    request_body(content = Option<Object>, description = "Optional; `{}` as in the seed's example, otherwise ignored"),
+    request_body(content = Option<Object>, description = "Optional; `{}` as in the vendor document's example, otherwise ignored"),
     responses((status = 200, description = "The record", body = Envelope<Record>),
         (status = 404, description = "No customer with that `_id` in this account", body = Envelope<Null>))
 )]
@@ -188,13 +190,14 @@ pub async fn find(
     Ok(ApiOk(Record::new(customer, &account.appid, &state.clock)))
 }
 
-/// Seed §4 by its other path, `/openapi/crm/findById/{id}`: the same as `/openapi/crm/{id}`.
+/// 《CRM客户管理接口》 4、根据id查询客户 by its other path, `/openapi/crm/findById/{id}`: the same as
+/// `/openapi/crm/{id}`.
 #[utoipa::path(
     method(get, post),
     path = "/crm/findById/{id}",
     tag = "OpenAPI",
     params(("id" = String, Path, description = "The customer's `_id`")),
-    request_body(content = Option<Object>, description = "Optional; `{}` as in the seed's example, otherwise ignored"),
+    request_body(content = Option<Object>, description = "Optional; `{}` as in the vendor document's example, otherwise ignored"),
     responses(
         (status = 200, description = "The record", body = Envelope<Record>),
         (status = 404, description = "No customer with that `_id` in this account", body = Envelope<Null>)
@@ -213,11 +216,11 @@ pub async fn find_by_id(
 /// the keys itself).
 #[derive(Serialize, ToSchema)]
 pub struct DeleteRequest {
-    /// The customer's `_id`, as a string (the seed's form).
+    /// The customer's `_id`, as a string (the vendor document's form).
     id: String,
 }
 
-/// Seed §5 根据id删除客户, `POST /openapi/crm/delete` with `{"id": …}`: `data` null.
+/// 《CRM客户管理接口》 5、根据id删除客户, `POST /openapi/crm/delete` with `{"id": …}`: `data` null.
 /// Unknown id → 404. `_id` instead of `id` is refused for strict accounts and used as
 /// `id` for lenient ones; another key is an unknown key.
 #[utoipa::path(

@@ -1,4 +1,4 @@
-//! The OpenAPI envelope (SPEC §2.2):
+//! The OpenAPI envelope (`docs/openapi.md#envelope`):
 //! `{"success", "message", "code", "data", "traceId"}`, with `code` the HTTP status as a
 //! string and the same HTTP status on the response.
 

@@ -1,13 +1,14 @@
-//! `POST /openapi/crm/config/field/list` (seed §6 查询客户字段配置列表, SPEC §2.6): the
-//! account's fields as CustomerFieldVO, system fields first, in `sort` order.
+//! `POST /openapi/crm/config/field/list` (《CRM客户管理接口》 6、查询客户字段配置列表;
+//! `docs/openapi.md#field-configuration`): the account's fields as CustomerFieldVO,
+//! system fields first, in `sort` order.
 //!
-//! Filters (all optional, ANDed): `name` — substring of the field's name; `category`
-//! — `"system"`/`"custom"` or a list of them; `type` — a type or a list of types;
-//! `enabled` — status 1 (true) or 0 (false); `editable` — whether a client may write the
-//! field (false only for the auto-filled `createTime` and `updateTime`, as the seed's
-//! "自动生成的字段不可编辑" says). Deleted fields (status -1) are never listed. A
-//! category or type the emulator does not know is refused for strict accounts and
-//! matches nothing for lenient ones (rule `openapi.field-list.filter`).
+//! Filters (all optional, ANDed): `name` — substring of the field's name; `category` —
+//! `"system"`/`"custom"` or a list of them; `type` — a type or a list of types; `enabled`
+//! — status 1 (true) or 0 (false); `editable` — whether a client may write the field
+//! (false only for the auto-filled `createTime` and `updateTime`, as the vendor
+//! document's "自动生成的字段不可编辑" says). Deleted fields (status -1) are never listed. A
+//! category or type the emulator does not know is refused for strict accounts and matches
+//! nothing for lenient ones (rule `openapi.field-list.filter`).
 
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
@@ -31,7 +32,8 @@ use crate::{
     },
 };
 
-/// One string or a list of them (SPEC §0.3: the seed's table and SPEC differ).
+/// One string or a list of them: every documented spelling is accepted
+/// (docs/README.md#principles).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(untagged)]
 pub enum OneOrMany {
@@ -66,7 +68,7 @@ impl Body for FieldFilter {
     });
 }
 
-/// CustomerFieldVO, keys in the seed's order.
+/// CustomerFieldVO, keys in the vendor document's order.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FieldVo {
@@ -112,7 +114,7 @@ pub struct OptionsVo {
     children: Vec<NodeVo>,
 }
 
-/// ChildOptionDubbo; `children` is left out on leaves, as in the seed's example.
+/// ChildOptionDubbo; `children` is left out on leaves, as in the vendor document's example.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(no_recursion)]
 pub struct NodeVo {
@@ -122,7 +124,7 @@ pub struct NodeVo {
     children: Vec<NodeVo>,
 }
 
-/// Seed §6: `{}` (or no body) lists every field.
+/// 《CRM客户管理接口》 6、查询客户字段配置列表: `{}` (or no body) lists every field.
 #[utoipa::path(
     post,
     path = "/crm/config/field/list",

@@ -1,5 +1,5 @@
-//! The system fields every account starts with (SPEC §2.6), as the field list shows
-//! them and as writes validate them.
+//! The system fields every account starts with (`docs/openapi.md#field-configuration`),
+//! as the field list shows them and as writes validate them.
 
 use std::borrow::Cow;
 
@@ -13,7 +13,7 @@ pub struct SystemField {
     pub field_type: FieldType,
     pub required: bool,
     /// `false` for fields the emulator fills in itself (`createTime`, `updateTime`):
-    /// the seed's "editable" filter describes "自动生成的字段不可编辑".
+    /// the vendor document's "editable" filter describes "自动生成的字段不可编辑".
     pub editable: bool,
     /// Position in the field list; custom fields come after the last one.
     pub sort: i64,
@@ -60,10 +60,10 @@ pub const SYSTEM_FIELDS: [SystemField; 12] = [
     },
 ];
 
-/// The default choices of the system `customerSource` multi-select. The seed's example
-/// uses `试用申请`; the others are the usual sources of a Chinese CRM. Each choice's key
-/// is its value, so a stored source reads the same as it was written. The control plane
-/// can give an account its own ([`customer_sources`]).
+/// The default choices of the system `customerSource` multi-select. The vendor document's
+/// example uses `试用申请`; the others are the usual sources of a Chinese CRM. Each choice's
+/// key is its value, so a stored source reads the same as it was written. The control
+/// plane can give an account its own ([`customer_sources`]).
 pub const CUSTOMER_SOURCES: [&str; 7] = [
     "试用申请",
     "官网注册",

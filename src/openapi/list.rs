@@ -1,6 +1,6 @@
-//! `POST /openapi/crm/list` (seed §3 查询客户列表, SPEC §2.5): a page of the account's
-//! customers matching a search, and how many match in all. The search runs in the
-//! database (see `store::openapi::sql`).
+//! `POST /openapi/crm/list` (《CRM客户管理接口》 3、查询客户列表; `docs/openapi.md#searching`): a page
+//! of the account's customers matching a search, and how many match in all. The search
+//! runs in the database (see `store::openapi::sql`).
 
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
@@ -57,10 +57,10 @@ pub struct Page {
     count: i64,
 }
 
-/// Seed §3: `limit` (default 10; below 1 → 400; above 100 → 400 for strict accounts,
-/// 100 for lenient ones), `page` (default 1; < 1 → 400), `search` conditions ANDed,
-/// `sort` (default `createTime` desc, then `_id`). A page past the last is an empty
-/// `list` with the full `count`.
+/// 《CRM客户管理接口》 3、查询客户列表: `limit` (default 10; below 1 → 400; above 100 → 400 for strict
+/// accounts, 100 for lenient ones), `page` (default 1; < 1 → 400), `search` conditions
+/// ANDed, `sort` (default `createTime` desc, then `_id`). A page past the last is an
+/// empty `list` with the full `count`.
 #[utoipa::path(
     post,
     path = "/crm/list",
@@ -116,8 +116,8 @@ pub async fn list(
 }
 
 /// `limit` or `page`: a whole number of at least 1 (`default` when absent). A numeric
-/// string is the seed's String-for-number slip the other way round: refused for strict
-/// accounts, parsed for lenient ones.
+/// string is the vendor document's String-for-number slip the other way round: refused
+/// for strict accounts, parsed for lenient ones.
 fn whole(judge: &Judge, key: &str, value: Option<&Value>, default: i64) -> Result<i64, ApiError> {
     let paging = |got: &Value| {
         ApiError::refused(

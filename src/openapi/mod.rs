@@ -1,4 +1,4 @@
-//! OpenAPI-style CRM (SPEC §2, `seeds/openapi-crm-api.md`), mounted at `/openapi/crm/`.
+//! OpenAPI-style CRM (`docs/openapi.md`, after 《CRM客户管理接口》), mounted at `/openapi/crm/`.
 
 pub mod auth;
 mod customers;

@@ -1,5 +1,5 @@
-//! The customer record on the wire (SPEC §2.4): keys in the spec's order, times in the
-//! configured zone, and keys that were never set left out.
+//! The customer record on the wire (`docs/openapi.md#the-customer-record`): keys in the
+//! documented order, times in the configured zone, and keys that were never set left out.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -10,7 +10,7 @@ use crate::{
     store::openapi::{Contact, Customer},
 };
 
-/// A customer record as answered: the system keys in SPEC §2.4's order, the account's
+/// A customer record as answered: the system keys in the documented order, the account's
 /// custom fields (keyed by field id) after `openSeaIds`, and keys never set left out.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

@@ -1,5 +1,5 @@
-//! Validation of custom field values by type (SPEC §2.6), producing the canonical value
-//! to store and its search-index entries.
+//! Validation of custom field values by type (`docs/openapi.md#custom-fields`), producing
+//! the canonical value to store and its search-index entries.
 //!
 //! | type | accepts | stored as |
 //! |---|---|---|
@@ -108,8 +108,8 @@ pub fn validate(
     Ok(Some(stored))
 }
 
-/// A value the seed types String: a string, or a JSON number's decimal text (rule
-/// `openapi.field.number`). `None` for another JSON type.
+/// A value the vendor document types String: a string, or a JSON number's decimal text
+/// (rule `openapi.field.number`). `None` for another JSON type.
 pub fn string_or_number(
     judge: &Judge,
     path: &str,

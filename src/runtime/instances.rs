@@ -1,5 +1,6 @@
-//! This instance among the others sharing its database (SPEC §7): its registration,
-//! the id worker number it leases, and the task that renews the lease.
+//! This instance among the others sharing its database
+//! (`docs/instances.md#shared-state`): its registration, the id worker number it leases,
+//! and the task that renews the lease.
 //!
 //! A lease lasts [`LEASE`] and is renewed every [`RENEW_EVERY`], so a number is free
 //! again within [`LEASE`] of its holder dying, and a holder that cannot reach the

@@ -1,10 +1,11 @@
-//! Prometheus metrics (SPEC §6), served as text at `GET /_emulator/metrics`. Each app
-//! has its own registry (several apps share a test process). Every API call is counted
-//! once, by [`Observed`] in the surface's middleware, from what its answer carries:
-//! the status, the envelope's code ([`ErrorCode`]), the rule warnings ([`Warned`]), the
-//! rule that refused it ([`RefusedBy`]) and whether a fault fired ([`FaultFired`]). The
-//! route is the matched template, never the raw path. Counting costs a hashed lookup and
-//! an atomic add per family, with no lock held across the request.
+//! Prometheus metrics (`docs/control-plane.md#metrics`), served as text at
+//! `GET /_emulator/metrics`. Each app has its own registry (several apps share a test
+//! process). Every API call is counted once, by [`Observed`] in the surface's middleware,
+//! from what its answer carries: the status, the envelope's code ([`ErrorCode`]), the
+//! rule warnings ([`Warned`]), the rule that refused it ([`RefusedBy`]) and whether a
+//! fault fired ([`FaultFired`]). The route is the matched template, never the raw path.
+//! Counting costs a hashed lookup and an atomic add per family, with no lock held across
+//! the request.
 
 use std::time::Instant;
 
@@ -78,7 +79,8 @@ impl Metrics {
         )?;
         let warnings = counter(
             "crm_emulator_rule_warnings_total",
-            "Rules lenient tenants' requests broke and were served anyway (SPEC §5).",
+            "Rules lenient tenants' requests broke and were served anyway \
+             (docs/rules.md#strict-and-lenient).",
             &["rule"],
         )?;
         let faults = counter(

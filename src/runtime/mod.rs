@@ -1,10 +1,10 @@
 //! The runtime services the surfaces share, below them and above the store: the
 //! emulator's clock, the request journal, the fault injection rules, the rulebook, the
-//! metrics, and this instance's registration among those sharing its database. None
-//! knows which surface calls it. Each keeps its state in this process's memory on
-//! SQLite; on Postgres the clock offset, the fault rules and the journal are shared by
-//! every instance through the database (SPEC §7), behind the same interface, and `sync`
-//! keeps the local copies in step. The metrics are per instance.
+//! metrics, and this instance's registration among those sharing its database. None knows
+//! which surface calls it. Each keeps its state in this process's memory on SQLite; on
+//! Postgres the clock offset, the fault rules and the journal are shared by every
+//! instance through the database (`docs/instances.md#shared-state`), behind the same
+//! interface, and `sync` keeps the local copies in step. The metrics are per instance.
 
 pub mod clock;
 pub mod faults;

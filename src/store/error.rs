@@ -25,7 +25,7 @@ pub enum StoreError {
     MissingReference(String),
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
-    /// Every id worker number is leased by a live instance (SPEC §7).
+    /// Every id worker number is leased by a live instance.
     #[error("all 256 id worker numbers are leased by live instances sharing this database")]
     NoWorkerNumber,
 }

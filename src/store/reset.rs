@@ -1,6 +1,6 @@
-//! Deleting data: one tenant's, or everything (SPEC §3 "Reset"), and the first-start
-//! marker with the well-known tenants it guards. The full delete here is the one the
-//! restore of an import uses too.
+//! Deleting data: one tenant's, or everything (`docs/control-plane.md#reset`), and the
+//! first-start marker with the well-known tenants it guards. The full delete here is the
+//! one the restore of an import uses too.
 //!
 //! Each reset is one transaction, so a client never sees half a reset. Child rows are
 //! deleted before their parents by explicit statements, not left to `ON DELETE

@@ -1,7 +1,8 @@
 //! What the two kinds of tenant share: the mode that decides how the rules the emulator
-//! only guesses apply to them (SPEC §5), and the well-known credentials of the tenants
-//! created on first start (SPEC §3). The tenants themselves are the APIs': corps in [`super::dingtalk`],
-//! accounts in [`super::openapi`].
+//! only guesses apply to them (`docs/rules.md#strict-and-lenient`), and the well-known
+//! credentials of the tenants created on first start
+//! (`docs/control-plane.md#well-known-credentials`). The tenants themselves are the
+//! APIs': corps in [`super::dingtalk`], accounts in [`super::openapi`].
 
 /// The well-known DingTalk corp created on first start (in `--default-mode`).
 pub const DEFAULT_CORPID: &str = "dingemulator";

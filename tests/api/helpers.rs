@@ -147,8 +147,8 @@ impl TestApp {
         configure: impl FnOnce(&mut Config),
     ) -> TestApp {
         let mut config = Config::for_tests(database.url());
-        // The suite's tenants are lenient, as a user's are by default (SPEC §5); tests
-        // of strict tenants ask for them.
+        // The suite's tenants are lenient, as a user's are by default
+        // (docs/rules.md#strict-and-lenient); tests of strict tenants ask for them.
         config.default_mode = Mode::Lenient;
         configure(&mut config);
         let listener = TcpListener::bind(config.bind).await.expect("bind port 0");

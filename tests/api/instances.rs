@@ -1,6 +1,7 @@
-//! Several instances on one Postgres database behave as one emulator (SPEC §7): two
-//! in-process instances, A and B, share a test database. These tests need Postgres:
-//! on SQLite each process keeps its runtime state to itself.
+//! Several instances on one Postgres database behave as one emulator
+//! (`docs/instances.md#shared-state`): two in-process instances, A and B, share a test
+//! database. These tests need Postgres: on SQLite each process keeps its runtime state to
+//! itself.
 
 use std::{
     collections::HashSet,

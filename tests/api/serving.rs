@@ -1,6 +1,7 @@
-//! What the HTTP layer answers (docs/decisions.md, "Request heads" and "Shutdown"): an
-//! oversized head in each surface's envelope, what hyper refuses before any router
-//! sees the request, and stalled connections closed at the header-read timeout.
+//! What the HTTP layer answers (`docs/running.md#request-limits`,
+//! `docs/running.md#serving-and-shutdown`): an oversized head in each surface's envelope,
+//! what hyper refuses before any router sees the request, and stalled connections closed
+//! at the header-read timeout.
 
 use std::{
     net::SocketAddr,

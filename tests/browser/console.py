@@ -1,4 +1,5 @@
-"""Browser tests of the web console (SPEC §6), in headless Chromium through WebDriver.
+"""Browser tests of the web console (docs/control-plane.md#console), in headless
+Chromium through WebDriver.
 
 Each test starts the real binary on a fresh SQLite file, drives the console at
 /_emulator/ui/ and talks to the two APIs over HTTP as a client would. Chromium resolves

@@ -103,7 +103,7 @@ def _access_token(corpid):
 
 
 def sign(appid, secret, nonce, timestamp):
-    """SPEC §2.1: Base64(HMAC-SHA256(secret, appid + nonce + timestamp))."""
+    """docs/openapi.md#authentication: Base64(HMAC-SHA256(secret, appid + nonce + timestamp))."""
     mac = hmac.new(secret.encode(), (appid + nonce + timestamp).encode(), hashlib.sha256)
     return base64.b64encode(mac.digest()).decode()
 

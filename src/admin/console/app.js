@@ -1,5 +1,6 @@
-// The crm-emulator console (SPEC §6): one page, views by URL fragment, everything read
-// and changed through the control plane (/_emulator/*). No dependencies, no build step.
+// The crm-emulator console (docs/control-plane.md#console): one page, views by URL
+// fragment, everything read and changed through the control plane (/_emulator/*). No
+// dependencies, no build step.
 'use strict';
 
 const API = '/_emulator';

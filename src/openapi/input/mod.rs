@@ -1,10 +1,10 @@
-//! Reading an add or update body into a [`CustomerPatch`] (SPEC §2.4–2.6): every key
-//! is checked against its rule (`runtime::rules::openapi`). What the seed states —
-//! `customerName` on add, the field table's types, required custom fields — is refused
-//! for every account; the emulator's guesses (unknown and read-only keys, numbers for
-//! strings, blanks, closed choice lists, formats, disabled fields, owner and pool
+//! Reading an add or update body into a [`CustomerPatch`] (`docs/openapi.md`): every key
+//! is checked against its rule (`runtime::rules::openapi`). What the vendor document
+//! states — `customerName` on add, the field table's types, required custom fields — is
+//! refused for every account; the emulator's guesses (unknown and read-only keys, numbers
+//! for strings, blanks, closed choice lists, formats, disabled fields, owner and pool
 //! combinations) are refused for strict accounts and served with a warning for lenient
-//! ones, each as SPEC §5 says. A string the search index holds must fit it
+//! ones (`docs/rules.md#strict-and-lenient`). A string the search index holds must fit it
 //! ([`fits_index`]), for every account.
 
 mod lists;
@@ -203,8 +203,8 @@ fn nullable<T>(value: &Value, read: impl FnOnce(&Value) -> Read<T>) -> Read<Opti
     }
 }
 
-/// A String of the seed's field table: a string, or a number's text (warned); another
-/// JSON type is refused.
+/// A String of the vendor document's field table: a string, or a number's text (warned);
+/// another JSON type is refused.
 pub(super) fn string(judge: &Judge, path: &str, value: &Value) -> Read<String> {
     string_or_number(judge, path, value)?.ok_or_else(|| {
         ApiError::refused(

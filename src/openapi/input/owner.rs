@@ -1,5 +1,5 @@
-//! The owner of a customer (SPEC §2.4): an employee, or an open sea of the account;
-//! how `owner`, `openSeaIds` and `assignTime` must agree.
+//! The owner of a customer (`docs/openapi.md#the-customer-record`): an employee, or an
+//! open sea of the account; how `owner`, `openSeaIds` and `assignTime` must agree.
 
 use serde_json::Value;
 

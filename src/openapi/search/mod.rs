@@ -1,5 +1,5 @@
-//! The search language of `/openapi/crm/list` (SPEC §2.5), parsed from the wire into
-//! the store's [`Condition`]s and [`Sort`]. Pure: no I/O, unit-tested here.
+//! The search language of `/openapi/crm/list` (`docs/openapi.md#searching`), parsed from
+//! the wire into the store's [`Condition`]s and [`Sort`]. Pure: no I/O, unit-tested here.
 //!
 //! Operand types follow the field: text fields take strings (numbers are read as their
 //! text); `_id` takes ids; `assignTime`, `firstAssignTime`, `createTime`, `updateTime`
@@ -29,7 +29,7 @@ use crate::{
     },
 };
 
-/// One element of `search`: `field` `operator` `value` (see SPEC §2.5 for the operators).
+/// One element of `search`: `field` `operator` `value` (docs/openapi.md#searching).
 #[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
 pub struct SearchItem {
     pub field: String,
@@ -94,7 +94,7 @@ pub const OPERATORS: [&str; 13] = [
     "between",
 ];
 
-/// The system keys that can be searched: every key of the record (SPEC §2.5).
+/// The system keys that can be searched: every key of the record.
 pub use crate::store::openapi::fields::RECORD_KEYS as SYSTEM_KEYS;
 
 /// How operands of a field are read.
@@ -213,7 +213,8 @@ impl Catalog<'_> {
         })
     }
 
-    /// The operator as spelled in SPEC §2.5; another case is served to lenient accounts.
+    /// The operator as spelled in [`OPERATORS`]; another case is served to lenient
+    /// accounts.
     fn operator(&self, at: &str, sent: &str) -> Parsed<&'static str> {
         if let Some(name) = OPERATORS.iter().find(|op| **op == sent) {
             return Ok(name);

@@ -54,7 +54,8 @@ pub struct Entry {
     pub code: Option<String>,
     pub latency_ms: f64,
     pub trace_id: String,
-    /// The rules a lenient tenant's request broke and was served anyway (SPEC §5).
+    /// The rules a lenient tenant's request broke and was served anyway
+    /// (docs/rules.md#strict-and-lenient).
     #[serde(default)]
     pub warnings: Vec<Warning>,
     /// The rule that refused the request, if a rule did.

@@ -1,6 +1,6 @@
-//! The corp's employee directory (SPEC §1.4): kept by the control plane, and as the
-//! CRM writes see it: a lenient corp registers an unknown employee on first use, a
-//! strict corp refuses it.
+//! The corp's employee directory (`docs/dingtalk.md#employees`): kept by the control
+//! plane, and as the CRM writes see it: a lenient corp registers an unknown employee on
+//! first use, a strict corp refuses it.
 
 use std::collections::HashSet;
 

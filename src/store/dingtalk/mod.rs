@@ -1,7 +1,7 @@
-//! DingTalk-style CRM records (SPEC §1): corps and their employee directories,
-//! customers, their contacts and followers, and the API's runtime state (access
-//! tokens, rate-limit windows). Reached through [`DingTalkStore`], the view
-//! `Store::dingtalk` gives.
+//! DingTalk-style CRM records (`docs/dingtalk.md`): corps and their employee directories,
+//! customers, their contacts and followers, and the API's runtime state (access tokens,
+//! rate-limit windows). Reached through [`DingTalkStore`], the view `Store::dingtalk`
+//! gives.
 //!
 //! Every method takes the caller's corp and touches only that corp's rows, so an id of
 //! another corp behaves exactly like an id that does not exist. Multi-row changes run in

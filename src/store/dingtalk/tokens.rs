@@ -1,7 +1,8 @@
-//! The DingTalk API's runtime state: access tokens (SPEC §1.2) and rate-limit windows
-//! (SPEC §1.5). All of it lives in the database so that instances sharing it agree;
-//! the corp holding a token is also kept for a moment in this process, so that the
-//! token check of a hot `/crm/...` call costs no database round trip.
+//! The DingTalk API's runtime state: access tokens (`docs/dingtalk.md#tokens`) and
+//! rate-limit windows (`docs/dingtalk.md#rate-limits`). All of it lives in the database
+//! so that instances sharing it agree; the corp holding a token is also kept for a moment
+//! in this process, so that the token check of a hot `/crm/...` call costs no database
+//! round trip.
 
 use std::sync::Arc;
 

@@ -1,6 +1,7 @@
-//! Leased id worker numbers (SPEC §7): an instance takes the number whose lease expired
-//! longest ago, renews it while it runs and gives it back when it stops, so no two live
-//! instances ever hold the same number, however many have started before.
+//! Leased id worker numbers (`docs/instances.md#shared-state`): an instance takes the
+//! number whose lease expired longest ago, renews it while it runs and gives it back when
+//! it stops, so no two live instances ever hold the same number, however many have
+//! started before.
 
 use sqlx::FromRow;
 

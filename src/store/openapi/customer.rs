@@ -1,4 +1,5 @@
-//! The customer record of an account (SPEC §2.4) and the rules that change it.
+//! The customer record of an account (`docs/openapi.md#the-customer-record`) and the
+//! rules that change it.
 //!
 //! Add and update share one path: the surface turns a request into a
 //! [`CustomerPatch`], and [`Customer::apply`] applies it to a blank record (add) or to
@@ -140,7 +141,7 @@ impl Customer {
         }
     }
 
-    /// Applies `patch` at `now_ms` (SPEC §2.4): setting an employee owner sets
+    /// Applies `patch` at `now_ms`: setting an employee owner sets
     /// `assignTime` (the given one, else now) and, the first time, `firstOwner` /
     /// `firstAssignTime`; an open-sea id or a non-empty `openSeaIds` puts the customer in
     /// that pool with no owner. Re-sending the current owner changes nothing, so clients

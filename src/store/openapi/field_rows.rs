@@ -123,7 +123,7 @@ pub(crate) fn all() -> Stmt<'static> {
     ))
 }
 
-/// A new field id: `{type}_{4 lowercase alnum}_{epoch ms}`, like the seed's
+/// A new field id: `{type}_{4 lowercase alnum}_{epoch ms}`, like the vendor document's
 /// `text_6ts9_1687316347239`.
 pub fn generate_field_id(field_type: FieldType, now_ms: i64) -> String {
     format!("{}_{}_{now_ms}", field_type.as_str(), random_tag(4))

@@ -1,5 +1,5 @@
-//! Custom field definitions of an account (SPEC §2.6): their domain types and the
-//! validation of a definition before it is stored.
+//! Custom field definitions of an account (`docs/openapi.md#custom-fields`): their domain
+//! types and the validation of a definition before it is stored.
 
 use serde::{Deserialize, Serialize};
 
@@ -20,7 +20,7 @@ pub enum FieldType {
 }
 
 impl FieldType {
-    /// Every type, in the order of SPEC §2.6.
+    /// Every type, in the documented order.
     pub const ALL: [FieldType; 10] = [
         FieldType::Text,
         FieldType::Textarea,
@@ -131,7 +131,7 @@ impl CustomField {
     }
 }
 
-/// What the control plane gives to create a custom field (SPEC §3 "custom field").
+/// What the control plane gives to create a custom field.
 #[derive(Clone, Debug, Default)]
 pub struct NewCustomField {
     /// The field id; generated as `{type}_{4 alnum}_{epoch ms}` when absent.
@@ -160,7 +160,7 @@ pub struct CustomFieldUpdate {
     pub choices: Option<Vec<Choice>>,
 }
 
-/// The keys of the customer record's system fields, in the order of SPEC §2.4.
+/// The keys of the customer record's system fields, in the record's order.
 pub const RECORD_KEYS: [&str; 19] = [
     "_id",
     "accountId",

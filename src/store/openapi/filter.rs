@@ -1,6 +1,7 @@
-//! The store-level form of a customer search (SPEC §2.5): typed conditions over
-//! columns or the search index, a sort, and a page. The surface parses the wire search
-//! language into these; `store::openapi::sql` compiles them to SQL with binds.
+//! The store-level form of a customer search (`docs/openapi.md#searching`): typed
+//! conditions over columns or the search index, a sort, and a page. The surface parses
+//! the wire search language into these; `store::openapi::sql` compiles them to SQL with
+//! binds.
 
 /// A scalar column of `oa_customers`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,7 +135,7 @@ pub struct Sort {
 }
 
 impl Default for Sort {
-    /// SPEC §2.5: `createTime` descending, then `_id` descending.
+    /// The default: `createTime` descending, then `_id` descending.
     fn default() -> Self {
         Sort {
             key: SortKey::Column(Column::CreateTime),

@@ -1,7 +1,7 @@
-//! Storage of the OpenAPI-style CRM (SPEC §2): accounts, custom fields, customers with
-//! their search index, and signature replay records, reached through
-//! [`OpenApiStore`], the view `Store::openapi` gives. Domain types only; the wire
-//! format is the surface's (`crate::openapi`).
+//! Storage of the OpenAPI-style CRM (`docs/openapi.md`): accounts, custom fields,
+//! customers with their search index, and signature replay records, reached through
+//! [`OpenApiStore`], the view `Store::openapi` gives. Domain types only; the wire format
+//! is the surface's (`crate::openapi`).
 
 pub(crate) mod accounts;
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! The whole state as one value (SPEC §3 "export/import"): every tenant and all of its
-//! data, and nothing of the runtime state (tokens, rate windows, replay records).
+//! The whole state as one value (`docs/control-plane.md#export-and-import`): every tenant
+//! and all of its data, and nothing of the runtime state (tokens, rate windows, replay
+//! records).
 //!
 //! `Store::snapshot` reads it (`read`) and `Store::restore` replaces the database's
 //! state with it (`write`), each in one transaction. The types are domain types; the

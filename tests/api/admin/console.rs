@@ -1,5 +1,5 @@
-//! The web console's files (SPEC §6) and the control-plane reads it shows tenants'
-//! data with. The console itself is driven in a real browser by
+//! The web console's files (`docs/control-plane.md#console`) and the control-plane reads
+//! it shows tenants' data with. The console itself is driven in a real browser by
 //! `tests/browser/console.py` (run by `.ci/run`).
 
 use serde_json::json;

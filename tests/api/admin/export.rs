@@ -1,4 +1,5 @@
-//! `GET /_emulator/export`, `POST /_emulator/import` and `--seed` (SPEC §3).
+//! `GET /_emulator/export`, `POST /_emulator/import` and `--seed`
+//! (`docs/control-plane.md#export-and-import`).
 
 use serde_json::{json, Value};
 

@@ -1,5 +1,5 @@
-//! Custom fields through the control plane (SPEC §3 "custom field", §2.6), seen by the
-//! OpenAPI surface.
+//! Custom fields through the control plane (`docs/control-plane.md#tenants`,
+//! `docs/openapi.md#custom-fields`), seen by the OpenAPI surface.
 
 use serde_json::{json, Value};
 
@@ -26,7 +26,7 @@ async fn refusal(response: reqwest::Response) -> (u16, String) {
     (status, message.to_owned())
 }
 
-/// One field of each type of SPEC §2.6, with the given ids.
+/// One field of each type (docs/openapi.md#custom-fields), with the given ids.
 fn one_of_each_type() -> Vec<Value> {
     vec![
         json!({"field": "f_text", "name": "备注", "type": "text", "required": true}),

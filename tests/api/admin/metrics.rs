@@ -1,4 +1,5 @@
-//! `GET /_emulator/metrics` (SPEC §6): exact counts after a known mix of requests.
+//! `GET /_emulator/metrics` (`docs/control-plane.md#metrics`): exact counts after a known
+//! mix of requests.
 
 use std::collections::HashMap;
 

@@ -1,4 +1,4 @@
-//! `POST /_emulator/reset` (SPEC §3 "Reset"): one tenant's data, or everything.
+//! `POST /_emulator/reset` (`docs/control-plane.md#reset`): one tenant's data, or everything.
 
 use serde_json::{json, Value};
 

@@ -1,5 +1,5 @@
 //! What every DingTalk route shares: HTTP 200 with the errcode envelope for body,
-//! content-type, method and path faults (SPEC §1.1).
+//! content-type, method and path faults (`docs/dingtalk.md#envelope-and-errors`).
 
 use super::*;
 use crate::both_backends;

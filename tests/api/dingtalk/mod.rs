@@ -1,4 +1,4 @@
-//! The DingTalk-style API (SPEC §1): every endpoint of the seed, its errors, corp modes,
+//! The DingTalk-style API (`docs/dingtalk.md`): every endpoint of the seed, its errors, corp modes,
 //! rate limits, tenancy, and the token handling real clients rely on.
 
 mod auth;
@@ -35,8 +35,8 @@ impl<'a> Dt<'a> {
         Dt::of(app, CORPID, SECRET).await
     }
 
-    /// A client of the default corp made strict (every rule refuses, SPEC §5), with
-    /// `employees` in its directory.
+    /// A client of the default corp made strict (every rule refuses,
+    /// docs/rules.md#strict-and-lenient), with `employees` in its directory.
     pub async fn strict(app: &'a TestApp, employees: &[&str]) -> Dt<'a> {
         for userid in employees {
             let path = format!("/_emulator/dingtalk/corps/{CORPID}/employees");

@@ -1,5 +1,5 @@
-//! Corp settings: lenient and strict employee directories (SPEC §1.4) and the optional
-//! per-corp, per-endpoint rate limit (SPEC §1.5).
+//! Corp settings: lenient and strict employee directories (`docs/dingtalk.md#employees`)
+//! and the optional per-corp, per-endpoint rate limit (`docs/dingtalk.md#rate-limits`).
 
 use super::*;
 use crate::both_backends;

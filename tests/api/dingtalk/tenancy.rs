@@ -1,5 +1,5 @@
-//! Tenants never see each other (SPEC §0.6): another corp's ids behave exactly like ids
-//! that do not exist, for every read and write.
+//! Tenants never see each other (`docs/README.md#principles`): another corp's ids behave
+//! exactly like ids that do not exist, for every read and write.
 
 use super::*;
 use crate::both_backends;

@@ -1,4 +1,4 @@
-//! `GET /gettoken` (SPEC §1.2).
+//! `GET /gettoken` (`docs/dingtalk.md#tokens`).
 
 use super::*;
 use crate::both_backends;

@@ -1,8 +1,9 @@
-//! SIGKILL under load (SPEC §0.5): the binary is killed while concurrent signed adds
-//! and DingTalk creates are in flight; after a restart on the same database (in
-//! process: the `App::build` the binary runs, so the store can be read) every
-//! acknowledged write is there, and no customer is half-written — every DingTalk
-//! customer has its contacts and followers, every OpenAPI record its search-index rows.
+//! SIGKILL under load (`docs/README.md#principles`: nothing acknowledged is lost): the
+//! binary is killed while concurrent signed adds and DingTalk creates are in flight;
+//! after a restart on the same database (in process: the `App::build` the binary runs, so
+//! the store can be read) every acknowledged write is there, and no customer is
+//! half-written — every DingTalk customer has its contacts and followers, every OpenAPI
+//! record its search-index rows.
 
 use std::{
     collections::{BTreeMap, BTreeSet},

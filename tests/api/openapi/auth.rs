@@ -1,5 +1,5 @@
-//! Signature authentication (SPEC §2.1): every way a request can fail it, the three
-//! modes, and replay records shared through the database.
+//! Signature authentication (`docs/openapi.md#authentication`): every way a request can
+//! fail it, the three modes, and replay records shared through the database.
 
 use std::io::{Read, Write};
 

@@ -1,5 +1,5 @@
-//! Add, update, find by id and delete (seed §1, §2, §4, §5; SPEC §2.4), starting from
-//! the seed's own example requests.
+//! Add, update, find by id and delete (《CRM客户管理接口》 1, 2, 4, 5;
+//! `docs/openapi.md#the-customer-record`), starting from the seed's own example requests.
 
 use reqwest::Method;
 use serde_json::{json, Value};

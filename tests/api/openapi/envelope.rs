@@ -1,5 +1,6 @@
-//! The envelope of SPEC §2.2 on real endpoints: success and error shapes, trace ids,
-//! 404/405 from the router, 400 for malformed or ill-typed bodies, 413 for big ones.
+//! The envelope (`docs/openapi.md#envelope`) on real endpoints: success and error shapes,
+//! trace ids, 404/405 from the router, 400 for malformed or ill-typed bodies, 413 for big
+//! ones.
 
 use reqwest::Method;
 use serde_json::json;

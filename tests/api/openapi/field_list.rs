@@ -1,5 +1,6 @@
-//! `POST /openapi/crm/config/field/list` (seed §6, SPEC §2.6): the system fields, custom
-//! fields as CustomerFieldVO, and the filters.
+//! `POST /openapi/crm/config/field/list` (《CRM客户管理接口》 6;
+//! `docs/openapi.md#field-configuration`): the system fields, custom fields as
+//! CustomerFieldVO, and the filters.
 
 use crm_emulator::store::openapi::{
     CascadeNode, CascadeOptions, Choice, CustomFieldUpdate, FieldType, NewCustomField,

@@ -1,5 +1,5 @@
-//! Accounts never see each other (SPEC §0.6): another account's `_id` behaves exactly
-//! like an id that does not exist, on every endpoint.
+//! Accounts never see each other (`docs/README.md#principles`): another account's `_id`
+//! behaves exactly like an id that does not exist, on every endpoint.
 
 use crm_emulator::store::openapi::FieldType;
 use serde_json::json;

@@ -1,5 +1,5 @@
-//! `POST /openapi/crm/list` (seed §3, SPEC §2.5): the seed's examples, paging edges,
-//! and sorting.
+//! `POST /openapi/crm/list` (《CRM客户管理接口》 3; `docs/openapi.md#searching`): its examples,
+//! paging edges, and sorting.
 
 use serde_json::json;
 

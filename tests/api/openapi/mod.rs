@@ -1,4 +1,4 @@
-//! The OpenAPI-style CRM (SPEC §2), through signed HTTP requests. `Oa` signs each
+//! The OpenAPI-style CRM (`docs/openapi.md`), through signed HTTP requests. `Oa` signs each
 //! request as a real client would: a fresh nonce, the emulator clock's timestamp.
 
 mod auth;
@@ -215,7 +215,8 @@ impl<'a> Oa<'a> {
         }
     }
 
-    /// The well-known default account, made strict (every rule refuses, SPEC §5).
+    /// The well-known default account, made strict (every rule refuses,
+    /// docs/rules.md#strict-and-lenient).
     pub async fn strict(app: &'a TestApp) -> Oa<'a> {
         let path = format!("/_emulator/openapi/accounts/{DEFAULT_APPID}");
         let response = app

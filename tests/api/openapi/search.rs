@@ -1,5 +1,5 @@
-//! The search language (SPEC §2.5): every operator on system scalar fields, on
-//! list-valued fields and on custom fields of each kind, run by the database.
+//! The search language (`docs/openapi.md#searching`): every operator on system scalar
+//! fields, on list-valued fields and on custom fields of each kind, run by the database.
 
 use crm_emulator::store::openapi::{
     CascadeNode, CascadeOptions, Choice, FieldType, NewCustomField,

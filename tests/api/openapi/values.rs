@@ -1,5 +1,5 @@
-//! Custom field values on add and update (SPEC §2.6): every type's accepted and
-//! rejected values, `required`, disabled and deleted fields.
+//! Custom field values on add and update (`docs/openapi.md#custom-fields`): every type's
+//! accepted and rejected values, `required`, disabled and deleted fields.
 
 use crm_emulator::store::openapi::{
     CascadeNode, CascadeOptions, Choice, CustomFieldUpdate, FieldType, NewCustomField,

@@ -1,6 +1,6 @@
 //! Every DingTalk rule, broken: the ones enforced `always` on the lenient default corp
 //! (they refuse it too), the ones enforced `strict` on a strict corp (refused) and on
-//! the lenient one (served as SPEC §5 says, with the warning).
+//! the lenient one (served as `docs/rules.md#lenient-behaviour` says, with the warning).
 
 use crm_emulator::{http::head::MAX_URI_BYTES, runtime::rules::dingtalk as dt};
 use reqwest::Method;
@@ -178,7 +178,7 @@ async fn bodies(lenient: &Dt<'_>, seen: &Seen) {
 }
 
 /// The emulator's guesses about fields and employees: refused for the strict corp,
-/// served as SPEC §5 says for the lenient one.
+/// served as docs/rules.md#lenient-behaviour says for the lenient one.
 async fn guesses(lenient: &Dt<'_>, strict: &Dt<'_>, seen: &Seen) {
     let ghost = post(
         strict,

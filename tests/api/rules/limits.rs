@@ -1,7 +1,7 @@
-//! The rules that keep a request inside what both databases can store and run (SPEC §5:
-//! a NUL character, a string or nonce too long to index, a search too large to run),
-//! broken on the well-known lenient tenants: they are enforced `always`, so those are
-//! refused too.
+//! The rules that keep a request inside what both databases can store and run
+//! (`docs/rules.md#strict-and-lenient`: a NUL character, a string or nonce too long to
+//! index, a search too large to run), broken on the well-known lenient tenants: they are
+//! enforced `always`, so those are refused too.
 
 use crm_emulator::runtime::rules::{dingtalk as dt, openapi as oa};
 use reqwest::Method;

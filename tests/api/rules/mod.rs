@@ -1,4 +1,4 @@
-//! The rulebook (SPEC §5). `every_rule_is_broken_in_each_mode_it_has` breaks every rule
+//! The rulebook (`docs/rules.md`). `every_rule_is_broken_in_each_mode_it_has` breaks every rule
 //! `GET /_emulator/rules` lists: a rule enforced `always` is refused, and a rule
 //! enforced `strict` is refused for a strict tenant and served with its warning (and its
 //! lenient behaviour, checked) for a lenient one. [`Seen`] records what each request

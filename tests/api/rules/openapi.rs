@@ -1,6 +1,6 @@
 //! Every OpenAPI rule, broken: the ones enforced `always` on a lenient account (they
 //! refuse it too), the ones enforced `strict` on a strict account (refused) and on a
-//! lenient one (served as SPEC §5 says, with the warning).
+//! lenient one (served as `docs/rules.md#lenient-behaviour` says, with the warning).
 
 use crm_emulator::{
     http::head::MAX_URI_BYTES,

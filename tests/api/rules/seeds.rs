@@ -2,7 +2,8 @@
 //! well-known account. They were signed in June 2023 with the vendor's secret, so the
 //! emulator's clock is moved to each one's timestamp and `--signature-mode lenient`
 //! serves the signature it cannot check; the seed reuses one (nonce, timestamp) on two
-//! endpoints, which the lenient account serves with a warning (SPEC §2.1, §5).
+//! endpoints, which the lenient account serves with a warning
+//! (`docs/openapi.md#authentication`, `docs/rules.md`).
 
 use crm_emulator::{
     config::SignatureMode,
