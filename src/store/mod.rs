@@ -2,13 +2,14 @@
 //!
 //! [`Store`](crate::store::Store) is the facade; its views `dingtalk()` and `openapi()`
 //! hold each API's operations. Underneath, every statement is written once as a
-//! `stmt::Stmt` with `$n` placeholders and run through `exec::Exec`: `exec` and `db`
-//! are the only modules that know which backend runs, and
-//! [`Backend`](crate::store::Backend) gives the few SQL fragments the dialects spell
-//! differently. Machinery only one backend has is in `sqlite` (the writer turn) and
-//! `postgres` (the listener of other instances' changes); group commit (`batch`) and
-//! the caches (`cache`) serve both. Times are stored as epoch milliseconds (BIGINT), ids
-//! as BIGINT, lists and nested objects as JSON text (`columns`).
+//! `stmt::Stmt` with `$n` placeholders and run through `exec::Exec`: `exec`, `handle` and
+//! `db` match on the backend's connections, and [`Backend`](crate::store::Backend) gives
+//! the few SQL fragments the dialects spell differently; the batch writers ask
+//! `Conn::binds_arrays` (`docs/architecture.md#inside-the-store`). Machinery only one
+//! backend has is in `sqlite` (the writer turn) and `postgres` (the listener of other
+//! instances' changes); group commit (`batch`) and the caches (`cache`) serve both. Times
+//! are stored as epoch milliseconds (BIGINT), ids as BIGINT, lists and nested objects as
+//! JSON text (`columns`).
 //!
 //! Module order, lowest first: `error`, `columns`, `cache`, `stmt`, `changes`, `exec`,
 //! `backend`, `sqlite`, `handle`, `db`, `postgres`, `batch`, `tenants`, then `dingtalk`, `openapi` and
