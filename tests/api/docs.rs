@@ -98,18 +98,23 @@ fn slug(heading: &str) -> String {
         .collect()
 }
 
+/// The lines of a Markdown page outside its fenced code blocks.
+fn prose_lines(page: &str) -> impl Iterator<Item = &str> {
+    let mut fenced = false;
+    page.lines().filter(move |line| {
+        let fence = line.trim_start().starts_with("```");
+        fenced ^= fence;
+        !fence && !fenced
+    })
+}
+
 /// The anchors of a Markdown page's headings (code blocks left out), repeats numbered
 /// as GitHub numbers them (`usage`, `usage-1`).
 fn anchors(page: &str) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
-    let mut fenced = false;
-    for line in page.lines() {
-        if line.trim_start().starts_with("```") {
-            fenced = !fenced;
-            continue;
-        }
+    for line in prose_lines(page) {
         let level = line.chars().take_while(|c| *c == '#').count();
-        if fenced || level == 0 || level > 6 || !line[level..].starts_with(' ') {
+        if level == 0 || level > 6 || !line[level..].starts_with(' ') {
             continue;
         }
         let base = slug(&line[level..]);
@@ -129,12 +134,11 @@ fn anchors(page: &str) -> BTreeSet<String> {
 /// for a link within the page.
 fn citations(text: &str, prefix: &str) -> Vec<(Option<String>, Option<String>)> {
     let name_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
-    let anchor_char = |c: char| name_char(c);
     let mut out = Vec::new();
     for (at, _) in text.match_indices(prefix) {
         let rest = &text[at + prefix.len()..];
         if let Some(anchor) = rest.strip_prefix('#') {
-            let anchor: String = anchor.chars().take_while(|c| anchor_char(*c)).collect();
+            let anchor: String = anchor.chars().take_while(|c| name_char(*c)).collect();
             out.push((None, Some(anchor)));
             continue;
         }
@@ -144,7 +148,7 @@ fn citations(text: &str, prefix: &str) -> Vec<(Option<String>, Option<String>)> 
         };
         let anchor = after
             .strip_prefix('#')
-            .map(|a| a.chars().take_while(|c| anchor_char(*c)).collect());
+            .map(|a| a.chars().take_while(|c| name_char(*c)).collect());
         out.push((Some(format!("{name}.md")), anchor));
     }
     out
@@ -212,15 +216,7 @@ fn github_slugs_drop_punctuation_and_number_repeats() {
 /// has; an anchor after `#` is dropped.
 fn named_paths(page: &str) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
-    let mut fenced = false;
-    for line in page.lines() {
-        if line.trim_start().starts_with("```") {
-            fenced = !fenced;
-            continue;
-        }
-        if fenced {
-            continue;
-        }
+    for line in prose_lines(page) {
         for (i, part) in line.split('`').enumerate() {
             let path = part.split('#').next().unwrap_or_default();
             let looks_like_path = i % 2 == 1
