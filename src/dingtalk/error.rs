@@ -100,6 +100,10 @@ impl DtError {
                 &dt::RECORD_KNOWN,
                 format!("{field}: no such employee-customer relation"),
             ),
+            // Only v1.0 writes ask for the duplicate-name check; this API never does.
+            DtStoreError::DuplicateName(id) => {
+                DtError::System(StoreError::Conflict(format!("customer {id} has the name")))
+            }
         }
     }
 

@@ -2,7 +2,7 @@
 
 use tracing::instrument;
 
-use super::{employees, CorpScope, DingTalkStore, DtStoreError, DtStoreResult, Registered};
+use super::{employees, CorpScope, DingTalkStore, DtStoreError, DtStoreResult, Registered, Role};
 use crate::store::{exec::Exec, stmt::Stmt, tenants::Mode};
 
 /// One `dt_followers` row as written (the create paths and the restore).
@@ -13,6 +13,7 @@ pub(crate) struct FollowerRow<'a> {
     pub position: i64,
     pub create_by: Option<&'a str>,
     pub created_at: i64,
+    pub role: Role,
 }
 
 /// The one insert of followers.
@@ -21,7 +22,8 @@ pub(crate) fn insert<'a>(
     rows: impl IntoIterator<Item = FollowerRow<'a>>,
 ) -> Stmt<'a> {
     let mut stmt = Stmt::new(
-        "INSERT INTO dt_followers (corp_id, customer_id, userid, position, create_by, created_at)",
+        "INSERT INTO dt_followers (corp_id, customer_id, userid, position, create_by, created_at, \
+         role)",
     );
     stmt.push_values(rows, |row, f| {
         row.bind(corp_id)
@@ -29,7 +31,8 @@ pub(crate) fn insert<'a>(
             .bind(f.userid)
             .bind(f.position)
             .bind(f.create_by)
-            .bind(f.created_at);
+            .bind(f.created_at)
+            .bind(f.role.as_str());
     });
     stmt
 }
@@ -67,6 +70,7 @@ impl DingTalkStore<'_> {
             position,
             create_by: Some(create_by),
             created_at: now_ms,
+            role: Role::Owner,
         };
         let mut add = insert(corp.id, [row]);
         add.push(" ON CONFLICT (corp_id, customer_id, userid) DO NOTHING");

@@ -12,7 +12,7 @@ use crate::store::{
         customers::{self, CustomerRow},
         employees,
         followers::{self, FollowerRow},
-        Corp,
+        ContactExtra, Corp, CustomerExtra, Role,
     },
     error::StoreResult,
     exec::Exec,
@@ -59,6 +59,8 @@ async fn write_corp(tx: &mut impl Exec, data: &CorpData) -> StoreResult<()> {
             .map(|e| (e.userid.as_str(), e.name.as_deref(), e.created_at));
         insert_rows(tx, employees::insert(corp.id, rows)).await?;
     }
+    let customer_extra = CustomerExtra::created_by("");
+    let contact_extra = &ContactExtra::created_by("");
     for chunk in data.customers.chunks(ROWS) {
         let rows = chunk.iter().map(|c| CustomerRow {
             id: c.id,
@@ -70,6 +72,7 @@ async fn write_corp(tx: &mut impl Exec, data: &CorpData) -> StoreResult<()> {
             modified_by: c.modified_by.as_deref(),
             created_at: c.created_at,
             updated_at: c.updated_at,
+            extra: &customer_extra,
         });
         insert_rows(tx, customers::insert(corp.id, rows)).await?;
     }
@@ -87,6 +90,7 @@ async fn write_corp(tx: &mut impl Exec, data: &CorpData) -> StoreResult<()> {
                 modified_by: k.modified_by.as_deref(),
                 created_at: k.created_at,
                 updated_at: k.updated_at,
+                extra: contact_extra,
             })
         })
         .collect();
@@ -106,6 +110,7 @@ async fn write_corp(tx: &mut impl Exec, data: &CorpData) -> StoreResult<()> {
                     position,
                     create_by: f.create_by.as_deref(),
                     created_at: f.created_at,
+                    role: Role::Owner,
                 })
         })
         .collect();
