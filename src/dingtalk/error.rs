@@ -55,7 +55,7 @@ impl DtError {
             DtError::Refused(broken) => match broken.rule.answer {
                 Answer::Errcode(errcode) => errcode,
                 // Every DingTalk rule answers an errcode (a unit test checks it).
-                Answer::Status(_) => 40035,
+                Answer::Status(_) | Answer::Code(..) => 40035,
             },
         }
     }

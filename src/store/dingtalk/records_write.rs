@@ -27,7 +27,7 @@ pub struct ExtraChange {
 impl ExtraChange {
     /// `stored` (JSON object text) with the change applied; text that is not an object
     /// counts as empty.
-    pub(super) fn apply(&self, stored: &str) -> String {
+    pub fn apply(&self, stored: &str) -> String {
         let mut object = match serde_json::from_str::<Value>(stored) {
             Ok(Value::Object(object)) => object,
             _ => Map::new(),
