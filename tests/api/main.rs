@@ -7,6 +7,7 @@ mod helpers;
 mod admin;
 mod architecture;
 mod dingtalk;
+mod dingtalk_v1;
 mod foundation;
 mod instances;
 mod lifecycle;
