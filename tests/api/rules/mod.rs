@@ -6,6 +6,7 @@
 
 mod defects;
 mod dingtalk;
+mod dingtalk_v1;
 mod limits;
 mod openapi;
 mod seeds;
@@ -135,6 +136,7 @@ both_backends! {
         dingtalk::exercise(&app, &seen).await;
         openapi::exercise(&app, &seen).await;
         limits::exercise(&app, &seen).await;
+        dingtalk_v1::exercise(&app, &seen).await;
         let table = app.get_json("/_emulator/rules").await;
         let mut missing = Vec::new();
         for rule in table["rules"].as_array().expect("rules") {
