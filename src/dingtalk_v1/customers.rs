@@ -309,6 +309,7 @@ pub struct DeleteQuery {
     responses(
         (status = 200, description = "The deleted customer's id", body = InstanceId),
         (status = 400, description = "`MissingcurrentOperatorUserId`, `relationType.not.exists`, `currentOperatorUserId.not.exists` or `data.not.exists`", body = V1ErrorBody),
+        (status = 404, description = "`resource.not.found`: a `dataId` that names another route (`objectMeta`, `batchQuery`) or is empty", body = V1ErrorBody),
     ))]
 #[instrument(skip_all, fields(corp = %caller.corpid))]
 pub async fn delete_personal_customer(
