@@ -31,11 +31,13 @@ use crate::{
 
 /// GetContactsResponseBody.
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1Contacts)]
 pub struct Contacts {
     result: ContactPage,
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1ContactPage)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactPage {
     has_more: bool,

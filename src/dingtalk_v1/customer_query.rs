@@ -70,6 +70,7 @@ pub struct TypeQuery {
 
 /// ListCrmPersonalCustomersResponseBody.
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1Listed)]
 pub struct Listed {
     result: Vec<CustomerPlus>,
 }
@@ -155,6 +156,7 @@ pub struct PageQuery {
 
 /// QueryCrmPersonalCustomerResponseBody: `nextToken` only when more records follow.
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1CustomerPage)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerPage {
     has_more: bool,
@@ -220,11 +222,13 @@ pub async fn query(
 /// QueryAllCustomerResponseBody: `result` with the page; no `hasMore` in the model, so
 /// the last page is the one without `nextToken`.
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1AllCustomers)]
 pub struct AllCustomers {
     result: AllPage,
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1AllPage)]
 #[serde(rename_all = "camelCase")]
 pub struct AllPage {
     max_results: usize,

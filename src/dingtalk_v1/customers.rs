@@ -30,6 +30,7 @@ use crate::{
 /// CreateCustomerResponseBody: the customer, its type, and one entry per request
 /// contact (`{}` for one that could not be saved).
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1CustomerCreated)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerCreated {
     customer_instance_id: String,
@@ -38,6 +39,7 @@ pub struct CustomerCreated {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1ContactCreated)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactCreated {
     #[serde(skip_serializing_if = "Option::is_none")]

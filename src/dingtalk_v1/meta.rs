@@ -24,6 +24,7 @@ pub struct MetaQuery {
 
 /// DescribeCrmPersonalCustomerObjectMetaResponseBody.
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1ObjectMeta)]
 pub struct ObjectMeta {
     code: String,
     name: &'static str,
@@ -34,6 +35,7 @@ pub struct ObjectMeta {
 
 /// One field of the object meta.
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1MetaField)]
 pub struct MetaField {
     name: &'static str,
     label: &'static str,

@@ -13,11 +13,13 @@ use utoipa::ToSchema;
 /// `customer_description`; for contacts `contact_name`, `contact_phone`,
 /// `contact_position`, `contact_related_customer`; any other key is kept as sent.
 #[derive(Deserialize, ToSchema)]
+#[schema(as = V1Data)]
 #[schema(value_type = Object, example = json!({"customer_name": "杭州某某科技", "customer_phone": "0571-8888"}))]
 pub struct Data(Map<String, Value>);
 
 /// `permission`: the owners (负责人) and participants (协同人).
 #[derive(Deserialize, ToSchema)]
+#[schema(as = V1PermissionIn)]
 #[serde(rename_all = "camelCase")]
 pub struct PermissionIn {
     owner_staff_ids: Option<Vec<String>>,
@@ -26,6 +28,7 @@ pub struct PermissionIn {
 
 /// `saveOption` of CreateCustomer.
 #[derive(Deserialize, ToSchema)]
+#[schema(as = V1SaveOption)]
 #[serde(rename_all = "camelCase")]
 pub struct SaveOption {
     customer_existed_policy: Option<String>,
@@ -36,6 +39,7 @@ pub struct SaveOption {
 
 /// A contact of CreateCustomer.
 #[derive(Deserialize, ToSchema)]
+#[schema(as = V1ContactIn)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactIn {
     data: Data,
@@ -45,6 +49,7 @@ pub struct ContactIn {
 
 /// CreateCustomerRequest.
 #[derive(Deserialize, ToSchema)]
+#[schema(as = V1CreateCustomerRequest)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateCustomerRequest {
     contacts: Option<Vec<ContactIn>>,
@@ -62,6 +67,7 @@ pub struct CreateCustomerRequest {
 
 /// AddCrmPersonalCustomerRequest.
 #[derive(Deserialize, ToSchema)]
+#[schema(as = V1AddPersonalCustomerRequest)]
 #[serde(rename_all = "camelCase")]
 pub struct AddPersonalCustomerRequest {
     action: Option<String>,
@@ -78,6 +84,7 @@ pub struct AddPersonalCustomerRequest {
 
 /// UpdateCrmPersonalCustomerRequest.
 #[derive(Deserialize, ToSchema)]
+#[schema(as = V1UpdatePersonalCustomerRequest)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdatePersonalCustomerRequest {
     action: Option<String>,
@@ -94,6 +101,7 @@ pub struct UpdatePersonalCustomerRequest {
 
 /// QueryAllCustomerRequest.
 #[derive(Deserialize, ToSchema)]
+#[schema(as = V1QueryAllRequest)]
 #[serde(rename_all = "camelCase")]
 pub struct QueryAllRequest {
     /// 1 to 100 (default 100).
@@ -106,6 +114,7 @@ pub struct QueryAllRequest {
 
 /// GetContactsRequest.
 #[derive(Deserialize, ToSchema)]
+#[schema(as = V1GetContactsRequest)]
 #[serde(rename_all = "camelCase")]
 pub struct GetContactsRequest {
     current_operator_user_id: Option<String>,
@@ -121,6 +130,7 @@ pub struct GetContactsRequest {
 
 /// An entry of `bizDataList`.
 #[derive(Deserialize, ToSchema)]
+#[schema(as = V1BizData)]
 #[serde(rename_all = "camelCase")]
 pub struct BizData {
     key: String,
@@ -130,6 +140,7 @@ pub struct BizData {
 
 /// An item of BatchAddContacts.
 #[derive(Deserialize, ToSchema)]
+#[schema(as = V1AddItem)]
 #[serde(rename_all = "camelCase")]
 pub struct AddItem {
     /// Must include `contact_related_customer`.
@@ -140,6 +151,7 @@ pub struct AddItem {
 
 /// BatchAddContactsRequest.
 #[derive(Deserialize, ToSchema)]
+#[schema(as = V1BatchAddContactsRequest)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchAddContactsRequest {
     operator_user_id: String,
@@ -149,6 +161,7 @@ pub struct BatchAddContactsRequest {
 
 /// An item of BatchUpdateContacts.
 #[derive(Deserialize, ToSchema)]
+#[schema(as = V1UpdateItem)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateItem {
     biz_data_list: Option<Vec<BizData>>,
@@ -158,6 +171,7 @@ pub struct UpdateItem {
 
 /// BatchUpdateContactsRequest.
 #[derive(Deserialize, ToSchema)]
+#[schema(as = V1BatchUpdateContactsRequest)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchUpdateContactsRequest {
     operator_user_id: String,
@@ -167,6 +181,7 @@ pub struct BatchUpdateContactsRequest {
 
 /// AppendCustomerDataAuthRequest and OverrideUpdateCustomerDataAuthRequest.
 #[derive(Deserialize, ToSchema)]
+#[schema(as = V1DataAuthRequest)]
 #[serde(rename_all = "camelCase")]
 pub struct DataAuthRequest {
     /// 1 to 100 customer ids.

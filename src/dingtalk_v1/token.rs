@@ -27,6 +27,7 @@ use crate::{
 
 /// The request body (GetAccessTokenRequest).
 #[derive(Deserialize, ToSchema)]
+#[schema(as = V1TokenRequest)]
 #[serde(rename_all = "camelCase")]
 #[allow(
     dead_code,
@@ -42,6 +43,7 @@ pub struct TokenRequest {
 
 /// GetAccessTokenResponseBody.
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1TokenIssued)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenIssued {
     access_token: String,

@@ -20,6 +20,7 @@ const APP_UUID: &str = "crm-emulator";
 
 /// Who holds a customer.
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1Permission)]
 #[serde(rename_all = "camelCase")]
 pub struct Permission {
     owner_staff_ids: Vec<String>,
@@ -29,6 +30,7 @@ pub struct Permission {
 /// A customer as QueryCrmPersonalCustomer lists it (ListCrmPersonalCustomers adds
 /// `appUuid` and `formCode`: [`CustomerPlus`]).
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1Customer)]
 #[serde(rename_all = "camelCase")]
 pub struct Customer {
     instance_id: String,
@@ -48,6 +50,7 @@ pub struct Customer {
 
 /// A customer as ListCrmPersonalCustomers answers it.
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1CustomerPlus)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerPlus {
     #[serde(flatten)]
@@ -58,6 +61,7 @@ pub struct CustomerPlus {
 
 /// A customer as QueryAllCustomer lists it.
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1CustomerAll)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerAll {
     instance_id: String,
@@ -77,6 +81,7 @@ pub struct CustomerAll {
 
 /// Who holds a contact: its creator.
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1ContactPermission)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactPermission {
     owner_user_ids: Vec<String>,
@@ -85,6 +90,7 @@ pub struct ContactPermission {
 
 /// A contact as GetContacts lists it.
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1Contact)]
 #[serde(rename_all = "camelCase")]
 pub struct Contact {
     instance_id: String,
@@ -196,6 +202,7 @@ fn permission(record: &CustomerRecord) -> Permission {
 
 /// The answer of the writes that name one instance.
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1InstanceId)]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceId {
     pub instance_id: String,
@@ -203,12 +210,14 @@ pub struct InstanceId {
 
 /// The answer of the data-authorisation calls: `result` true.
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1Done)]
 pub struct Done {
     pub result: bool,
 }
 
 /// One item of a contact batch's answer.
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1ItemResult)]
 #[serde(rename_all = "camelCase")]
 pub struct ItemResult {
     pub success: bool,
@@ -222,6 +231,7 @@ pub struct ItemResult {
 
 /// The answer of the contact batches: one result per item, in order.
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1BatchResults)]
 pub struct BatchResults {
     pub results: Vec<ItemResult>,
 }
