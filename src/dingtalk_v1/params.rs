@@ -2,13 +2,12 @@
 //! `nextToken`, instance ids (docs/dingtalk-v1.md#paging-and-queries).
 
 use super::error::{V1Error, V1Result};
+pub use crate::store::dingtalk::RELATION_TYPES;
 use crate::{
     runtime::rules::{dingtalk_v1 as v1, Judge},
     store::dingtalk::CRM_CUSTOMER,
 };
 
-/// The relation types (and customer object types) the emulator knows.
-pub const RELATION_TYPES: [&str; 2] = [CRM_CUSTOMER, "crm_customer_personal"];
 /// The object type of contacts.
 pub const CRM_CONTACT: &str = "crm_contact";
 

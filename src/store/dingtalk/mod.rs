@@ -39,7 +39,7 @@ pub use contact_batch::{ContactChange, ItemOutcome};
 pub use query::{Condition, Group, RecordField, RecordFilter};
 pub use records::{
     ContactExtra, ContactRecord, CustomerExtra, CustomerRecord, Duplicates, Page, RecordPatch,
-    Role, Saved, CONTACT_COLUMNS, CRM_CUSTOMER, CUSTOMER_COLUMNS,
+    Role, Saved, CONTACT_COLUMNS, CRM_CUSTOMER, CUSTOMER_COLUMNS, RELATION_TYPES,
 };
 pub use records_write::{CustomerChange, ExtraChange};
 pub use roles::Share;

@@ -7,6 +7,9 @@ use sqlx::FromRow;
 /// The relation type of every customer the old API creates, and v1.0's default.
 pub const CRM_CUSTOMER: &str = "crm_customer";
 
+/// The relation types a customer may have (v1.0's `relationType`).
+pub const RELATION_TYPES: [&str; 2] = [CRM_CUSTOMER, "crm_customer_personal"];
+
 /// The customer columns a v1.0 `data` key names (docs/dingtalk-v1.md#records): the
 /// extendValue of such a key is kept in `data_extra` under the key, and a write of the
 /// column through the old API drops it.
@@ -38,6 +41,13 @@ impl Role {
             Role::Owner => "owner",
             Role::Participant => "participant",
         }
+    }
+
+    /// The role a stored spelling names.
+    pub fn parse(text: &str) -> Option<Role> {
+        [Role::Owner, Role::Participant]
+            .into_iter()
+            .find(|role| role.as_str() == text)
     }
 }
 

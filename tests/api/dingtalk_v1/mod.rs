@@ -4,6 +4,7 @@
 mod contacts;
 mod customers;
 mod envelope;
+mod export;
 mod interop;
 mod paging;
 mod token;
