@@ -5,11 +5,10 @@ use sqlx::FromRow;
 use tracing::instrument;
 
 use super::{
-    contacts, employees,
-    followers::{self, FollowerRow},
-    missing, Contact, CorpScope, Customer, CustomerDetail, CustomerExtra, CustomerPage,
-    CustomerPatch, DingTalkStore, DtStoreError, DtStoreResult, Duplicates, NewCustomer, Registered,
-    Role, Saved, CHUNK, CUSTOMER_COLUMNS,
+    contacts, employees, followers, missing, records_write::check_name, Contact, CorpScope,
+    Customer, CustomerDetail, CustomerExtra, CustomerPage, CustomerPatch, DingTalkStore,
+    DtStoreError, DtStoreResult, Duplicates, NewCustomer, Registered, Saved, CHUNK,
+    CUSTOMER_COLUMNS,
 };
 use crate::store::{error::StoreResult, exec::Exec, stmt::Stmt};
 
@@ -56,35 +55,6 @@ pub(crate) fn insert<'a>(
             .bind(&c.extra.extend_data);
     });
     stmt
-}
-
-/// The id of another customer of the corp with this name and relation type (not
-/// `except`), as `duplicates` asks: refused as [`DtStoreError::DuplicateName`],
-/// reported, or not looked for. One index range (`dt_customers_by_name`).
-pub(super) async fn check_name(
-    tx: &mut impl Exec,
-    corp_id: i64,
-    relation_type: &str,
-    name: &str,
-    except: Option<i64>,
-    duplicates: Duplicates,
-) -> DtStoreResult<Option<i64>> {
-    if duplicates == Duplicates::Allow {
-        return Ok(None);
-    }
-    let stmt = Stmt::new(
-        "SELECT id FROM dt_customers WHERE corp_id = $1 AND relation_type = $2 \
-         AND name = $3 AND id <> $4 ORDER BY id LIMIT 1",
-    )
-    .bind(corp_id)
-    .bind(relation_type)
-    .bind(name)
-    .bind(except.unwrap_or(0));
-    let found: Option<(i64,)> = tx.fetch_optional(&stmt).await?;
-    match (found, duplicates) {
-        (Some((id,)), Duplicates::Refuse) => Err(DtStoreError::DuplicateName(id)),
-        (found, _) => Ok(found.map(|(id,)| id)),
-    }
 }
 
 /// The customer (`part` 0), its contacts (1) and its followers (2) in one result, each
@@ -151,25 +121,8 @@ impl DingTalkStore<'_> {
         };
         tx.execute(&insert(corp.id, [row])).await?;
         contacts::insert_new(&mut tx, corp.id, new.id, &new.contacts, now_ms).await?;
-        let create_by = Some(new.create_by.as_str());
-        let owners = new.followers.iter().map(|u| (u.as_str(), Role::Owner));
-        let participants = new
-            .participants
-            .iter()
-            .map(|u| (u.as_str(), Role::Participant));
-        let positions: Vec<(i64, (&str, Role))> =
-            (1i64..).zip(owners.chain(participants)).collect();
-        for chunk in positions.chunks(CHUNK) {
-            let rows = chunk.iter().map(|(position, (userid, role))| FollowerRow {
-                customer_id: new.id,
-                userid,
-                position: *position,
-                create_by,
-                created_at: now_ms,
-                role: *role,
-            });
-            tx.execute(&followers::insert(corp.id, rows)).await?;
-        }
+        let by = Some(new.create_by.as_str());
+        followers::insert_new(&mut tx, corp.id, new, by, now_ms).await?;
         self.commit(tx).await?;
         Ok(Saved {
             registered,
@@ -188,16 +141,14 @@ impl DingTalkStore<'_> {
         patch: &CustomerPatch,
         now_ms: i64,
     ) -> DtStoreResult<Registered> {
-        let given = [
-            patch.name.is_some(),
-            patch.address.is_some(),
-            patch.telephone.is_some(),
-            patch.description.is_some(),
+        let columns = [
+            &patch.name,
+            &patch.address,
+            &patch.telephone,
+            &patch.description,
         ];
-        let written = CUSTOMER_COLUMNS
-            .iter()
-            .zip(given)
-            .filter_map(|((_, key), given)| given.then_some(*key));
+        let written = CUSTOMER_COLUMNS.iter().zip(columns);
+        let written = written.filter_map(|((_, key), value)| value.as_ref().map(|_| *key));
         let data_extra = self.without_keys("data_extra", written);
         let update = Stmt::new(format!(
             "UPDATE dt_customers SET name = COALESCE($3, name), \

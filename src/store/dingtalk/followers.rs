@@ -2,8 +2,11 @@
 
 use tracing::instrument;
 
-use super::{employees, CorpScope, DingTalkStore, DtStoreError, DtStoreResult, Registered, Role};
-use crate::store::{exec::Exec, stmt::Stmt, tenants::Mode};
+use super::{
+    employees, CorpScope, DingTalkStore, DtStoreError, DtStoreResult, NewCustomer, Registered,
+    Role, CHUNK,
+};
+use crate::store::{error::StoreResult, exec::Exec, stmt::Stmt, tenants::Mode};
 
 /// One `dt_followers` row as written (the create paths and the restore).
 #[derive(Clone)]
@@ -35,6 +38,32 @@ pub(crate) fn insert<'a>(
             .bind(f.role.as_str());
     });
     stmt
+}
+
+/// Inserts the followers of a new customer: its owners, then its participants, in
+/// positions 1, 2, ….
+pub(super) async fn insert_new(
+    tx: &mut impl Exec,
+    corp_id: i64,
+    new: &NewCustomer,
+    create_by: Option<&str>,
+    now_ms: i64,
+) -> StoreResult<()> {
+    let owners = new.followers.iter().map(|u| (u, Role::Owner));
+    let participants = new.participants.iter().map(|u| (u, Role::Participant));
+    let positions: Vec<(i64, (&String, Role))> = (1..).zip(owners.chain(participants)).collect();
+    for chunk in positions.chunks(CHUNK) {
+        let rows = chunk.iter().map(|(position, (userid, role))| FollowerRow {
+            customer_id: new.id,
+            userid,
+            position: *position,
+            create_by,
+            created_at: now_ms,
+            role: *role,
+        });
+        tx.execute(&insert(corp_id, rows)).await?;
+    }
+    Ok(())
 }
 
 impl DingTalkStore<'_> {

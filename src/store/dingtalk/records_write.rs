@@ -8,9 +8,7 @@ use sqlx::FromRow;
 use tracing::instrument;
 
 use super::{
-    contacts,
-    customers::check_name,
-    employees,
+    contacts, employees,
     roles::{self, Share},
     CorpScope, DingTalkStore, DtStoreError, DtStoreResult, Duplicates, NewContact, RecordPatch,
     Registered, Role, Saved,
@@ -56,6 +54,35 @@ pub struct CustomerChange {
     /// Contacts added to the customer.
     pub contacts: Vec<NewContact>,
     pub modified_by: String,
+}
+
+/// The id of another customer of the corp with this name and relation type (not
+/// `except`), as `duplicates` asks: refused as [`DtStoreError::DuplicateName`],
+/// reported, or not looked for. One index range (`dt_customers_by_name`).
+pub(super) async fn check_name(
+    tx: &mut impl Exec,
+    corp_id: i64,
+    relation_type: &str,
+    name: &str,
+    except: Option<i64>,
+    duplicates: Duplicates,
+) -> DtStoreResult<Option<i64>> {
+    if duplicates == Duplicates::Allow {
+        return Ok(None);
+    }
+    let stmt = Stmt::new(
+        "SELECT id FROM dt_customers WHERE corp_id = $1 AND relation_type = $2 \
+         AND name = $3 AND id <> $4 ORDER BY id LIMIT 1",
+    )
+    .bind(corp_id)
+    .bind(relation_type)
+    .bind(name)
+    .bind(except.unwrap_or(0));
+    let found: Option<(i64,)> = tx.fetch_optional(&stmt).await?;
+    match (found, duplicates) {
+        (Some((id,)), Duplicates::Refuse) => Err(DtStoreError::DuplicateName(id)),
+        (found, _) => Ok(found.map(|(id,)| id)),
+    }
 }
 
 #[derive(FromRow)]

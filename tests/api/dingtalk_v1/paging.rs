@@ -96,9 +96,9 @@ both_backends! {
         };
         let eq = |field: &str, value: &str| json!({"fieldId": field, "filterType": "EQ", "value": value});
         let found = page_all(&v1, &query(json!({"queryGroupList": [{"queryObjectList": [eq("customer_name", "ACME")]}]})), async |_| {}).await;
-        assert_eq!(found, [acme.clone()]);
+        assert_eq!(found, [acme.as_str()]);
         let found = page_all(&v1, &query(json!({"queryGroupList": [{"queryObjectList": [eq("level", "B")]}]})), async |_| {}).await;
-        assert_eq!(found, [beta.clone()]);
+        assert_eq!(found, [beta.as_str()]);
         let either = json!({"queryGroupList": [{"logicType": "OR", "queryObjectList": [eq("level", "A"), eq("customer_name", "Beta")]}]});
         assert_eq!(page_all(&v1, &query(either.clone()), async |_| {}).await, [acme.clone(), beta.clone()]);
         let reply = v1.get(&format!("/v1.0/crm/personalCustomers?maxResults=1{}", query(either))).await;
