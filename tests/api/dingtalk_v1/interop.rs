@@ -52,6 +52,8 @@ both_backends! {
         assert_eq!(got["contactList"], json!([{"contactid": contact, "name": "Li", "mobile": "139", "attached": "CTO"}]));
         assert_eq!(got["userIds"], json!(["zhangsan", "lisi"]));
         assert_eq!(got["create_by"].as_str().map(str::len), Some(19), "the creation time");
+        let console = app.get_json("/_emulator/dingtalk/corps/dingemulator/customers").await;
+        assert_eq!(console["customers"][0]["id"], id.as_str(), "the console's corp view shows it");
         let update = json!({"contactid": contact, "name": "Li Lei", "mobile": "138", "attached": "CEO", "modified_by": "x"});
         assert_ok(&dt.post("/crm/contact/update?user_id=zhangsan", &update).await);
         let contacts = v1.post("/v1.0/crm/customObjects/contacts/datas/query", &json!({"maxResults": 10})).await;
