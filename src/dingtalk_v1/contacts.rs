@@ -173,8 +173,9 @@ fn failed(relation_id: Option<String>, err: &V1Error) -> ItemResult {
     }
 }
 
-/// The result of an item the store answered.
-fn outcome(relation_id: String, outcome: ItemOutcome) -> ItemResult {
+/// The result of an item the store answered; `relation_id` is echoed on a failure when
+/// `echo` (an update names an existing contact; a failed add made none).
+fn outcome(relation_id: String, outcome: ItemOutcome, echo: bool) -> ItemResult {
     let err = match outcome {
         ItemOutcome::Done => {
             return ItemResult {
@@ -187,7 +188,7 @@ fn outcome(relation_id: String, outcome: ItemOutcome) -> ItemResult {
         ItemOutcome::UnknownCustomer(id) => V1Error::no_such(RELATED_CUSTOMER, "customer", &[id]),
         ItemOutcome::UnknownContact(id) => V1Error::no_such("relationId", "contact", &[id]),
     };
-    failed(Some(relation_id), &err)
+    failed(echo.then_some(relation_id), &err)
 }
 
 /// `POST /v1.0/crm/contacts/batch` (BatchAddContacts): each item one contact of the
@@ -231,19 +232,15 @@ pub async fn batch_add(
         .await
         .map_err(|err| employees.store_error(err, "relationList"))?;
     employees.warn(&judge, &registered)?;
+    // The store answers each contact it was given, in order: the items not refused here.
     let mut stored = contacts.iter().zip(outcomes);
     let results = results
         .into_iter()
-        .map(|result| match result {
-            Some(result) => result,
-            None => {
-                let (contact, done) = stored.next().unzip();
-                let id = contact.map_or(0, |(_, contact)| contact.id);
-                outcome(
-                    id.to_string(),
-                    done.unwrap_or(ItemOutcome::UnknownContact(id)),
-                )
-            }
+        .filter_map(|result| {
+            result.or_else(|| {
+                let ((_, contact), done) = stored.next()?;
+                Some(outcome(contact.id.to_string(), done, false))
+            })
         })
         .collect();
     Ok(Json(BatchResults { results }))
@@ -341,7 +338,7 @@ pub async fn batch_update(
             Err(result) => result,
             Ok(relation_id) => {
                 let done = outcomes.next().unwrap_or(ItemOutcome::UnknownContact(0));
-                outcome(relation_id, done)
+                outcome(relation_id, done, true)
             }
         })
         .collect();
