@@ -9,6 +9,8 @@ use serde_json::json;
 use super::*;
 use crate::{both_backends, dingtalk::keys};
 
+const CUSTOMERS: &str = "/v1.0/crm/personalCustomers";
+
 /// Pages QueryCrmPersonalCustomer to the end, `between` run after each page; the ids
 /// seen, in order.
 async fn page_all(v1: &V1<'_>, query: &str, mut between: impl AsyncFnMut(usize)) -> Vec<String> {
@@ -61,6 +63,30 @@ both_backends! {
         let reply = v1.get("/v1.0/crm/personalCustomers?maxResults=1").await;
         assert_eq!(ok(&reply)["totalCount"], seen.len());
         assert_eq!(keys(ok(&reply)), ["hasMore", "maxResults", "nextToken", "totalCount", "values"]);
+    }
+
+    async fn paging_beside_a_concurrent_writer_returns_every_customer_once(app: TestApp) {
+        let v1 = V1::new(&app).await;
+        let mut expected = Vec::new();
+        for i in 0..250 {
+            expected.push(v1.add_customer(json!({"customer_name": format!("C{i}")}), "u").await);
+        }
+        // A writer on its own task, adding customers while the pages are read.
+        let (client, url, token) = (app.client.clone(), app.url(CUSTOMERS), v1.token.clone());
+        let writer = tokio::spawn(async move {
+            for i in 0..60 {
+                let body = json!({"creatorUserId": "w", "data": {"customer_name": format!("W{i}")}});
+                let sent = client.post(&url).header("x-acs-dingtalk-access-token", &token).json(&body).send().await;
+                assert_eq!(sent.map(|r| r.status().as_u16()).ok(), Some(200));
+            }
+        });
+        let seen = page_all(&v1, "", async |_| tokio::task::yield_now().await).await;
+        writer.await.expect("the writer");
+        let unique: HashSet<&String> = seen.iter().collect();
+        assert_eq!(unique.len(), seen.len(), "no record twice");
+        for id in &expected {
+            assert!(unique.contains(id), "{id} was skipped");
+        }
     }
 
     async fn query_all_pages_the_same_customers_without_has_more(app: TestApp) {
