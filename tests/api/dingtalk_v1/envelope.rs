@@ -82,6 +82,21 @@ both_backends! {
         assert_error(&v1.put(path, &body).await, 400, "modifierUserId.not.exists", "ghost");
     }
 
+    async fn a_read_checks_the_employee_it_names_too(app: TestApp) {
+        let v1 = V1::new(&app).await;
+        let path = "/v1.0/crm/personalCustomers?maxResults=1&currentOperatorUserId=reader";
+        let served = v1.get(path).await;
+        ok(&served);
+        let warned = served.warnings();
+        assert!(warned.iter().any(|w| w.starts_with("dingtalk-v1.employee.known: currentOperatorUserId reader")), "{warned:?}");
+        let directory = app.get_json("/_emulator/dingtalk/corps/dingemulator/employees").await;
+        assert!(directory.to_string().contains("\"reader\""), "added: {directory}");
+        set_default_corp(&app, Mode::Strict, None).await;
+        let refused = v1.get("/v1.0/crm/personalCustomers?maxResults=1&currentOperatorUserId=stranger").await;
+        assert_error(&refused, 400, "currentOperatorUserId.not.exists", "stranger");
+        ok(&v1.get(path).await);
+    }
+
     async fn a_corp_over_its_rate_limit_is_403(app: TestApp) {
         let v1 = V1::new(&app).await;
         set_default_corp(&app, Mode::Lenient, Some(1)).await;
