@@ -4,6 +4,10 @@
 #
 #   scripts/scale.sh [large] [small] [repeats]   (default 1000000, 10000 and 300)
 #
+# The queries: OpenAPI (findById, an eq search, a contains search, a page with its
+# count), DingTalk (get, a list page) and DingTalk v1.0 (a first page with its
+# totalCount, a page after a cursor, a customer_name EQ queryDsl, a batchQuery).
+#
 # For each backend and each size: a seed of that many OpenAPI customers (account
 # `scale`) and as many DingTalk customers (corp `dingscale`) is loaded by `--seed` into
 # a fresh database (SQLite: a file; Postgres: a scratch database at $SCALE_POSTGRES_URL,

@@ -16,6 +16,8 @@ pub mod seed;
 pub mod admin;
 /// The DingTalk-style API: `/gettoken`, `/crm/*`.
 pub mod dingtalk;
+/// DingTalk's v1.0 CRM server API, as the official SDK speaks it: `/v1.0/*`.
+pub mod dingtalk_v1;
 /// The OpenAPI-style API: `/openapi/crm/*`.
 pub mod openapi;
 

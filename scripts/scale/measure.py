@@ -14,7 +14,7 @@ must succeed with the right answer.
 import http.client, json, os, random, statistics, sys, time, urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from seed import token  # noqa: E402
+from seed import WORDS, token  # noqa: E402
 
 OA = {"appid": "scale", "Content-Type": "application/json"}
 
@@ -66,9 +66,41 @@ def dt_list(s, i):
     assert doc["errcode"] == 0 and doc["hasMore"], doc
 
 
+def v1_headers(s):
+    return {"x-acs-dingtalk-access-token": s.access, "Content-Type": "application/json"}
+
+
+def v1_first_page(s, i):
+    doc = s.call("GET", "/v1.0/crm/personalCustomers?maxResults=20", headers=v1_headers(s))
+    assert doc["totalCount"] == s.n and doc["hasMore"] and doc["values"][0]["instanceId"] == "1", doc
+
+
+def v1_page_after(s, i):
+    i = min(i, s.n - 1)
+    doc = s.call("GET", f"/v1.0/crm/personalCustomers?maxResults=20&nextToken={i}", headers=v1_headers(s))
+    assert doc["totalCount"] == s.n and doc["values"][0]["instanceId"] == str(i + 1), doc
+
+
+def v1_name_eq(s, i):
+    name = f"客户{token(i)} Trading Co {WORDS[i % 8]}"
+    dsl = json.dumps({"queryGroupList": [{"queryObjectList": [
+        {"fieldId": "customer_name", "filterType": "EQ", "value": name}]}]})
+    path = "/v1.0/crm/personalCustomers?maxResults=20&queryDsl=" + urllib.parse.quote(dsl)
+    doc = s.call("GET", path, headers=v1_headers(s))
+    assert doc["totalCount"] == 1 and doc["values"][0]["instanceId"] == str(i), doc
+
+
+def v1_batch_query(s, i):
+    doc = s.call("POST", "/v1.0/crm/personalCustomers/batchQuery", [str(i)], v1_headers(s))
+    assert doc["result"][0]["instanceId"] == str(i), doc
+
+
 QUERIES = [("oa findById", oa_find), ("oa eq mobile", oa_eq_mobile),
            ("oa contains customerName", oa_contains_name), ("oa list page + count", oa_list_count),
-           ("dt get", dt_get), ("dt list page", dt_list)]
+           ("dt get", dt_get), ("dt list page", dt_list),
+           ("v1 query first page + totalCount", v1_first_page),
+           ("v1 query page after a cursor", v1_page_after),
+           ("v1 query customer_name EQ", v1_name_eq), ("v1 batchQuery", v1_batch_query)]
 
 
 def main():

@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use crate::store::{
+    dingtalk::{Role, CRM_CUSTOMER},
     openapi::{CascadeOptions, Choice, Contact, FieldType},
     tenants::Mode,
 };
@@ -156,6 +157,24 @@ pub struct DtCustomerDoc {
     pub created_at: Option<i64>,
     #[serde(default)]
     pub updated_at: Option<i64>,
+    /// DingTalk v1.0: `crm_customer` (the default) or `crm_customer_personal`.
+    #[serde(default = "crm_customer", skip_serializing_if = "is_crm_customer")]
+    pub relation_type: String,
+    /// The user id of the call that created it (absent: none known).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub creator_user_id: String,
+    /// The nick a v1.0 create gave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator_nick: Option<String>,
+    /// The v1.0 `data` keys without a column, as sent, and the extendValues of those
+    /// with one, by key.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    #[schema(value_type = Object)]
+    pub data_extra: Map<String, Value>,
+    /// The v1.0 `extendData`.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    #[schema(value_type = Object)]
+    pub extend_data: Map<String, Value>,
     #[serde(default)]
     pub contacts: Vec<DtContactDoc>,
     /// In the order they were added (the order of the customer's `userIds`).
@@ -181,6 +200,17 @@ pub struct DtContactDoc {
     pub created_at: Option<i64>,
     #[serde(default)]
     pub updated_at: Option<i64>,
+    /// The user id of the call that created it (absent: none known).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub creator_user_id: String,
+    /// As the customer's `dataExtra`.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    #[schema(value_type = Object)]
+    pub data_extra: Map<String, Value>,
+    /// The v1.0 `extendData` (a BatchAddContacts item's `bizExtMap`).
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    #[schema(value_type = Object)]
+    pub extend_data: Map<String, Value>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -191,6 +221,25 @@ pub struct FollowerDoc {
     pub create_by: Option<String>,
     #[serde(default)]
     pub created_at: Option<i64>,
+    /// `owner` (the default; every follower of the old API) or `participant`.
+    #[serde(default = "owner", skip_serializing_if = "is_owner")]
+    pub role: String,
+}
+
+fn crm_customer() -> String {
+    CRM_CUSTOMER.to_owned()
+}
+
+fn is_crm_customer(relation_type: &str) -> bool {
+    relation_type == CRM_CUSTOMER
+}
+
+fn owner() -> String {
+    Role::Owner.as_str().to_owned()
+}
+
+fn is_owner(role: &str) -> bool {
+    role == Role::Owner.as_str()
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

@@ -116,6 +116,11 @@ fn corp(data: CorpData) -> CorpDoc {
                 modified_by: c.modified_by,
                 created_at: Some(c.created_at),
                 updated_at: Some(c.updated_at),
+                relation_type: c.extra.relation_type,
+                creator_user_id: c.extra.creator_userid,
+                creator_nick: c.extra.creator_nick,
+                data_extra: object(&c.extra.data_extra),
+                extend_data: object(&c.extra.extend_data),
                 contacts: c
                     .contacts
                     .into_iter()
@@ -128,6 +133,9 @@ fn corp(data: CorpData) -> CorpDoc {
                         modified_by: k.modified_by,
                         created_at: Some(k.created_at),
                         updated_at: Some(k.updated_at),
+                        creator_user_id: k.creator_userid,
+                        data_extra: object(&k.data_extra),
+                        extend_data: object(&k.extend_data),
                     })
                     .collect(),
                 followers: c
@@ -137,10 +145,19 @@ fn corp(data: CorpData) -> CorpDoc {
                         userid: f.userid,
                         create_by: f.create_by,
                         created_at: Some(f.created_at),
+                        role: f.role,
                     })
                     .collect(),
             })
             .collect(),
+    }
+}
+
+/// A stored JSON object (text) as the document's object; anything else is empty.
+fn object(text: &str) -> serde_json::Map<String, serde_json::Value> {
+    match serde_json::from_str(text) {
+        Ok(serde_json::Value::Object(object)) => object,
+        _ => serde_json::Map::new(),
     }
 }
 

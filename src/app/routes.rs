@@ -13,7 +13,7 @@ use tower_http::{
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::{
-    admin, dingtalk,
+    admin, dingtalk, dingtalk_v1,
     http::{doc, head::Head, X_REQUEST_ID},
     openapi,
     state::{AppState, RouterState},
@@ -29,17 +29,21 @@ pub(super) fn router(state: AppState) -> Router {
     // router is cloned, a reference count; its document is not.)
     let (openapi, openapi_doc) = openapi::routes(&state).split_for_parts();
     let (admin, admin_doc) = admin::routes(&state).split_for_parts();
+    let (v1, v1_doc) = dingtalk_v1::routes(&state).split_for_parts();
     let bare_prefixes = [
         ("/openapi/", openapi.clone()),
         ("/_emulator/", admin.clone()),
+        ("/v1.0/", v1.clone()),
     ];
     let openapi = doc::described(openapi, openapi_doc);
     let admin = doc::described(admin, admin_doc);
+    let v1 = doc::described(v1, v1_doc);
     // DingTalk is mounted at the root, so its fallback answers every path no other
     // surface owns.
     let (routes, api) = OpenApiRouter::with_openapi(doc::base())
         .merge(dingtalk::routes(&state))
         .nest("/openapi", openapi)
+        .nest("/v1.0", v1)
         .nest("/_emulator", admin)
         .split_for_parts();
     let state = RouterState {

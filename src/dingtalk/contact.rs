@@ -20,7 +20,7 @@ use super::{
 use crate::{
     runtime::rules::{dingtalk as dt, Judge},
     state::AppState,
-    store::dingtalk::{ContactFields, NewContact},
+    store::dingtalk::{ContactExtra, ContactFields, NewContact},
 };
 
 /// `POST /crm/contact/create?access_token=&user_id=` → `contactid`.
@@ -85,6 +85,7 @@ async fn create_contact(
     let new = NewContact {
         id: state.ids.next(now_ms),
         fields: contact,
+        extra: ContactExtra::created_by(&user_id),
     };
     let added = state
         .store

@@ -17,7 +17,10 @@ use crate::{
     ids::IdGenerator,
     runtime::rules::Judge,
     state::AppState,
-    store::dingtalk::{ContactFields, CustomerPatch, NewContact, NewCustomer},
+    store::dingtalk::{
+        ContactExtra, ContactFields, CustomerExtra, CustomerPatch, Duplicates, NewContact,
+        NewCustomer,
+    },
 };
 
 /// `POST /crm/customer/create?access_token=&user_id=` → `customerid`.
@@ -52,10 +55,10 @@ pub async fn create(
     let added = state
         .store
         .dingtalk()
-        .create_customer(caller.scope, &employees, &new, now_ms)
+        .create_customer(caller.scope, &employees, &new, Duplicates::Allow, now_ms)
         .await
         .map_err(|err| DtError::from_store(err, "customer", field))?;
-    warn_added(&judge, &added, field)?;
+    warn_added(&judge, &added.registered, field)?;
     Ok(ok(CustomerCreated {
         customerid: new.id.to_string(),
     }))
@@ -107,9 +110,12 @@ fn parse_create(
             .map(|fields| NewContact {
                 id: ids.next(now_ms),
                 fields,
+                extra: ContactExtra::created_by(user_id),
             })
             .collect(),
         followers,
+        participants: Vec::new(),
+        extra: CustomerExtra::created_by(user_id),
     })
 }
 
@@ -181,7 +187,7 @@ pub async fn delete(
     let added = state
         .store
         .dingtalk()
-        .delete_customers(caller.scope, &[user_id], &ids, state.clock.now_ms())
+        .delete_customers(caller.scope, &[user_id], &ids, None, state.clock.now_ms())
         .await
         .map_err(|err| DtError::from_store(err, field, |_| "user_id"))?;
     warn_added(&judge, &added, |_| "user_id")?;

@@ -55,7 +55,7 @@ impl DtError {
             DtError::Refused(broken) => match broken.rule.answer {
                 Answer::Errcode(errcode) => errcode,
                 // Every DingTalk rule answers an errcode (a unit test checks it).
-                Answer::Status(_) => 40035,
+                Answer::Status(_) | Answer::Code(..) => 40035,
             },
         }
     }
@@ -100,6 +100,10 @@ impl DtError {
                 &dt::RECORD_KNOWN,
                 format!("{field}: no such employee-customer relation"),
             ),
+            // Only v1.0 writes ask for the duplicate-name check; this API never does.
+            DtStoreError::DuplicateName(id) => {
+                DtError::System(StoreError::Conflict(format!("customer {id} has the name")))
+            }
         }
     }
 

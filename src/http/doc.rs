@@ -31,6 +31,8 @@ use utoipa_axum::router::OpenApiRouter;
 pub const ADMIN_TOKEN: &str = "adminToken";
 /// Security scheme of the DingTalk `/crm/*` calls: the `access_token` query parameter.
 pub const ACCESS_TOKEN: &str = "accessToken";
+/// Security scheme of the DingTalk v1.0 `/v1.0/crm/*` calls: the token header.
+pub const DINGTALK_V1_TOKEN: &str = "dingtalkV1Token";
 /// Security schemes of the OpenAPI surface: four headers, all required together.
 pub const SIGNATURE_HEADERS: [&str; 4] = ["appid", "nonce", "timestamp", "signature"];
 
@@ -53,6 +55,7 @@ pub const SIGNATURE_HEADERS: [&str; 4] = ["appid", "nonce", "timestamp", "signat
     ),
     tags(
         (name = "DingTalk", description = "DingTalk-style CRM (docs/dingtalk.md): access-token auth; every answer is HTTP 200 with `errcode` 0 or an error code."),
+        (name = "DingTalk v1.0", description = "DingTalk's v1.0 CRM server API as the official SDK `alibabacloud-dingtalk` speaks it (docs/dingtalk-v1.md): the token in the `x-acs-dingtalk-access-token` header; errors are 4xx/5xx with `{\"code\", \"message\", \"requestid\"}`."),
         (name = "OpenAPI", description = "OpenAPI-style CRM (docs/openapi.md): signed with the `appid`, `nonce`, `timestamp` and `signature` headers; the HTTP status equals `code`."),
         (name = "Control plane", description = "The emulator's own endpoints (docs/control-plane.md): bearer admin token when one is configured, otherwise loopback peers only; `/_emulator/health` is always open."),
     ),
@@ -95,6 +98,13 @@ impl Modify for SecuritySchemes {
             SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
                 "access_token",
                 "A token from `GET /gettoken`, valid for `expires_in` seconds.",
+            ))),
+        );
+        components.add_security_scheme(
+            DINGTALK_V1_TOKEN,
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "x-acs-dingtalk-access-token",
+                "A token from `POST /v1.0/oauth2/accessToken` (or `GET /gettoken`), bare.",
             ))),
         );
         let describe = |header: &str| match header {

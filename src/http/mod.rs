@@ -45,7 +45,7 @@ pub struct StringToSign(pub String);
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tenant(pub Arc<str>);
 
-/// The three APIs the emulator serves. Each surface names itself; nothing classifies a
+/// The APIs the emulator serves, and its control plane. Each surface names itself; nothing classifies a
 /// request by its path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Api {
@@ -53,16 +53,20 @@ pub enum Api {
     DingTalk,
     /// `/openapi/*`.
     OpenApi,
+    /// DingTalk's v1.0 server API: `/v1.0/*`.
+    DingTalkV1,
     /// The control plane, `/_emulator/*`.
     Admin,
 }
 
 impl Api {
-    /// The name the journal and the fault rules use: `dingtalk`, `openapi`, `admin`.
+    /// The name the journal and the fault rules use: `dingtalk`, `openapi`,
+    /// `dingtalk-v1`, `admin`.
     pub fn as_str(self) -> &'static str {
         match self {
             Api::DingTalk => "dingtalk",
             Api::OpenApi => "openapi",
+            Api::DingTalkV1 => "dingtalk-v1",
             Api::Admin => "admin",
         }
     }

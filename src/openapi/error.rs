@@ -62,7 +62,7 @@ impl From<Broken> for ApiError {
     fn from(broken: Broken) -> Self {
         let status = match broken.rule.answer {
             Answer::Status(status) => StatusCode::from_u16(status).ok(),
-            Answer::Errcode(_) => None,
+            Answer::Errcode(_) | Answer::Code(..) => None,
         };
         ApiError {
             // Every OpenAPI rule answers a status (a unit test checks it).

@@ -33,6 +33,8 @@ use crate::store::{Store, StoreError, StoreResult};
 pub enum Api {
     Dingtalk,
     Openapi,
+    #[serde(rename = "dingtalk-v1")]
+    DingtalkV1,
 }
 
 /// Left in the extensions of an answer a fault rule fired on (its error, or the real
@@ -61,6 +63,8 @@ pub struct NewFault {
     errcode: Option<i64>,
     #[schema(minimum = 400, maximum = 599)]
     status: Option<u16>,
+    /// The error `code` of a `dingtalk-v1` fault (with or instead of `status`).
+    code: Option<String>,
     latency_ms: Option<u64>,
     #[schema(exclusive_minimum = 0.0, maximum = 1.0)]
     probability: Option<f64>,
@@ -79,6 +83,8 @@ pub struct Fault {
     tenant: Option<String>,
     errcode: Option<i64>,
     status: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
     latency_ms: Option<u64>,
     probability: f64,
     times: Option<u64>,
@@ -97,6 +103,11 @@ impl Fault {
         self.errcode
     }
 
+    /// The DingTalk v1.0 `code` to answer with, if the rule names one.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
     /// The HTTP status to answer with, if the rule names one.
     pub fn status(&self) -> Option<StatusCode> {
         self.status.and_then(|s| StatusCode::from_u16(s).ok())
@@ -109,7 +120,7 @@ impl Fault {
 
     /// Whether the rule answers the call with an error (rather than only delaying it).
     pub fn answers(&self) -> bool {
-        self.errcode.is_some() || self.status.is_some()
+        self.errcode.is_some() || self.status.is_some() || self.code.is_some()
     }
 
     /// Whether the rule applies to this call, tenant aside (resolving the tenant may
@@ -190,6 +201,7 @@ impl Faults {
             tenant: new.tenant,
             errcode: new.errcode,
             status: new.status,
+            code: new.code,
             latency_ms: new.latency_ms,
             probability: new.probability.unwrap_or(1.0),
             times: new.times,
@@ -345,11 +357,18 @@ pub fn validate(new: &NewFault) -> Result<(), &'static str> {
     if new.errcode.is_some() && new.status.is_some() {
         return Err("give errcode or status, not both");
     }
-    if new.errcode.is_some() && new.api == Api::Openapi {
-        return Err("errcode is for api \"dingtalk\"; OpenAPI faults take status");
+    if new.errcode.is_some() && new.api != Api::Dingtalk {
+        return Err("errcode is for api \"dingtalk\"; the other APIs' faults take status");
     }
-    if new.errcode.is_none() && new.status.is_none() && new.latency_ms.is_none() {
-        return Err("a fault needs errcode, status or latencyMs");
+    if new.code.is_some() && new.api != Api::DingtalkV1 {
+        return Err("code is for api \"dingtalk-v1\"");
+    }
+    if new.code.as_deref().is_some_and(|c| c.trim().is_empty()) {
+        return Err("code must not be blank");
+    }
+    let answers = new.errcode.is_some() || new.status.is_some() || new.code.is_some();
+    if !answers && new.latency_ms.is_none() {
+        return Err("a fault needs errcode, status, code or latencyMs");
     }
     if new.status.is_some_and(|s| !(400..=599).contains(&s)) {
         return Err("status must be an HTTP error status, 400 to 599");

@@ -19,7 +19,7 @@ use prometheus::{
 
 use super::{
     faults::FaultFired,
-    rules::{dingtalk as dt, openapi as oa, RefusedBy, Rule, Warned},
+    rules::{dingtalk as dt, dingtalk_v1 as v1, openapi as oa, RefusedBy, Rule, Warned},
 };
 use crate::http::{Api, ErrorCode};
 
@@ -35,7 +35,7 @@ const BUCKETS: [f64; 14] = [
 ];
 
 /// The refusals counted as authentication failures, and their `reason`.
-static AUTH_FAILURES: [(&Rule, &str); 12] = [
+static AUTH_FAILURES: [(&Rule, &str); 16] = [
     (&dt::TOKEN_REQUIRED, "missing"),
     (&dt::GETTOKEN_KEY, "missing"),
     (&dt::GETTOKEN_SECRET, "missing"),
@@ -48,6 +48,10 @@ static AUTH_FAILURES: [(&Rule, &str); 12] = [
     (&oa::AUTH_TIMESTAMP, "stale"),
     (&oa::AUTH_SIGNATURE, "signature"),
     (&oa::NONCE_ONCE, "replay"),
+    (&v1::TOKEN_REQUIRED, "missing"),
+    (&v1::TOKEN_KNOWN, "token_unknown"),
+    (&v1::TOKEN_FRESH, "token_expired"),
+    (&v1::TOKEN_CREDENTIALS, "credentials"),
 ];
 
 /// The metric families of one app.
@@ -140,7 +144,7 @@ impl Metrics {
             .get::<ErrorCode>()
             .map(|c| c.0.as_str());
         let code = code.unwrap_or(match api {
-            Api::DingTalk if status.is_success() => "0",
+            Api::DingTalk | Api::DingTalkV1 if status.is_success() => "0",
             _ => status.as_str(),
         });
         let mut failed = self

@@ -59,4 +59,29 @@ impl Backend {
             Backend::Postgres => format!("(CAST({placeholder} AS TEXT) COLLATE \"C\")"),
         }
     }
+
+    /// The JSON object text `expr` without its key `key` (a constant of the store's,
+    /// never a client's text). Postgres gives the rest back re-serialized.
+    pub fn json_remove(self, expr: &str, key: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("json_remove({expr}, '$.{key}')"),
+            Backend::Postgres => format!("((({expr})::jsonb) - '{key}')::text"),
+        }
+    }
+
+    /// The text of the value under the key bound at `key` in the JSON object text
+    /// `column`: a string as itself, an object's `value` member (a v1.0 `data` value in
+    /// its object form), anything else as its JSON text; NULL where the key is absent.
+    /// `key` is bound twice, as `first` and `second` (SQLite reads a path: `$."<key>"`).
+    pub fn json_text(self, column: &str, first: &str, second: &str) -> String {
+        match self {
+            Backend::Sqlite => format!(
+                "COALESCE(CAST(json_extract({column}, {first} || '.value') AS TEXT), \
+                 CAST(json_extract({column}, {second}) AS TEXT))"
+            ),
+            Backend::Postgres => format!(
+                "COALESCE(({column})::jsonb -> {first} ->> 'value', ({column})::jsonb ->> {second})"
+            ),
+        }
+    }
 }

@@ -8,6 +8,7 @@ mod admin;
 mod architecture;
 mod dingtalk;
 mod docs;
+mod dingtalk_v1;
 mod foundation;
 mod instances;
 mod lifecycle;

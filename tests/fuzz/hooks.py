@@ -4,8 +4,9 @@ through `SCHEMATHESIS_HOOKS`.
 What they do, and why:
 
 * **Authentication at send time.** Generated cases carry the security parameters the
-  document declares (the DingTalk `access_token` query parameter; the OpenAPI `appid`,
-  `nonce`, `timestamp` and `signature` headers) with random values. `before_call`
+  document declares (the DingTalk `access_token` query parameter; the DingTalk v1.0
+  `x-acs-dingtalk-access-token` header, which takes the same token; the OpenAPI
+  `appid`, `nonce`, `timestamp` and `signature` headers) with random values. `before_call`
   replaces them with valid ones just before each request is sent, so that most cases
   get past auth and reach the handlers. Signing at send time (rather than in an auth
   provider, once per case) gives every send, including Hypothesis's re-runs while it
@@ -55,6 +56,9 @@ SIGNATURE_HEADERS = ("appid", "nonce", "timestamp", "signature")
 
 # DingTalk errcodes of an unusable token: unknown, missing, expired.
 TOKEN_REFUSALS = {40014, 41001, 42001}
+# The DingTalk v1.0 token header, and the code of an unusable token.
+V1_TOKEN_HEADER = "x-acs-dingtalk-access-token"
+V1_TOKEN_REFUSAL = "InvalidAuthentication"
 
 _tokens = {}
 _strict_ready = False
@@ -64,6 +68,8 @@ _tally = {}
 def _surface(path):
     if path.startswith("/openapi/"):
         return "openapi"
+    if path.startswith("/v1.0/"):
+        return "dingtalk-v1"
     if path.startswith("/_emulator"):
         return "control"
     return "dingtalk"
@@ -135,6 +141,12 @@ def before_call(context, case, kwargs):
     elif path.startswith("/crm/"):
         if case.query is not None and "access_token" in case.query:
             case.query["access_token"] = _access_token(STRICT_CORPID if strict else CORPID)
+    elif path.startswith("/v1.0/crm/"):
+        # One token store: /gettoken's token is the v1.0 token too.
+        present = {name.lower(): name for name in (case.headers or {})}
+        if V1_TOKEN_HEADER in present:
+            token = _access_token(STRICT_CORPID if strict else CORPID)
+            case.headers[present[V1_TOKEN_HEADER]] = token
 
 
 def _admin(method, path, body=None):
@@ -178,6 +190,11 @@ def _auth_refused(case, response):
             return response.json().get("errcode") in TOKEN_REFUSALS
         except (ValueError, AttributeError):
             return False
+    if surface == "dingtalk-v1":
+        try:
+            return response.json().get("code") == V1_TOKEN_REFUSAL
+        except (ValueError, AttributeError):
+            return False
     return response.status_code in (401, 403)
 
 
@@ -191,6 +208,8 @@ def after_call(context, case, response):
     if _auth_refused(case, response):
         counts["auth_refused"] += 1
         if surface == "dingtalk" and "access_token" in (case.query or {}):
+            _tokens.clear()
+        if surface == "dingtalk-v1":
             _tokens.clear()
     _repair(case, response)
 

@@ -7,7 +7,7 @@ import sys
 
 # At least this share of each API surface's responses must not be an auth refusal.
 MIN_AUTHENTICATED_SHARE = 0.5
-SURFACES = ("dingtalk", "openapi", "control")
+SURFACES = ("dingtalk", "openapi", "dingtalk-v1", "control")
 
 
 def main(path):

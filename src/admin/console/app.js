@@ -293,12 +293,13 @@ async function faultsView() {
   const list = h('div', { id: 'fault-list' });
   const result = h('p', { className: 'error', role: 'alert' });
   const inputs = {
-    api: h('select', { id: 'fault-api' }, h('option', { value: 'dingtalk' }, 'dingtalk'), h('option', { value: 'openapi' }, 'openapi')),
+    api: h('select', { id: 'fault-api' }, ...['dingtalk', 'openapi', 'dingtalk-v1'].map((api) => h('option', { value: api }, api))),
     method: h('input', { id: 'fault-method', placeholder: 'any', size: 6 }),
     path: h('input', { id: 'fault-path', placeholder: 'any, or /crm/*' }),
     tenant: h('input', { id: 'fault-tenant', placeholder: 'corpid or appid' }),
     errcode: h('input', { id: 'fault-errcode', type: 'number', placeholder: 'DingTalk' }),
     status: h('input', { id: 'fault-status', type: 'number', placeholder: 'HTTP' }),
+    code: h('input', { id: 'fault-code', placeholder: 'v1.0 code' }),
     latencyMs: h('input', { id: 'fault-latency', type: 'number', min: 0 }),
     probability: h('input', { id: 'fault-probability', type: 'number', min: 0, max: 1, step: 'any' }),
     times: h('input', { id: 'fault-times', type: 'number', min: 1 }),
@@ -325,7 +326,7 @@ async function faultsView() {
     const faults = await api('GET', '/faults');
     list.replaceChildren(table(['id', 'api', 'method', 'path', 'tenant', 'answer', 'latency ms', 'probability', 'times', 'fired', ''],
       faults.map((f) => h('tr', {}, [f.id, f.api, text(f.method), text(f.path), text(f.tenant),
-        f.errcode !== null && f.errcode !== undefined ? `errcode ${f.errcode}` : text(f.status), text(f.latencyMs),
+        f.errcode !== null && f.errcode !== undefined ? `errcode ${f.errcode}` : [f.status, f.code].filter((x) => x !== null && x !== undefined).join(' ') || '—', text(f.latencyMs),
         f.probability, text(f.times), f.fired].map((cell) => h('td', {}, cell)),
       h('td', {}, button('Remove', () => api('DELETE', `/faults/${f.id}`).then(refresh).catch(fail(result)), 'danger'))))));
     showStatus('updated ' + new Date().toLocaleTimeString());

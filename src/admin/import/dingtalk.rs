@@ -2,11 +2,13 @@
 
 use std::collections::HashSet;
 
+use serde_json::Value;
+
 use super::{fail, DocError, Fill};
 use crate::{
     admin::document::CorpDoc,
     store::{
-        dingtalk::{Employee, NewCorp},
+        dingtalk::{CustomerExtra, Employee, NewCorp, Role, RELATION_TYPES},
         snapshot::{CorpData, DtContactData, DtCustomerData, FollowerData},
     },
 };
@@ -63,6 +65,9 @@ pub(super) fn corp_data(fill: &Fill, path: &str, doc: CorpDoc) -> Result<CorpDat
                 modified_by: k.modified_by,
                 created_at,
                 updated_at: k.updated_at.unwrap_or(created_at),
+                creator_userid: k.creator_user_id,
+                data_extra: Value::Object(k.data_extra).to_string(),
+                extend_data: Value::Object(k.extend_data).to_string(),
             });
         }
         let mut following = HashSet::new();
@@ -79,12 +84,25 @@ pub(super) fn corp_data(fill: &Fill, path: &str, doc: CorpDoc) -> Result<CorpDat
             if !following.insert(f.userid.clone()) {
                 return fail(at, format!("{:?} follows the customer twice", f.userid));
             }
+            if Role::parse(&f.role).is_none() {
+                let message = format!("{:?} is not owner or participant", f.role);
+                return fail(format!("{path}.followers[{n}].role"), message);
+            }
             let created_at = fill.time(f.created_at);
             followers.push(FollowerData {
                 userid: f.userid,
                 create_by: f.create_by,
                 created_at,
+                role: f.role,
             });
+        }
+        if !RELATION_TYPES.contains(&c.relation_type.as_str()) {
+            let message = format!(
+                "{:?} is not one of {}",
+                c.relation_type,
+                RELATION_TYPES.join(", ")
+            );
+            return fail(format!("{path}.relationType"), message);
         }
         let created_at = fill.time(c.created_at);
         customers.push(DtCustomerData {
@@ -97,6 +115,13 @@ pub(super) fn corp_data(fill: &Fill, path: &str, doc: CorpDoc) -> Result<CorpDat
             modified_by: c.modified_by,
             created_at,
             updated_at: c.updated_at.unwrap_or(created_at),
+            extra: CustomerExtra {
+                relation_type: c.relation_type,
+                creator_userid: c.creator_user_id,
+                creator_nick: c.creator_nick,
+                data_extra: Value::Object(c.data_extra).to_string(),
+                extend_data: Value::Object(c.extend_data).to_string(),
+            },
             contacts,
             followers,
         });

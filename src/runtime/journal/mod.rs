@@ -279,7 +279,7 @@ pub struct Call {
 pub struct Filter {
     /// How many entries at most, newest first (default and cap: `--journal-size`).
     pub limit: Option<usize>,
-    /// `dingtalk` or `openapi`.
+    /// `dingtalk`, `openapi` or `dingtalk-v1`.
     pub api: Option<String>,
     /// A corpid or appid.
     pub tenant: Option<String>,
@@ -300,10 +300,10 @@ impl Filter {
 }
 
 /// The code of a successful answer, which carries no [`ErrorCode`]: DingTalk's `errcode`
-/// 0, otherwise the HTTP status.
+/// 0 (v1.0's too), otherwise the HTTP status.
 fn success_code(api: Api) -> &'static str {
     match api {
-        Api::DingTalk => "0",
+        Api::DingTalk | Api::DingTalkV1 => "0",
         Api::OpenApi | Api::Admin => "200",
     }
 }

@@ -12,6 +12,7 @@
 //! it by [`markdown`] (`crm-emulator rules`), and a test keeps the two equal.
 
 pub mod dingtalk;
+pub mod dingtalk_v1;
 mod judge;
 pub mod openapi;
 
@@ -44,11 +45,14 @@ pub enum Enforced {
     Strict,
 }
 
-/// What a refusal answers: a DingTalk `errcode` (HTTP 200) or an OpenAPI HTTP status.
+/// What a refusal answers: a DingTalk `errcode` (HTTP 200), an OpenAPI HTTP status, or
+/// a DingTalk v1.0 HTTP status with its `code` (a pattern where the code names the key
+/// at fault: `Missing<name>`, `<key>.not.exists`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Answer {
     Errcode(i64),
     Status(u16),
+    Code(u16, &'static str),
 }
 
 /// A check that can refuse a request.
@@ -88,9 +92,11 @@ impl Rule {
     }
 }
 
-/// Every rule, DingTalk's first, each in a stable order.
+/// Every rule, DingTalk's first, then OpenAPI's and DingTalk v1.0's, each in a stable
+/// order.
 pub fn rules() -> impl Iterator<Item = &'static Rule> {
-    dingtalk::RULES.iter().chain(openapi::RULES.iter()).copied()
+    let all = [dingtalk::RULES, openapi::RULES, dingtalk_v1::RULES];
+    all.into_iter().flat_map(|rules| rules.iter().copied())
 }
 
 /// A rule a request broke, refused: the surface answers it in its envelope.
@@ -128,13 +134,17 @@ pub struct RuleView {
     errcode: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<u16>,
+    /// A DingTalk v1.0 rule's `code`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
 }
 
 impl From<&Rule> for RuleView {
     fn from(rule: &Rule) -> Self {
-        let (errcode, status) = match rule.answer {
-            Answer::Errcode(code) => (Some(code), None),
-            Answer::Status(status) => (None, Some(status)),
+        let (errcode, status, code) = match rule.answer {
+            Answer::Errcode(errcode) => (Some(errcode), None, None),
+            Answer::Status(status) => (None, Some(status), None),
+            Answer::Code(status, code) => (None, Some(status), Some(code)),
         };
         RuleView {
             id: rule.id,
@@ -145,6 +155,7 @@ impl From<&Rule> for RuleView {
             summary: rule.described(),
             errcode,
             status,
+            code,
         }
     }
 }
@@ -163,7 +174,12 @@ pub fn markdown() -> String {
     for rule in rules().filter(|r| r.enforced == Enforced::Strict) {
         page.push_str(&format!("| `{}` | {} |\n", rule.id, cell(rule.lenient)));
     }
-    for (api, title) in [(Api::DingTalk, "DingTalk"), (Api::OpenApi, "OpenAPI")] {
+    let apis = [
+        (Api::DingTalk, "DingTalk"),
+        (Api::OpenApi, "OpenAPI"),
+        (Api::DingTalkV1, "DingTalk v1.0"),
+    ];
+    for (api, title) in apis {
         page.push_str(&format!(
             "\n## {title}\n\n| rule | provenance | enforced | answer | summary | source |\n\
              |---|---|---|---|---|---|\n"
@@ -172,6 +188,7 @@ pub fn markdown() -> String {
             let answer = match rule.answer {
                 Answer::Errcode(code) => format!("errcode {code}"),
                 Answer::Status(status) => format!("HTTP {status}"),
+                Answer::Code(status, code) => format!("HTTP {status} `{code}`"),
             };
             page.push_str(&format!(
                 "| `{}` | {:?} | {:?} | {answer} | {} | {} |\n",
@@ -210,7 +227,9 @@ mod tests {
             );
             let answers_in_own_envelope = matches!(
                 (rule.api, rule.answer),
-                (Api::DingTalk, Answer::Errcode(_)) | (Api::OpenApi, Answer::Status(_))
+                (Api::DingTalk, Answer::Errcode(_))
+                    | (Api::OpenApi, Answer::Status(_))
+                    | (Api::DingTalkV1, Answer::Code(..))
             );
             assert!(answers_in_own_envelope, "{}", rule.id);
         }

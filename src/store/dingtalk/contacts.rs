@@ -3,10 +3,14 @@
 use tracing::instrument;
 
 use super::{
-    employees, ContactFields, CorpScope, DingTalkStore, DtStoreError, DtStoreResult, NewContact,
-    Registered,
+    employees, ContactExtra, ContactFields, CorpScope, DingTalkStore, DtStoreError, DtStoreResult,
+    NewContact, Registered, CHUNK, CONTACT_COLUMNS,
 };
-use crate::store::{error::StoreError, exec::Exec, stmt::Stmt};
+use crate::store::{
+    error::{StoreError, StoreResult},
+    exec::Exec,
+    stmt::Stmt,
+};
 
 /// One `dt_contacts` row as written (the create paths and the restore).
 #[derive(Clone)]
@@ -20,6 +24,8 @@ pub(crate) struct ContactRow<'a> {
     pub modified_by: Option<&'a str>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The v1.0 columns.
+    pub extra: &'a ContactExtra,
 }
 
 /// The one insert of contacts. A contact names its customer by a foreign key, so the
@@ -27,7 +33,8 @@ pub(crate) struct ContactRow<'a> {
 pub(crate) fn insert<'a>(corp_id: i64, rows: impl IntoIterator<Item = ContactRow<'a>>) -> Stmt<'a> {
     let mut stmt = Stmt::new(
         "INSERT INTO dt_contacts (corp_id, id, customer_id, name, mobile, attached, \
-         create_by, modified_by, created_at, updated_at)",
+         create_by, modified_by, created_at, updated_at, creator_userid, data_extra, \
+         extend_data)",
     );
     stmt.push_values(rows, |row, k| {
         row.bind(corp_id)
@@ -39,9 +46,39 @@ pub(crate) fn insert<'a>(corp_id: i64, rows: impl IntoIterator<Item = ContactRow
             .bind(k.create_by)
             .bind(k.modified_by)
             .bind(k.created_at)
-            .bind(k.updated_at);
+            .bind(k.updated_at)
+            .bind(&k.extra.creator_userid)
+            .bind(&k.extra.data_extra)
+            .bind(&k.extra.extend_data);
     });
     stmt
+}
+
+/// Inserts `contacts` of the customer `customer_id` (created with it, or added by a
+/// v1.0 merge), a few hundred a statement.
+pub(super) async fn insert_new(
+    tx: &mut impl Exec,
+    corp_id: i64,
+    customer_id: i64,
+    contacts: &[NewContact],
+    now_ms: i64,
+) -> StoreResult<()> {
+    for chunk in contacts.chunks(CHUNK) {
+        let rows = chunk.iter().map(|contact| ContactRow {
+            id: contact.id,
+            customer_id,
+            name: &contact.fields.name,
+            mobile: &contact.fields.mobile,
+            attached: &contact.fields.attached,
+            create_by: None,
+            modified_by: None,
+            created_at: now_ms,
+            updated_at: now_ms,
+            extra: &contact.extra,
+        });
+        tx.execute(&insert(corp_id, rows)).await?;
+    }
+    Ok(())
 }
 
 impl DingTalkStore<'_> {
@@ -67,6 +104,7 @@ impl DingTalkStore<'_> {
             modified_by: None,
             created_at: now_ms,
             updated_at: now_ms,
+            extra: &contact.extra,
         };
         let mut conn = self.db.write().await?;
         let mut tx = conn.begin().await?;
@@ -95,10 +133,13 @@ impl DingTalkStore<'_> {
         modified_by: &str,
         now_ms: i64,
     ) -> DtStoreResult<Registered> {
-        let update = Stmt::new(
+        // Every column is written, so every extendValue of a column's key goes.
+        let data_extra = self.without_keys("data_extra", CONTACT_COLUMNS.map(|(_, key)| key));
+        let update = Stmt::new(format!(
             "UPDATE dt_contacts SET name = $3, mobile = $4, attached = $5, \
-             modified_by = $6, updated_at = $7 WHERE corp_id = $1 AND id = $2",
-        )
+             modified_by = $6, updated_at = $7, data_extra = {data_extra} \
+             WHERE corp_id = $1 AND id = $2"
+        ))
         .bind(corp.id)
         .bind(id)
         .bind(&fields.name)
@@ -121,14 +162,8 @@ impl DingTalkStore<'_> {
         ids: &[i64],
         now_ms: i64,
     ) -> DtStoreResult<Registered> {
-        self.delete_all(
-            "dt_contacts",
-            corp,
-            employees,
-            ids,
-            now_ms,
-            DtStoreError::UnknownContacts,
-        )
-        .await
+        let unknown = DtStoreError::UnknownContacts;
+        self.delete_all("dt_contacts", corp, employees, (ids, None), now_ms, unknown)
+            .await
     }
 }

@@ -5,11 +5,10 @@ use sqlx::FromRow;
 use tracing::instrument;
 
 use super::{
-    contacts::{self, ContactRow},
-    employees,
-    followers::{self, FollowerRow},
-    missing, Contact, CorpScope, Customer, CustomerDetail, CustomerPage, CustomerPatch,
-    DingTalkStore, DtStoreError, DtStoreResult, NewCustomer, Registered, CHUNK,
+    contacts, employees, followers, missing, records_write::check_name, Contact, CorpScope,
+    Customer, CustomerDetail, CustomerExtra, CustomerPage, CustomerPatch, DingTalkStore,
+    DtStoreError, DtStoreResult, Duplicates, NewCustomer, Registered, Saved, CHUNK,
+    CUSTOMER_COLUMNS,
 };
 use crate::store::{error::StoreResult, exec::Exec, stmt::Stmt};
 
@@ -24,6 +23,8 @@ pub(crate) struct CustomerRow<'a> {
     pub modified_by: Option<&'a str>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The v1.0 columns.
+    pub extra: &'a CustomerExtra,
 }
 
 /// The one insert of customers, a few hundred rows at most.
@@ -33,7 +34,8 @@ pub(crate) fn insert<'a>(
 ) -> Stmt<'a> {
     let mut stmt = Stmt::new(
         "INSERT INTO dt_customers (corp_id, id, name, address, description, telephone, \
-         create_by, modified_by, created_at, updated_at)",
+         create_by, modified_by, created_at, updated_at, relation_type, creator_userid, \
+         creator_nick, data_extra, extend_data)",
     );
     stmt.push_values(rows, |row, c| {
         row.bind(corp_id)
@@ -45,7 +47,12 @@ pub(crate) fn insert<'a>(
             .bind(c.create_by)
             .bind(c.modified_by)
             .bind(c.created_at)
-            .bind(c.updated_at);
+            .bind(c.updated_at)
+            .bind(&c.extra.relation_type)
+            .bind(&c.extra.creator_userid)
+            .bind(&c.extra.creator_nick)
+            .bind(&c.extra.data_extra)
+            .bind(&c.extra.extend_data);
     });
     stmt
 }
@@ -77,18 +84,29 @@ struct DetailRow {
 
 impl DingTalkStore<'_> {
     /// Creates a customer with its contacts and followers in one transaction, after
-    /// registering (lenient) or checking (strict) `employees`.
+    /// registering (lenient) or checking (strict) `employees`, and checking the name
+    /// against the corp's other customers of its type as `duplicates` says.
     #[instrument(skip_all, fields(corp_id = corp.id, customer_id = new.id))]
     pub async fn create_customer(
         &self,
         corp: CorpScope,
         employees: &[String],
         new: &NewCustomer,
+        duplicates: Duplicates,
         now_ms: i64,
-    ) -> DtStoreResult<Registered> {
+    ) -> DtStoreResult<Saved> {
         let mut conn = self.db.write().await?;
         let mut tx = conn.begin().await?;
         let registered = employees::ensure(&mut tx, corp, employees, now_ms).await?;
+        let duplicate_of = check_name(
+            &mut tx,
+            corp.id,
+            &new.extra.relation_type,
+            &new.name,
+            None,
+            duplicates,
+        )
+        .await?;
         let row = CustomerRow {
             id: new.id,
             name: &new.name,
@@ -99,38 +117,21 @@ impl DingTalkStore<'_> {
             modified_by: None,
             created_at: now_ms,
             updated_at: now_ms,
+            extra: &new.extra,
         };
         tx.execute(&insert(corp.id, [row])).await?;
-        for chunk in new.contacts.chunks(CHUNK) {
-            let rows = chunk.iter().map(|contact| ContactRow {
-                id: contact.id,
-                customer_id: new.id,
-                name: &contact.fields.name,
-                mobile: &contact.fields.mobile,
-                attached: &contact.fields.attached,
-                create_by: None,
-                modified_by: None,
-                created_at: now_ms,
-                updated_at: now_ms,
-            });
-            tx.execute(&contacts::insert(corp.id, rows)).await?;
-        }
-        let positions: Vec<(i64, &String)> = (1i64..).zip(&new.followers).collect();
-        for chunk in positions.chunks(CHUNK) {
-            let rows = chunk.iter().map(|(position, userid)| FollowerRow {
-                customer_id: new.id,
-                userid: userid.as_str(),
-                position: *position,
-                create_by: Some(new.create_by.as_str()),
-                created_at: now_ms,
-            });
-            tx.execute(&followers::insert(corp.id, rows)).await?;
-        }
+        contacts::insert_new(&mut tx, corp.id, new.id, &new.contacts, now_ms).await?;
+        let by = Some(new.create_by.as_str());
+        followers::insert_new(&mut tx, corp.id, new, by, now_ms).await?;
         self.commit(tx).await?;
-        Ok(registered)
+        Ok(Saved {
+            registered,
+            duplicate_of,
+        })
     }
 
-    /// Changes the fields `patch` gives and keeps the others.
+    /// Changes the fields `patch` gives and keeps the others. A column written here
+    /// loses the v1.0 extendValue of its `data` key (its value is plain again).
     #[instrument(skip_all, fields(corp_id = corp.id, customer_id = id))]
     pub async fn update_customer(
         &self,
@@ -140,12 +141,21 @@ impl DingTalkStore<'_> {
         patch: &CustomerPatch,
         now_ms: i64,
     ) -> DtStoreResult<Registered> {
-        let update = Stmt::new(
+        let columns = [
+            &patch.name,
+            &patch.address,
+            &patch.telephone,
+            &patch.description,
+        ];
+        let written = CUSTOMER_COLUMNS.iter().zip(columns);
+        let written = written.filter_map(|((_, key), value)| value.as_ref().map(|_| *key));
+        let data_extra = self.without_keys("data_extra", written);
+        let update = Stmt::new(format!(
             "UPDATE dt_customers SET name = COALESCE($3, name), \
              address = COALESCE($4, address), description = COALESCE($5, description), \
              telephone = COALESCE($6, telephone), modified_by = COALESCE($7, modified_by), \
-             updated_at = $8 WHERE corp_id = $1 AND id = $2",
-        )
+             updated_at = $8, data_extra = {data_extra} WHERE corp_id = $1 AND id = $2"
+        ))
         .bind(corp.id)
         .bind(id)
         .bind(&patch.name)
@@ -157,6 +167,18 @@ impl DingTalkStore<'_> {
         let unknown = DtStoreError::UnknownCustomers(vec![id]);
         self.update_one(corp, employees, &update, now_ms, unknown)
             .await
+    }
+
+    /// `column` (JSON object text) without `keys`: the SQL expression.
+    pub(super) fn without_keys<'k>(
+        &self,
+        column: &str,
+        keys: impl IntoIterator<Item = &'k str>,
+    ) -> String {
+        let backend = self.db.backend();
+        keys.into_iter().fold(column.to_owned(), |expr, key| {
+            backend.json_remove(&expr, key)
+        })
     }
 
     /// Runs `update`, which changes one row of the corp, after registering or checking
@@ -180,36 +202,41 @@ impl DingTalkStore<'_> {
     }
 
     /// Deletes the customers `ids` (distinct) with their contacts and relations (the
-    /// foreign keys cascade), all or nothing: if any id is unknown, the transaction is
-    /// rolled back and the error names every unknown id.
+    /// foreign keys cascade), all or nothing: if any id is unknown (or, given
+    /// `relation_type`, of another type), the transaction is rolled back and the error
+    /// names every unknown id.
     #[instrument(skip_all, fields(corp_id = corp.id, count = ids.len()))]
     pub async fn delete_customers(
         &self,
         corp: CorpScope,
         employees: &[String],
         ids: &[i64],
+        relation_type: Option<&str>,
         now_ms: i64,
     ) -> DtStoreResult<Registered> {
+        let only = relation_type.map(|t| ("relation_type", t));
+        let unknown = DtStoreError::UnknownCustomers;
         self.delete_all(
             "dt_customers",
             corp,
             employees,
-            ids,
+            (ids, only),
             now_ms,
-            DtStoreError::UnknownCustomers,
+            unknown,
         )
         .await
     }
 
-    /// Deletes the corp's rows `ids` (distinct) of `table` after registering
-    /// `employees`, all or nothing: if any id is unknown, the transaction is rolled back
-    /// and `unknown` names every unknown id.
+    /// Deletes the corp's rows `ids` (distinct) of `table` — only those whose column
+    /// `only.0` holds `only.1`, when given — after registering `employees`, all or
+    /// nothing: if any id is not deleted, the transaction is rolled back and `unknown`
+    /// names every such id.
     pub(super) async fn delete_all(
         &self,
         table: &str,
         corp: CorpScope,
         employees: &[String],
-        ids: &[i64],
+        (ids, only): (&[i64], Option<(&str, &str)>),
         now_ms: i64,
         unknown: fn(Vec<i64>) -> DtStoreError,
     ) -> DtStoreResult<Registered> {
@@ -219,8 +246,13 @@ impl DingTalkStore<'_> {
         let mut deleted = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(CHUNK) {
             let mut stmt =
-                Stmt::new(format!("DELETE FROM {table} WHERE corp_id = $1 AND id")).bind(corp.id);
-            stmt.push_in(chunk.iter().copied()).push(" RETURNING id");
+                Stmt::new(format!("DELETE FROM {table} WHERE corp_id = $1")).bind(corp.id);
+            if let Some((column, value)) = only {
+                stmt.push(&format!(" AND {column} = ")).push_bind(value);
+            }
+            stmt.push(" AND id")
+                .push_in(chunk.iter().copied())
+                .push(" RETURNING id");
             deleted.extend(tx.fetch_column::<i64>(&stmt).await?);
         }
         let absent = missing(ids, &deleted);

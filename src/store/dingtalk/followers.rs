@@ -2,8 +2,11 @@
 
 use tracing::instrument;
 
-use super::{employees, CorpScope, DingTalkStore, DtStoreError, DtStoreResult, Registered};
-use crate::store::{exec::Exec, stmt::Stmt, tenants::Mode};
+use super::{
+    employees, CorpScope, DingTalkStore, DtStoreError, DtStoreResult, NewCustomer, Registered,
+    Role, CHUNK,
+};
+use crate::store::{error::StoreResult, exec::Exec, stmt::Stmt, tenants::Mode};
 
 /// One `dt_followers` row as written (the create paths and the restore).
 #[derive(Clone)]
@@ -13,6 +16,7 @@ pub(crate) struct FollowerRow<'a> {
     pub position: i64,
     pub create_by: Option<&'a str>,
     pub created_at: i64,
+    pub role: Role,
 }
 
 /// The one insert of followers.
@@ -21,7 +25,8 @@ pub(crate) fn insert<'a>(
     rows: impl IntoIterator<Item = FollowerRow<'a>>,
 ) -> Stmt<'a> {
     let mut stmt = Stmt::new(
-        "INSERT INTO dt_followers (corp_id, customer_id, userid, position, create_by, created_at)",
+        "INSERT INTO dt_followers (corp_id, customer_id, userid, position, create_by, created_at, \
+         role)",
     );
     stmt.push_values(rows, |row, f| {
         row.bind(corp_id)
@@ -29,9 +34,36 @@ pub(crate) fn insert<'a>(
             .bind(f.userid)
             .bind(f.position)
             .bind(f.create_by)
-            .bind(f.created_at);
+            .bind(f.created_at)
+            .bind(f.role.as_str());
     });
     stmt
+}
+
+/// Inserts the followers of a new customer: its owners, then its participants, in
+/// positions 1, 2, ….
+pub(super) async fn insert_new(
+    tx: &mut impl Exec,
+    corp_id: i64,
+    new: &NewCustomer,
+    create_by: Option<&str>,
+    now_ms: i64,
+) -> StoreResult<()> {
+    let owners = new.followers.iter().map(|u| (u, Role::Owner));
+    let participants = new.participants.iter().map(|u| (u, Role::Participant));
+    let positions: Vec<(i64, (&String, Role))> = (1..).zip(owners.chain(participants)).collect();
+    for chunk in positions.chunks(CHUNK) {
+        let rows = chunk.iter().map(|(position, (userid, role))| FollowerRow {
+            customer_id: new.id,
+            userid,
+            position: *position,
+            create_by,
+            created_at: now_ms,
+            role: *role,
+        });
+        tx.execute(&insert(corp_id, rows)).await?;
+    }
+    Ok(())
 }
 
 impl DingTalkStore<'_> {
@@ -67,6 +99,7 @@ impl DingTalkStore<'_> {
             position,
             create_by: Some(create_by),
             created_at: now_ms,
+            role: Role::Owner,
         };
         let mut add = insert(corp.id, [row]);
         add.push(" ON CONFLICT (corp_id, customer_id, userid) DO NOTHING");

@@ -8,11 +8,18 @@
 //! one transaction; a business failure (unknown id, unknown employee) returns early,
 //! which drops the transaction and so rolls the whole change back.
 
+mod contact_batch;
 pub(crate) mod contacts;
 pub(crate) mod corps;
+mod counts;
 pub(crate) mod customers;
 pub(crate) mod employees;
 pub(crate) mod followers;
+mod query;
+mod records;
+mod records_read;
+mod records_write;
+mod roles;
 mod tokens;
 
 use std::sync::Arc;
@@ -28,6 +35,14 @@ use super::{
     tenants::Mode,
 };
 
+pub use contact_batch::{ContactChange, ItemOutcome};
+pub use query::{Condition, Group, RecordField, RecordFilter};
+pub use records::{
+    ContactExtra, ContactRecord, CustomerExtra, CustomerRecord, Duplicates, Page, RecordPatch,
+    Role, Saved, CONTACT_COLUMNS, CRM_CUSTOMER, CUSTOMER_COLUMNS, RELATION_TYPES,
+};
+pub use records_write::{CustomerChange, ExtraChange};
+pub use roles::Share;
 pub use tokens::{IssuedToken, TokenOwner};
 
 /// Largest number of rows one multi-row statement writes or names: far below SQLite's
@@ -134,9 +149,11 @@ pub struct ContactFields {
 pub struct NewContact {
     pub id: i64,
     pub fields: ContactFields,
+    pub extra: ContactExtra,
 }
 
-/// A customer to create, with its contacts and followers (de-duplicated, in order).
+/// A customer to create, with its contacts and followers (de-duplicated, in order):
+/// `followers` are owners, then `participants` (none of them owners).
 #[derive(Clone, Debug)]
 pub struct NewCustomer {
     pub id: i64,
@@ -147,6 +164,8 @@ pub struct NewCustomer {
     pub create_by: String,
     pub contacts: Vec<NewContact>,
     pub followers: Vec<String>,
+    pub participants: Vec<String>,
+    pub extra: CustomerExtra,
 }
 
 /// A partial customer update: `None` keeps the stored value.
@@ -176,6 +195,10 @@ pub enum DtStoreError {
     /// The employee does not follow the customer.
     #[error("unknown employee-customer relation")]
     UnknownRelation,
+    /// Another customer of the corp has this name and relation type (a v1.0 write
+    /// that asked for the check: [`Duplicates::Refuse`]).
+    #[error("a customer with this name exists: {0}")]
+    DuplicateName(i64),
 }
 
 pub type DtStoreResult<T> = Result<T, DtStoreError>;

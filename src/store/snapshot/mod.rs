@@ -12,7 +12,7 @@ pub(crate) mod write;
 use sqlx::FromRow;
 
 use super::{
-    dingtalk::{Employee, NewCorp},
+    dingtalk::{CustomerExtra, Employee, NewCorp},
     openapi::{CustomField, Customer, IndexEntry, NewAccount},
 };
 
@@ -44,6 +44,8 @@ pub struct DtCustomerData {
     pub modified_by: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The DingTalk v1.0 columns.
+    pub extra: CustomerExtra,
     pub contacts: Vec<DtContactData>,
     pub followers: Vec<FollowerData>,
 }
@@ -59,6 +61,10 @@ pub struct DtContactData {
     pub modified_by: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The DingTalk v1.0 columns.
+    pub creator_userid: String,
+    pub data_extra: String,
+    pub extend_data: String,
 }
 
 /// An employee following a DingTalk customer.
@@ -67,6 +73,8 @@ pub struct FollowerData {
     pub userid: String,
     pub create_by: Option<String>,
     pub created_at: i64,
+    /// `owner` or `participant`.
+    pub role: String,
 }
 
 /// An OpenAPI account, its custom fields (in `sort` order) and its customers.

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::store::{
     db::Db,
-    dingtalk::{corps, Corp, Employee, NewCorp},
+    dingtalk::{corps, Corp, CustomerExtra, Employee, NewCorp},
     error::StoreResult,
     exec::Exec,
     openapi::{
@@ -39,6 +39,11 @@ struct DtCustomerRow {
     modified_by: Option<String>,
     created_at: i64,
     updated_at: i64,
+    relation_type: String,
+    creator_userid: String,
+    creator_nick: Option<String>,
+    data_extra: String,
+    extend_data: String,
 }
 
 #[derive(FromRow)]
@@ -98,20 +103,21 @@ pub(crate) async fn snapshot(db: &Db) -> StoreResult<Snapshot> {
         customers: tx
             .fetch_all(&Stmt::new(
                 "SELECT corp_id, id, name, address, description, telephone, create_by, \
-                 modified_by, created_at, updated_at FROM dt_customers ORDER BY corp_id, id",
+                 modified_by, created_at, updated_at, relation_type, creator_userid, \
+                 creator_nick, data_extra, extend_data FROM dt_customers ORDER BY corp_id, id",
             ))
             .await?,
         contacts: tx
             .fetch_all(&Stmt::new(
                 "SELECT corp_id, customer_id, id, name, mobile, attached, create_by, \
-                 modified_by, created_at, updated_at FROM dt_contacts \
-                 ORDER BY corp_id, customer_id, id",
+                 modified_by, created_at, updated_at, creator_userid, data_extra, extend_data \
+                 FROM dt_contacts ORDER BY corp_id, customer_id, id",
             ))
             .await?,
         followers: tx
             .fetch_all(&Stmt::new(
-                "SELECT corp_id, customer_id, userid, create_by, created_at FROM dt_followers \
-                 ORDER BY corp_id, customer_id, position",
+                "SELECT corp_id, customer_id, userid, create_by, created_at, role \
+                 FROM dt_followers ORDER BY corp_id, customer_id, position",
             ))
             .await?,
         accounts: tx.fetch_all(&accounts::all()).await?,
@@ -192,6 +198,13 @@ fn dingtalk(
                         modified_by: c.modified_by,
                         created_at: c.created_at,
                         updated_at: c.updated_at,
+                        extra: CustomerExtra {
+                            relation_type: c.relation_type,
+                            creator_userid: c.creator_userid,
+                            creator_nick: c.creator_nick,
+                            data_extra: c.data_extra,
+                            extend_data: c.extend_data,
+                        },
                         contacts: contacts
                             .remove(&key)
                             .unwrap_or_default()

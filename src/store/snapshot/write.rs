@@ -3,7 +3,7 @@
 //! use, a few hundred rows per statement. Tenants get new internal keys; every record
 //! keeps its id and times.
 
-use super::{AccountData, CorpData, Snapshot, ROWS};
+use super::{AccountData, CorpData, DtContactData, Snapshot, ROWS};
 use crate::store::{
     db::Db,
     dingtalk::{
@@ -12,7 +12,7 @@ use crate::store::{
         customers::{self, CustomerRow},
         employees,
         followers::{self, FollowerRow},
-        Corp,
+        ContactExtra, Corp, Role,
     },
     error::StoreResult,
     exec::Exec,
@@ -70,24 +70,35 @@ async fn write_corp(tx: &mut impl Exec, data: &CorpData) -> StoreResult<()> {
             modified_by: c.modified_by.as_deref(),
             created_at: c.created_at,
             updated_at: c.updated_at,
+            extra: &c.extra,
         });
         insert_rows(tx, customers::insert(corp.id, rows)).await?;
     }
+    let extras: Vec<Vec<ContactExtra>> = data
+        .customers
+        .iter()
+        .map(|c| c.contacts.iter().map(contact_extra).collect())
+        .collect();
     let contacts: Vec<ContactRow> = data
         .customers
         .iter()
-        .flat_map(|c| {
-            c.contacts.iter().map(move |k| ContactRow {
-                id: k.id,
-                customer_id: c.id,
-                name: &k.name,
-                mobile: &k.mobile,
-                attached: &k.attached,
-                create_by: k.create_by.as_deref(),
-                modified_by: k.modified_by.as_deref(),
-                created_at: k.created_at,
-                updated_at: k.updated_at,
-            })
+        .zip(&extras)
+        .flat_map(|(c, extras)| {
+            c.contacts
+                .iter()
+                .zip(extras)
+                .map(move |(k, extra)| ContactRow {
+                    id: k.id,
+                    customer_id: c.id,
+                    name: &k.name,
+                    mobile: &k.mobile,
+                    attached: &k.attached,
+                    create_by: k.create_by.as_deref(),
+                    modified_by: k.modified_by.as_deref(),
+                    created_at: k.created_at,
+                    updated_at: k.updated_at,
+                    extra,
+                })
         })
         .collect();
     for chunk in contacts.chunks(ROWS) {
@@ -106,6 +117,7 @@ async fn write_corp(tx: &mut impl Exec, data: &CorpData) -> StoreResult<()> {
                     position,
                     create_by: f.create_by.as_deref(),
                     created_at: f.created_at,
+                    role: Role::parse(&f.role).unwrap_or(Role::Owner),
                 })
         })
         .collect();
@@ -113,6 +125,15 @@ async fn write_corp(tx: &mut impl Exec, data: &CorpData) -> StoreResult<()> {
         insert_rows(tx, followers::insert(corp.id, chunk.iter().cloned())).await?;
     }
     Ok(())
+}
+
+/// The v1.0 columns of a contact, as the row builder takes them.
+fn contact_extra(contact: &DtContactData) -> ContactExtra {
+    ContactExtra {
+        creator_userid: contact.creator_userid.clone(),
+        data_extra: contact.data_extra.clone(),
+        extend_data: contact.extend_data.clone(),
+    }
 }
 
 /// Writes one account with its custom fields, customers and their search index.

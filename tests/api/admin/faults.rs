@@ -100,7 +100,7 @@ both_backends! {
             (json!({"errcode": 1}), "api"),
             (json!({"api": "ftp", "errcode": 1}), "api"),
             (json!({"api": "openapi", "errcode": 1}), "errcode"),
-            (json!({"api": "dingtalk"}), "errcode, status or latencyMs"),
+            (json!({"api": "dingtalk"}), "errcode, status, code or latencyMs"),
             (json!({"api": "dingtalk", "errcode": 1, "when": "now"}), "unknown field `when`"),
         ] {
             let response = app.post_json("/_emulator/faults", &body).await;

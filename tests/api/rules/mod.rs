@@ -6,6 +6,7 @@
 
 mod defects;
 mod dingtalk;
+mod dingtalk_v1;
 mod limits;
 mod openapi;
 mod seeds;
@@ -63,6 +64,22 @@ impl Seen {
                 assert_eq!(reply.body["success"], false, "{}", reply.body);
                 &reply.body["message"]
             }
+            Answer::Code(status, code) => {
+                assert_eq!(reply.status, status, "{}", reply.body);
+                let sent = reply.body["code"].as_str().unwrap_or_default();
+                // A pattern (`Missing<name>`, `<key>.not.exists`) matches around the key.
+                let (before, after) = match code.split_once('<') {
+                    Some((before, rest)) => (before, rest.split_once('>').map_or("", |r| r.1)),
+                    None => (code, code),
+                };
+                let matches = match code.contains('<') {
+                    true => sent.starts_with(before) && sent.ends_with(after),
+                    false => sent == code,
+                };
+                assert!(matches, "code {sent:?} is not {code:?}: {}", reply.body);
+                assert!(reply.body["requestid"].is_string(), "{}", reply.body);
+                &reply.body["message"]
+            }
         };
         let message = message.as_str().unwrap_or_default();
         assert!(
@@ -80,7 +97,10 @@ impl Seen {
     /// `reply` was served, with an `x-emulator-warning: <rule id>: …` header containing
     /// `needle` (ASCII: the header escapes the rest).
     pub fn warned(&self, reply: &Reply, rule: &'static Rule, needle: &str) {
-        let served = reply.body["errcode"] == 0 || reply.body["success"] == true;
+        // DingTalk's errcode 0, OpenAPI's success, or a v1.0 answer without an error code.
+        let served = reply.body["errcode"] == 0
+            || reply.body["success"] == true
+            || reply.body.get("requestid").is_none() && reply.body.get("errcode").is_none();
         assert!(served, "{} ({} should be served)", reply.body, rule.id);
         assert_eq!(reply.status, 200, "{}", reply.body);
         let prefix = format!("{}: ", rule.id);
@@ -116,6 +136,7 @@ both_backends! {
         dingtalk::exercise(&app, &seen).await;
         openapi::exercise(&app, &seen).await;
         limits::exercise(&app, &seen).await;
+        dingtalk_v1::exercise(&app, &seen).await;
         let table = app.get_json("/_emulator/rules").await;
         let mut missing = Vec::new();
         for rule in table["rules"].as_array().expect("rules") {
