@@ -270,12 +270,18 @@ mod tests {
         assert!(matches!(names(&bad), Err(TlsError::Hostname(name)) if name == "not a host"));
     }
 
+    /// A configuration whose local CA is kept in `dir`, and the CA made there.
+    fn made_in(dir: &Path) -> Config {
+        let mut config = Config::for_tests("sqlite::memory:");
+        config.tls_dir = Some(dir.to_owned());
+        Tls::from_config(&config, 1_800_000_000).unwrap();
+        config
+    }
+
     #[test]
     fn half_a_kept_ca_is_refused_naming_the_missing_file() {
         let dir = tempfile::tempdir().unwrap();
-        let mut config = Config::for_tests("sqlite::memory:");
-        config.tls_dir = Some(dir.path().to_owned());
-        Tls::from_config(&config, 1_800_000_000).unwrap();
+        let config = made_in(dir.path());
         fs::remove_file(dir.path().join(CA_KEY_FILE)).unwrap();
         let err = Tls::from_config(&config, 1_800_000_000)
             .unwrap_err()
@@ -286,9 +292,7 @@ mod tests {
     #[test]
     fn a_kept_ca_whose_key_was_swapped_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let mut config = Config::for_tests("sqlite::memory:");
-        config.tls_dir = Some(dir.path().to_owned());
-        Tls::from_config(&config, 1_800_000_000).unwrap();
+        let config = made_in(dir.path());
         let other = KeyPair::generate().unwrap().serialize_pem();
         fs::write(dir.path().join(CA_KEY_FILE), other).unwrap();
         let err = Tls::from_config(&config, 1_800_000_000)
