@@ -61,8 +61,7 @@ pub(super) async fn serve(
     let (stop, stopping) = watch::channel(false);
     let mut connections = JoinSet::new();
     let mut shutdown = pin!(shutdown);
-    let Listeners { mut plain, tls } = listeners;
-    let (mut tls, acceptor) = tls.unzip();
+    let Listeners { mut plain, mut tls } = listeners;
     let shared = || (http.clone(), router.clone(), stopping.clone());
     loop {
         tokio::select! {
@@ -71,11 +70,9 @@ pub(super) async fn serve(
                 let (http, router, stopping) = shared();
                 connections.spawn(connection(http, stream, false, peer, router, stopping));
             }
-            (stream, peer) = accept(&mut tls) => {
-                let ((http, router, stopping), acceptor) = (shared(), acceptor.clone());
-                if let Some(acceptor) = acceptor {
-                    connections.spawn(handshake(http, acceptor, stream, peer, router, stopping));
-                }
+            (stream, peer, acceptor) = accept_tls(&mut tls) => {
+                let (http, router, stopping) = shared();
+                connections.spawn(handshake(http, acceptor, stream, peer, router, stopping));
             }
             // Reap finished connections, so the set holds only open ones.
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
@@ -97,10 +94,16 @@ pub(super) async fn serve(
     deadline
 }
 
-/// The next connection on `listener`, if there is one (else never).
-async fn accept(listener: &mut Option<TcpListener>) -> (TcpStream, SocketAddr) {
-    match listener {
-        Some(listener) => Listener::accept(listener).await,
+/// The next connection on the HTTPS listener, if there is one (else never), with what
+/// its handshake needs.
+async fn accept_tls(
+    tls: &mut Option<(TcpListener, TlsAcceptor)>,
+) -> (TcpStream, SocketAddr, TlsAcceptor) {
+    match tls {
+        Some((listener, acceptor)) => {
+            let (stream, peer) = Listener::accept(listener).await;
+            (stream, peer, acceptor.clone())
+        }
         None => std::future::pending().await,
     }
 }
