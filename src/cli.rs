@@ -4,11 +4,9 @@
 //! Only `main` reads it; the serve flags themselves are [`Config`], which tests and
 //! embedders build without a command line.
 
-use std::net::SocketAddr;
-
 use clap::{Parser, Subcommand};
 
-use crate::{config::Config, sign::SignArgs};
+use crate::{config::Config, healthcheck::HealthcheckArgs, sign::SignArgs};
 
 /// The whole command line.
 #[derive(Parser, Debug)]
@@ -39,13 +37,9 @@ pub enum Command {
     Sign(SignArgs),
     /// Print the rulebook as Markdown (docs/rules.md is this output).
     Rules,
-    /// Exit 0 if the emulator at --addr answers /_emulator/health with 200 (for
-    /// container health checks).
-    Healthcheck {
-        /// Address of the running emulator.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: SocketAddr,
-    },
+    /// Exit 0 if the emulator listening on --bind (CRM_EMULATOR_BIND, as for serve)
+    /// answers /_emulator/live with 200 (for container health checks).
+    Healthcheck(HealthcheckArgs),
 }
 
 impl Cli {

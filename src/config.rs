@@ -1,8 +1,9 @@
 //! The serve configuration (`docs/running.md#configuration`): the flags of
 //! `crm-emulator serve`.
 //!
-//! Every flag has a `CRM_EMULATOR_*` environment twin; `DATABASE_URL` is honoured as a
-//! fallback for `--database-url`. Secrets are wrapped in
+//! Every flag has a `CRM_EMULATOR_*` environment twin. `DATABASE_URL` is never read: in a
+//! developer's shell it names the application's own database, which the emulator must
+//! not migrate its tables into. Secrets are wrapped in
 //! [`Secret`](crate::config::Secret) so that `Debug` output (and therefore logs) never
 //! shows them.
 
@@ -15,6 +16,9 @@ use crate::mode::Mode;
 
 /// The default database: a SQLite file in the working directory, created if missing.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://crm-emulator.db";
+
+/// The default listening address: loopback only (the container image binds `0.0.0.0:8080`).
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 
 /// How strictly OpenAPI request signatures are checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -41,13 +45,12 @@ pub enum LogFormat {
 #[derive(Args, Debug, Clone)]
 pub struct Config {
     /// Address to listen on.
-    #[arg(long, env = "CRM_EMULATOR_BIND", default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "CRM_EMULATOR_BIND", default_value = DEFAULT_BIND)]
     pub bind: SocketAddr,
 
     /// Database URL: `sqlite://FILE` (created if missing), `sqlite::memory:` for a throw-away
-    /// run, or `postgres://USER@HOST/DB` for shared staging. Falls back to `DATABASE_URL`,
-    /// then to `sqlite://crm-emulator.db`.
-    #[arg(long, env = "CRM_EMULATOR_DATABASE_URL")]
+    /// run, or `postgres://USER@HOST/DB` for shared staging. `DATABASE_URL` is not read.
+    #[arg(long, env = "CRM_EMULATOR_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: Option<String>,
 
     /// Bearer token required on control-plane calls. Without one, the control plane
@@ -124,17 +127,82 @@ pub struct Config {
 
     /// After SIGTERM or Ctrl-C, longest time, in seconds, that requests in flight have to
     /// finish; then the connections still open are closed and the emulator exits.
-    #[arg(long, env = "CRM_EMULATOR_SHUTDOWN_GRACE", default_value_t = 5)]
+    /// The default covers the longest a request may take (`--request-timeout`), so that
+    /// every request in flight at a shutdown is answered.
+    #[arg(long, env = "CRM_EMULATOR_SHUTDOWN_GRACE", default_value_t = 30)]
     pub shutdown_grace: u64,
+
+    /// Also serve HTTPS (HTTP/1.1 and HTTP/2) on this address, beside `--bind`'s HTTP.
+    #[arg(long, env = "CRM_EMULATOR_TLS_BIND")]
+    pub tls_bind: Option<SocketAddr>,
+
+    /// PEM certificate chain for `--tls-bind`; without it the emulator makes its own
+    /// local CA and a server certificate signed by it.
+    #[arg(long, env = "CRM_EMULATOR_TLS_CERT", requires_all = ["tls_bind", "tls_key"])]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM private key of `--tls-cert`.
+    #[arg(long, env = "CRM_EMULATOR_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// A further name for the local CA's server certificate (beside `localhost`,
+    /// `127.0.0.1` and `::1`), e.g. `oapi.dingtalk.com` for a client that hard-codes the
+    /// vendor's host and is pointed here by a hosts entry. Repeatable; comma-separated
+    /// in the environment.
+    #[arg(
+        long,
+        env = "CRM_EMULATOR_TLS_HOSTNAME",
+        value_delimiter = ',',
+        requires = "tls_bind",
+        conflicts_with = "tls_cert"
+    )]
+    pub tls_hostname: Vec<String>,
+
+    /// Where the local CA is kept and reused across restarts (`ca.pem`, which clients
+    /// trust, and its key). Default: `crm-emulator-tls/` beside the SQLite file, or in
+    /// the working directory on Postgres or in memory.
+    #[arg(
+        long,
+        env = "CRM_EMULATOR_TLS_DIR",
+        requires = "tls_bind",
+        conflicts_with = "tls_cert"
+    )]
+    pub tls_dir: Option<PathBuf>,
 }
 
 impl Config {
-    /// The database URL after applying the `DATABASE_URL` fallback and the default.
+    /// The database URL (`--database-url`, else the default SQLite file).
     pub fn database_url(&self) -> String {
         self.database_url
             .clone()
-            .or_else(|| std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()))
             .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned())
+    }
+
+    /// Refuses what clap accepts but the emulator cannot run with.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        match &self.admin_token {
+            Some(token) if token.expose().trim().is_empty() => Err(ConfigError::BlankAdminToken),
+            _ => Ok(()),
+        }
+    }
+
+    /// Where the local CA of `--tls-bind` is kept: `--tls-dir`, else `crm-emulator-tls/`
+    /// beside the SQLite file, else in the working directory.
+    pub fn tls_dir(&self) -> PathBuf {
+        const DIR: &str = "crm-emulator-tls";
+        if let Some(dir) = &self.tls_dir {
+            return dir.clone();
+        }
+        let url = self.database_url();
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let file = match url.starts_with("sqlite:") && !in_memory {
+            true => sqlx::sqlite::SqliteConnectOptions::from_str(&url).ok(),
+            false => None,
+        };
+        match file.as_ref().and_then(|f| f.get_filename().parent()) {
+            Some(parent) => parent.join(DIR),
+            None => PathBuf::from(DIR),
+        }
     }
 
     pub fn request_timeout(&self) -> Duration {
@@ -157,6 +225,16 @@ impl Config {
         config.database_url = Some(database_url.into());
         config
     }
+}
+
+/// A configuration the emulator refuses at start-up.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "the admin token (--admin-token / CRM_EMULATOR_ADMIN_TOKEN) is empty: give a \
+         token, or leave it unset to serve the control plane to loopback callers only"
+    )]
+    BlankAdminToken,
 }
 
 /// The configuration alone as a command line, so that [`Config::for_tests`] gets every
@@ -219,6 +297,42 @@ mod tests {
         );
         assert!(parse_offset("08:00").is_err());
         assert!(parse_offset("+25:00").is_err());
+    }
+
+    #[test]
+    fn the_local_ca_is_kept_beside_the_sqlite_file_else_in_the_working_directory() {
+        let dir = |url: &str| Config::for_tests(url).tls_dir();
+        assert_eq!(
+            dir("sqlite:///data/crm.db"),
+            PathBuf::from("/data/crm-emulator-tls")
+        );
+        assert_eq!(dir("sqlite://crm.db"), PathBuf::from("crm-emulator-tls"));
+        assert_eq!(
+            dir("sqlite://db/crm.db?mode=rwc"),
+            PathBuf::from("db/crm-emulator-tls")
+        );
+        assert_eq!(dir("sqlite::memory:"), PathBuf::from("crm-emulator-tls"));
+        assert_eq!(
+            dir("postgres://app@db/crm"),
+            PathBuf::from("crm-emulator-tls")
+        );
+        let mut config = Config::for_tests("sqlite://crm.db");
+        config.tls_dir = Some(PathBuf::from("/etc/crm"));
+        assert_eq!(config.tls_dir(), PathBuf::from("/etc/crm"));
+    }
+
+    #[test]
+    fn a_blank_admin_token_is_refused_and_none_is_fine() {
+        let check = |args: &[&str]| {
+            let args = [&["crm-emulator"][..], args].concat();
+            Defaults::parse_from(args).config.check()
+        };
+        assert!(check(&[]).is_ok());
+        assert!(check(&["--admin-token", "s3cret"]).is_ok());
+        assert!(matches!(
+            check(&["--admin-token", " \t"]),
+            Err(ConfigError::BlankAdminToken)
+        ));
     }
 
     #[test]

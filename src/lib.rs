@@ -42,12 +42,16 @@ pub mod ids;
 pub mod json;
 /// The tenant mode: strict or lenient (`docs/rules.md#strict-and-lenient`).
 pub mod mode;
+/// Database URLs with their passwords hidden, for the banner, logs and errors.
+pub mod redact;
 /// `crm-emulator sign`: the OpenAPI auth headers for a request, for trying by hand.
 pub mod sign;
 /// HMAC request signatures of the OpenAPI surface.
 pub mod signature;
 /// Logging set-up and the per-request span.
 pub mod telemetry;
+/// HTTPS beside HTTP: the certificate (the user's, or a kept local CA's) and rustls.
+pub mod tls;
 
 pub use app::{App, StartupError};
 pub use config::Config;

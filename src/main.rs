@@ -1,7 +1,7 @@
 //! The `crm-emulator` binary: parse configuration, start logging, serve until a
 //! shutdown signal. Every start-up failure is one line on stderr and exit status 1.
 
-use std::{process::ExitCode, time::Instant};
+use std::{net::SocketAddr, process::ExitCode, time::Instant};
 
 use clap::Parser;
 use crm_emulator::{
@@ -27,7 +27,7 @@ async fn main() -> ExitCode {
             telemetry::init(config.log_format);
             serve(config, started).await
         }
-        Command::Healthcheck { addr } => healthcheck::check(addr),
+        Command::Healthcheck(args) => healthcheck::check(args.target()),
         Command::Sign(args) => {
             print!("{}", sign::render(&args, clock::real_now_secs()));
             Ok(())
@@ -47,17 +47,27 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(config: Config, started: Instant) -> Result<(), String> {
-    let bind = config.bind;
-    let listener = TcpListener::bind(bind)
-        .await
-        .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
-    let app = App::build(config, listener)
+    let listener = listen(config.bind).await?;
+    let tls_listener = match config.tls_bind {
+        Some(addr) => Some(listen(addr).await?),
+        None => None,
+    };
+    let mut app = App::build(config, listener)
         .await
         .map_err(|e| e.to_string())?;
+    if let Some(listener) = tls_listener {
+        app = app.with_tls(listener).map_err(|e| e.to_string())?;
+    }
     app.print_banner(started).await;
     app.run(shutdown_signal()).await;
     tracing::info!("shut down");
     Ok(())
+}
+
+async fn listen(addr: SocketAddr) -> Result<TcpListener, String> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM (docker stop).

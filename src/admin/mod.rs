@@ -18,6 +18,7 @@ mod health;
 pub mod import;
 mod instances;
 pub mod journal;
+mod live;
 mod metrics_text;
 mod reset;
 mod rules;
@@ -44,7 +45,7 @@ pub use error::{AdminError, AdminErrorBody};
 pub type AdminResult<T> = Result<T, AdminError>;
 
 /// The control plane, nested at `/_emulator`: everything behind the admin guard, then
-/// health, which stays open for container health checks; its answers to unknown paths
+/// health and live, which stay open for container health checks; its answers to unknown paths
 /// and wrong methods; and the request timeout around all of them (control-plane calls
 /// are neither journaled nor faulted).
 pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
@@ -111,6 +112,7 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
             guard::require_admin,
         ))
         .routes(routes!(health::health))
+        .routes(routes!(live::live))
         .merge(console);
     doc::map_router(routes, |router| {
         router

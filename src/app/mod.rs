@@ -3,30 +3,40 @@
 //! [`App::build`] takes an already bound listener so that tests can bind port 0 and
 //! `main` can report a taken port before touching the database.
 
+mod banner;
+mod panic;
 mod routes;
 mod serve;
 
-use std::{future::Future, net::SocketAddr, sync::Arc, time::Instant};
+use std::{future::Future, net::SocketAddr, path::Path, sync::Arc, time::Instant};
 
 use axum::Router;
 use tokio::net::TcpListener;
 
 use tokio::task::JoinHandle;
 
-use self::serve::Serving;
+use self::serve::{Listeners, Serving};
 use crate::{
-    config::{Config, LogFormat},
+    config::{Config, ConfigError},
     runtime::{
-        clock::Clock, faults::Faults, instances::Instance, journal::Journal, metrics::Metrics, sync,
+        clock::{self, Clock},
+        faults::Faults,
+        instances::Instance,
+        journal::Journal,
+        metrics::Metrics,
+        sync,
     },
     seed::{self, SeedError},
     state::{AppState, Shared},
-    store::{tenants::*, Backend, Store, StoreResult},
+    store::{Backend, Store, StoreResult},
+    tls::{Tls, TlsError},
 };
 
 /// Why the emulator could not start. Each variant's text is one line naming the cause.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
     #[error("cannot read the listener's address: {0}")]
@@ -37,11 +47,16 @@ pub enum StartupError {
     Seed(#[from] SeedError),
     #[error("cannot set up the metrics: {0}")]
     Metrics(#[from] prometheus::Error),
+    /// `--tls-bind`'s certificate could not be read or made.
+    #[error("HTTPS: {0}")]
+    Tls(#[from] TlsError),
 }
 
 /// A built emulator, ready to serve on its listener.
 pub struct App {
     listener: TcpListener,
+    /// `--tls-bind`'s listener and what it presents, once [`App::with_tls`] added it.
+    tls: Option<(TcpListener, Tls)>,
     router: Router,
     state: AppState,
     created_defaults: bool,
@@ -83,6 +98,7 @@ impl App {
     /// Connects to the database, runs migrations, creates the default tenants on first
     /// start, and assembles the router.
     pub async fn build(config: Config, listener: TcpListener) -> Result<App, StartupError> {
+        config.check()?;
         let store = Store::connect(&config.database_url()).await?;
         let instance = Arc::new(Instance::register(&store).await?);
         let Runtime {
@@ -127,6 +143,7 @@ impl App {
         let router = routes::router(state.clone());
         Ok(App {
             listener,
+            tls: None,
             router,
             state,
             created_defaults,
@@ -147,60 +164,23 @@ impl App {
         self.created_defaults
     }
 
-    /// Prints where the emulator listens, its database and the well-known credentials
-    /// (while the default tenants still have them), as other emulators print their
-    /// published dev keys. With `--log-format json` the banner is one log event instead.
-    pub async fn print_banner(&self, started: Instant) {
-        let addr = self
-            .local_addr()
-            .map_or_else(|_| "?".to_owned(), |a| a.to_string());
-        let config = &self.state.config;
-        let database = crate::store::redact_url(&config.database_url());
-        let corp = self
-            .state
-            .store
-            .dingtalk()
-            .corp_by_corpid(DEFAULT_CORPID)
-            .await
-            .ok()
-            .flatten();
-        let account = self
-            .state
-            .store
-            .openapi()
-            .account_by_appid(DEFAULT_APPID)
-            .await
-            .ok()
-            .flatten();
-        let corp_line = corp
-            .filter(|c| c.corpsecret == DEFAULT_CORPSECRET)
-            .map(|_| format!("corpid={DEFAULT_CORPID} corpsecret={DEFAULT_CORPSECRET} (or appkey={DEFAULT_APPKEY} appsecret={DEFAULT_APPSECRET})"));
-        let account_line = account
-            .filter(|a| a.secret == DEFAULT_ACCOUNT_SECRET)
-            .map(|_| format!("appid={DEFAULT_APPID} secret={DEFAULT_ACCOUNT_SECRET}"));
-        let ready_ms = started.elapsed().as_millis() as u64;
-        if config.log_format == LogFormat::Json {
-            tracing::info!(
-                address = %addr, database = %database, ready_ms,
-                dingtalk_corp = corp_line.as_deref(), openapi_account = account_line.as_deref(),
-                "crm-emulator {} ready", env!("CARGO_PKG_VERSION")
-            );
-            return;
-        }
-        let unchanged = |line: Option<String>| {
-            line.unwrap_or_else(|| "(changed from the well-known defaults)".into())
-        };
-        println!(
-            "crm-emulator {version} ready in {ready_ms} ms\n  \
-             listening on     http://{addr}\n  \
-             database         {database}\n  \
-             DingTalk corp    {corp}\n  \
-             OpenAPI account  {account}\n  \
-             health           http://{addr}/_emulator/health",
-            version = env!("CARGO_PKG_VERSION"),
-            corp = unchanged(corp_line),
-            account = unchanged(account_line),
-        );
+    /// Also serves HTTPS on `listener` (`--tls-bind`), with the certificate the
+    /// configuration names or one signed by the local CA (made on first use).
+    pub fn with_tls(mut self, listener: TcpListener) -> Result<App, StartupError> {
+        let tls = Tls::from_config(&self.state.config, clock::real_now_secs())?;
+        self.tls = Some((listener, tls));
+        Ok(self)
+    }
+
+    /// The HTTPS listener's address, with [`App::with_tls`].
+    pub fn tls_addr(&self) -> Option<SocketAddr> {
+        self.tls.as_ref().and_then(|(l, _)| l.local_addr().ok())
+    }
+
+    /// The local CA's certificate, which HTTPS clients trust (`None` without HTTPS or
+    /// with `--tls-cert`).
+    pub fn tls_ca(&self) -> Option<&Path> {
+        self.tls.as_ref().and_then(|(_, tls)| tls.ca.as_deref())
     }
 
     /// Serves until `shutdown` completes, then stops accepting and lets requests in
@@ -213,7 +193,13 @@ impl App {
             header_read_timeout: config.header_read_timeout(),
             grace: config.shutdown_grace(),
         };
-        let deadline = serve::serve(self.listener, self.router, serving, shutdown).await;
+        let listeners = Listeners {
+            plain: self.listener,
+            tls: self
+                .tls
+                .map(|(listener, tls)| (listener, tls.server.into())),
+        };
+        let deadline = serve::serve(listeners, self.router, serving, shutdown).await;
         for task in &self.tasks {
             task.abort();
         }

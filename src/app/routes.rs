@@ -4,7 +4,7 @@
 //! Each surface brings its own fallback, wrong-method answer and middleware; nothing here
 //! looks at a path to decide which surface a request belongs to.
 
-use axum::{extract::DefaultBodyLimit, Router};
+use axum::{extract::DefaultBodyLimit, middleware, Router};
 use tower::ServiceBuilder;
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -55,6 +55,8 @@ pub(super) fn router(state: AppState) -> Router {
         .fold(routes, |routes, (path, surface)| {
             routes.route_service(path, surface.with_state(state.clone()))
         });
+    #[cfg(test)]
+    let routes = super::panic::panicking(routes);
     routes
         .layer(DefaultBodyLimit::max(max_body))
         .layer(
@@ -70,7 +72,10 @@ pub(super) fn router(state: AppState) -> Router {
                         .make_span_with(telemetry::make_request_span)
                         .on_response(telemetry::on_response),
                 )
-                .layer(PropagateRequestIdLayer::new(X_REQUEST_ID.clone())),
+                .layer(PropagateRequestIdLayer::new(X_REQUEST_ID.clone()))
+                // Inside the span and the request id, so that a panic's answer is
+                // logged and carries the id like any other.
+                .layer(middleware::from_fn(super::panic::catch)),
         )
         .with_state(state)
 }

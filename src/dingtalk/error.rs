@@ -26,6 +26,10 @@ pub enum DtError {
     System(#[from] StoreError),
     #[error("request timed out")]
     Timeout,
+    /// A handler failed unexpectedly (a panic the app caught and logged): 系统繁忙, as
+    /// any internal failure.
+    #[error("internal failure: a handler panicked")]
+    Panicked,
     /// A fault injected through the control plane.
     #[error("injected fault {errcode}")]
     Injected { errcode: i64, errmsg: String },
@@ -50,7 +54,7 @@ impl DtError {
     /// The `errcode` this error answers with: a refusal's comes from its rule.
     pub fn errcode(&self) -> i64 {
         match self {
-            DtError::System(_) | DtError::Timeout => -1,
+            DtError::System(_) | DtError::Timeout | DtError::Panicked => -1,
             DtError::Injected { errcode, .. } => *errcode,
             DtError::Refused(broken) => match broken.rule.answer {
                 Answer::Errcode(errcode) => errcode,

@@ -15,6 +15,9 @@ use sqlx::{
     ConnectOptions, Connection, Database, PgPool, SqlitePool,
 };
 
+/// Where the store's error messages get their URLs from (re-exported as `store::redact_url`).
+pub use crate::redact::redact_url;
+
 pub use super::backend::Backend;
 use super::handle::HandleConnection;
 pub use super::handle::{Handle, Writes};
@@ -366,34 +369,5 @@ impl Db {
             Pool::Sqlite(pool) => pool.close().await,
             Pool::Postgres(pool) => pool.close().await,
         }
-    }
-}
-
-/// The URL with any password replaced, safe for logs and error messages.
-pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let Some((userinfo, host)) = rest.split_once('@') else {
-        return url.to_owned();
-    };
-    match userinfo.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact_url;
-
-    #[test]
-    fn passwords_never_appear_in_redacted_urls() {
-        assert_eq!(
-            redact_url("postgres://app:s3cret@db:5432/crm"),
-            "postgres://app:***@db:5432/crm"
-        );
-        assert_eq!(redact_url("postgres://app@db/crm"), "postgres://app@db/crm");
-        assert_eq!(redact_url("sqlite://crm.db"), "sqlite://crm.db");
     }
 }

@@ -213,19 +213,37 @@ fn help_explains_every_flag() {
 }
 
 both_backends! {
-    async fn the_healthcheck_subcommand_exits_0_on_a_healthy_emulator(app: TestApp) {
-        let addr = app.addr.to_string();
-        let status = tokio::task::spawn_blocking(move || {
-            emulator().args(["healthcheck", "--addr", &addr]).status().unwrap()
-        }).await.unwrap();
-        assert!(status.success());
+    async fn the_healthcheck_subcommand_asks_live_which_outlasts_the_database(app: TestApp) {
+        let healthcheck = |addr: String| async move {
+            tokio::task::spawn_blocking(move || {
+                emulator().args(["healthcheck", "--addr", &addr]).output().unwrap()
+            }).await.unwrap()
+        };
+        assert!(healthcheck(app.addr.to_string()).await.status.success());
+        // Without its database the emulator still answers every request in its API's
+        // envelope: it is live, and health says what is wrong.
         app.state.store.close().await;
-        let addr = app.addr.to_string();
-        let output = tokio::task::spawn_blocking(move || {
-            emulator().args(["healthcheck", "--addr", &addr]).output().unwrap()
-        }).await.unwrap();
+        let output = healthcheck(app.addr.to_string()).await;
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(app.get("/_emulator/health").await.status(), 503);
+        // Nothing answers: not live.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = closed.local_addr().unwrap().to_string();
+        drop(closed);
+        let output = healthcheck(addr).await;
         assert_eq!(output.status.code(), Some(1));
-        assert!(String::from_utf8_lossy(&output.stderr).contains("HTTP status 503"));
+        assert!(String::from_utf8_lossy(&output.stderr).contains("cannot connect"));
+    }
+
+    async fn live_is_open_and_asks_nothing_of_the_database(backend: Backend) {
+        let app = TestApp::spawn_with(backend, |config| {
+            config.admin_token = Some("s3cret".parse().unwrap());
+        }).await;
+        app.state.store.close().await;
+        let response = app.get("/_emulator/live").await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(json_of(response).await, serde_json::json!({"status": "live"}));
+        assert_eq!(app.get("/_emulator/faults").await.status(), 401, "the rest stays guarded");
     }
 }
 

@@ -117,6 +117,10 @@ fn with_database(url: &str, name: &str) -> String {
 /// A running emulator and an HTTP client pointed at it.
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// The HTTPS address, when the configuration sets `tls_bind`.
+    pub tls_addr: Option<SocketAddr>,
+    /// The local CA's certificate, when the emulator made one for HTTPS.
+    pub tls_ca: Option<std::path::PathBuf>,
     pub client: reqwest::Client,
     pub state: AppState,
     pub backend: Backend,
@@ -152,8 +156,16 @@ impl TestApp {
         config.default_mode = Mode::Lenient;
         configure(&mut config);
         let listener = TcpListener::bind(config.bind).await.expect("bind port 0");
-        let app = App::build(config, listener).await.expect("build the app");
+        let tls_listener = match config.tls_bind {
+            Some(addr) => Some(TcpListener::bind(addr).await.expect("bind the HTTPS port")),
+            None => None,
+        };
+        let mut app = App::build(config, listener).await.expect("build the app");
+        if let Some(listener) = tls_listener {
+            app = app.with_tls(listener).expect("set up HTTPS");
+        }
         let addr = app.local_addr().expect("local address");
+        let (tls_addr, tls_ca) = (app.tls_addr(), app.tls_ca().map(|ca| ca.to_owned()));
         let state = app.state().clone();
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(app.run(async {
@@ -161,6 +173,8 @@ impl TestApp {
         }));
         TestApp {
             addr,
+            tls_addr,
+            tls_ca,
             client: reqwest::Client::builder()
                 .timeout(Duration::from_secs(30))
                 .build()

@@ -47,6 +47,7 @@ const DOCUMENTED: &[&str] = &[
     "GET /openapi/crm/findById/{id}",
     "POST /openapi/crm/findById/{id}",
     "GET /_emulator/health",
+    "GET /_emulator/live",
     "GET /_emulator/dingtalk/corps/{corpid}/customers",
     "GET /_emulator/dingtalk/corps/{corpid}/customers/{id}",
     "GET /_emulator/openapi/accounts/{appid}/customers",
@@ -220,6 +221,7 @@ async fn every_operation_names_its_auth_and_its_answers() {
             let open = path == "/gettoken"
                 || path == "/v1.0/oauth2/accessToken"
                 || path == "/_emulator/health"
+                || path == "/_emulator/live"
                 || path.starts_with("/_emulator/ui");
             let expected: &[&str] = if open {
                 &[]
@@ -319,6 +321,7 @@ both_backends! {
             ("/_emulator/clock", 200),
             ("/_emulator/export", 200),
             ("/_emulator/health", 200),
+            ("/_emulator/live", 200),
             ("/_emulator/dingtalk/corps/nobody", 404),
         ] {
             let response = app.get(path).await;
