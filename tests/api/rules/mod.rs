@@ -8,6 +8,7 @@ mod defects;
 mod dingtalk;
 mod limits;
 mod openapi;
+mod second_round;
 mod seeds;
 
 use std::{collections::BTreeSet, sync::Mutex};
@@ -77,19 +78,14 @@ impl Seen {
         self.record(rule, Outcome::Refused);
     }
 
-    /// `reply` was served, with an `x-emulator-warning: <rule id>: …` header containing
-    /// `needle` (ASCII: the header escapes the rest).
+    /// `reply` was served, with an `x-emulator-warning: <rule id>: …` header whose text
+    /// (percent-decoded) contains `needle`.
     pub fn warned(&self, reply: &Reply, rule: &'static Rule, needle: &str) {
         let served = reply.body["errcode"] == 0 || reply.body["success"] == true;
         assert!(served, "{} ({} should be served)", reply.body, rule.id);
         assert_eq!(reply.status, 200, "{}", reply.body);
         let prefix = format!("{}: ", rule.id);
-        let warnings: Vec<&str> = reply
-            .headers
-            .get_all("x-emulator-warning")
-            .iter()
-            .filter_map(|h| h.to_str().ok())
-            .collect();
+        let warnings = warnings(reply);
         let warning = warnings.iter().find(|w| w.starts_with(&prefix));
         let warning = warning.unwrap_or_else(|| panic!("no {} warning in {warnings:?}", rule.id));
         assert!(warning.contains(needle), "{needle:?} not in {warning:?}");
@@ -99,6 +95,43 @@ impl Seen {
         );
         self.record(rule, Outcome::Warned);
     }
+}
+
+/// The `x-emulator-warning` headers of `reply`, percent-decoded as
+/// `decodeURIComponent` decodes them (the header is ASCII; its text is UTF-8).
+pub fn warnings(reply: &Reply) -> Vec<String> {
+    reply
+        .headers
+        .get_all("x-emulator-warning")
+        .iter()
+        .map(|h| {
+            let sent = h.to_str().expect("an ASCII header");
+            percent_decoded(sent)
+        })
+        .collect()
+}
+
+/// `%XX` sequences replaced by their bytes, read as UTF-8.
+pub fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).expect("percent-encoded UTF-8")
 }
 
 /// The body size limit of the app the rules are exercised on.
