@@ -80,8 +80,8 @@ impl Metrics {
         )?;
         let warnings = counter(
             "crm_emulator_rule_warnings_total",
-            "Rules lenient tenants' requests broke and were served anyway \
-             (docs/rules.md#strict-and-lenient).",
+            "Rules requests broke and were served anyway: lenient tenants, and signatures \
+             under --signature-mode lenient (docs/rules.md#strict-and-lenient).",
             &["rule"],
         )?;
         let refusals = counter(

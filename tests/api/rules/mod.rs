@@ -15,7 +15,7 @@ use std::{collections::BTreeSet, sync::Mutex};
 
 use crm_emulator::{
     http::head::MAX_HEADER_BYTES,
-    runtime::rules::{Answer, Enforced, Rule},
+    runtime::rules::{Answer, Enforced, Provenance, Rule},
 };
 use serde_json::json;
 
@@ -214,5 +214,42 @@ async fn docs_rules_md_is_the_table_the_server_serves() {
             written.contains(&format!("| `{id}` |")),
             "{id} is not in docs/rules.md"
         );
+    }
+}
+
+#[test]
+fn the_readme_lists_every_guess_enforced_for_every_tenant() {
+    let generated = crm_emulator::runtime::rules::always_guesses_markdown();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let readme = std::fs::read_to_string(path).expect("README.md");
+    let (start, end) = (
+        generated.lines().next().unwrap_or_default(),
+        generated.lines().last().unwrap_or_default(),
+    );
+    let from = readme
+        .find(start)
+        .expect("the README has the list's opening marker");
+    let to = readme[from..]
+        .find(end)
+        .map(|at| from + at + end.len() + 1)
+        .expect("and its end");
+    if std::env::var_os("UPDATE_RULES_DOC").is_some() {
+        let updated = format!("{}{generated}{}", &readme[..from], &readme[to..]);
+        std::fs::write(path, updated).expect("write README.md");
+        return;
+    }
+    assert!(
+        readme[from..to] == generated,
+        "the README's always-enforced guesses differ from the rulebook: paste \
+         `cargo run -- rules --always` between its markers (or run this test with \
+         UPDATE_RULES_DOC=1)"
+    );
+    let always: Vec<&str> = crm_emulator::runtime::rules::rules()
+        .filter(|r| r.provenance == Provenance::Emulator && r.enforced == Enforced::Always)
+        .map(|r| r.id)
+        .collect();
+    assert!(!always.is_empty());
+    for id in always {
+        assert!(generated.contains(&format!("| `{id}` |")), "{id}");
     }
 }

@@ -18,7 +18,7 @@ use super::{
 };
 use crate::{
     both_backends,
-    dingtalk::{seed_create_body, Dt, CORPID},
+    dingtalk::{keys, seed_create_body, Dt, CORPID},
     helpers::*,
     openapi::{with, Oa, Reply},
 };
@@ -64,6 +64,22 @@ async fn accounts(app: &TestApp) -> (Oa<'_>, Oa<'_>) {
         .await;
     }
     (lenient, strict)
+}
+
+/// A page of the repository (`README.md`, `docs/dingtalk.md`).
+fn page(path: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The ```json blocks of `text` that contain `needle`, parsed.
+fn json_examples(text: &str, needle: &str) -> Vec<Value> {
+    text.split("```json\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .filter(|block| block.contains(needle))
+        .map(|block| serde_json::from_str(block).unwrap_or_else(|e| panic!("{e}: {block}")))
+        .collect()
 }
 
 /// The one warning of `rule` on a served `reply`, decoded.
@@ -320,4 +336,62 @@ both_backends! {
         let reply = call(&app, Method::POST, &dt.url("/crm/customer/create?user_id=li"), &[], text).await;
         assert_eq!(reply.body["errmsg"], "无效的HTTP HEADER Content-Type: expected application/json, got text/plain");
     }
+
+    async fn the_detail_examples_show_every_key_the_server_sends(app: TestApp) {
+        let dt = Dt::new(&app).await;
+        let id = dt.create_customer("x", "zhangsan").await;
+        let detail = dt.customer(&id).await;
+        assert_eq!(detail["contacts"], detail["contactList"]);
+        for path in ["README.md", "docs/dingtalk.md"] {
+            let examples = json_examples(&page(path), "\"contactList\"");
+            assert!(!examples.is_empty(), "{path} shows the detail");
+            for example in examples {
+                assert_eq!(keys(&example), keys(&detail), "{path}: {example}");
+                assert_eq!(example["contacts"], example["contactList"], "{path}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_docs_say_the_signing_scheme_is_the_emulators_inference() {
+    let readme = page("README.md");
+    let opening = readme.split("\n## ").next().unwrap_or_default();
+    let scheme = opening
+        .find("HMAC-SHA256")
+        .expect("the opening names the scheme");
+    assert!(
+        opening[scheme..].starts_with("HMAC-SHA256 is the emulator's inference"),
+        "{opening}"
+    );
+    assert!(opening.contains("44-character"), "{opening}");
+    let openapi = page("docs/openapi.md");
+    assert!(openapi.contains("HMAC-SHA256 is the emulator's inference"));
+}
+
+#[test]
+fn the_lenient_signature_mode_is_documented_as_a_rule_warning_that_leaves_replays_to_the_mode() {
+    let openapi = page("docs/openapi.md");
+    let at = openapi
+        .find("- `lenient`:")
+        .expect("the lenient signature mode");
+    let item: String = openapi[at..]
+        .split("\n- ")
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        item.contains("the warning of rule `openapi.auth.signature`"),
+        "{item}"
+    );
+    assert!(
+        item.contains("`openapi.nonce.once`: a lenient account is served"),
+        "{item}"
+    );
+    assert!(
+        !item.contains("single use of nonces are still enforced"),
+        "{item}"
+    );
 }
