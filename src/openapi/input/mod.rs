@@ -2,10 +2,12 @@
 //! is checked against its rule (`runtime::rules::openapi`). What the vendor document
 //! states — `customerName` on add, the field table's types, required custom fields — is
 //! refused for every account; the emulator's guesses (unknown and read-only keys, numbers
-//! for strings, blanks, closed choice lists, formats, disabled fields, owner and pool
-//! combinations) are refused for strict accounts and served with a warning for lenient
-//! ones (`docs/rules.md#strict-and-lenient`). A string the search index holds must fit it
-//! ([`fits_index`]), for every account.
+//! for strings, blanks, closed choice lists, formats, other spellings of a time, one
+//! string for a list, disabled fields, owner, pool and assignTime combinations) are
+//! refused for strict accounts and served with a warning for lenient ones
+//! (`docs/rules.md#strict-and-lenient`). A value its field cannot hold (text that is no
+//! time, an object for `owner`) is refused for every account, and a string the search
+//! index holds must fit it ([`fits_index`]).
 
 mod lists;
 mod owner;
@@ -67,7 +69,10 @@ pub struct RecordFields {
     /// An employee id, or one of the account's open-sea ids (the customer goes there).
     #[schema(max_length = 500)]
     pub owner: Option<String>,
-    /// `yyyy-MM-dd HH:mm:ss`, a real date and time in the emulator's zone.
+    /// `yyyy-MM-dd HH:mm:ss`, a real date and time in the emulator's zone (ISO 8601 or
+    /// epoch milliseconds: refused for strict accounts, read for lenient ones,
+    /// `docs/openapi.md#times`). Without an employee owner: refused for strict accounts,
+    /// stored as sent for lenient ones.
     #[schema(
         pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
     )]
@@ -77,6 +82,8 @@ pub struct RecordFields {
     pub email: Option<Vec<ContactInput>>,
     pub qq: Option<Vec<ContactInput>>,
     pub wechat: Option<Vec<ContactInput>>,
+    /// The account's source choices (one string for the list: refused for strict
+    /// accounts, a list of it for lenient ones).
     pub customer_source: Option<Vec<IndexedText>>,
     #[schema(max_length = 500)]
     pub visitor_id: Option<String>,

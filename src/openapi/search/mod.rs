@@ -1,5 +1,6 @@
 //! The search language of `/openapi/crm/list` (`docs/openapi.md#searching`), parsed from
-//! the wire into the store's [`Condition`]s and [`Sort`]. Pure: no I/O, unit-tested here.
+//! the wire into the store's [`Condition`]s and [`Sort`](crate::store::openapi::Sort).
+//! Pure: no I/O, unit-tested here.
 //!
 //! Operand types follow the field: text fields take strings (numbers are read as their
 //! text); `_id` takes ids; `assignTime`, `firstAssignTime`, `createTime`, `updateTime`

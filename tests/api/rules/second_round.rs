@@ -138,7 +138,7 @@ both_backends! {
         assert_eq!(lenient.customer(id).await["userIds"], json!(["user01", "li"]));
         let employees = app.get_json(&format!("/_emulator/dingtalk/corps/{CORPID}/employees")).await;
         let blank = |e: &Value| e["userid"].as_str().is_some_and(|u| u.trim().is_empty());
-        let listed = employees.as_array().expect("employees").iter().any(|e| blank(e));
+        let listed = employees.as_array().expect("employees").iter().any(blank);
         assert!(!listed, "no blank employee: {employees}");
     }
 

@@ -90,8 +90,9 @@ pub static AUTH_TIMESTAMP: Rule = Rule {
     provenance: Emulator,
     enforced: Always,
     source: "《CRM客户管理接口》's timestamps are Unix seconds (1687792901); the window is the \
-             emulator's (--signature-window, default 300 s). Like the signature it is \
-             governed by --signature-mode (off skips it), not by the tenant's mode",
+             emulator's (--signature-window, default 300 s), and every signed API refuses a \
+             timestamp outside its window. Like the signature it is governed by \
+             --signature-mode (off skips it), not by the tenant's mode",
     summary: "A timestamp that is not 10-digit seconds or 13-digit milliseconds, or \
               lies outside the window of the emulator's clock: 401.",
     lenient: "",

@@ -127,8 +127,8 @@ pub static FIELD_NUMBER: Rule = Rule {
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》 types these fields String; the real server is a Java \
-             service that converts a JSON number to its text (and a numeric string to the \
-             number list's limit and page take)",
+             service that converts a JSON number to its text, and a numeric string to the \
+             number the list's limit and page are",
     summary: "A JSON number where the vendor document types a String (customerName, owner, a \
               mobile[].value, an _id, a text custom value or search operand, …), or a \
               numeric string for list's limit or page: 400.",
@@ -144,9 +144,9 @@ pub static FIELD_TIME_FORMAT: Rule = Rule {
     source: "《CRM客户管理接口》 types assignTime \"String\" and writes times \"2024-11-14 \
              09:46:17\"; it never says whether another spelling of a time is read, and \
              clients often send ISO 8601 or epoch milliseconds",
-    summary: "An assignTime, or a date or datetime custom value, given as ISO 8601 \
-              (2024-11-14T09:46:17+08:00, …Z) or as epoch milliseconds rather than \
-              YYYY-MM-DD HH:MM:SS (YYYY-MM-DD for a date): 400.",
+    summary: "An assignTime, a date or datetime custom value, or a time search operand, \
+              given as ISO 8601 (2024-11-14T09:46:17+08:00, …Z) or as epoch milliseconds \
+              rather than YYYY-MM-DD HH:MM:SS (YYYY-MM-DD for a date): 400.",
     lenient: "read, and stored and answered as YYYY-MM-DD HH:MM:SS (YYYY-MM-DD) in the \
               configured zone",
     answer: Status(400),
@@ -172,8 +172,9 @@ pub static FIELD_BLANK: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "《CRM客户管理接口》 requires customerName and each item's value but never \
-             says whether \"\" counts",
+    source: "《CRM客户管理接口》 requires customerName (\"customerName客户名字StringY\") and \
+             types each item's value String (\"valueString\"), but never says whether \"\" \
+             or a missing value counts",
     summary: "A customerName, or a mobile/email/qq/wechat value, that is empty or \
               only white space, or an item without its value: 400.",
     lenient: "stored as sent (a missing item value as \"\")",
@@ -309,8 +310,8 @@ pub static FIELD_DISABLED: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "《CRM客户管理接口》, CustomerFieldVO: \"status | 0: 停用\"; it never says what \
-             writing a disabled field does",
+    source: "《CRM客户管理接口》, CustomerFieldVO: \"status状态, 0: 停用; 1: 启用; -1: 删除int\"; \
+             it never says what writing a disabled field does",
     summary: "A value for a disabled custom field (status 0): 400.",
     lenient: "ignored",
     answer: Status(400),
