@@ -36,7 +36,11 @@ pub enum Command {
     /// Print the four OpenAPI auth headers for a request, and a ready curl command.
     Sign(SignArgs),
     /// Print the rulebook as Markdown (docs/rules.md is this output).
-    Rules,
+    Rules {
+        /// Print only the README's list of the guesses enforced for every tenant.
+        #[arg(long)]
+        always: bool,
+    },
     /// Exit 0 if the emulator listening on --bind (CRM_EMULATOR_BIND, as for serve)
     /// answers /_emulator/live with 200 (for container health checks).
     Healthcheck(HealthcheckArgs),

@@ -32,8 +32,11 @@ async fn main() -> ExitCode {
             print!("{}", sign::render(&args, clock::real_now_secs()));
             Ok(())
         }
-        Command::Rules => {
-            print!("{}", rules::markdown());
+        Command::Rules { always } => {
+            match always {
+                true => print!("{}", rules::always_guesses_markdown()),
+                false => print!("{}", rules::markdown()),
+            }
             Ok(())
         }
     };

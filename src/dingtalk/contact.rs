@@ -25,11 +25,13 @@ use crate::{
 
 /// `POST /crm/contact/create?access_token=&user_id=` → `contactid`.
 ///
-/// The vendor document: `customerid` and `name` required; `mobile`, `attached`,
-/// `create_by` optional. The vendor document has the contact *update* under this same
-/// URL, so a body with `contactid` and no `customerid` is an update; a body with both is
-/// ambiguous (`dingtalk.contact.create-or-update`: refused for strict corps, a new
-/// contact of `customerid` for lenient ones).
+/// The vendor document's table has no 必须 column: `customerid` is needed to serve the
+/// request (`dingtalk.contact.customer`), a missing or blank `name` is the emulator's
+/// guess (`dingtalk.contact.name`: refused for strict corps, stored as sent for lenient
+/// ones); `mobile`, `attached`, `create_by` optional. The vendor document has the
+/// contact *update* under this same URL, so a body with `contactid` and no `customerid`
+/// is an update; a body with both is ambiguous (`dingtalk.contact.create-or-update`:
+/// refused for strict corps, a new contact of `customerid` for lenient ones).
 #[utoipa::path(
     post,
     path = "/crm/contact/create",
@@ -57,7 +59,14 @@ pub async fn create(
             "give customerid to create a contact, or contactid without customerid to update \
              one, not both",
         )?,
-        _ => {}
+        (true, false) => {}
+        (false, false) => {
+            return Err(DtError::refused(
+                &dt::CONTACT_CUSTOMER,
+                "customerid is required: the customer to add the contact to (or contactid, \
+                 without customerid, to update a contact)",
+            ))
+        }
     }
     create_contact(&state, &caller, user_id, &fields)
         .await
@@ -72,7 +81,7 @@ async fn create_contact(
 ) -> DtResult<ContactCreated> {
     let customer_text = fields.required("customerid", NO_LIMIT)?;
     let contact = ContactFields {
-        name: fields.required("name", NAME_MAX)?,
+        name: contact_name(fields)?,
         mobile: fields.optional("mobile", PHONE_MAX)?.unwrap_or_default(),
         attached: fields
             .optional("attached", ATTACHED_MAX)?
@@ -104,6 +113,20 @@ async fn create_contact(
     Ok(ContactCreated {
         contactid: new.id.to_string(),
     })
+}
+
+/// The new contact's `name`: the vendor document's table has no 必须 column, so a
+/// missing or blank one is rule `dingtalk.contact.name` (a lenient corp stores it as
+/// sent, `""` when missing).
+fn contact_name(fields: &Fields<'_>) -> DtResult<String> {
+    let name = fields.optional("name", NAME_MAX)?;
+    let fault = match &name {
+        None => "name is missing".to_owned(),
+        Some(blank) if blank.trim().is_empty() => format!("name is blank: {blank:?}"),
+        Some(_) => return Ok(name.unwrap_or_default()),
+    };
+    fields.judge().check(&dt::CONTACT_NAME, fault)?;
+    Ok(name.unwrap_or_default())
 }
 
 /// `POST /crm/contact/update?access_token=&user_id=`, also reached through

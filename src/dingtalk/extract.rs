@@ -89,7 +89,7 @@ fn refused(sent_as: &Option<String>, form: bool) -> DtError {
     let got = sent_as.as_deref().unwrap_or("none");
     DtError::refused(
         &dt::BODY_CONTENT_TYPE,
-        format!("Content-Type: expected {expected}, got {got}"),
+        format!("expected {expected}, got {got}"),
     )
 }
 

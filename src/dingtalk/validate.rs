@@ -190,12 +190,13 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// An optional array of non-blank user ids.
+    /// An optional array of user ids. A blank element is rule `dingtalk.user-ids.blank`:
+    /// refused for strict corps, left out for lenient ones (no employee `""`).
     pub fn user_ids(&self, key: &str) -> DtResult<Vec<String>> {
         let path = self.path_of(key);
-        let user_ids = match self.get(key) {
-            None => Vec::new(),
-            Some(Value::Array(items)) => self.items(items, &path)?,
+        let items = match self.get(key) {
+            None => return Ok(Vec::new()),
+            Some(Value::Array(items)) => items,
             Some(other) => {
                 return Err(shape(format!(
                     "{path} must be an array of strings, got {}",
@@ -203,8 +204,17 @@ impl<'a> Fields<'a> {
                 )))
             }
         };
-        for (i, user_id) in user_ids.iter().enumerate() {
-            storable_user_id(&format!("{path}[{i}]"), user_id)?;
+        let mut user_ids = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let at = format!("{path}[{i}]");
+            let user_id = self.string(item, &at)?;
+            if user_id.trim().is_empty() {
+                let detail = format!("{at} is blank: {user_id:?}");
+                self.judge.check(&dt::USER_IDS_BLANK, detail)?;
+                continue;
+            }
+            storable_user_id(&at, &user_id)?;
+            user_ids.push(user_id);
         }
         Ok(user_ids)
     }

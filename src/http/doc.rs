@@ -42,16 +42,18 @@ pub const SIGNATURE_HEADERS: [&str; 4] = ["appid", "nonce", "timestamp", "signat
         title = "crm-emulator",
         description = "A stateful emulator of two CRM HTTP APIs: the DingTalk-style CRM \
                        (`/gettoken`, `/crm/*`, `errcode`/`errmsg` envelopes, always HTTP 200), \
-                       the OpenAPI-style CRM (`/openapi/crm/*`, HMAC-SHA256 signed headers, \
+                       the OpenAPI-style CRM (`/openapi/crm/*`, signed headers: HMAC-SHA256, \
+                       the emulator's inference from the vendor document's signatures; \
                        `success`/`code`/`message`/`data` envelopes) and the emulator's \
                        control plane (`/_emulator/*`).\n\n\
                        Every check that can refuse a request is a rule of the rulebook \
                        (`GET /_emulator/rules`). A refusal names its rule in the \
                        `x-emulator-rule` response header. Rules that are the emulator's \
-                       guesses refuse only tenants (corps, accounts) in `strict` mode; a \
-                       `lenient` tenant (the default) is served and gets one \
-                       `x-emulator-warning: <rule id>: <detail>` response header per rule \
-                       its request broke."
+                       guesses refuse tenants (corps, accounts) in `strict` mode, except \
+                       the few enforced `always`; a `lenient` tenant (the default) is \
+                       served and gets one `x-emulator-warning: <rule id>: <detail>` \
+                       response header per rule its request broke (non-ASCII text \
+                       percent-encoded as UTF-8)."
     ),
     tags(
         (name = "DingTalk", description = "DingTalk-style CRM (docs/dingtalk.md): access-token auth; every answer is HTTP 200 with `errcode` 0 or an error code."),

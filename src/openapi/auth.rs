@@ -11,7 +11,8 @@
 //! records it with its customer) — a guess, so a lenient account is served a replay
 //! with a warning. Modes (`--signature-mode`):
 //! `strict` checks everything; `lenient` serves a request whose signature is wrong, with
-//! an `x-emulator-signature-warning` header; `off` needs only `appid` and checks and
+//! the warning of rule `openapi.auth.signature` (and, as before, the mismatch in an
+//! `x-emulator-signature-warning` header); `off` needs only `appid` and checks and
 //! records nothing else. The account's [`Judge`] goes in the request's extensions for
 //! the checks after this one.
 
@@ -186,7 +187,7 @@ async fn check_signed(
         _ => state.clock.now_ms(),
     };
     check_window(timestamp_ms, now_ms, window_ms)?;
-    let warning = check_signature(state.config.signature_mode, account, signed)?;
+    let warning = check_signature(state.config.signature_mode, account, signed, judge)?;
     check_nonce_length(signed.nonce)?;
     let nonce = NonceUse {
         account_id: account.id,
@@ -298,11 +299,14 @@ fn check_nonce_length(nonce: &str) -> Result<(), ApiError> {
     }
 }
 
-/// Strict: a wrong signature is refused. Lenient: it is served with a warning header.
+/// Strict: a wrong signature is refused. Lenient: it is served, with the rule's warning
+/// (`x-emulator-warning`, the journal, the metrics) and the mismatch message in the
+/// `x-emulator-signature-warning` header, which clients of earlier versions read.
 fn check_signature(
     mode: SignatureMode,
     account: &Account,
     signed: &Signed<'_>,
+    judge: &Judge,
 ) -> Result<Option<HeaderValue>, ApiError> {
     if signature::verify(
         &account.secret,
@@ -321,6 +325,8 @@ fn check_signature(
     );
     tracing::warn!(appid = %signed.appid, nonce = %signed.nonce, lenient = (mode == SignatureMode::Lenient), "signature mismatch");
     if mode == SignatureMode::Lenient {
+        let served = format!("{explanation}; served: --signature-mode is lenient");
+        judge.warn(&oa::AUTH_SIGNATURE, served);
         return Ok(HeaderValue::from_str(&explanation).ok());
     }
     Err(ApiError::refused(&oa::AUTH_SIGNATURE, explanation))

@@ -39,9 +39,10 @@ fn customer_id(judge: &Judge, value: Option<&Value>, key: &str) -> Result<Option
     match value {
         Some(Value::String(s)) => Ok(ids::parse(s)),
         Some(Value::Number(n)) => {
-            judge.check(
+            judge.check_instead(
                 &oa::FIELD_NUMBER,
                 format!("`{key}` must be a string, got the number {n}"),
+                oa::DECIMAL_TEXT,
             )?;
             Ok(ids::parse(&n.to_string()))
         }
@@ -50,7 +51,7 @@ fn customer_id(judge: &Judge, value: Option<&Value>, key: &str) -> Result<Option
             format!("`{key}` is required: the customer's _id"),
         )),
         Some(other) => Err(ApiError::refused(
-            &oa::FIELD_TYPE,
+            &oa::VALUE_TYPE,
             format!("`{key}` must be a customer id string, got {other}"),
         )),
     }
@@ -144,14 +145,14 @@ pub async fn update(
         clock: &state.clock,
         judge: &judge,
     };
-    let mut patch = read_patch(&body, &cx, Mode::Update)?;
+    let patch = read_patch(&body, &cx, Mode::Update)?;
     let Some(id) = id else {
         return Err(no_such_customer(raw_id));
     };
     if needs_owner_check(&patch) {
         let stored = state.store.openapi().customer_by_id(account.id, id).await?;
         let stored = stored.ok_or_else(|| no_such_customer(id))?;
-        check_assign_time(&mut patch, &judge, stored.owner.is_some())?;
+        check_assign_time(&patch, &judge, stored.owner.is_some())?;
     }
     let now = now_whole_secs(&state.clock);
     let customer = state

@@ -27,25 +27,25 @@ const MAX_LIMIT: i64 = 100;
 /// The body; every key is optional (an empty body lists the first page).
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct ListRequest {
-    /// 1–100, default 10 (above 100: refused for strict accounts, 100 for lenient ones).
+    /// 1–100, default 10 (outside: refused for strict accounts, clamped for lenient ones).
     #[schema(value_type = Option<i64>, minimum = 1, maximum = 100)]
     limit: Option<Value>,
-    /// From 1, default 1.
+    /// From 1, default 1 (below 1: refused for strict accounts, page 1 for lenient ones).
     #[schema(value_type = Option<i64>, minimum = 1)]
     page: Option<Value>,
     /// At most 100 conditions, all of which must hold.
     #[schema(max_items = 100)]
     search: Option<Vec<SearchItem>>,
-    sort: Option<SortSpec>,
+    /// Read by the handler (`search::sort`): another shape is refused for strict
+    /// accounts and ignored for lenient ones.
+    #[schema(value_type = Option<SortSpec>)]
+    sort: Option<Value>,
 }
 
 impl Body for ListRequest {
     const KEYS: Option<&'static Keys> = Some(&Keys {
         body: &["limit", "page", "search", "sort"],
-        nested: &[
-            ("search", &["field", "operator", "value"]),
-            ("sort", &["field", "order"]),
-        ],
+        nested: &[("search", &["field", "operator", "value"])],
     });
 }
 
@@ -57,10 +57,11 @@ pub struct Page {
     count: i64,
 }
 
-/// 《CRM客户管理接口》 3、查询客户列表: `limit` (default 10; below 1 → 400; above 100 → 400 for strict
-/// accounts, 100 for lenient ones), `page` (default 1; < 1 → 400), `search` conditions
-/// ANDed, `sort` (default `createTime` desc, then `_id`). A page past the last is an
-/// empty `list` with the full `count`.
+/// 《CRM客户管理接口》 3、查询客户列表: `limit` (default 10; outside 1–100 → 400 for strict
+/// accounts, clamped for lenient ones), `page` (default 1; below 1 → 400 for strict
+/// accounts, page 1 for lenient ones), `search` conditions ANDed, `sort` (default
+/// `createTime` desc, then `_id`). A page past the last is an empty `list` with the full
+/// `count`.
 #[utoipa::path(
     post,
     path = "/crm/list",
@@ -75,15 +76,19 @@ pub async fn list(
     judge: Judge,
     OptionalJson(request): OptionalJson<ListRequest>,
 ) -> ApiResult<Page> {
-    let mut limit = whole(&judge, "limit", request.limit.as_ref(), DEFAULT_LIMIT)?;
-    if limit > MAX_LIMIT {
-        judge.check(
-            &oa::LIST_LIMIT,
-            format!("`limit` must be at most {MAX_LIMIT}, got {limit}"),
-        )?;
-        limit = MAX_LIMIT;
-    }
-    let page = whole(&judge, "page", request.page.as_ref(), 1)?;
+    let limit = match whole(&judge, "limit", request.limit.as_ref())? {
+        Some(limit) => in_range(&judge, limit)?,
+        None => DEFAULT_LIMIT,
+    };
+    let page = match whole(&judge, "page", request.page.as_ref())? {
+        Some(page) if page < 1 => {
+            let detail = format!("`page` must be at least 1, got {page}");
+            judge.check(&oa::LIST_PAGE, detail)?;
+            1
+        }
+        Some(page) => page,
+        None => 1,
+    };
     let items = request.search.unwrap_or_default();
     // Only searches that name custom fields pay for loading them.
     let fields = if needs_custom_fields(&items, request.sort.as_ref()) {
@@ -115,32 +120,44 @@ pub async fn list(
     Ok(ApiOk(Page { list, count }))
 }
 
-/// `limit` or `page`: a whole number of at least 1 (`default` when absent). A numeric
-/// string is the vendor document's String-for-number slip the other way round: refused
-/// for strict accounts, parsed for lenient ones.
-fn whole(judge: &Judge, key: &str, value: Option<&Value>, default: i64) -> Result<i64, ApiError> {
+/// `limit` or `page`: a whole number, or `None` when absent. A numeric string is the
+/// vendor document's String-for-number slip the other way round: refused for strict
+/// accounts, read as its number for lenient ones.
+fn whole(judge: &Judge, key: &str, value: Option<&Value>) -> Result<Option<i64>, ApiError> {
     let paging = |got: &Value| {
         ApiError::refused(
             &oa::LIST_PAGING,
-            format!("`{key}` must be a whole number of at least 1, got {got}"),
+            format!("`{key}` must be a whole number, got {got}"),
         )
     };
-    let number = match value {
-        None | Some(Value::Null) => return Ok(default),
-        Some(Value::Number(n)) => n.as_i64(),
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(number @ Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| paging(number)),
         Some(text @ Value::String(s)) => {
             let parsed: i64 = s.trim().parse().map_err(|_| paging(text))?;
-            judge.check(
+            judge.check_instead(
                 &oa::FIELD_NUMBER,
                 format!("`{key}` must be a number, got the string {s:?}"),
+                &format!("read as the number {parsed}"),
             )?;
-            Some(parsed)
+            Ok(Some(parsed))
         }
-        Some(_) => None,
-    };
-    match (number, value) {
-        (Some(n), _) if n >= 1 => Ok(n),
-        (_, Some(got)) => Err(paging(got)),
-        (_, None) => Ok(default),
+        Some(other) => Err(paging(other)),
     }
+}
+
+/// `limit` within 1–100: outside, refused for strict accounts and clamped for lenient
+/// ones.
+fn in_range(judge: &Judge, limit: i64) -> Result<i64, ApiError> {
+    let (bound, side) = match limit {
+        ..=0 => (1, "least"),
+        1..=MAX_LIMIT => return Ok(limit),
+        _ => (MAX_LIMIT, "most"),
+    };
+    judge.check_instead(
+        &oa::LIST_LIMIT,
+        format!("`limit` must be at {side} {bound}, got {limit}"),
+        &format!("clamped to {bound}"),
+    )?;
+    Ok(bound)
 }

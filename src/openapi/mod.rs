@@ -12,6 +12,7 @@ mod list;
 pub mod nonce;
 pub mod record;
 pub mod search;
+pub mod times;
 pub mod values;
 
 use std::future::Future;

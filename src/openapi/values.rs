@@ -9,6 +9,10 @@
 //! | number | a JSON number, or a string holding one | the number |
 //! | date | `YYYY-MM-DD` | the string (indexed as epoch ms of midnight, configured zone) |
 //! | datetime | `YYYY-MM-DD HH:MM:SS` | the string (indexed as epoch ms) |
+//!
+//! A date or datetime in another form (ISO 8601, epoch milliseconds) is rule
+//! `openapi.field.time-format`: read and kept in the wire form for a lenient account
+//! (`openapi::times`).
 //! | select | a choice key, or a choice value | the key |
 //! | multiSelect | a list of keys or values | the list of keys, without repeats |
 //! | cascade | a list of keys (or values) along a path from the top, `fillLevel` to `level` long | the keys |
@@ -19,9 +23,11 @@
 //! text is stored), a phone or email of another form (`openapi.value.format`) and a
 //! select value outside the choices (`openapi.select.choice`), stored as sent.
 
-use chrono::{NaiveDate, TimeZone};
+use std::borrow::Cow;
+
 use serde_json::{Number, Value};
 
+use super::times::{self, Precision};
 use crate::{
     runtime::{
         clock::Clock,
@@ -62,27 +68,16 @@ pub fn validate(
             single(&text)
         }
         FieldType::Number => number(value).ok_or_else(|| fault("a number"))?,
-        FieldType::Date => {
-            let text = value.as_str().ok_or_else(|| fault("a date YYYY-MM-DD"))?;
-            let ms = parse_date(text, clock).ok_or_else(|| fault("a date YYYY-MM-DD"))?;
-            numeric(value.clone(), text, ms)
-        }
-        FieldType::Datetime => {
-            let text = value
-                .as_str()
-                .ok_or_else(|| fault("a time YYYY-MM-DD HH:MM:SS"))?;
-            let ms = clock
-                .parse(text)
-                .ok_or_else(|| fault("a time YYYY-MM-DD HH:MM:SS"))?;
-            numeric(value.clone(), text, ms as f64)
-        }
+        FieldType::Date => moment(judge, field, value, clock, Precision::Day)
+            .and_then(|t| t.ok_or_else(|| fault("a date YYYY-MM-DD")))?,
+        FieldType::Datetime => moment(judge, field, value, clock, Precision::Second)
+            .and_then(|t| t.ok_or_else(|| fault("a time YYYY-MM-DD HH:MM:SS")))?,
         FieldType::Select => {
             let text = text(&format!("one of the choices {}", choice_list(field)))?;
             single(&choice(judge, field, path, &text)?)
         }
         FieldType::MultiSelect => {
-            let items = value
-                .as_array()
+            let items = one_or_list(judge, path, value)?
                 .ok_or_else(|| fault(&format!("a list of choices from {}", choice_list(field))))?;
             let mut keys: Vec<String> = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
@@ -118,11 +113,33 @@ pub fn string_or_number(
     match value {
         Value::String(s) => Ok(Some(s.clone())),
         Value::Number(n) => {
-            judge.check(
+            judge.check_instead(
                 &oa::FIELD_NUMBER,
                 format!("`{path}` must be a string, got the number {n}"),
+                oa::DECIMAL_TEXT,
             )?;
             Ok(Some(n.to_string()))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The items of a list-valued field (`customerSource`, `openSeaIds`, a multiSelect
+/// value); one string for a list is rule `openapi.field.one-value` (a lenient account
+/// gets a list of it). `None` for another JSON type.
+pub fn one_or_list<'v>(
+    judge: &Judge,
+    path: &str,
+    value: &'v Value,
+) -> Result<Option<Cow<'v, [Value]>>, Broken> {
+    match value {
+        Value::Array(items) => Ok(Some(Cow::Borrowed(items))),
+        Value::String(text) => {
+            judge.check(
+                &oa::FIELD_ONE_VALUE,
+                format!("`{path}` must be a list, got the string {text:?}"),
+            )?;
+            Ok(Some(Cow::Owned(vec![value.clone()])))
         }
         _ => Ok(None),
     }
@@ -235,16 +252,17 @@ fn number(value: &Value) -> Option<StoredValue> {
     Some(numeric(json, &text, num))
 }
 
-/// Midnight of `text` (`YYYY-MM-DD`) in the configured zone, as epoch milliseconds.
-pub fn parse_date(text: &str, clock: &Clock) -> Option<f64> {
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
-    // Reject lenient spellings such as "2024-1-2": the wire format is zero-padded.
-    if date.format("%Y-%m-%d").to_string() != text {
-        return None;
-    }
-    let midnight = date.and_hms_opt(0, 0, 0)?;
-    let local = clock.zone().from_local_datetime(&midnight).single()?;
-    Some(local.timestamp_millis() as f64)
+/// A date or datetime value, kept in its wire form (`openapi::times`); `Ok(None)` when
+/// it cannot be a time.
+fn moment(
+    judge: &Judge,
+    field: &CustomField,
+    value: &Value,
+    clock: &Clock,
+    precision: Precision,
+) -> Result<Option<StoredValue>, Broken> {
+    let time = times::read(judge, &field.field, value, clock, precision)?;
+    Ok(time.map(|t| numeric(Value::from(t.text.as_str()), &t.text, t.ms as f64)))
 }
 
 /// The key of the choice whose key (first) or value is `text`.

@@ -130,6 +130,9 @@ fn dates_and_times_take_the_wire_formats() {
         json!("2024-11-14 09:46:17")
     );
     rejects(FieldType::Datetime, json!("2024-11-14"));
+    rejects(FieldType::Datetime, json!("soon"));
+    let (rule, _) = refused(FieldType::Datetime, json!("2024-11-14T09:46:17+08:00"));
+    assert_eq!(rule, "openapi.field.time-format");
 }
 
 #[test]
@@ -143,7 +146,9 @@ fn selects_take_keys_or_values_and_store_keys() {
         accepts(FieldType::MultiSelect, json!(["甲", "b", "a"])),
         json!(["a", "b"])
     );
-    rejects(FieldType::MultiSelect, json!("a"));
+    let (rule, _) = refused(FieldType::MultiSelect, json!("a"));
+    assert_eq!(rule, "openapi.field.one-value");
+    rejects(FieldType::MultiSelect, json!({"a": 1}));
     let (rule, _) = refused(FieldType::MultiSelect, json!(["a", "z"]));
     assert_eq!(rule, "openapi.select.choice");
 }
@@ -189,13 +194,24 @@ fn a_lenient_account_keeps_what_a_strict_one_is_refused() {
         keep(FieldType::MultiSelect, json!(["甲", "z"])),
         json!(["a", "z"])
     );
+    assert_eq!(keep(FieldType::MultiSelect, json!("乙")), json!(["b"]));
+    assert_eq!(
+        keep(FieldType::Datetime, json!("2024-11-14T01:46:17Z")),
+        json!("2024-11-14 09:46:17")
+    );
+    assert_eq!(
+        keep(FieldType::Date, json!(1731548777000_i64)),
+        json!("2024-11-14")
+    );
     let rules: Vec<String> = warnings.take().into_iter().map(|w| w.rule).collect();
     assert_eq!(
         rules,
         [
             "openapi.field.number",
             "openapi.value.format",
-            "openapi.select.choice"
+            "openapi.select.choice",
+            "openapi.field.one-value",
+            "openapi.field.time-format",
         ]
     );
     assert!(validate(&field(FieldType::Number), &json!(true), &clock(), &lenient).is_err());

@@ -61,6 +61,7 @@ pub struct Metrics {
     requests: IntCounterVec,
     duration: HistogramVec,
     warnings: IntCounterVec,
+    refusals: IntCounterVec,
     faults: IntCounterVec,
     auth_failures: IntCounterVec,
     db_connections: IntGaugeVec,
@@ -83,8 +84,13 @@ impl Metrics {
         )?;
         let warnings = counter(
             "crm_emulator_rule_warnings_total",
-            "Rules lenient tenants' requests broke and were served anyway \
-             (docs/rules.md#strict-and-lenient).",
+            "Rules requests broke and were served anyway: lenient tenants, and signatures \
+             under --signature-mode lenient (docs/rules.md#strict-and-lenient).",
+            &["rule"],
+        )?;
+        let refusals = counter(
+            "crm_emulator_rule_refusals_total",
+            "Requests a rule refused, by rule (docs/rules.md#strict-and-lenient).",
             &["rule"],
         )?;
         let faults = counter(
@@ -129,6 +135,7 @@ impl Metrics {
             requests,
             duration,
             warnings,
+            refusals,
             faults,
             auth_failures,
             db_connections,
@@ -173,6 +180,13 @@ impl Metrics {
                 .is_err();
         }
         let refused_by = extensions.get::<RefusedBy>().map(|r| r.0.id);
+        if let Some(rule) = refused_by {
+            failed |= self
+                .refusals
+                .get_metric_with_label_values(&[rule])
+                .map(|c| c.inc())
+                .is_err();
+        }
         let reason = AUTH_FAILURES
             .iter()
             .find(|(rule, _)| Some(rule.id) == refused_by);

@@ -108,6 +108,55 @@ fn prose_lines(page: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// The paragraphs of a Markdown page's prose, as words: runs of prose lines between
+/// blank lines, with tables and headings left out.
+fn paragraphs(page: &str) -> Vec<Vec<&str>> {
+    let mut out = vec![Vec::new()];
+    for line in prose_lines(page) {
+        let text = line.trim();
+        if text.is_empty() || text.starts_with('|') || text.starts_with('#') {
+            out.push(Vec::new());
+        } else if let Some(last) = out.last_mut() {
+            last.extend(text.split_whitespace());
+        }
+    }
+    out.retain(|words| !words.is_empty());
+    out
+}
+
+/// A run of this many words said twice in one paragraph is a pasted fragment, not
+/// prose.
+const REPEATED_RUN: usize = 8;
+
+#[test]
+fn no_paragraph_of_the_docs_says_the_same_run_of_words_twice() {
+    let mut pages: Vec<PathBuf> = files_under(&root().join("docs"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    pages.push(root().join("README.md"));
+    let mut repeated = Vec::new();
+    for page in pages {
+        let text = std::fs::read_to_string(&page).expect("a page");
+        for words in paragraphs(&text) {
+            let mut first = std::collections::HashMap::new();
+            for (at, run) in words.windows(REPEATED_RUN).enumerate() {
+                match first.get(run) {
+                    Some(&earlier) if at >= earlier + REPEATED_RUN => {
+                        repeated.push(format!("{}: {}", page.display(), run.join(" ")));
+                        break;
+                    }
+                    Some(_) => {}
+                    None => {
+                        first.insert(run, at);
+                    }
+                }
+            }
+        }
+    }
+    assert!(repeated.is_empty(), "fragments said twice: {repeated:#?}");
+}
+
 /// The anchors of a Markdown page's headings (code blocks left out), repeats numbered
 /// as GitHub numbers them (`usage`, `usage-1`).
 fn anchors(page: &str) -> BTreeSet<String> {
@@ -287,6 +336,7 @@ async fn the_served_document_rules_and_metrics_cite_nothing_outside_the_reposito
         "requests_total",
         "request_duration_seconds",
         "rule_warnings_total",
+        "rule_refusals_total",
         "faults_injected_total",
         "auth_failures_total",
         "db_connections",

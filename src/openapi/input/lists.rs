@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{fits_index, indexed, not_blank, string, Read};
+use super::{fits_index, indexed, not_blank, string, text, Read};
 use crate::{
     openapi::{error::ApiError, fields::customer_sources, values},
     runtime::rules::{openapi as oa, Judge},
@@ -72,9 +72,9 @@ pub(super) fn sources(judge: &Judge, value: &Value, account: &Account) -> Read<V
         let keys: Vec<&str> = choices.iter().map(|c| c.key.as_str()).collect();
         format!("{keys:?}")
     };
-    let items = value.as_array().ok_or_else(|| {
+    let items = values::one_or_list(judge, "customerSource", value)?.ok_or_else(|| {
         ApiError::refused(
-            &oa::FIELD_TYPE,
+            &oa::VALUE_TYPE,
             format!(
                 "`customerSource` must be a list of choices from {}, got {value}",
                 listed()
@@ -84,22 +84,22 @@ pub(super) fn sources(judge: &Judge, value: &Value, account: &Account) -> Read<V
     let mut out: Vec<String> = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let path = format!("customerSource[{i}]");
-        let text = string(judge, &path, item)?;
+        let sent = text(judge, &path, item)?;
         let known = choices
             .iter()
-            .find(|c| c.key == text)
-            .or_else(|| choices.iter().find(|c| c.value == text));
+            .find(|c| c.key == sent)
+            .or_else(|| choices.iter().find(|c| c.value == sent));
         let key = match known {
             Some(choice) => choice.key.clone(),
             None => {
                 judge.check(
                     &oa::CUSTOMER_SOURCE_CHOICE,
                     format!(
-                        "`{path}` {text:?} is not one of the account's sources {}",
+                        "`{path}` {sent:?} is not one of the account's sources {}",
                         listed()
                     ),
                 )?;
-                text
+                sent
             }
         };
         fits_index(&path, &key)?;
@@ -111,16 +111,17 @@ pub(super) fn sources(judge: &Judge, value: &Value, account: &Account) -> Read<V
 }
 
 pub(super) fn pools(judge: &Judge, value: &Value, account: &Account) -> Read<Vec<String>> {
-    let items = value.as_array().ok_or_else(|| {
+    let items = values::one_or_list(judge, "openSeaIds", value)?.ok_or_else(|| {
         ApiError::refused(
-            &oa::FIELD_TYPE,
+            &oa::VALUE_TYPE,
             format!("`openSeaIds` must be a list of open-sea ids, got {value}"),
         )
     })?;
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let path = format!("openSeaIds[{i}]");
-        let pool = indexed(judge, &path, item)?;
+        let pool = text(judge, &path, item)?;
+        fits_index(&path, &pool)?;
         if !account.open_sea_ids.contains(&pool) {
             judge.check(
                 &oa::OPEN_SEA_KNOWN,

@@ -2,10 +2,12 @@
 //! is checked against its rule (`runtime::rules::openapi`). What the vendor document
 //! states — `customerName` on add, the field table's types, required custom fields — is
 //! refused for every account; the emulator's guesses (unknown and read-only keys, numbers
-//! for strings, blanks, closed choice lists, formats, disabled fields, owner and pool
-//! combinations) are refused for strict accounts and served with a warning for lenient
-//! ones (`docs/rules.md#strict-and-lenient`). A string the search index holds must fit it
-//! ([`fits_index`]), for every account.
+//! for strings, blanks, closed choice lists, formats, other spellings of a time, one
+//! string for a list, disabled fields, owner, pool and assignTime combinations) are
+//! refused for strict accounts and served with a warning for lenient ones
+//! (`docs/rules.md#strict-and-lenient`). A value its field cannot hold (text that is no
+//! time, an object for `owner`) is refused for every account, and a string the search
+//! index holds must fit it ([`fits_index`]).
 
 mod lists;
 mod owner;
@@ -19,13 +21,14 @@ use self::{
 use super::{
     error::ApiError,
     fields::SYSTEM_FIELDS,
+    times::{self, Precision},
     values::{self, string_or_number},
 };
 use crate::{
     http::doc::IndexedText,
     runtime::{
         clock::Clock,
-        rules::{openapi as oa, Judge},
+        rules::{openapi as oa, Judge, Rule},
     },
     store::{
         openapi::{Account, CustomChange, CustomField, CustomerPatch, STATUS_DELETED},
@@ -66,7 +69,10 @@ pub struct RecordFields {
     /// An employee id, or one of the account's open-sea ids (the customer goes there).
     #[schema(max_length = 500)]
     pub owner: Option<String>,
-    /// `yyyy-MM-dd HH:mm:ss`, a real date and time in the emulator's zone.
+    /// `yyyy-MM-dd HH:mm:ss`, a real date and time in the emulator's zone (ISO 8601 or
+    /// epoch milliseconds: refused for strict accounts, read for lenient ones,
+    /// `docs/openapi.md#times`). Without an employee owner: refused for strict accounts,
+    /// stored as sent for lenient ones.
     #[schema(
         pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
     )]
@@ -76,6 +82,8 @@ pub struct RecordFields {
     pub email: Option<Vec<ContactInput>>,
     pub qq: Option<Vec<ContactInput>>,
     pub wechat: Option<Vec<ContactInput>>,
+    /// The account's source choices (one string for the list: refused for strict
+    /// accounts, a list of it for lenient ones).
     pub customer_source: Option<Vec<IndexedText>>,
     #[schema(max_length = 500)]
     pub visitor_id: Option<String>,
@@ -138,8 +146,8 @@ pub fn read_patch(body: &Map<String, Value>, cx: &Context, mode: Mode) -> Read<C
     check_required(&patch, cx, mode)?;
     check_owner_and_pools(&mut patch, cx.judge)?;
     match (owner_after(&patch), mode) {
-        (Some(owned), _) => check_assign_time(&mut patch, cx.judge, owned)?,
-        (None, Mode::Add) => check_assign_time(&mut patch, cx.judge, false)?,
+        (Some(owned), _) => check_assign_time(&patch, cx.judge, owned)?,
+        (None, Mode::Add) => check_assign_time(&patch, cx.judge, false)?,
         (None, Mode::Update) => {}
     }
     Ok(patch)
@@ -156,7 +164,9 @@ fn read_key(
     match key {
         "customerName" => patch.customer_name = Some(customer_name(judge, value)?),
         "owner" => patch.owner = Some(owner(judge, value, cx.account)?),
-        "assignTime" => patch.assign_time = Some(nullable(value, |v| time(key, v, cx.clock))?),
+        "assignTime" => {
+            patch.assign_time = Some(nullable(value, |v| time(judge, key, v, cx.clock))?)
+        }
         "createMethod" => {
             patch.create_method =
                 Some(nullable(value, |v| string(judge, key, v))?.unwrap_or_default())
@@ -204,17 +214,23 @@ fn nullable<T>(value: &Value, read: impl FnOnce(&Value) -> Read<T>) -> Read<Opti
 }
 
 /// A String of the vendor document's field table: a string, or a number's text (warned);
-/// another JSON type is refused.
+/// another JSON type is refused (`openapi.field.type`).
 pub(super) fn string(judge: &Judge, path: &str, value: &Value) -> Read<String> {
-    string_or_number(judge, path, value)?.ok_or_else(|| {
-        ApiError::refused(
-            &oa::FIELD_TYPE,
-            format!("`{path}` must be a string, got {value}"),
-        )
-    })
+    typed(judge, path, value, &oa::FIELD_TYPE)
 }
 
-/// A String the search index holds: [`string`], and [`fits_index`].
+/// A string of a key the field table does not list (`owner`, a `customerSource` or
+/// `openSeaIds` element): as [`string`], but another JSON type is `openapi.value.type`.
+pub(super) fn text(judge: &Judge, path: &str, value: &Value) -> Read<String> {
+    typed(judge, path, value, &oa::VALUE_TYPE)
+}
+
+fn typed(judge: &Judge, path: &str, value: &Value, rule: &'static Rule) -> Read<String> {
+    string_or_number(judge, path, value)?
+        .ok_or_else(|| ApiError::refused(rule, format!("`{path}` must be a string, got {value}")))
+}
+
+/// A String of the field table the search index holds: [`string`], and [`fits_index`].
 pub(super) fn indexed(judge: &Judge, path: &str, value: &Value) -> Read<String> {
     let text = string(judge, path, value)?;
     fits_index(path, &text)?;
@@ -253,13 +269,23 @@ fn customer_name(judge: &Judge, value: &Value) -> Read<String> {
     not_blank(judge, "customerName", name)
 }
 
-fn time(key: &str, value: &Value, clock: &Clock) -> Read<i64> {
-    value.as_str().and_then(|s| clock.parse(s)).ok_or_else(|| {
-        ApiError::refused(
+/// `assignTime`: a String of the vendor document's field table holding a time; another
+/// JSON type is refused as the table's, text that cannot be a time as the emulator's.
+fn time(judge: &Judge, key: &str, value: &Value, clock: &Clock) -> Read<i64> {
+    if !matches!(value, Value::String(_) | Value::Number(_)) {
+        return Err(ApiError::refused(
             &oa::FIELD_TYPE,
+            format!("`{key}` must be a string, a time YYYY-MM-DD HH:MM:SS, got {value}"),
+        ));
+    }
+    let time = times::read(judge, key, value, clock, Precision::Second)?;
+    let time = time.ok_or_else(|| {
+        ApiError::refused(
+            &oa::VALUE_TYPE,
             format!("`{key}` must be a time YYYY-MM-DD HH:MM:SS, got {value}"),
         )
-    })
+    })?;
+    Ok(time.ms)
 }
 
 /// A custom field's value; `None` when a lenient account's unknown or disabled key is

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{indexed, Read};
+use super::{fits_index, text, Read};
 use crate::{
     runtime::rules::{openapi as oa, Judge},
     store::openapi::{Account, CustomerPatch, OwnerChange},
@@ -14,7 +14,8 @@ pub(super) fn owner(judge: &Judge, value: &Value, account: &Account) -> Read<Own
     if value.is_null() {
         return Ok(OwnerChange::Clear);
     }
-    let owner = indexed(judge, "owner", value)?;
+    let owner = text(judge, "owner", value)?;
+    fits_index("owner", &owner)?;
     Ok(if owner.is_empty() {
         OwnerChange::Clear
     } else if account.open_sea_ids.contains(&owner) {
@@ -69,15 +70,14 @@ pub fn needs_owner_check(patch: &CustomerPatch) -> bool {
 }
 
 /// `assignTime` is when the owner got the customer: one for a customer left without an
-/// employee owner (`owned` false) is refused, or for a lenient account ignored.
-pub fn check_assign_time(patch: &mut CustomerPatch, judge: &Judge, owned: bool) -> Read<()> {
+/// employee owner (`owned` false) is refused, or for a lenient account stored as sent
+/// (the vendor document lists it as an ordinary optional field).
+pub fn check_assign_time(patch: &CustomerPatch, judge: &Judge, owned: bool) -> Read<()> {
     if owned || !matches!(patch.assign_time, Some(Some(_))) {
         return Ok(());
     }
-    judge.check(
+    Ok(judge.check(
         &oa::ASSIGN_TIME_OWNER,
         "`assignTime` is set but the customer has no owner: send an employee `owner` with it",
-    )?;
-    patch.assign_time = None;
-    Ok(())
+    )?)
 }

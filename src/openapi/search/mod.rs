@@ -1,5 +1,6 @@
 //! The search language of `/openapi/crm/list` (`docs/openapi.md#searching`), parsed from
-//! the wire into the store's [`Condition`]s and [`Sort`]. Pure: no I/O, unit-tested here.
+//! the wire into the store's [`Condition`]s and [`Sort`](crate::store::openapi::Sort).
+//! Pure: no I/O, unit-tested here.
 //!
 //! Operand types follow the field: text fields take strings (numbers are read as their
 //! text); `_id` takes ids; `assignTime`, `firstAssignTime`, `createTime`, `updateTime`
@@ -14,18 +15,21 @@
 //! field are the emulator's guesses, served to lenient accounts with a warning.
 
 mod operands;
+mod sort;
 
 use serde::Deserialize;
 use serde_json::Value;
 
+pub use self::sort::SortSpec;
+
 use crate::{
     runtime::{
         clock::Clock,
-        rules::{openapi as oa, Broken, Judge},
+        rules::{openapi as oa, Broken, Judge, Rule},
     },
     store::openapi::{
-        Column, Condition, CustomField, FieldType, Sort, SortKey, Target, MAX_CONDITIONS,
-        MAX_CONDITION_VALUES, STATUS_DELETED,
+        Column, Condition, CustomField, FieldType, Target, MAX_CONDITIONS, MAX_CONDITION_VALUES,
+        STATUS_DELETED,
     },
 };
 
@@ -41,16 +45,6 @@ pub struct SearchItem {
     #[serde(default)]
     #[schema(max_items = 200)]
     pub value: Option<Vec<Value>>,
-}
-
-/// `sort`: a field and `asc`/`desc` (default `desc`).
-#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
-pub struct SortSpec {
-    pub field: String,
-    /// `asc` or `desc`, in any case.
-    #[serde(default)]
-    #[schema(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])$")]
-    pub order: Option<String>,
 }
 
 /// The operators, for the document only: the handler matches the string against
@@ -127,9 +121,10 @@ pub struct Catalog<'a> {
 type Parsed<T> = Result<T, Broken>;
 
 /// Whether resolving these needs the account's custom fields (any non-system key).
-pub fn needs_custom_fields(items: &[SearchItem], sort: Option<&SortSpec>) -> bool {
+pub fn needs_custom_fields(items: &[SearchItem], sort: Option<&Value>) -> bool {
     let custom = |f: &str| !SYSTEM_KEYS.contains(&f);
-    items.iter().any(|i| custom(&i.field)) || sort.is_some_and(|s| custom(&s.field))
+    let sort_field = sort.and_then(|s| s.get("field")).and_then(Value::as_str);
+    items.iter().any(|i| custom(&i.field)) || sort_field.is_some_and(custom)
 }
 
 impl Catalog<'_> {
@@ -146,41 +141,6 @@ impl Catalog<'_> {
             .enumerate()
             .map(|(i, item)| self.condition(&format!("search[{i}]"), item))
             .collect()
-    }
-
-    /// Parses `sort`; absent means `createTime` descending.
-    pub fn sort(&self, spec: Option<&SortSpec>) -> Parsed<Sort> {
-        let Some(spec) = spec else {
-            return Ok(Sort::default());
-        };
-        let descending = match spec
-            .order
-            .as_deref()
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            None | Some("desc") => true,
-            Some("asc") => false,
-            Some(other) => {
-                return Err(oa::SEARCH_VALUE.broken(format!(
-                    "sort.order must be \"asc\" or \"desc\", got {other:?}"
-                )))
-            }
-        };
-        let resolved = self.resolve("sort.field", &spec.field)?;
-        if resolved.list {
-            return Err(oa::SEARCH_FIELD.broken(format!(
-                "sort.field: `{}` holds a list and cannot be sorted by",
-                spec.field
-            )));
-        }
-        let key = match resolved.target {
-            Target::Column(column) => SortKey::Column(column),
-            // Every customer of the account has the same accountId: sort by id.
-            Target::Constant(_) => SortKey::Column(Column::Id),
-            Target::Values { field, numeric } => SortKey::Value { field, numeric },
-        };
-        Ok(Sort { key, descending })
     }
 
     /// The search item at `at` (`search[0]`).
@@ -235,10 +195,10 @@ impl Catalog<'_> {
     /// The field `key` named at `at` (`search[0]`, `sort.field`).
     fn resolve(&self, at: &str, key: &str) -> Parsed<Resolved<'_>> {
         self.resolve_key(key)
-            .map_err(|why| oa::SEARCH_FIELD.broken(format!("{at}: {why}")))
+            .map_err(|(rule, why)| rule.broken(format!("{at}: {why}")))
     }
 
-    fn resolve_key(&self, key: &str) -> Result<Resolved<'_>, String> {
+    fn resolve_key(&self, key: &str) -> Result<Resolved<'_>, (&'static Rule, String)> {
         let column = |column, kind| Resolved {
             target: Target::Column(column),
             kind,
@@ -278,7 +238,9 @@ impl Catalog<'_> {
         })
     }
 
-    fn resolve_custom(&self, key: &str) -> Result<Resolved<'_>, String> {
+    /// A custom field: unknown is `openapi.search.field`, not searchable (the vendor
+    /// document's `searchable`) `openapi.search.searchable`.
+    fn resolve_custom(&self, key: &str) -> Result<Resolved<'_>, (&'static Rule, String)> {
         let field = self
             .fields
             .iter()
@@ -291,15 +253,12 @@ impl Catalog<'_> {
                     .filter(|f| f.searchable && f.status != STATUS_DELETED)
                     .map(|f| f.field.as_str()),
             );
-            let why = if field.is_some() {
-                "is not searchable"
-            } else {
-                "is not a field"
+            let (rule, why) = match field {
+                Some(_) => (&oa::SEARCH_SEARCHABLE, "is not searchable"),
+                None => (&oa::SEARCH_FIELD, "is not a field"),
             };
-            return Err(format!(
-                "`{key}` {why}; searchable fields are: {}",
-                valid.join(", ")
-            ));
+            let why = format!("`{key}` {why}; searchable fields are: {}", valid.join(", "));
+            return Err((rule, why));
         };
         let kind = match field.field_type {
             FieldType::Number => Kind::Number,

@@ -6,7 +6,10 @@ use serde_json::Value;
 use super::{Catalog, Kind, Parsed, Resolved};
 use crate::{
     ids,
-    openapi::values::{choice_key, parse_date, string_or_number},
+    openapi::{
+        times::{self, Precision},
+        values::{choice_key, string_or_number},
+    },
     runtime::rules::openapi as oa,
     store::openapi::{CascadeNode, CustomField, FieldType, Op, Operand, Target},
 };
@@ -43,18 +46,16 @@ impl Catalog<'_> {
                     .ok_or_else(|| bad("ids"))
             }
             Kind::Time => {
-                let ms = text
-                    .and_then(|s| self.clock.parse(s))
-                    .ok_or_else(|| bad("times YYYY-MM-DD HH:MM:SS"))?;
+                let time = times::read(self.judge, at, value, self.clock, Precision::Second)?;
+                let ms = time.ok_or_else(|| bad("times YYYY-MM-DD HH:MM:SS"))?.ms;
                 Ok(if numeric {
                     Operand::Real(ms as f64)
                 } else {
                     Operand::Int(ms)
                 })
             }
-            Kind::Date => text
-                .and_then(|s| parse_date(s, self.clock))
-                .map(Operand::Real)
+            Kind::Date => times::read(self.judge, at, value, self.clock, Precision::Day)?
+                .map(|t| Operand::Real(t.ms as f64))
                 .ok_or_else(|| bad("dates YYYY-MM-DD")),
             Kind::Number => {
                 let n = match value {

@@ -5,7 +5,7 @@ use super::*;
 use crate::{
     mode::Mode,
     runtime::rules::Warnings,
-    store::openapi::{Choice, Op, Operand},
+    store::openapi::{Choice, Op, Operand, Sort, SortKey},
 };
 
 fn clock() -> Clock {
@@ -166,10 +166,7 @@ fn sorts_resolve_and_refuse_lists() {
         judge: &judge,
     };
     assert_eq!(catalog.sort(None).unwrap(), Sort::default());
-    let spec = |field: &str, order: Option<&str>| SortSpec {
-        field: field.into(),
-        order: order.map(Into::into),
-    };
+    let spec = |field: &str, order: Option<&str>| json!({"field": field, "order": order});
     let sort = catalog.sort(Some(&spec("amount", Some("ASC")))).unwrap();
     assert_eq!(
         sort,
@@ -185,8 +182,10 @@ fn sorts_resolve_and_refuse_lists() {
     assert_eq!(list.rule.id, "openapi.search.field");
     assert!(list.detail.contains("list"), "{}", list.detail);
     let order = catalog.sort(Some(&spec("owner", Some("up")))).unwrap_err();
-    assert_eq!(order.rule.id, "openapi.search.value");
+    assert_eq!(order.rule.id, "openapi.list.sort");
     assert!(order.detail.contains("asc"), "{}", order.detail);
+    let shape = catalog.sort(Some(&json!({"createTime": -1}))).unwrap_err();
+    assert_eq!(shape.rule.id, "openapi.list.sort");
 }
 
 #[test]

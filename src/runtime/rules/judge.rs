@@ -33,18 +33,19 @@ pub struct Warning {
 }
 
 impl Warning {
-    /// The `x-emulator-warning` header: `<rule id>: <detail>`, with anything outside
-    /// printable ASCII escaped, so every client reads the same text.
+    /// The `x-emulator-warning` header: `<rule id>: <detail>`, with every byte outside
+    /// printable ASCII, and `%` itself, percent-encoded as UTF-8 (RFC 3986), so
+    /// `decodeURIComponent` or `urllib.parse.unquote` gives the text back.
     pub fn header(&self) -> HeaderValue {
         let text = format!("{}: {}", self.rule, self.detail);
-        let escaped: String = text
-            .chars()
-            .flat_map(|c| match c {
-                ' '..='~' => vec![c],
-                _ => c.escape_unicode().collect(),
-            })
-            .collect();
-        HeaderValue::from_str(&escaped).unwrap_or(HeaderValue::from_static("invalid warning"))
+        let mut encoded = String::with_capacity(text.len());
+        for byte in text.bytes() {
+            match byte {
+                b' '..=b'~' if byte != b'%' => encoded.push(char::from(byte)),
+                _ => encoded.push_str(&format!("%{byte:02X}")),
+            }
+        }
+        HeaderValue::from_str(&encoded).unwrap_or(HeaderValue::from_static("invalid warning"))
     }
 }
 
@@ -110,15 +111,33 @@ impl Judge {
     /// always or the tenant is strict; otherwise warned (the detail, then the rule's
     /// lenient behaviour), and the caller serves the request as that behaviour says.
     pub fn check(&self, rule: &'static Rule, detail: impl Into<String>) -> Result<(), Broken> {
+        self.check_instead(rule, detail, rule.lenient)
+    }
+
+    /// [`Judge::check`], with what a lenient tenant gets said for this request
+    /// (`instead`: "read as the number 5") rather than as the rule says it in general.
+    pub fn check_instead(
+        &self,
+        rule: &'static Rule,
+        detail: impl Into<String>,
+        instead: &str,
+    ) -> Result<(), Broken> {
         let detail = detail.into();
         if self.refuses(rule) {
             return Err(rule.broken(detail));
         }
+        self.warn(rule, format!("{detail}; {instead}"));
+        Ok(())
+    }
+
+    /// Warns that the request broke `rule` and was served, whatever the tenant's mode:
+    /// for a rule a flag governs rather than the mode (a signature that does not verify
+    /// under `--signature-mode lenient`). `detail` says what was wrong and what was done.
+    pub fn warn(&self, rule: &'static Rule, detail: impl Into<String>) {
         self.warnings.push(Warning {
             rule: rule.id.to_owned(),
-            detail: format!("{detail}; {}", rule.lenient),
+            detail: detail.into(),
         });
-        Ok(())
     }
 }
 

@@ -41,7 +41,7 @@ both_backends! {
         let ok_body = json!({"customerid": customer, "name": "Li"});
         assert_err(&dt.post("/crm/contact/create", &ok_body).await, 41009, "user_id");
         assert_err(&dt.post(CREATE, &json!({"name": "Li"})).await, 40035, "customerid is required");
-        assert_err(&dt.post(CREATE, &json!({"customerid": customer})).await, 40035, "name is required");
+        assert_err(&dt.post(CREATE, &json!({"customerid": customer})).await, 40035, "name is missing (rule dingtalk.contact.name");
         assert_err(&dt.post(CREATE, &json!({"customerid": customer, "name": ["Li"]})).await, 40035, "name must be a string");
         assert_err(&dt.post(CREATE, &json!({"customerid": customer, "name": "Li", "mobile": "1".repeat(33)})).await, 41101, "mobile is 33 characters long; the limit is 32");
         assert_err(&dt.post(CREATE, &json!({"customerid": customer, "name": "Li", "attached": "x".repeat(501)})).await, 41101, "attached");

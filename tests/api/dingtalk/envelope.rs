@@ -41,8 +41,9 @@ both_backends! {
         let dt = Dt::new(&app).await;
         for path in POST_ROUTES {
             let body = post_raw(&dt, path, Some("text/plain"), "{}").await;
-            assert_err(&body, 43004, "Content-Type: expected application/json");
+            assert_err(&body, 43004, "无效的HTTP HEADER Content-Type: expected application/json");
             assert_err(&body, 43004, "got text/plain");
+            assert_eq!(body["errmsg"].as_str().unwrap_or_default().matches("Content-Type").count(), 1, "{body}");
             let body = post_raw(&dt, path, None, "{}").await;
             assert_err(&body, 43004, "got none");
         }

@@ -77,7 +77,7 @@ both_backends! {
             (json!({"qq": [{"value": "1", "nick": "x"}]}), "openapi.record.unknown-key", "`qq[0]` has an unknown key `nick`"),
             (json!({"wechat": [{"value": "w", "memo": 5}]}), "openapi.field.number", "`wechat[0].memo` must be a string, got the number 5"),
             (json!({"customerSource": ["广告"]}), "openapi.customer-source.choice", "`customerSource[0]` \"广告\" is not one of the account's sources"),
-            (json!({"assignTime": "2024-11-14"}), "openapi.field.type", "`assignTime` must be a time YYYY-MM-DD HH:MM:SS"),
+            (json!({"assignTime": "2024-11-14"}), "openapi.value.type", "`assignTime` must be a time YYYY-MM-DD HH:MM:SS"),
             (json!({"owner": 8310}), "openapi.field.number", "`owner` must be a string, got the number 8310"),
             (json!({"visitorId": ["v"]}), "openapi.field.type", "`visitorId` must be a string"),
             (json!({"openSeaIds": ["nope"]}), "openapi.open-sea.known", "`openSeaIds[0]` \"nope\" is not an open sea"),

@@ -15,11 +15,11 @@ use crate::{
 
 const STRICT: &str = "strictco";
 
-async fn get(dt: &Dt<'_>, path: &str) -> Reply {
+pub(super) async fn get(dt: &Dt<'_>, path: &str) -> Reply {
     call(dt.app, Method::GET, &dt.url(path), &[], Body::None).await
 }
 
-async fn post(dt: &Dt<'_>, path: &str, body: &Value) -> Reply {
+pub(super) async fn post(dt: &Dt<'_>, path: &str, body: &Value) -> Reply {
     call(dt.app, Method::POST, &dt.url(path), &[], Body::Json(body)).await
 }
 
@@ -28,7 +28,12 @@ async fn send(dt: &Dt<'_>, method: Method, path: &str, body: Body<'_>) -> Reply 
 }
 
 /// A corp made through the control plane, with `employees`.
-async fn corp<'a>(app: &'a TestApp, corpid: &str, extra: Value, employees: &[&str]) -> Dt<'a> {
+pub(super) async fn corp<'a>(
+    app: &'a TestApp,
+    corpid: &str,
+    extra: Value,
+    employees: &[&str],
+) -> Dt<'a> {
     let mut body = json!({"corpid": corpid, "corpsecret": SECRET});
     for (key, value) in extra.as_object().expect("an object") {
         body[key] = value.clone();
@@ -228,6 +233,37 @@ async fn guesses(lenient: &Dt<'_>, strict: &Dt<'_>, seen: &Seen) {
     seen.warned(&served, &dt::FIELD_BLANK, "customer[0].name");
     let id = served.body["customerid"].as_str().expect("customerid");
     assert_eq!(lenient.customer(id).await["customer"]["name"], " ");
+
+    let blanks = json!({"name": "n"});
+    let mut with_blanks = customer_body(blanks);
+    with_blanks["userIds"] = json!(["li", " "]);
+    seen.refused(
+        &post(strict, &create("zhang"), &with_blanks).await,
+        &dt::USER_IDS_BLANK,
+        "userIds[1]",
+    );
+    let served = post(lenient, &create("li"), &with_blanks).await;
+    seen.warned(&served, &dt::USER_IDS_BLANK, "userIds[1]");
+    let id = served.body["customerid"].as_str().expect("customerid");
+    assert_eq!(lenient.customer(id).await["userIds"], json!(["li"]));
+
+    for (corp, user) in [(strict, "zhang"), (lenient, "li")] {
+        let customerid = corp.create_customer("n", user).await;
+        let path = format!("/crm/contact/create?user_id={user}");
+        let reply = post(corp, &path, &json!({"customerid": customerid})).await;
+        if corp.token == strict.token {
+            seen.refused(&reply, &dt::CONTACT_NAME, "name is missing");
+        } else {
+            seen.warned(&reply, &dt::CONTACT_NAME, "name is missing");
+        }
+    }
+    let orphan = post(
+        lenient,
+        "/crm/contact/create?user_id=li",
+        &json!({"name": "n"}),
+    )
+    .await;
+    seen.refused(&orphan, &dt::CONTACT_CUSTOMER, "customerid");
 
     let long = "长".repeat(200);
     let over = customer_body(json!({"name": long}));

@@ -9,13 +9,14 @@ mod dingtalk;
 mod dingtalk_v1;
 mod limits;
 mod openapi;
+mod second_round;
 mod seeds;
 
 use std::{collections::BTreeSet, sync::Mutex};
 
 use crm_emulator::{
     http::head::MAX_HEADER_BYTES,
-    runtime::rules::{Answer, Enforced, Rule},
+    runtime::rules::{Answer, Enforced, Provenance, Rule},
 };
 use serde_json::json;
 
@@ -94,8 +95,8 @@ impl Seen {
         self.record(rule, Outcome::Refused);
     }
 
-    /// `reply` was served, with an `x-emulator-warning: <rule id>: …` header containing
-    /// `needle` (ASCII: the header escapes the rest).
+    /// `reply` was served, with an `x-emulator-warning: <rule id>: …` header whose text
+    /// (percent-decoded) contains `needle`.
     pub fn warned(&self, reply: &Reply, rule: &'static Rule, needle: &str) {
         // DingTalk's errcode 0, OpenAPI's success, or a v1.0 answer without an error code.
         let served = reply.body["errcode"] == 0
@@ -104,12 +105,7 @@ impl Seen {
         assert!(served, "{} ({} should be served)", reply.body, rule.id);
         assert_eq!(reply.status, 200, "{}", reply.body);
         let prefix = format!("{}: ", rule.id);
-        let warnings: Vec<&str> = reply
-            .headers
-            .get_all("x-emulator-warning")
-            .iter()
-            .filter_map(|h| h.to_str().ok())
-            .collect();
+        let warnings = warnings(reply);
         let warning = warnings.iter().find(|w| w.starts_with(&prefix));
         let warning = warning.unwrap_or_else(|| panic!("no {} warning in {warnings:?}", rule.id));
         assert!(warning.contains(needle), "{needle:?} not in {warning:?}");
@@ -119,6 +115,43 @@ impl Seen {
         );
         self.record(rule, Outcome::Warned);
     }
+}
+
+/// The `x-emulator-warning` headers of `reply`, percent-decoded as
+/// `decodeURIComponent` decodes them (the header is ASCII; its text is UTF-8).
+pub fn warnings(reply: &Reply) -> Vec<String> {
+    reply
+        .headers
+        .get_all("x-emulator-warning")
+        .iter()
+        .map(|h| {
+            let sent = h.to_str().expect("an ASCII header");
+            percent_decoded(sent)
+        })
+        .collect()
+}
+
+/// `%XX` sequences replaced by their bytes, read as UTF-8.
+pub fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).expect("percent-encoded UTF-8")
 }
 
 /// The body size limit of the app the rules are exercised on.
@@ -202,5 +235,42 @@ async fn docs_rules_md_is_the_table_the_server_serves() {
             written.contains(&format!("| `{id}` |")),
             "{id} is not in docs/rules.md"
         );
+    }
+}
+
+#[test]
+fn the_readme_lists_every_guess_enforced_for_every_tenant() {
+    let generated = crm_emulator::runtime::rules::always_guesses_markdown();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let readme = std::fs::read_to_string(path).expect("README.md");
+    let (start, end) = (
+        generated.lines().next().unwrap_or_default(),
+        generated.lines().last().unwrap_or_default(),
+    );
+    let from = readme
+        .find(start)
+        .expect("the README has the list's opening marker");
+    let to = readme[from..]
+        .find(end)
+        .map(|at| from + at + end.len() + 1)
+        .expect("and its end");
+    if std::env::var_os("UPDATE_RULES_DOC").is_some() {
+        let updated = format!("{}{generated}{}", &readme[..from], &readme[to..]);
+        std::fs::write(path, updated).expect("write README.md");
+        return;
+    }
+    assert!(
+        readme[from..to] == generated,
+        "the README's always-enforced guesses differ from the rulebook: paste \
+         `cargo run -- rules --always` between its markers (or run this test with \
+         UPDATE_RULES_DOC=1)"
+    );
+    let always: Vec<&str> = crm_emulator::runtime::rules::rules()
+        .filter(|r| r.provenance == Provenance::Emulator && r.enforced == Enforced::Always)
+        .map(|r| r.id)
+        .collect();
+    assert!(!always.is_empty());
+    for id in always {
+        assert!(generated.contains(&format!("| `{id}` |")), "{id}");
     }
 }

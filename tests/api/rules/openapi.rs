@@ -22,7 +22,8 @@ const LIST: &str = "/openapi/crm/list";
 const DELETE: &str = "/openapi/crm/delete";
 const FIELDS: &str = "/openapi/crm/config/field/list";
 
-/// The custom fields every exercised account has: a select, a phone and a disabled one.
+/// The custom fields every exercised account has: a select, a phone, an unsearchable
+/// and a disabled one.
 async fn with_fields(oa: &Oa<'_>) {
     let choice = |key: &str| Choice {
         key: key.into(),
@@ -38,6 +39,14 @@ async fn with_fields(oa: &Oa<'_>) {
     })
     .await;
     oa.field("f_phone", FieldType::Phone).await;
+    oa.custom_field(NewCustomField {
+        field: Some("f_hidden".into()),
+        name: "隐藏".into(),
+        field_type: Some(FieldType::Text),
+        searchable: Some(false),
+        ..Default::default()
+    })
+    .await;
     oa.field("f_off", FieldType::Text).await;
     let off = CustomFieldUpdate {
         status: Some(0),
@@ -289,7 +298,24 @@ async fn record(app: &TestApp, accounts: &(Oa<'_>, Oa<'_>), seen: &Seen) {
         "`assignTime`",
     )
     .await;
-    assert!(stored.get("assignTime").is_none(), "ignored: {stored}");
+    assert_eq!(
+        stored["assignTime"], "2024-11-14 09:46:17",
+        "stored as sent"
+    );
+    let iso =
+        json!({"customerName": "i", "owner": "e1", "assignTime": "2024-11-14T09:46:17+08:00"});
+    let stored = guess(seen, accounts, &oa::FIELD_TIME_FORMAT, iso, "`assignTime`").await;
+    assert_eq!(stored["assignTime"], "2024-11-14 09:46:17");
+    let one = json!({"customerName": "s", "customerSource": "试用申请"});
+    let stored = guess(
+        seen,
+        accounts,
+        &oa::FIELD_ONE_VALUE,
+        one,
+        "`customerSource`",
+    )
+    .await;
+    assert_eq!(stored["customerSource"], json!(["试用申请"]));
     let email = json!({"customerName": "e", "email": [{"value": "not-an-email"}]});
     let stored = guess(
         seen,
@@ -399,11 +425,23 @@ async fn listing(accounts: &(Oa<'_>, Oa<'_>), seen: &Seen) {
     };
 
     seen.refused(
-        &lenient.post(LIST, &json!({"page": 0})).await,
+        &lenient.post(LIST, &json!({"page": 1.5})).await,
         &oa::LIST_PAGING,
         "`page`",
     );
+    let (refused, served) = both(json!({"page": 0})).await;
+    seen.refused(&refused, &oa::LIST_PAGE, "`page`");
+    seen.warned(&served, &oa::LIST_PAGE, "`page`");
+    let (refused, served) = both(json!({"sort": {"createTime": -1}})).await;
+    seen.refused(&refused, &oa::LIST_SORT, "`sort`");
+    seen.warned(&served, &oa::LIST_SORT, "`sort`");
     let search = |field: &str, operator: &str, value: Value| json!({"search": [{"field": field, "operator": operator, "value": value}]});
+    let hidden = search("f_hidden", "eq", json!(["x"]));
+    seen.refused(
+        &lenient.post(LIST, &hidden).await,
+        &oa::SEARCH_SEARCHABLE,
+        "`f_hidden` is not searchable",
+    );
     seen.refused(
         &lenient
             .post(LIST, &search("owner", "like", json!(["x"])))

@@ -1,9 +1,9 @@
 //! The OpenAPI seed's example requests, sent verbatim — headers included — to the
 //! well-known account. They were signed in June 2023 with the vendor's secret, so the
 //! emulator's clock is moved to each one's timestamp and `--signature-mode lenient`
-//! serves the signature it cannot check; the seed reuses one (nonce, timestamp) on two
-//! endpoints, which the lenient account serves with a warning
-//! (`docs/openapi.md#authentication`, `docs/rules.md`).
+//! serves the signature it cannot check (with the warning of `openapi.auth.signature`);
+//! the seed reuses one (nonce, timestamp) on two endpoints, which the lenient account
+//! serves with a warning (`docs/openapi.md#authentication`, `docs/rules.md`).
 
 use crm_emulator::{
     config::SignatureMode,
@@ -51,15 +51,25 @@ async fn at(app: &TestApp, timestamp: i64, path: &str, signature: &str, body: &V
         reply.headers.get("x-emulator-signature-warning").is_some(),
         "{path}"
     );
+    assert!(
+        warned(&reply, "openapi.auth.signature"),
+        "{path}: a rule warning too"
+    );
     reply
 }
 
+/// Whether `reply` carries a warning of `rule`.
+fn warned(reply: &Reply, rule: &str) -> bool {
+    let prefix = format!("{rule}: ");
+    reply
+        .headers
+        .get_all("x-emulator-warning")
+        .iter()
+        .any(|w| w.to_str().unwrap_or_default().starts_with(&prefix))
+}
+
 fn replay_warned(reply: &Reply) -> bool {
-    reply.headers.get_all("x-emulator-warning").iter().any(|w| {
-        w.to_str()
-            .unwrap_or_default()
-            .starts_with("openapi.nonce.once: ")
-    })
+    warned(reply, "openapi.nonce.once")
 }
 
 both_backends! {

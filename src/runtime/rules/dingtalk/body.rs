@@ -88,10 +88,44 @@ pub static FIELD_REQUIRED: Rule = Rule {
     api: DingTalk,
     provenance: Seed,
     enforced: Always,
-    source: "《客户通讯录接口（暂未开放）》's parameter tables: \"必须 | 是\" (e.g. \
-             customer.name, create_by, id, contactid, customerId, userId, modified_by)",
-    summary: "A field the vendor document requires is missing or null: 40035 不合法的参数.",
+    source: "《客户通讯录接口（暂未开放）》's parameter tables mark these \"必须 | 是\": \
+             \"customer | JSONObject | 是\", \"name | String | 是 |  客户名称\" (and address, \
+             description, telephone), \"create_by | String | 是\", \"id | String | 是\", \
+             \"contactid |String | 是\" (and the contact update's name, mobile, attached, \
+             modified_by), \"customerId |String | 是\", \"userId  |String | 是\"",
+    summary: "A field its parameter table marks 必须 (customer and its name, address, \
+              description, telephone; create_by; the update's and the deletes' id; the \
+              contact update's contactid, name, mobile, attached and modified_by; the \
+              relations' customerId, userId, create_by and modified_by) is missing or \
+              null: 40035 不合法的参数.",
     lenient: "",
+    answer: Errcode(40035),
+};
+
+pub static CONTACT_CUSTOMER: Rule = Rule {
+    id: "dingtalk.contact.customer",
+    api: DingTalk,
+    provenance: Emulator,
+    enforced: Always,
+    source: "《客户通讯录接口（暂未开放）》's contact-create table has no 必须 column, but a \
+             contact is a customer's: without customerid (and without contactid, which \
+             makes the body an update) there is no customer to add it to, so the request \
+             cannot be served",
+    summary: "/crm/contact/create with neither customerid nor contactid: 40035.",
+    lenient: "",
+    answer: Errcode(40035),
+};
+
+pub static CONTACT_NAME: Rule = Rule {
+    id: "dingtalk.contact.name",
+    api: DingTalk,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "《客户通讯录接口（暂未开放）》's contact-create table has no 必须 column, and the \
+             contacts of a customer create mark name \"否\"; a contact is still expected \
+             to have a name",
+    summary: "/crm/contact/create without a name, or with a blank one: 40035.",
+    lenient: "stored as sent (\"\" when absent)",
     answer: Errcode(40035),
 };
 
@@ -126,9 +160,21 @@ pub static FIELD_BLANK: Rule = Rule {
     enforced: Strict,
     source: "《客户通讯录接口（暂未开放）》 marks fields required but never says whether \
              \"\" counts",
-    summary: "A required field, or a customer field given on update, that is empty \
-              or only white space: 40035.",
+    summary: "A required field, a customer field given on update, or an id of a delete, \
+              that is empty or only white space: 40035.",
     lenient: "stored as sent",
+    answer: Errcode(40035),
+};
+
+pub static USER_IDS_BLANK: Rule = Rule {
+    id: "dingtalk.user-ids.blank",
+    api: DingTalk,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "《客户通讯录接口（暂未开放）》 types userIds \"String[]\" (跟进客户的员工信息) and \
+             never says what a blank element means; no employee has the id \"\"",
+    summary: "A userIds element that is empty or only white space: 40035.",
+    lenient: "left out: no employee and no follower is made of it",
     answer: Errcode(40035),
 };
 

@@ -117,8 +117,9 @@ pub static TOKEN_FRESH: Rule = Rule {
     api: DingTalk,
     provenance: Convention,
     enforced: Always,
-    source: "DingTalk's access tokens expire after 7200 s (docs/dingtalk.md#tokens); 42001 \
-             in the global codes",
+    source: "DingTalk's 获取企业内部应用的access_token (服务端开发文档): a token is valid for \
+             7200 s and fetching it again within that time returns it renewed \
+             (docs/dingtalk.md#tokens); 42001 access_token超时 in the global error codes",
     summary: "An access_token past its expiry (the emulator's clock): 42001 \
               access_token超时.",
     lenient: "",
@@ -130,8 +131,9 @@ pub static RATE_LIMIT: Rule = Rule {
     api: DingTalk,
     provenance: Convention,
     enforced: Always,
-    source: "DingTalk limits calls per app and endpoint (default 1500 a minute); 45009 in \
-             the global codes",
+    source: "DingTalk's 调用频率限制 (服务端开发文档) limits the calls of one app to one \
+             endpoint per minute (1500 by default); 45009 接口调用超过限制 in the global error \
+             codes",
     summary: "More calls of one endpoint in a minute than the corp's \
               rateLimitPerMinute (only for corps that have one): 45009.",
     lenient: "",
@@ -141,10 +143,14 @@ pub static RATE_LIMIT: Rule = Rule {
 pub static QUERY_FORM: Rule = Rule {
     id: "dingtalk.query.form",
     api: DingTalk,
-    provenance: Convention,
+    provenance: Emulator,
     enforced: Always,
-    source: GLOBAL_CODES,
-    summary: "A query string that cannot be read: 40035 不合法的参数.",
+    source: "A parameter given twice (access_token=a&access_token=b) names two values where \
+             the endpoint takes one, and servers differ on which they take (the first, the \
+             last, or both joined), so the request cannot be served as meant; DingTalk's \
+             documents never send one twice, and 40035 is its code for an invalid parameter",
+    summary: "A query string that cannot be read, such as a parameter given twice: 40035 \
+              不合法的参数 naming it.",
     lenient: "",
     answer: Errcode(40035),
 };
@@ -199,9 +205,12 @@ pub static RULES: &[&Rule] = &[
     &BODY_SIZE,
     &BODY_SHAPE,
     &FIELD_REQUIRED,
+    &CONTACT_CUSTOMER,
+    &CONTACT_NAME,
     &FIELD_TYPE,
     &FIELD_NUMBER,
     &FIELD_BLANK,
+    &USER_IDS_BLANK,
     &FIELD_LENGTH,
     &USER_ID_LENGTH,
     &RECORD_KNOWN,

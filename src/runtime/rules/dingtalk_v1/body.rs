@@ -27,8 +27,8 @@ pub static BODY_REQUIRED: Rule = Rule {
     api: DingTalkV1,
     provenance: Convention,
     enforced: Always,
-    source: "Missingbody \"body is mandatory for this action.\" (the real service's \
-             answer to a call without its JSON body, aliyun/alibabacloud-php-sdk#36)",
+    source: "DingTalk's v1.0 gateway answers a call without its JSON body Missingbody \
+             \"body is mandatory for this action.\" (aliyun/alibabacloud-php-sdk#36)",
     summary: "A call that takes a body sent without one, or with one not sent as \
               application/json: 400 Missingbody.",
     lenient: "",
@@ -75,7 +75,7 @@ pub static FIELD_REQUIRED: Rule = Rule {
     api: DingTalkV1,
     provenance: Convention,
     enforced: Always,
-    source: "The SDK models mark the key required; the real service answers \
+    source: "DingTalk's official SDK models mark the key required; the gateway answers \
              Missing<name> (MissingappKey, Missingbody in public captures, the other \
              names by the same pattern)",
     summary: "A top-level key the SDK model marks required, absent or null: 400 \
@@ -89,7 +89,7 @@ pub static FIELD_SHAPE: Rule = Rule {
     api: DingTalkV1,
     provenance: Convention,
     enforced: Always,
-    source: "The SDK models' types (alibabacloud-dingtalk, crm_1_0 and oauth2_1_0)",
+    source: "DingTalk's official SDK models' types (alibabacloud-dingtalk, crm_1_0 and oauth2_1_0)",
     summary: "A nested key the model marks required, absent; a value the model's type \
               cannot hold (an object for a string, a string for a list, a body that \
               is not the model's object or array): 400 param.error naming the key.",
@@ -140,8 +140,8 @@ pub static UPDATE_EMPTY: Rule = Rule {
     api: DingTalkV1,
     provenance: Convention,
     enforced: Always,
-    source: "no.valid.parameter \"no valid parameter, can not update\" (a public mirror \
-             of the UpdateCrmPersonalCustomer page)",
+    source: "DingTalk's UpdateCrmPersonalCustomer page (a public mirror): \
+             no.valid.parameter \"no valid parameter, can not update\"",
     summary: "An update whose data is {} and that gives no extendData or permission: \
               400 no.valid.parameter.",
     lenient: "",
@@ -153,7 +153,7 @@ pub static RELATION_TYPE_KNOWN: Rule = Rule {
     api: DingTalkV1,
     provenance: Convention,
     enforced: Always,
-    source: "relationType.not.exists (public mirrors of the official pages); the values \
+    source: "DingTalk's official pages (public mirrors): relationType.not.exists; the values \
              crm_customer and crm_customer_personal (the AddCrmPersonalCustomer page)",
     summary: "A relationType other than crm_customer or crm_customer_personal: 400 \
               relationType.not.exists.",
@@ -179,7 +179,7 @@ pub static RECORD_KNOWN: Rule = Rule {
     api: DingTalkV1,
     provenance: Convention,
     enforced: Always,
-    source: "data.not.exists (a public mirror of the UpdateCrmPersonalCustomer page)",
+    source: "DingTalk's UpdateCrmPersonalCustomer page (a public mirror): data.not.exists",
     summary: "An id that names no customer or contact of the corp (another corp's id, \
               an id that is not 1–19 digits, a customer of another relationType on \
               delete): 400 data.not.exists naming it; a batch item's result for one.",

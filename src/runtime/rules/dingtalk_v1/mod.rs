@@ -88,8 +88,8 @@ pub static TOKEN_KNOWN: Rule = Rule {
     api: DingTalkV1,
     provenance: Convention,
     enforced: Always,
-    source: "InvalidAuthentication 不合法的access_token, as public SDK issues show the \
-             real service answering an unknown or JSON-quoted token",
+    source: "DingTalk's v1.0 gateway answers an unknown or JSON-quoted token with \
+             InvalidAuthentication 不合法的access_token, as public SDK issues show",
     summary: "A token no corp was given, or one sent JSON-quoted (\"\\\"abc\\\"\"): 400 \
               InvalidAuthentication.",
     lenient: "",
@@ -113,8 +113,8 @@ pub static TOKEN_CREDENTIALS: Rule = Rule {
     api: DingTalkV1,
     provenance: Convention,
     enforced: Always,
-    source: "Public captures of POST /v1.0/oauth2/accessToken: invalidClientIdOrSecret \
-             无效的clientId或者clientSecret",
+    source: "DingTalk's POST /v1.0/oauth2/accessToken, in public captures: \
+             invalidClientIdOrSecret 无效的clientId或者clientSecret",
     summary: "/v1.0/oauth2/accessToken with an appKey no corp has, or a wrong appSecret: \
               400 invalidClientIdOrSecret.",
     lenient: "",
@@ -126,8 +126,8 @@ pub static RATE_LIMIT: Rule = Rule {
     api: DingTalkV1,
     provenance: Convention,
     enforced: Always,
-    source: "Forbidden.AccessDenied.QpsLimitForApi 请求过于频繁, as public client code \
-             handles it",
+    source: "DingTalk's per-app call limits (the old API's 45009); the v1.0 code \
+             Forbidden.AccessDenied.QpsLimitForApi 请求过于频繁, as public client code handles it",
     summary: "More calls of one route in a minute than the corp's rateLimitPerMinute \
               (only for corps that have one): 403 Forbidden.AccessDenied.QpsLimitForApi.",
     lenient: "",

@@ -1,11 +1,13 @@
 //! The OpenAPI API's rules (`docs/openapi.md`, after 《CRM客户管理接口》): the request's
-//! transport, signature, body and search here, the request head's in `head`, the
-//! record's in `record`.
+//! transport, signature and body here, the request head's in `head`, the record's in
+//! `record`, the list's and the search's in `list`.
 
 mod head;
+mod list;
 mod record;
 
 pub use head::*;
+pub use list::*;
 pub use record::*;
 
 use super::{
@@ -45,10 +47,12 @@ pub static METHOD: Rule = Rule {
 pub static AUTH_HEADERS: Rule = Rule {
     id: "openapi.auth.headers",
     api: OpenApi,
-    provenance: Seed,
+    provenance: Emulator,
     enforced: Always,
     source: "Every request of 《CRM客户管理接口》 sends \"--header 'appid: 1090' --header 'nonce: \
-             123456' --header 'timestamp: 1687792901' --header 'signature: …'\"",
+             123456' --header 'timestamp: 1687792901' --header 'signature: …'\"; it never \
+             says they are required, but a request without them cannot be authenticated, \
+             and every signed API refuses such a request",
     summary: "A request without appid, nonce, timestamp or signature (with \
               --signature-mode off, without appid): 401.",
     lenient: "",
@@ -69,10 +73,12 @@ pub static AUTH_HEADER_TEXT: Rule = Rule {
 pub static AUTH_APPID: Rule = Rule {
     id: "openapi.auth.appid",
     api: OpenApi,
-    provenance: Seed,
+    provenance: Emulator,
     enforced: Always,
-    source: "《CRM客户管理接口》: \"accountId\": \"1090\" answers a request with \
-             \"appid: 1090\": the appid names the account",
+    source: "The emulator infers that the appid names the account (《CRM客户管理接口》's \
+             answers to \"appid: 1090\" carry \"accountId\": \"1090\"); an appid no \
+             account has leaves no secret to check the signature with, and every signed \
+             API refuses an unknown caller",
     summary: "An appid no account has: 401.",
     lenient: "",
     answer: Status(401),
@@ -84,8 +90,9 @@ pub static AUTH_TIMESTAMP: Rule = Rule {
     provenance: Emulator,
     enforced: Always,
     source: "《CRM客户管理接口》's timestamps are Unix seconds (1687792901); the window is the \
-             emulator's (--signature-window, default 300 s). Like the signature it is \
-             governed by --signature-mode (off skips it), not by the tenant's mode",
+             emulator's (--signature-window, default 300 s), and every signed API refuses a \
+             timestamp outside its window. Like the signature it is governed by \
+             --signature-mode (off skips it), not by the tenant's mode",
     summary: "A timestamp that is not 10-digit seconds or 13-digit milliseconds, or \
               lies outside the window of the emulator's clock: 401.",
     lenient: "",
@@ -97,11 +104,13 @@ pub static AUTH_SIGNATURE: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Always,
-    source: "《CRM客户管理接口》 shows one signature for different paths and bodies with \
-             the same appid, nonce and timestamp, so the emulator signs those three \
-             (docs/openapi.md#authentication). \
-             Governed by --signature-mode, not by the tenant's mode: lenient serves a \
-             mismatch with an x-emulator-signature-warning header, off checks nothing",
+    source: "《CRM客户管理接口》 never names its signing scheme: its signatures are 44 \
+             characters of Base64 (32 bytes, the size of an HMAC-SHA256), and it shows one \
+             signature for different paths and bodies with the same appid, nonce and \
+             timestamp, so the emulator signs those three (docs/openapi.md#authentication). \
+             Every signed API refuses a signature that does not verify. Governed by \
+             --signature-mode, not by the tenant's mode: lenient serves a mismatch with \
+             this rule's warning, off checks nothing",
     summary: "A signature that is not Base64(HMAC-SHA256(secret, appid + nonce + \
               timestamp)); the message shows the string-to-sign: 401.",
     lenient: "",
@@ -158,10 +167,11 @@ pub static BODY_EMPTY: Rule = Rule {
 pub static BODY_JSON: Rule = Rule {
     id: "openapi.body.json",
     api: OpenApi,
-    provenance: Convention,
+    provenance: Seed,
     enforced: Always,
-    source: "《CRM客户管理接口》's requests are JSON (\"--header 'Content-Type: \
-             application/json'\")",
+    source: "《CRM客户管理接口》 sends every body as JSON: \"--header 'Content-Type: \
+             application/json' --data '{ \"_id\": \"685775898716000256\", \"customerName\": \
+             \"testCustomer\" }'\"",
     summary: "A body that is not well-formed JSON: 400.",
     lenient: "",
     answer: Status(400),
@@ -198,9 +208,14 @@ pub static BODY_SHAPE: Rule = Rule {
     api: OpenApi,
     provenance: Seed,
     enforced: Always,
-    source: "《CRM客户管理接口》's bodies are JSON objects",
-    summary: "A body that is not a JSON object, or a list, search or filter key of \
-              the wrong JSON type: 400.",
+    source: "《CRM客户管理接口》's bodies are JSON objects of these shapes: \"--data '{ \
+             \"limit\": 1, \"page\": 1, \"search\": [ { \"field\": \"openSeaIds\", \"value\": \
+             [], \"operator\": \"empty\" } ] }'\"; the field list's filters \"name字段名称String\", \
+             \"category字段分类List<String>\", \"type字段类型List<String>\", \
+             \"enabled停用/启用状态Boolean\", \"editable…Boolean\"",
+    summary: "A body that is not a JSON object, a search that is not a list of \
+              {field, operator, value[]} objects, or a field-list filter of the wrong JSON \
+              type: 400.",
     lenient: "",
     answer: Status(400),
 };
@@ -215,108 +230,6 @@ pub static REQUEST_UNKNOWN_KEY: Rule = Rule {
     summary: "A key the list, delete or field-list body does not have (or a search \
               item or sort key it does not have): 400.",
     lenient: "ignored",
-    answer: Status(400),
-};
-
-pub static LIST_LIMIT: Rule = Rule {
-    id: "openapi.list.limit",
-    api: OpenApi,
-    provenance: Emulator,
-    enforced: Strict,
-    source: "《CRM客户管理接口》's list sends \"limit\": 1 and names no maximum; 100 is \
-             the emulator's",
-    summary: "A list with limit above 100: 400.",
-    lenient: "clamped to 100",
-    answer: Status(400),
-};
-
-pub static LIST_PAGING: Rule = Rule {
-    id: "openapi.list.paging",
-    api: OpenApi,
-    provenance: Emulator,
-    enforced: Always,
-    source: "A page needs a size and a number of at least 1",
-    summary: "A list with limit or page below 1, or not a whole number: 400.",
-    lenient: "",
-    answer: Status(400),
-};
-
-pub static SEARCH_OPERATOR_CASE: Rule = Rule {
-    id: "openapi.search.operator-case",
-    api: OpenApi,
-    provenance: Emulator,
-    enforced: Strict,
-    source: "《CRM客户管理接口》 spells operators in lower camel case (\"eq\", \"empty\"); \
-             it never says whether case matters",
-    summary: "A search operator in another case (EQ, StartsWith): 400.",
-    lenient: "matched without regard to case",
-    answer: Status(400),
-};
-
-pub static SEARCH_OPERATOR: Rule = Rule {
-    id: "openapi.search.operator",
-    api: OpenApi,
-    provenance: Emulator,
-    enforced: Always,
-    source: "《CRM客户管理接口》 shows eq and empty; the other operators are the \
-             emulator's (docs/openapi.md#searching)",
-    summary: "A search operator that is none of eq, ne, in, nin, contains, \
-              startsWith, empty, notEmpty, gt, gte, lt, lte, between: 400.",
-    lenient: "",
-    answer: Status(400),
-};
-
-pub static SEARCH_FIELD: Rule = Rule {
-    id: "openapi.search.field",
-    api: OpenApi,
-    provenance: Emulator,
-    enforced: Always,
-    source: "Only the record's keys and the account's searchable custom fields can be \
-             searched (docs/openapi.md#searching)",
-    summary: "A search or sort on a field that is unknown, not searchable, or (for \
-              sort) a list: 400.",
-    lenient: "",
-    answer: Status(400),
-};
-
-pub static SEARCH_VALUE: Rule = Rule {
-    id: "openapi.search.value",
-    api: OpenApi,
-    provenance: Emulator,
-    enforced: Always,
-    source: "An operator needs its number of values, of the field's type \
-             (docs/openapi.md#searching)",
-    summary: "A search with the wrong number of values, a value of the wrong type, \
-              contains/startsWith on a field that is not text, or a sort order other \
-              than asc/desc: 400.",
-    lenient: "",
-    answer: Status(400),
-};
-
-pub static SEARCH_SIZE: Rule = Rule {
-    id: "openapi.search.size",
-    api: OpenApi,
-    provenance: Emulator,
-    enforced: Always,
-    source: "A search runs as one SQL statement, and the databases bound those (SQLite: an \
-             expression tree at most 1000 deep, at most 32766 bound values; Postgres: at \
-             most 65535 bound values); these bounds keep every search inside both",
-    summary: "A search of more than 100 conditions, or a condition with more than 200 \
-              values: 400 naming the limit.",
-    lenient: "",
-    answer: Status(400),
-};
-
-pub static FIELD_LIST_FILTER: Rule = Rule {
-    id: "openapi.field-list.filter",
-    api: OpenApi,
-    provenance: Emulator,
-    enforced: Strict,
-    source: "《CRM客户管理接口》's field-list filter takes category and type lists but \
-             names no values",
-    summary: "A field-list category other than system/custom, or a type that is no \
-              field type: 400.",
-    lenient: "it matches nothing",
     answer: Status(400),
 };
 
@@ -349,6 +262,8 @@ pub static RULES: &[&Rule] = &[
     &CUSTOMER_NAME_REQUIRED,
     &FIELD_TYPE,
     &FIELD_NUMBER,
+    &FIELD_TIME_FORMAT,
+    &FIELD_ONE_VALUE,
     &FIELD_BLANK,
     &FIELD_LENGTH,
     &CUSTOMER_SOURCE_CHOICE,
@@ -361,10 +276,13 @@ pub static RULES: &[&Rule] = &[
     &FIELD_REQUIRED,
     &FIELD_DISABLED,
     &LIST_LIMIT,
+    &LIST_PAGE,
     &LIST_PAGING,
+    &LIST_SORT,
     &SEARCH_OPERATOR_CASE,
     &SEARCH_OPERATOR,
     &SEARCH_FIELD,
+    &SEARCH_SEARCHABLE,
     &SEARCH_VALUE,
     &SEARCH_SIZE,
     &FIELD_LIST_FILTER,

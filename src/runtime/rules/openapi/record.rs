@@ -8,9 +8,11 @@ use super::super::{
 };
 use crate::http::Api::OpenApi;
 
-const FIELD_TABLE: &str = "《CRM客户管理接口》's field table (1.2) types each field: customerName \
-                           String, mobile/email/qq/wechat List<…Property> of {value \
-                           String, memo String}, and so on";
+const FIELD_TABLE: &str = "《CRM客户管理接口》's field table (1.2) types each field it lists: \
+                           \"customerName客户名字StringY\", \"assignTime归属时间StringN\", \
+                           \"createMethod创建方式StringN\", \"mobile手机List<PhoneProperty>N\" \
+                           (email, qq, wechat alike), \"visitorId访客进线idStringN\", and a \
+                           PhoneProperty's \"valueString\", \"memo备注String\"";
 
 pub static RECORD_UNKNOWN_KEY: Rule = Rule {
     id: "openapi.record.unknown-key",
@@ -70,8 +72,8 @@ pub static RECORD_ID_REQUIRED: Rule = Rule {
     api: OpenApi,
     provenance: Seed,
     enforced: Always,
-    source: "《CRM客户管理接口》: \"_id必传,修改客户资料需要用到\" (update); the delete \
-             example sends \"id\"",
+    source: "《CRM客户管理接口》: \"_id必传,修改客户资料需要用到\" (update); \"删除客户资料接口,\
+             提供id即可进行删除\" (delete)",
     summary: "An update without _id, or a delete without id: 400.",
     lenient: "",
     answer: Status(400),
@@ -94,7 +96,7 @@ pub static CUSTOMER_NAME_REQUIRED: Rule = Rule {
     api: OpenApi,
     provenance: Seed,
     enforced: Always,
-    source: "《CRM客户管理接口》: \"customerName | 客户名字 | String | Y\"",
+    source: "《CRM客户管理接口》's field table (1.2): \"customerName客户名字StringY\"",
     summary: "An add without customerName, or an add or update that sets it to null: \
               400.",
     lenient: "",
@@ -107,12 +109,17 @@ pub static FIELD_TYPE: Rule = Rule {
     provenance: Seed,
     enforced: Always,
     source: FIELD_TABLE,
-    summary: "A field of the record given the wrong JSON type (an object for \
-              customerName, a string for mobile, a time not YYYY-MM-DD HH:MM:SS), or \
-              a customer id that is neither a string nor a number: 400.",
+    summary: "A field of the vendor document's field table given the wrong JSON type: an \
+              object, a list or a boolean for customerName, assignTime, createMethod, \
+              visitorId or an item's value or memo, or a mobile, email, qq or wechat that \
+              is not a list of {value, memo} objects: 400.",
     lenient: "",
     answer: Status(400),
 };
+
+/// What a lenient account gets for a JSON number where a String is typed: each warning
+/// of `openapi.field.number` says this, or for `limit` and `page` the number read.
+pub const DECIMAL_TEXT: &str = "its decimal text is used";
 
 pub static FIELD_NUMBER: Rule = Rule {
     id: "openapi.field.number",
@@ -120,11 +127,43 @@ pub static FIELD_NUMBER: Rule = Rule {
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》 types these fields String; the real server is a Java \
-             service that converts a JSON number to its text",
+             service that converts a JSON number to its text, and a numeric string to the \
+             number the list's limit and page are",
     summary: "A JSON number where the vendor document types a String (customerName, owner, a \
               mobile[].value, an _id, a text custom value or search operand, …), or a \
               numeric string for list's limit or page: 400.",
-    lenient: "its decimal text is used (the number, for limit and page)",
+    lenient: "its decimal text is used (for a numeric limit or page string, its number)",
+    answer: Status(400),
+};
+
+pub static FIELD_TIME_FORMAT: Rule = Rule {
+    id: "openapi.field.time-format",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Strict,
+    source: "《CRM客户管理接口》 types assignTime \"String\" and writes times \"2024-11-14 \
+             09:46:17\"; it never says whether another spelling of a time is read, and \
+             clients often send ISO 8601 or epoch milliseconds",
+    summary: "An assignTime, a date or datetime custom value, or a time search operand, \
+              given as ISO 8601 (2024-11-14T09:46:17+08:00, …Z) or as epoch milliseconds \
+              rather than YYYY-MM-DD HH:MM:SS (YYYY-MM-DD for a date): 400.",
+    lenient: "read, and stored and answered as YYYY-MM-DD HH:MM:SS (YYYY-MM-DD) in the \
+              configured zone",
+    answer: Status(400),
+};
+
+pub static FIELD_ONE_VALUE: Rule = Rule {
+    id: "openapi.field.one-value",
+    api: OpenApi,
+    provenance: Emulator,
+    enforced: Strict,
+    source:
+        "《CRM客户管理接口》's add example sends \"customerSource\": [ \"试用申请\" ], a list, \
+             and its field table does not list customerSource, openSeaIds or multi-select \
+             values; a client may send the one value it has as a string",
+    summary: "A customerSource, openSeaIds or multiSelect value given as one string rather \
+              than a list: 400.",
+    lenient: "a list of that one value",
     answer: Status(400),
 };
 
@@ -133,8 +172,9 @@ pub static FIELD_BLANK: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "《CRM客户管理接口》 requires customerName and each item's value but never \
-             says whether \"\" counts",
+    source: "《CRM客户管理接口》 requires customerName (\"customerName客户名字StringY\") and \
+             types each item's value String (\"valueString\"), but never says whether \"\" \
+             or a missing value counts",
     summary: "A customerName, or a mobile/email/qq/wechat value, that is empty or \
               only white space, or an item without its value: 400.",
     lenient: "stored as sent (a missing item value as \"\")",
@@ -200,12 +240,13 @@ pub static ASSIGN_TIME_OWNER: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "assignTime (归属时间) is when the owner got the customer; 《CRM客户管理接口》's \
-             example sends it with an owner",
+    source: "assignTime (归属时间) is when the owner got the customer; 《CRM客户管理接口》 lists \
+             it as an ordinary optional field (\"assignTime归属时间StringN\") and never \
+             mentions owner with it",
     summary: "An assignTime for a customer left without an employee owner (an add \
               without owner, an open-sea or cleared owner, an update of an unowned \
               customer that names no owner): 400.",
-    lenient: "ignored",
+    lenient: "stored as sent",
     answer: Status(400),
 };
 
@@ -214,9 +255,14 @@ pub static VALUE_TYPE: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Always,
-    source: "A value that is not of its field's type (number, date, datetime, a cascade \
-             path) cannot be stored or searched as one",
-    summary: "A custom value of the wrong type for its field: 400 naming the field.",
+    source: "A value that cannot be read as its field's type (a number, a time, a date, a \
+             choice list, a cascade path, an id) cannot be stored or searched as one. \
+             《CRM客户管理接口》's field table types only the fields it lists; its add example \
+             sends owner as a string and customerSource as a list of strings",
+    summary: "A value its field cannot hold: a custom value of the wrong type for its \
+              field (text that is no number, no date or no time, a cascade path that is \
+              not one); an assignTime that is no time; an owner, customerSource, openSeaIds \
+              element or customer id that is not text: 400 naming the field.",
     lenient: "",
     answer: Status(400),
 };
@@ -252,7 +298,7 @@ pub static FIELD_REQUIRED: Rule = Rule {
     api: OpenApi,
     provenance: Seed,
     enforced: Always,
-    source: "《CRM客户管理接口》, CustomerFieldVO: \"required | 是否必填 | Boolean\"",
+    source: "《CRM客户管理接口》, CustomerFieldVO: \"required是否必填Boolean\"",
     summary: "An add without a required custom field, or an update that clears one: \
               400.",
     lenient: "",
@@ -264,8 +310,8 @@ pub static FIELD_DISABLED: Rule = Rule {
     api: OpenApi,
     provenance: Emulator,
     enforced: Strict,
-    source: "《CRM客户管理接口》, CustomerFieldVO: \"status | 0: 停用\"; it never says what \
-             writing a disabled field does",
+    source: "《CRM客户管理接口》, CustomerFieldVO: \"status状态, 0: 停用; 1: 启用; -1: 删除int\"; \
+             it never says what writing a disabled field does",
     summary: "A value for a disabled custom field (status 0): 400.",
     lenient: "ignored",
     answer: Status(400),
