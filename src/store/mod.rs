@@ -12,7 +12,7 @@
 //! JSON text (`columns`).
 //!
 //! Module order, lowest first: `error`, `columns`, `cache`, `stmt`, `changes`, `exec`,
-//! `backend`, `sqlite`, `handle`, `db`, `postgres`, `batch`, `tenants`, then `dingtalk`, `openapi` and
+//! `backend`, `sqlite`, `handle`, `migrations`, `db`, `postgres`, `batch`, `tenants`, then `dingtalk`, `openapi` and
 //! `emulator`, then `reset` and `snapshot`, which use both APIs' tables; no module
 //! imports one above it, nor this facade.
 
@@ -27,6 +27,7 @@ pub mod emulator;
 mod error;
 mod exec;
 mod handle;
+mod migrations;
 pub mod openapi;
 mod postgres;
 pub mod reset;
