@@ -25,7 +25,7 @@ print(answer)`,
 const auth = await (await fetch(\`\${BASE}/gettoken?corpid=${CORP.corpid}&corpsecret=${CORP.corpsecret}\`)).json();
 const answer = await (await fetch(\`\${BASE}/crm/customer/list?access_token=\${auth.access_token}&offset=0&size=10\`)).json();
 if (answer.errcode !== 0) throw new Error(JSON.stringify(answer));
-console.log(answer);`,
+console.log(JSON.stringify(answer, null, 2));`,
   };
 }
 
@@ -61,7 +61,7 @@ const response = await fetch(\`\${BASE}/openapi/crm/list\`, {
 });
 const answer = await response.json();
 if (!answer.success) throw new Error(JSON.stringify(answer));
-console.log(answer);`,
+console.log(JSON.stringify(answer, null, 2));`,
   };
 }
 
@@ -95,7 +95,7 @@ const answer = await fetch(\`\${BASE}/v1.0/crm/personalCustomers?maxResults=10\`
   headers: { "x-acs-dingtalk-access-token": accessToken },
 });
 if (!answer.ok) throw new Error(await answer.text());
-console.log(await answer.json());`,
+console.log(JSON.stringify(await answer.json(), null, 2));`,
   };
 }
 
@@ -128,7 +128,7 @@ function snippet(title, language, code) {
       showStatus('selected: press Ctrl+C (or ⌘C) to copy');
     }
   };
-  return h('figure', { className: 'snippet' },
+  return h('figure', { className: 'snippet', 'aria-label': name },
     h('figcaption', {}, name, ' ', button('Copy', copy, { name: `Copy ${name}` })),
     h('pre', { tabindex: 0 }, body));
 }

@@ -45,7 +45,7 @@ function operationRow(op, result, refresh) {
 
 export async function coverageView() {
   const body = h('div', {});
-  const result = h('p', { role: 'status', className: 'result' });
+  const result = h('p', { role: 'status', 'aria-label': 'Last action', className: 'result' });
   const filters = {
     api: select([['', 'every API'], 'dingtalk', 'dingtalk-v1', 'openapi']),
     tenant: h('input', { type: 'search', placeholder: 'corpid or appid', autocomplete: 'off' }),

@@ -45,7 +45,7 @@ function customersView({ title, tenant, search, load, columns, detail, extra }) 
 function employeesSection(corpid) {
   const path = `/dingtalk/corps/${enc(corpid)}/employees`;
   const list = h('div', {});
-  const result = h('p', { role: 'status', className: 'result' });
+  const result = h('p', { role: 'status', 'aria-label': 'Last action', className: 'result' });
   const userid = h('input', { required: true, autocomplete: 'off' });
   const name = h('input', { autocomplete: 'off', placeholder: 'optional' });
   async function refresh() {

@@ -9,7 +9,7 @@ import { connectPanel } from './connect.js';
 const MODES = [['', 'default (--default-mode)'], ['lenient', 'lenient'], ['strict', 'strict']];
 
 function outcomeLine() {
-  return h('p', { role: 'status', className: 'result' });
+  return h('p', { role: 'status', 'aria-label': 'Last action', className: 'result' });
 }
 
 // The one control that switches a tenant between strict and lenient.
