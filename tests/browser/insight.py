@@ -1,6 +1,8 @@
 """#/rules with its counts, #/coverage, #/instances, and every view accessible by
 construction: named tables, labelled fields, named buttons, reachable by keyboard."""
 
+import json
+
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -78,6 +80,57 @@ class CoverageTest(ConsoleCase):
             self.assertIn(missing["outcome"], row.text)
         Select(self.field("Show")).select_by_value("uncovered")
         self.eventually(lambda: all("✗ not covered" in r for r in self.rows("Operations")))
+
+
+# The report of docs/coverage.md, as GET /_emulator/coverage answers it.
+DOCUMENTED_REPORT = {
+    "since": "2026-01-01 09:00:00",
+    "summary": {"operations": {"covered": 1, "total": 2}, "outcomes": {"covered": 2, "total": 5}},
+    "operations": [
+        {"api": "dingtalk", "tenant": CORPID, "operation": "POST /crm/customer/create", "calls": 12,
+         "outcomes": [{"outcome": "ok", "count": 10, "injected": 0}, {"outcome": "errcode 40014", "count": 2, "injected": 0}],
+         "missing": [{"outcome": "errcode 42001", "why": "the access_token expired", "howTo": {"clock": {"advanceSeconds": 7201}}},
+                     {"outcome": "errcode -1", "why": "the service failed",
+                      "howTo": {"fault": {"api": "dingtalk", "method": "POST", "path": "/crm/customer/create",
+                                          "tenant": CORPID, "errcode": -1, "times": 1}}}]},
+        {"api": "dingtalk", "tenant": CORPID, "operation": "GET /crm/customer/list", "calls": 0, "outcomes": [],
+         "missing": [{"outcome": "ok", "why": "served"}]},
+    ],
+}
+
+# Answers the page's GET /_emulator/coverage with DOCUMENTED_REPORT, whatever this build
+# serves; every other call goes to the emulator.
+STUB = """
+const real = window.fetch;
+window.fetch = (url, init) => String(url).startsWith('/_emulator/coverage')
+  ? Promise.resolve(new Response(JSON.stringify(%s), {headers: {'Content-Type': 'application/json'}}))
+  : real(url, init);
+"""
+
+
+class CoverageViewTest(ConsoleCase):
+    def test_the_view_renders_a_report_of_the_documented_shape_and_its_how_to_acts(self):
+        self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": STUB % json.dumps(DOCUMENTED_REPORT)})
+        self.open("#/coverage")
+        self.see_in_page("operations covered 1 of 2 (50%), outcomes met 2 of 5 (40%)")
+        self.see_in_page("Since 2026-01-01 09:00:00 (+08:00)")
+        self.eventually(lambda: len(self.rows("Operations")) == 2)
+        create, listing = self.rows("Operations")
+        for text in ["POST /crm/customer/create", "12", "✓ covered", "ok ×10", "errcode 40014 ×2",
+                     "errcode 42001 — the access_token expired", "errcode -1 — the service failed"]:
+            self.assertIn(text, create)
+        self.assertIn("✗ not covered", listing)
+        Select(self.field("Show")).select_by_value("uncovered")
+        self.eventually(lambda: len(self.rows("Operations")) == 1 and "GET /crm/customer/list" in self.rows("Operations")[0])
+        Select(self.field("Show")).select_by_value("")
+        self.button("Add this fault for errcode -1").click()
+        self.see("the next matching call answers errcode -1", "status", "Last action")
+        _, faults = self.emulator.call("GET", "/_emulator/faults")
+        self.assertEqual([(f["path"], f["errcode"], f["times"]) for f in faults], [("/crm/customer/create", -1, 1)])
+        self.button("Move the clock for errcode 42001").click()
+        self.see("clock moved", "status", "Last action")
+        _, clock = self.emulator.call("GET", "/_emulator/clock")
+        self.assertEqual(clock["offsetSeconds"], 7201)
 
 
 class InstancesTest(ConsoleCase):
