@@ -1,5 +1,5 @@
-// #/coverage: what the integration's tests exercised (GET /_emulator/coverage,
-// docs/coverage.md), each missing outcome with the fault or clock move that produces it;
+// #/coverage: what the integration's tests exercised (GET /_emulator/coverage), each
+// missing outcome with the fault or clock move that produces it;
 // #/instances: the live instances sharing the database (docs/instances.md#shared-state).
 
 import {
@@ -61,7 +61,7 @@ export async function coverageView() {
       if (!(error instanceof Refused) || error.status !== 404 || /tenant/i.test(error.message)) throw error;
       absent = true;
       body.replaceChildren(h('p', { role: 'note' },
-        'This emulator does not count coverage yet: GET /_emulator/coverage answered 404. A build with integration coverage (docs/coverage.md) shows it here.'));
+        'This emulator does not count coverage yet: GET /_emulator/coverage answered 404. A build with integration coverage shows it here.'));
       updated();
       return;
     }
