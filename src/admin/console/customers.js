@@ -2,7 +2,7 @@
 // rows opening to their detail; a corp's employees, listed and added.
 
 import {
-  api, h, table, link, button, labelled, openingRow, fields, text, enc, query, main, every, safely, updated,
+  api, h, table, link, button, labelled, openingRow, fields, text, enc, query, main, every, safely, updated, zoneLabel,
 } from './core.js';
 
 // A tenant's customers: a search box, a page of rows, rows opening to their detail.
@@ -50,7 +50,7 @@ function employeesSection(corpid) {
   const name = h('input', { autocomplete: 'off', placeholder: 'optional' });
   async function refresh() {
     const employees = await api('GET', path);
-    list.replaceChildren(table(`Employees of ${corpid} (${employees.length})`, ['userid', 'name', 'added'],
+    list.replaceChildren(table(`Employees of ${corpid} (${employees.length})`, ['userid', 'name', `added (${zoneLabel()})`],
       employees.map((e) => h('tr', {}, h('td', { className: 'mono' }, e.userid), h('td', {}, text(e.name)), h('td', {}, e.createdAt)))));
   }
   const form = h('form', {

@@ -2,7 +2,7 @@
 // the whole state exported, imported or reset (docs/control-plane.md#tenants).
 
 import {
-  api, h, table, link, button, labelled, select, enc, text, main, fail, safely, updated,
+  api, h, table, link, button, labelled, select, enc, text, main, fail, safely, updated, zoneLabel,
 } from './core.js';
 import { connectPanel } from './connect.js';
 
@@ -104,14 +104,14 @@ export async function tenantsView() {
 
   async function refresh() {
     const [corps, accounts] = await Promise.all([api('GET', '/dingtalk/corps'), api('GET', '/openapi/accounts')]);
-    corpList.replaceChildren(table(`DingTalk corps (${corps.length})`, ['corpid', 'appkey', 'mode', 'rate limit / min', 'created', 'data'],
+    corpList.replaceChildren(table(`DingTalk corps (${corps.length})`, ['corpid', 'appkey', 'mode', 'rate limit / min', `created (${zoneLabel()})`, 'data'],
       corps.map((c) => h('tr', {},
         h('td', {}, link('#/dingtalk/' + enc(c.corpid), c.corpid)), h('td', {}, text(c.appkey)),
         h('td', {}, modeSwitch('corp', c.corpid, c.mode, '/dingtalk/corps/' + enc(c.corpid), result)),
         h('td', {}, text(c.rateLimitPerMinute)), h('td', {}, c.createdAt),
         h('td', {}, button('Reset data', () => confirm(`Delete the data of ${c.corpid}?`) && reset({ corpid: c.corpid }, c.corpid),
           { className: 'danger', name: `Reset data of corp ${c.corpid}` }))))));
-    accountList.replaceChildren(table(`OpenAPI accounts (${accounts.length})`, ['appid', 'mode', 'open seas', 'created', 'data'],
+    accountList.replaceChildren(table(`OpenAPI accounts (${accounts.length})`, ['appid', 'mode', 'open seas', `created (${zoneLabel()})`, 'data'],
       accounts.map((a) => h('tr', {},
         h('td', {}, link('#/openapi/' + enc(a.appid), a.appid)),
         h('td', {}, modeSwitch('account', a.appid, a.mode, '/openapi/accounts/' + enc(a.appid), result)),
