@@ -3,7 +3,7 @@
 // JavaScript modules, no dependencies, no build step.
 
 import {
-  TOKEN_KEY, h, link, main, Unauthorized, newView, report, setUnauthorizedHandler, loadClock, emulatorNow, zoneLabel,
+  TOKEN_KEY, h, link, main, Unauthorized, report, setUnauthorizedHandler, loadClock, emulatorNow, zoneLabel,
 } from './core.js';
 import { tenantsView } from './tenants.js';
 import { corpView, accountView } from './customers.js';
@@ -27,7 +27,6 @@ const views = [
 // --- the admin token ----------------------------------------------------------------
 
 function askForToken(message) {
-  newView();
   const input = h('input', { type: 'password', autocomplete: 'off', required: true, id: 'token' });
   const form = h('form', {
     className: 'inline', 'aria-label': 'Admin token',
@@ -70,7 +69,6 @@ function tick() {
 // --- routing --------------------------------------------------------------------------
 
 async function render() {
-  newView();
   const hash = location.hash || '#/';
   for (const [pattern, nav, view] of views) {
     const match = hash.match(pattern);
@@ -79,12 +77,16 @@ async function render() {
       if (a.dataset.view === nav) a.setAttribute('aria-current', 'page');
       else a.removeAttribute('aria-current');
     }
+    // The view's own root: a view still loading when another replaced it fills a
+    // root no longer in the page.
+    const root = h('div', { className: 'view' });
+    main.replaceChildren(root);
     try {
       if (!clockKnown) { await loadClock(); clockKnown = true; }
-      await view(...match.slice(1).map(decodeURIComponent));
+      await view(root, ...match.slice(1).map(decodeURIComponent));
     } catch (error) {
       if (error instanceof Unauthorized) askForToken(sessionStorage.getItem(TOKEN_KEY) ? error.message : '');
-      else main.replaceChildren(h('h1', {}, 'Error'), h('p', { className: 'error', role: 'alert' }, error.message));
+      else root.replaceChildren(h('h1', {}, 'Error'), h('p', { className: 'error', role: 'alert' }, error.message));
     }
     return;
   }

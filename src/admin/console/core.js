@@ -187,23 +187,14 @@ export function updated(prefix) {
 
 // --- the views' lifetimes --------------------------------------------------------------------
 
-// Each render starts a new view; a refresh loop of an older view stops at its next turn.
-// A loop waits for its refresh to finish before it schedules the next one, so refreshes
-// never overlap, and every failure is reported, never left unhandled.
-let generation = 0;
+// Each render gives its view a fresh root in the page; a view's refresh loop runs while
+// that root is in the page, and stops at its next turn once another view (or the token
+// form) replaced it. A loop waits for its refresh to finish before it schedules the next
+// one, so refreshes never overlap, and every failure is reported, never left unhandled.
 let onUnauthorized = () => {};
 
 export function setUnauthorizedHandler(handler) {
   onUnauthorized = handler;
-}
-
-export function newView() {
-  generation += 1;
-  return generation;
-}
-
-export function current(view) {
-  return view === generation;
 }
 
 /** Reports `error`: in `target` when given, else in the status line. */
@@ -227,13 +218,12 @@ export function safely(work, target) {
   return Promise.resolve().then(work).catch((error) => report(error, target));
 }
 
-/** Refreshes the current view every `ms` while it is current, one refresh at a time. */
-export function every(ms, refresh) {
-  const view = generation;
+/** Refreshes the view shown in `root` every `ms` while it is shown, one refresh at a time. */
+export function every(ms, refresh, root) {
   const turn = async () => {
-    if (!current(view)) return;
+    if (!root.isConnected) return;
     await safely(refresh);
-    if (current(view)) setTimeout(turn, ms);
+    if (root.isConnected) setTimeout(turn, ms);
   };
   setTimeout(turn, ms);
 }

@@ -3,7 +3,7 @@
 // #/instances: the live instances sharing the database (docs/instances.md#shared-state).
 
 import {
-  api, h, table, button, labelled, select, text, query, main, every, safely, updated, Refused, zoneLabel,
+  api, h, table, button, labelled, select, text, query, every, safely, updated, Refused, zoneLabel,
 } from './core.js';
 
 function percent(part) {
@@ -43,7 +43,7 @@ function operationRow(op, result, refresh) {
     h('td', {}, missing.length ? h('ul', { className: 'plain' }, missing) : '—'));
 }
 
-export async function coverageView() {
+export async function coverageView(root) {
   const body = h('div', {});
   const result = h('p', { role: 'status', 'aria-label': 'Last action', className: 'result' });
   const filters = {
@@ -79,7 +79,7 @@ export async function coverageView() {
 
   const again = () => safely(refresh, body);
   for (const control of Object.values(filters)) control.addEventListener(control.tagName === 'SELECT' ? 'change' : 'input', again);
-  main.replaceChildren(h('h1', {}, 'Coverage'),
+  root.replaceChildren(h('h1', {}, 'Coverage'),
     h('p', { className: 'muted' }, 'Every operation of the three APIs, per tenant: the outcomes your tests met, and those they never did, with a fault or a clock move that produces each.'),
     h('form', { className: 'inline', role: 'search', 'aria-label': 'Filter coverage', onsubmit: (e) => { e.preventDefault(); again(); } },
       labelled('API', filters.api), labelled('Tenant', filters.tenant), labelled('Show', filters.show)),
@@ -89,11 +89,11 @@ export async function coverageView() {
       await refresh();
     }, result), { className: 'danger' })),
     result, body);
-  every(2000, refresh);
+  every(2000, refresh, root);
   await refresh();
 }
 
-export async function instancesView() {
+export async function instancesView(root) {
   const list = h('div', {});
   async function refresh() {
     const instances = await api('GET', '/instances');
@@ -102,9 +102,9 @@ export async function instancesView() {
         h('td', {}, i.startedAt), h('td', {}, i.lastSeen)))));
     updated(`${instances.length} instances`);
   }
-  main.replaceChildren(h('h1', {}, 'Instances'),
+  root.replaceChildren(h('h1', {}, 'Instances'),
     h('p', { className: 'muted' }, 'The instances sharing this emulator\'s database, each with the id worker number it leases; journal entries name the instance that served them.'),
     list);
-  every(2000, refresh);
+  every(2000, refresh, root);
   await refresh();
 }

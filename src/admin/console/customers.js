@@ -2,11 +2,11 @@
 // rows opening to their detail; a corp's employees, listed and added.
 
 import {
-  api, h, table, link, button, labelled, openingRow, fields, text, enc, query, main, every, safely, updated, zoneLabel,
+  api, h, table, link, button, labelled, openingRow, fields, text, enc, query, every, safely, updated, zoneLabel,
 } from './core.js';
 
 // A tenant's customers: a search box, a page of rows, rows opening to their detail.
-function customersView({ title, tenant, search, load, columns, detail, extra }) {
+function customersView(root, { title, tenant, search, load, columns, detail, extra }) {
   const state = { q: '', offset: 0, open: new Set(), details: new Map() };
   const limit = 50;
   const body = h('div', {});
@@ -34,10 +34,10 @@ function customersView({ title, tenant, search, load, columns, detail, extra }) 
     body.replaceChildren(table(`Customers of ${tenant}`, columns.headings, rows), pager);
     updated();
   }
-  main.replaceChildren(h('h1', {}, title), h('p', {}, link('#/', '← Tenants')),
+  root.replaceChildren(h('h1', {}, title), h('p', {}, link('#/', '← Tenants')),
     h('section', { 'aria-labelledby': 'customers-heading' }, h('h2', { id: 'customers-heading' }, 'Customers'), form, body),
     extra || '');
-  every(2000, refresh);
+  every(2000, refresh, root);
   return refresh();
 }
 
@@ -74,11 +74,11 @@ function employeesSection(corpid) {
   return { section, refresh };
 }
 
-export async function corpView(corpid) {
+export async function corpView(root, corpid) {
   const base = `/dingtalk/corps/${enc(corpid)}/customers`;
   const employees = employeesSection(corpid);
   await employees.refresh();
-  return customersView({
+  return customersView(root, {
     title: `DingTalk corp ${corpid}`,
     tenant: corpid,
     search: 'Name or telephone contains',
@@ -102,8 +102,8 @@ export async function corpView(corpid) {
   });
 }
 
-export function accountView(appid) {
-  return customersView({
+export function accountView(root, appid) {
+  return customersView(root, {
     title: `OpenAPI account ${appid}`,
     tenant: appid,
     search: 'customerName contains',

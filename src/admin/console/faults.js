@@ -1,10 +1,10 @@
 // #/faults (docs/control-plane.md#faults) and #/clock (docs/control-plane.md#clock).
 
 import {
-  api, h, table, button, labelled, select, fields, text, main, every, safely, updated, loadClock, zoneLabel,
+  api, h, table, button, labelled, select, fields, text, every, safely, updated, loadClock, zoneLabel,
 } from './core.js';
 
-export async function faultsView() {
+export async function faultsView(root) {
   const list = h('div', {});
   const result = h('p', { className: 'error', role: 'alert' });
   const inputs = {
@@ -47,15 +47,15 @@ export async function faultsView() {
     },
   }, Object.entries(inputs).map(([key, input]) => labelled(key, input)),
   h('button', { type: 'submit', className: 'primary' }, 'Add fault'));
-  main.replaceChildren(h('h1', {}, 'Faults'),
+  root.replaceChildren(h('h1', {}, 'Faults'),
     h('section', { 'aria-labelledby': 'add-fault' }, h('h2', { id: 'add-fault' }, 'Add a fault'), form, result),
     h('section', { 'aria-labelledby': 'fault-rules' }, h('h2', { id: 'fault-rules' }, 'Rules'), list, h('div', { className: 'toolbar' },
       button('Remove all', () => safely(async () => { await api('DELETE', '/faults'); await refresh(); }, result), { className: 'danger', name: 'Remove all faults' }))));
-  every(2000, refresh);
+  every(2000, refresh, root);
   await refresh();
 }
 
-export async function clockView() {
+export async function clockView(root) {
   const shown = h('div', {});
   const result = h('p', { className: 'error', role: 'alert' });
   const seconds = h('input', { type: 'number', value: 7201 });
@@ -74,9 +74,9 @@ export async function clockView() {
   button('Advance 1 hour', () => change({ advanceSeconds: 3600 })),
   button('Advance 1 day', () => change({ advanceSeconds: 86400 })),
   button('Reset to real time', () => change({ reset: true })));
-  main.replaceChildren(h('h1', {}, 'Clock'),
+  root.replaceChildren(h('h1', {}, 'Clock'),
     h('p', { className: 'muted' }, 'The emulator\'s clock: tokens expire and signatures age by it.'),
     h('section', { 'aria-label': 'Clock' }, shown, form, result));
-  every(1000, refresh);
+  every(1000, refresh, root);
   await refresh();
 }

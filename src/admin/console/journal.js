@@ -2,7 +2,7 @@
 // itself unless paused, filtered by API, tenant, outcome and path text.
 
 import {
-  api, h, table, button, labelled, select, openingRow, fields, text, query, main, every, safely, updated, zoneLabel,
+  api, h, table, button, labelled, select, openingRow, fields, text, query, every, safely, updated, zoneLabel,
 } from './core.js';
 
 // A success's code: DingTalk's errcode 0 (v1.0's too), otherwise the HTTP status.
@@ -38,7 +38,7 @@ function entryDetail(e) {
   return fields(items);
 }
 
-export async function requestsView() {
+export async function requestsView(root) {
   const open = new Set();
   const list = h('div', {});
   const filters = {
@@ -79,11 +79,11 @@ export async function requestsView() {
   for (const control of Object.values(filters)) control.addEventListener(control.tagName === 'SELECT' ? 'change' : 'input', again);
   const form = h('form', { className: 'inline', role: 'search', 'aria-label': 'Filter requests', onsubmit: (e) => { e.preventDefault(); again(); } },
     labelled('API', filters.api), labelled('Tenant', filters.tenant), labelled('Outcome', filters.outcome), labelled('Path contains', filters.path));
-  main.replaceChildren(h('h1', {}, 'Requests'),
+  root.replaceChildren(h('h1', {}, 'Requests'),
     h('p', { className: 'muted' }, `Newest first; updates every second unless paused. Times are the emulator's (${zoneLabel()}). Open an entry for its details.`),
     form,
     h('div', { className: 'toolbar' }, pause, button('Clear the journal', () => safely(async () => { await api('DELETE', '/requests'); await refresh(); }, list), { className: 'danger' })),
     list);
-  every(1000, () => (paused ? Promise.resolve() : refresh()));
+  every(1000, () => (paused ? Promise.resolve() : refresh()), root);
   await refresh();
 }

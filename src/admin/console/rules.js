@@ -2,7 +2,7 @@
 // the requests it refused and warned since this instance started (from /_emulator/metrics).
 
 import {
-  api, metricsText, h, table, labelled, select, text, main, every, safely, updated,
+  api, metricsText, h, table, labelled, select, text, every, safely, updated,
 } from './core.js';
 
 const REFUSALS = 'crm_emulator_rule_refusals_total';
@@ -28,7 +28,7 @@ function distinct(rules, key) {
   return [...new Set(rules.map((r) => r[key]))].sort();
 }
 
-export async function rulesView() {
+export async function rulesView(root) {
   const { rules } = await api('GET', '/rules');
   const list = h('div', {});
   const filters = {
@@ -63,12 +63,12 @@ export async function rulesView() {
 
   const again = () => safely(refresh, list);
   for (const control of Object.values(filters)) control.addEventListener(control.tagName === 'SELECT' ? 'change' : 'input', again);
-  main.replaceChildren(h('h1', {}, 'Rules'),
+  root.replaceChildren(h('h1', {}, 'Rules'),
     h('p', { className: 'muted' }, 'Every check that can refuse a request, with the requests it refused and warned since this instance started. A rule enforced "strict" refuses strict tenants and warns lenient ones.'),
     h('form', { className: 'inline', role: 'search', 'aria-label': 'Filter rules', onsubmit: (e) => { e.preventDefault(); again(); } },
       labelled('API', filters.api), labelled('Provenance', filters.provenance), labelled('Enforced', filters.enforced),
       labelled('Counted', filters.counted), labelled('Text contains', filters.text)),
     list);
-  every(2000, refresh);
+  every(2000, refresh, root);
   await refresh();
 }

@@ -2,7 +2,7 @@
 // the whole state exported, imported or reset (docs/control-plane.md#tenants).
 
 import {
-  api, h, table, link, button, labelled, select, enc, text, main, fail, safely, updated, zoneLabel,
+  api, h, table, link, button, labelled, select, enc, text, fail, safely, updated, zoneLabel,
 } from './core.js';
 import { connectPanel } from './connect.js';
 
@@ -95,7 +95,7 @@ async function exportState() {
   URL.revokeObjectURL(url);
 }
 
-export async function tenantsView() {
+export async function tenantsView(root) {
   const result = outcomeLine();
   const corpList = h('div', {});
   const accountList = h('div', {});
@@ -131,7 +131,7 @@ export async function tenantsView() {
 
   await refresh();
   const connect = await connectPanel();
-  main.replaceChildren(
+  root.replaceChildren(
     h('h1', {}, 'Tenants'),
     connect,
     h('section', { 'aria-labelledby': 'corps-heading' }, h('h2', { id: 'corps-heading' }, 'DingTalk corps'), corpList,
