@@ -47,9 +47,10 @@ class ConnectTest(ConsoleCase):
         base = self.emulator.base
         self.see(base, name="Where each API answers")
         ran = 0
-        for group in SNIPPET_GROUPS:
-            api = group.split(":")[0]
-            for language in ["curl", "Python", "Node"]:
+        for language in ["curl", "Python", "Node"]:
+            Select(self.field("Snippet language")).select_by_value(language)
+            for group in SNIPPET_GROUPS:
+                api = group.split(":")[0]
                 name = f"{group} — {language}"
                 figure = self.find("figure", lambda label: label.startswith(name))
                 self.assertTrue(self.all("button", f"Copy {name}", figure), f"{name} has a Copy button")

@@ -2,7 +2,7 @@
 // the well-known credentials (docs/control-plane.md#well-known-credentials), and snippets
 // that run as shown with only curl, python3 with requests, or Node 18+.
 
-import { h, table, button, showStatus, emulatorNow, emulatorMs } from './core.js';
+import { h, table, button, labelled, select, showStatus, emulatorNow, emulatorMs } from './core.js';
 
 const CORP = { corpid: 'dingemulator', corpsecret: 'emulator-secret', appkey: 'dingemulatorkey', appsecret: 'emulator-secret' };
 const ACCOUNT = { appid: '1090', secret: 'emulator-secret' };
@@ -133,36 +133,44 @@ function snippet(title, language, code) {
     h('pre', { tabindex: 0 }, body));
 }
 
-function group(parts, extra) {
-  return h('div', { className: 'snippets' }, h('h3', {}, parts.title), extra,
-    snippet(parts.title, 'curl', parts.curl),
-    snippet(parts.title, 'Python', parts.python),
-    snippet(parts.title, 'Node', parts.node));
+const LANGUAGES = [['curl', 'curl (POSIX shell)'], ['Python', 'Python 3 with requests'], ['Node', 'Node 18 or later']];
+
+function group(parts, language, extra) {
+  const code = { curl: parts.curl, Python: parts.python, Node: parts.node }[language];
+  return h('div', { className: 'snippets' }, h('h3', {}, parts.title), extra, snippet(parts.title, language, code));
 }
 
 export async function connectPanel() {
   const base = location.origin;
   const section = h('section', { 'aria-labelledby': 'connect-heading' });
+  const language = select(LANGUAGES);
+  const snippets = h('div', {});
+  // The snippets in the chosen language; the curl OpenAPI one signed afresh.
   const draw = async () => {
     const signed = await sign();
-    section.replaceChildren(
-      h('h2', { id: 'connect-heading' }, 'Connect'),
-      table('Where each API answers', ['API', 'base URL', 'well-known credentials', 'how'], [
-        h('tr', {}, h('td', {}, 'DingTalk'), h('td', { className: 'mono' }, base),
-          h('td', {}, `corpid ${CORP.corpid}, corpsecret ${CORP.corpsecret}`), h('td', {}, 'GET /gettoken, then /crm/… with access_token')),
-        h('tr', {}, h('td', {}, 'DingTalk v1.0'), h('td', { className: 'mono' }, base + '/v1.0'),
-          h('td', {}, `appKey ${CORP.appkey}, appSecret ${CORP.appsecret}`), h('td', {}, 'POST /v1.0/oauth2/accessToken; the SDK\'s endpoint is ' + location.host)),
-        h('tr', {}, h('td', {}, 'OpenAPI'), h('td', { className: 'mono' }, base + '/openapi/crm'),
-          h('td', {}, `appid ${ACCOUNT.appid}, secret ${ACCOUNT.secret}`), h('td', {}, 'four signed headers: appid, nonce, timestamp, signature')),
-        h('tr', {}, h('td', {}, 'Control plane'), h('td', { className: 'mono' }, base + '/_emulator'),
-          h('td', {}, 'the admin token, if the emulator has one'), h('td', {}, h('a', { href: base + '/_emulator/openapi.json' }, 'openapi.json'))),
-      ]),
-      h('p', { className: 'muted' }, 'Run a snippet as shown: curl in a POSIX shell, Python 3 with requests, Node 18 or later (save it as connect.mjs, then node connect.mjs).'),
-      group(dingtalk(base)),
-      group(openapi(base, signed), h('div', { className: 'toolbar' },
-        button('Sign again', () => draw().catch((e) => showStatus(e.message, true)), { name: 'Sign again for the OpenAPI curl snippet' }))),
-      group(v1(base)));
+    const resign = language.value === 'curl' ? h('div', { className: 'toolbar' },
+      button('Sign again', () => draw().catch((e) => showStatus(e.message, true)), { name: 'Sign again for the OpenAPI curl snippet' })) : null;
+    snippets.replaceChildren(
+      group(dingtalk(base), language.value),
+      group(openapi(base, signed), language.value, resign),
+      group(v1(base), language.value));
   };
+  language.addEventListener('change', () => draw().catch((e) => showStatus(e.message, true)));
+  section.replaceChildren(
+    h('h2', { id: 'connect-heading' }, 'Connect'),
+    table('Where each API answers', ['API', 'base URL', 'well-known credentials', 'how'], [
+      h('tr', {}, h('td', {}, 'DingTalk'), h('td', { className: 'mono' }, base),
+        h('td', {}, `corpid ${CORP.corpid}, corpsecret ${CORP.corpsecret}`), h('td', {}, 'GET /gettoken, then /crm/… with access_token')),
+      h('tr', {}, h('td', {}, 'DingTalk v1.0'), h('td', { className: 'mono' }, base + '/v1.0'),
+        h('td', {}, `appKey ${CORP.appkey}, appSecret ${CORP.appsecret}`), h('td', {}, 'POST /v1.0/oauth2/accessToken; the SDK\'s endpoint is ' + location.host)),
+      h('tr', {}, h('td', {}, 'OpenAPI'), h('td', { className: 'mono' }, base + '/openapi/crm'),
+        h('td', {}, `appid ${ACCOUNT.appid}, secret ${ACCOUNT.secret}`), h('td', {}, 'four signed headers: appid, nonce, timestamp, signature')),
+      h('tr', {}, h('td', {}, 'Control plane'), h('td', { className: 'mono' }, base + '/_emulator'),
+        h('td', {}, 'the admin token, if the emulator has one'), h('td', {}, h('a', { href: base + '/_emulator/openapi.json' }, 'openapi.json'))),
+    ]),
+    h('div', { className: 'inline' }, labelled('Snippet language', language),
+      h('p', { className: 'muted' }, 'Each snippet runs as shown; save a Node one as connect.mjs, then node connect.mjs.')),
+    snippets);
   await draw();
   return section;
 }
