@@ -131,10 +131,9 @@ async fn authenticate(state: &AppState, uri: &Uri) -> Result<Caller, Refused> {
         .ok_or_else(|| DtError::refused(&dt::TOKEN_REQUIRED, ""))?;
     match token_holder(state, &token, state.clock.now_ms()).await? {
         Some(TokenHolder::Valid(caller)) => Ok(caller),
-        Some(TokenHolder::Expired(corp)) => Err(Refused(
-            DtError::refused(&dt::TOKEN_FRESH, ""),
-            Some(corp),
-        )),
+        Some(TokenHolder::Expired(corp)) => {
+            Err(Refused(DtError::refused(&dt::TOKEN_FRESH, ""), Some(corp)))
+        }
         None => Err(DtError::refused(&dt::TOKEN_KNOWN, "").into()),
     }
 }

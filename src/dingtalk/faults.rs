@@ -29,7 +29,10 @@ where
     let call = Target {
         method: req.method().as_str(),
         path: original_path(&req),
-        route: req.extensions().get::<MatchedPath>().map(MatchedPath::as_str),
+        route: req
+            .extensions()
+            .get::<MatchedPath>()
+            .map(MatchedPath::as_str),
     };
     match state.faults.apply(Api::Dingtalk, call, tenant).await {
         Some(fault) if fault.answers() => {
@@ -58,7 +61,8 @@ async fn caller(state: &AppState, query: Option<&str>) -> Option<Tenant> {
     } else {
         store.corp_by_appkey(&named("appkey")?).await
     };
-    corp.ok()?.map(|corp| Tenant(Arc::from(corp.corpid.as_str())))
+    corp.ok()?
+        .map(|corp| Tenant(Arc::from(corp.corpid.as_str())))
 }
 
 /// The value of the query parameter `name`, as sent.

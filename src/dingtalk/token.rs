@@ -83,7 +83,9 @@ pub async fn gettoken(
         Err((err, named)) => {
             let mut response = err.into_response();
             if let Some(corp) = named {
-                response.extensions_mut().insert(Tenant(Arc::from(corp.corpid)));
+                response
+                    .extensions_mut()
+                    .insert(Tenant(Arc::from(corp.corpid)));
             }
             return Ok(response);
         }
@@ -123,7 +125,10 @@ async fn authenticate(
         if let Some(corpid) = given(&credentials.corpid) {
             let corp = store.dingtalk().corp_by_corpid(corpid).await;
             let expected: fn(&Corp) -> Option<&String> = |c| Some(&c.corpsecret);
-            let secret = (&credentials.corpsecret, "corpsecret is required with corpid");
+            let secret = (
+                &credentials.corpsecret,
+                "corpsecret is required with corpid",
+            );
             (corp, secret, expected, "corpid and corpsecret")
         } else if let Some(appkey) = given(&credentials.appkey) {
             let corp = store.dingtalk().corp_by_appkey(appkey).await;

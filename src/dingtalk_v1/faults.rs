@@ -47,7 +47,10 @@ where
     let call = Target {
         method: req.method().as_str(),
         path: original_path(&req),
-        route: req.extensions().get::<MatchedPath>().map(MatchedPath::as_str),
+        route: req
+            .extensions()
+            .get::<MatchedPath>()
+            .map(MatchedPath::as_str),
     };
     match state.faults.apply(Api::DingtalkV1, call, tenant).await {
         Some(fault) if fault.answers() => {
@@ -70,7 +73,10 @@ where
 /// the token.
 async fn tenant_of_token(state: &AppState, token: &str) -> Option<String> {
     let store = state.store.dingtalk();
-    let owner = store.token_owner(token, state.clock.now_ms()).await.ok()??;
+    let owner = store
+        .token_owner(token, state.clock.now_ms())
+        .await
+        .ok()??;
     Some(owner.corp.corpid.clone())
 }
 
@@ -81,7 +87,12 @@ async fn tenant_of_app_key(state: &AppState, req: Request) -> Option<String> {
     let body = axum::body::to_bytes(req.into_body(), limit).await.ok()?;
     let body: serde_json::Value = serde_json::from_slice(&body).ok()?;
     let app_key = body.get("appKey")?.as_str()?;
-    let corp = state.store.dingtalk().corp_by_appkey(app_key).await.ok()??;
+    let corp = state
+        .store
+        .dingtalk()
+        .corp_by_appkey(app_key)
+        .await
+        .ok()??;
     Some(corp.corpid)
 }
 

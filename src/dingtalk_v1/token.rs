@@ -78,7 +78,12 @@ pub async fn access_token(
     let app_key = fields.required_string("appKey")?;
     let app_secret = fields.required_string("appSecret")?;
     let corp = state.store.dingtalk().corp_by_appkey(&app_key).await?;
-    let refused = || V1Error::refused(&v1::TOKEN_CREDENTIALS, "no corp has this appKey and appSecret");
+    let refused = || {
+        V1Error::refused(
+            &v1::TOKEN_CREDENTIALS,
+            "no corp has this appKey and appSecret",
+        )
+    };
     let corp = corp.ok_or_else(refused)?;
     let expected = corp.appsecret.as_deref().unwrap_or_default().as_bytes();
     if corp.appsecret.is_none() || !bool::from(app_secret.as_bytes().ct_eq(expected)) {

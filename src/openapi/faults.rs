@@ -31,7 +31,10 @@ where
     let call = Target {
         method: req.method().as_str(),
         path: original_path(&req),
-        route: req.extensions().get::<MatchedPath>().map(MatchedPath::as_str),
+        route: req
+            .extensions()
+            .get::<MatchedPath>()
+            .map(MatchedPath::as_str),
     };
     let named = appid.clone();
     match state

@@ -48,7 +48,10 @@ pub struct FaultFired {
 impl FaultFired {
     /// `response`, marked as an answer a fault rule fired on: its error (`answered`), or
     /// the real answer it delayed.
-    pub fn mark(mut response: axum::response::Response, answered: bool) -> axum::response::Response {
+    pub fn mark(
+        mut response: axum::response::Response,
+        answered: bool,
+    ) -> axum::response::Response {
         response.extensions_mut().insert(FaultFired { answered });
         response
     }
@@ -328,8 +331,7 @@ impl Faults {
     fn pick(&self, api: Api, call: Target<'_>, tenant: Option<&str>, count: bool) -> Option<Fault> {
         let mut rules = self.rules.write().unwrap_or_else(|p| p.into_inner());
         for rule in rules.iter_mut() {
-            if !rule.matches(api, call)
-                || rule.tenant.as_deref().is_some_and(|t| Some(t) != tenant)
+            if !rule.matches(api, call) || rule.tenant.as_deref().is_some_and(|t| Some(t) != tenant)
             {
                 continue;
             }

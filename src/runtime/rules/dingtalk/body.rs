@@ -223,7 +223,13 @@ pub static USER_ID_LENGTH: Rule = Rule {
 pub static RECORD_KNOWN: Rule = Rule {
     id: "dingtalk.record.known",
     api: DingTalk,
-    scope: &["POST /crm/customer/update", "POST /crm/customer/delete", "GET /crm/customer/get", "POST /crm/contact/*", "POST /crm/empcustomer/*"],
+    scope: &[
+        "POST /crm/customer/update",
+        "POST /crm/customer/delete",
+        "GET /crm/customer/get",
+        "POST /crm/contact/*",
+        "POST /crm/empcustomer/*",
+    ],
     provenance: Emulator,
     enforced: Always,
     source: "A request about a record the corp does not have cannot be served; \

@@ -121,7 +121,11 @@ pub static FIELD_NUMBER: Rule = Rule {
 pub static FIELD_LENGTH: Rule = Rule {
     id: "dingtalk-v1.field.length",
     api: DingTalkV1,
-    scope: &["POST /v1.0/crm/customers", "* /v1.0/crm/personalCustomers", "* /v1.0/crm/contacts/batch"],
+    scope: &[
+        "POST /v1.0/crm/customers",
+        "* /v1.0/crm/personalCustomers",
+        "* /v1.0/crm/contacts/batch",
+    ],
     provenance: Emulator,
     enforced: Strict,
     source: "No vendor document states lengths; the emulator's are the old API's (names \
@@ -162,7 +166,10 @@ pub static UPDATE_EMPTY: Rule = Rule {
 pub static RELATION_TYPE_KNOWN: Rule = Rule {
     id: "dingtalk-v1.relation-type.known",
     api: DingTalkV1,
-    scope: &["* /v1.0/crm/personalCustomers*", "* /v1.0/crm/customers/dataAuth/*"],
+    scope: &[
+        "* /v1.0/crm/personalCustomers*",
+        "* /v1.0/crm/customers/dataAuth/*",
+    ],
     provenance: Convention,
     enforced: Always,
     source: "DingTalk's official pages (public mirrors): relationType.not.exists; the values \
@@ -190,7 +197,12 @@ pub static CONTACT_RELATED_CUSTOMER: Rule = Rule {
 pub static RECORD_KNOWN: Rule = Rule {
     id: "dingtalk-v1.record.known",
     api: DingTalkV1,
-    scope: &["POST /v1.0/crm/customers", "PUT /v1.0/crm/personalCustomers", "DELETE /v1.0/crm/personalCustomers/{dataId}", "* /v1.0/crm/customers/dataAuth/*"],
+    scope: &[
+        "POST /v1.0/crm/customers",
+        "PUT /v1.0/crm/personalCustomers",
+        "DELETE /v1.0/crm/personalCustomers/{dataId}",
+        "* /v1.0/crm/customers/dataAuth/*",
+    ],
     provenance: Convention,
     enforced: Always,
     source: "DingTalk's UpdateCrmPersonalCustomer page (a public mirror): data.not.exists",

@@ -13,7 +13,11 @@ use crate::http::Api::DingTalkV1;
 pub static OBJECT_TYPE_KNOWN: Rule = Rule {
     id: "dingtalk-v1.object-type.known",
     api: DingTalkV1,
-    scope: &["POST /v1.0/crm/customers", "POST /v1.0/crm/customerInstances", "POST /v1.0/crm/customObjects/contacts/datas/query"],
+    scope: &[
+        "POST /v1.0/crm/customers",
+        "POST /v1.0/crm/customerInstances",
+        "POST /v1.0/crm/customObjects/contacts/datas/query",
+    ],
     provenance: Emulator,
     enforced: Strict,
     source: "invalid.objectType is a public code, but no page lists the object types; \
@@ -41,7 +45,11 @@ pub static ROLE_TYPE_KNOWN: Rule = Rule {
 pub static MAX_RESULTS_RANGE: Rule = Rule {
     id: "dingtalk-v1.max-results.range",
     api: DingTalkV1,
-    scope: &["GET /v1.0/crm/personalCustomers", "POST /v1.0/crm/customerInstances", "POST /v1.0/crm/customObjects/contacts/datas/query"],
+    scope: &[
+        "GET /v1.0/crm/personalCustomers",
+        "POST /v1.0/crm/customerInstances",
+        "POST /v1.0/crm/customObjects/contacts/datas/query",
+    ],
     provenance: Emulator,
     enforced: Strict,
     source: "The SDK documents maxResults as \"最多一次可获取100条数据\" without saying \
@@ -54,7 +62,11 @@ pub static MAX_RESULTS_RANGE: Rule = Rule {
 pub static NEXT_TOKEN_FORM: Rule = Rule {
     id: "dingtalk-v1.next-token.form",
     api: DingTalkV1,
-    scope: &["GET /v1.0/crm/personalCustomers", "POST /v1.0/crm/customerInstances", "POST /v1.0/crm/customObjects/contacts/datas/query"],
+    scope: &[
+        "GET /v1.0/crm/personalCustomers",
+        "POST /v1.0/crm/customerInstances",
+        "POST /v1.0/crm/customObjects/contacts/datas/query",
+    ],
     provenance: Emulator,
     enforced: Always,
     source: "A page cannot start after a cursor the emulator never gave (its nextTokens \
@@ -67,7 +79,10 @@ pub static NEXT_TOKEN_FORM: Rule = Rule {
 pub static QUERY_DSL_FORM: Rule = Rule {
     id: "dingtalk-v1.query-dsl.form",
     api: DingTalkV1,
-    scope: &["GET /v1.0/crm/personalCustomers", "POST /v1.0/crm/customObjects/contacts/datas/query"],
+    scope: &[
+        "GET /v1.0/crm/personalCustomers",
+        "POST /v1.0/crm/customObjects/contacts/datas/query",
+    ],
     provenance: Emulator,
     enforced: Always,
     source: "A query the emulator cannot read cannot be run; the shape is the public \
@@ -82,7 +97,10 @@ pub static QUERY_DSL_FORM: Rule = Rule {
 pub static QUERY_DSL_FILTER_TYPE: Rule = Rule {
     id: "dingtalk-v1.query-dsl.filter-type",
     api: DingTalkV1,
-    scope: &["GET /v1.0/crm/personalCustomers", "POST /v1.0/crm/customObjects/contacts/datas/query"],
+    scope: &[
+        "GET /v1.0/crm/personalCustomers",
+        "POST /v1.0/crm/customObjects/contacts/datas/query",
+    ],
     provenance: Emulator,
     enforced: Strict,
     source: "The one public sample filters with EQ; no page lists the others",
@@ -94,7 +112,11 @@ pub static QUERY_DSL_FILTER_TYPE: Rule = Rule {
 pub static BATCH_SIZE: Rule = Rule {
     id: "dingtalk-v1.batch.size",
     api: DingTalkV1,
-    scope: &["POST /v1.0/crm/personalCustomers/batchQuery", "* /v1.0/crm/contacts/batch", "* /v1.0/crm/customers/dataAuth/*"],
+    scope: &[
+        "POST /v1.0/crm/personalCustomers/batchQuery",
+        "* /v1.0/crm/contacts/batch",
+        "* /v1.0/crm/customers/dataAuth/*",
+    ],
     provenance: Emulator,
     enforced: Strict,
     source: "The batch pages cap a call at 100 items without saying what more does",

@@ -166,7 +166,11 @@ pub static BODY_SIZE: Rule = Rule {
 pub static BODY_EMPTY: Rule = Rule {
     id: "openapi.body.empty",
     api: OpenApi,
-    scope: &["POST /openapi/crm/add", "POST /openapi/crm/update", "POST /openapi/crm/delete"],
+    scope: &[
+        "POST /openapi/crm/add",
+        "POST /openapi/crm/update",
+        "POST /openapi/crm/delete",
+    ],
     provenance: Emulator,
     enforced: Always,
     source: "An add, update or delete without a body has nothing to do",
@@ -238,7 +242,11 @@ pub static BODY_SHAPE: Rule = Rule {
 pub static REQUEST_UNKNOWN_KEY: Rule = Rule {
     id: "openapi.request.unknown-key",
     api: OpenApi,
-    scope: &["POST /openapi/crm/list", "POST /openapi/crm/delete", "POST /openapi/crm/config/field/list"],
+    scope: &[
+        "POST /openapi/crm/list",
+        "POST /openapi/crm/delete",
+        "POST /openapi/crm/config/field/list",
+    ],
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》 lists the keys of the list, delete and field-list bodies; \

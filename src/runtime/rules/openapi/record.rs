@@ -87,7 +87,12 @@ pub static RECORD_ID_REQUIRED: Rule = Rule {
 pub static RECORD_KNOWN: Rule = Rule {
     id: "openapi.record.known",
     api: OpenApi,
-    scope: &["POST /openapi/crm/update", "POST /openapi/crm/delete", "* /openapi/crm/findById/{id}", "* /openapi/crm/{id}"],
+    scope: &[
+        "POST /openapi/crm/update",
+        "POST /openapi/crm/delete",
+        "* /openapi/crm/findById/{id}",
+        "* /openapi/crm/{id}",
+    ],
     provenance: Emulator,
     enforced: Always,
     source: "A request about a customer the account does not have cannot be served",
@@ -132,7 +137,11 @@ pub const DECIMAL_TEXT: &str = "its decimal text is used";
 pub static FIELD_NUMBER: Rule = Rule {
     id: "openapi.field.number",
     api: OpenApi,
-    scope: &["POST /openapi/crm/add", "POST /openapi/crm/update", "POST /openapi/crm/list"],
+    scope: &[
+        "POST /openapi/crm/add",
+        "POST /openapi/crm/update",
+        "POST /openapi/crm/list",
+    ],
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》 types these fields String; the real server is a Java \
@@ -148,7 +157,11 @@ pub static FIELD_NUMBER: Rule = Rule {
 pub static FIELD_TIME_FORMAT: Rule = Rule {
     id: "openapi.field.time-format",
     api: OpenApi,
-    scope: &["POST /openapi/crm/add", "POST /openapi/crm/update", "POST /openapi/crm/list"],
+    scope: &[
+        "POST /openapi/crm/add",
+        "POST /openapi/crm/update",
+        "POST /openapi/crm/list",
+    ],
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》 types assignTime \"String\" and writes times \"2024-11-14 \
@@ -196,7 +209,11 @@ pub static FIELD_BLANK: Rule = Rule {
 pub static FIELD_LENGTH: Rule = Rule {
     id: "openapi.field.length",
     api: OpenApi,
-    scope: &["POST /openapi/crm/add", "POST /openapi/crm/update", "POST /openapi/crm/list"],
+    scope: &[
+        "POST /openapi/crm/add",
+        "POST /openapi/crm/update",
+        "POST /openapi/crm/list",
+    ],
     provenance: Emulator,
     enforced: Always,
     source: "These strings are keys of the search index, and a database index holds at \
@@ -270,7 +287,11 @@ pub static ASSIGN_TIME_OWNER: Rule = Rule {
 pub static VALUE_TYPE: Rule = Rule {
     id: "openapi.value.type",
     api: OpenApi,
-    scope: &["POST /openapi/crm/add", "POST /openapi/crm/update", "POST /openapi/crm/list"],
+    scope: &[
+        "POST /openapi/crm/add",
+        "POST /openapi/crm/update",
+        "POST /openapi/crm/list",
+    ],
     provenance: Emulator,
     enforced: Always,
     source: "A value that cannot be read as its field's type (a number, a time, a date, a \
