@@ -27,7 +27,7 @@ use axum::{
 };
 
 pub use catalogue::Operation;
-pub use report::{api_named, Report, ReportQuery};
+pub use report::{api_named, Counted, Entry, Missing, Ratio, Report, ReportQuery, Summary};
 
 use super::faults::FaultFired;
 use crate::{

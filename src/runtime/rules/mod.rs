@@ -279,6 +279,24 @@ mod tests {
     }
 
     #[test]
+    fn scopes_are_method_and_path_patterns() {
+        let methods = ["*", "GET", "POST", "PUT", "DELETE"];
+        for rule in rules() {
+            for pattern in rule.scope {
+                let well_formed = *pattern == "*"
+                    || pattern.split_once(' ').is_some_and(|(method, path)| {
+                        methods.contains(&method) && path.starts_with('/')
+                    });
+                assert!(well_formed, "{}: {pattern:?}", rule.id);
+            }
+        }
+        assert!(dingtalk::TOKEN_FRESH.can_refuse("GET", "/crm/customer/get"));
+        assert!(!dingtalk::TOKEN_FRESH.can_refuse("GET", "/gettoken"));
+        assert!(openapi::RECORD_KNOWN.can_refuse("GET", "/openapi/crm/{id}"));
+        assert!(!dingtalk::PATH_KNOWN.can_refuse("GET", "/crm/customer/get"));
+    }
+
+    #[test]
     fn a_lenient_tenant_is_warned_where_a_strict_one_is_refused() {
         let warnings = Warnings::default();
         let lenient = Judge::new(Mode::Lenient, warnings.clone());

@@ -208,7 +208,7 @@ pub static FIELD_LENGTH: Rule = Rule {
 pub static USER_ID_LENGTH: Rule = Rule {
     id: "dingtalk.user-id.length",
     api: DingTalk,
-    scope: &["* /crm/*"],
+    scope: &["POST /crm/*"],
     provenance: Emulator,
     enforced: Always,
     source: "User ids are keys of the employee directory and of the followers, and a \

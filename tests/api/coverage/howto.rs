@@ -1,0 +1,86 @@
+//! A missing outcome's `howTo`, followed verbatim, makes the next matching call answer
+//! it: a fault (counted as `injected`) or a clock change.
+
+use reqwest::Method;
+use serde_json::json;
+
+use super::*;
+use crate::both_backends;
+
+both_backends! {
+    async fn a_fault_how_to_followed_verbatim_is_met_and_marked_injected(app: TestApp) {
+        corp(&app, "covcorp", "lenient", None).await;
+        let token = token(&app, "covcorp").await;
+        let report = report(&app, "?api=dingtalk&tenant=covcorp").await;
+        let create = entry(&report, Some("covcorp"), "POST /crm/customer/create");
+        let failed = missing_one(create, "errcode -1");
+        assert_eq!(failed["why"], "the service failed");
+        let fault = &failed["howTo"]["fault"];
+        assert_eq!(
+            *fault,
+            json!({"api": "dingtalk", "method": "POST", "path": "/crm/customer/create",
+                   "tenant": "covcorp", "errcode": -1, "times": 1})
+        );
+        assert_eq!(app.post_json("/_emulator/faults", fault).await.status(), 201);
+        let path = format!("/crm/customer/create?access_token={token}&user_id=u1");
+        let answer = json_of(app.post_json(&path, &json!({})).await).await;
+        assert_eq!(answer["errcode"], -1, "{answer}");
+        let report = super::report(&app, "?api=dingtalk&tenant=covcorp").await;
+        let create = entry(&report, Some("covcorp"), "POST /crm/customer/create");
+        assert_eq!(counted(create), [("errcode -1".to_owned(), 1, 1)]);
+        assert!(!missing(create).contains(&"errcode -1".to_owned()));
+
+        // A route with a parameter: the fault's path is the template, which no other
+        // route's call matches.
+        account(&app, "covacct").await;
+        let _ = signed(&app, "covacct", Method::POST, "/openapi/crm/list", json!({})).await;
+        let report = super::report(&app, "?api=openapi&tenant=covacct").await;
+        let find = entry(&report, Some("covacct"), "GET /openapi/crm/findById/{id}");
+        let fault = &missing_one(find, "status 500")["howTo"]["fault"];
+        assert_eq!(fault["path"], "/openapi/crm/findById/{id}");
+        assert_eq!(app.post_json("/_emulator/faults", fault).await.status(), 201);
+        let other = signed(&app, "covacct", Method::GET, "/openapi/crm/123", json!({})).await;
+        assert_eq!(other, 404, "GET /openapi/crm/{{id}} is another operation");
+        let found = signed(&app, "covacct", Method::GET, "/openapi/crm/findById/123", json!({})).await;
+        assert_eq!(found, 500);
+        let report = super::report(&app, "?api=openapi&tenant=covacct").await;
+        let find = entry(&report, Some("covacct"), "GET /openapi/crm/findById/{id}");
+        assert_eq!(counted(find), [("status 500".to_owned(), 1, 1)]);
+        let by_id = entry(&report, Some("covacct"), "GET /openapi/crm/{id}");
+        assert_eq!(counted(by_id), [("status 404".to_owned(), 1, 0)]);
+
+        // v1.0: status and code.
+        let report = super::report(&app, "?api=dingtalk-v1&tenant=covcorp").await;
+        let meta = "GET /v1.0/crm/personalCustomers/objectMeta";
+        let fault = &missing_one(entry(&report, Some("covcorp"), meta), "code system.error")["howTo"]["fault"];
+        assert_eq!(fault["status"], 500);
+        assert_eq!(fault["code"], "system.error");
+        assert_eq!(app.post_json("/_emulator/faults", fault).await.status(), 201);
+        let path = "/v1.0/crm/personalCustomers/objectMeta";
+        assert_eq!(v1(&app, &token, Method::GET, path, None).await, 500);
+        let report = super::report(&app, "?api=dingtalk-v1&tenant=covcorp").await;
+        let counted_meta = counted(entry(&report, Some("covcorp"), meta));
+        assert_eq!(counted_meta, [("code system.error".to_owned(), 1, 1)]);
+    }
+
+    async fn a_clock_how_to_followed_verbatim_expires_the_token(app: TestApp) {
+        corp(&app, "covcorp", "lenient", None).await;
+        let token = token(&app, "covcorp").await;
+        let report = report(&app, "?api=dingtalk&tenant=covcorp").await;
+        let list = entry(&report, Some("covcorp"), "GET /crm/customer/list");
+        let expired = missing_one(list, "errcode 42001");
+        assert_eq!(expired["why"], "the access_token expired");
+        let clock = &expired["howTo"]["clock"];
+        assert_eq!(*clock, json!({"advanceSeconds": 7201}));
+        assert_eq!(app.post_json("/_emulator/clock", clock).await.status(), 200);
+        let answer = app.get_json(&format!("/crm/customer/list?access_token={token}")).await;
+        assert_eq!(answer["errcode"], 42001);
+        let report = super::report(&app, "?api=dingtalk&tenant=covcorp").await;
+        let list = entry(&report, Some("covcorp"), "GET /crm/customer/list");
+        assert_eq!(
+            counted(list),
+            [("errcode 42001".to_owned(), 1, 0)],
+            "an expired token is counted for its corp, and is no injected answer"
+        );
+    }
+}
