@@ -14,7 +14,7 @@ use crate::{
     http::Api,
     runtime::{
         clock::real_now_secs,
-        coverage::{api_named, Report, ReportQuery},
+        coverage::{api_named, CoverageReport, ReportQuery},
     },
     state::AppState,
 };
@@ -35,11 +35,11 @@ fn api(name: Option<&str>) -> AdminResult<Option<Api>> {
 #[utoipa::path(get, path = "/coverage", tag = "Control plane", params(ReportQuery),
     responses((status = 200, description = "Per API, tenant and operation: the outcomes \
         counted and the missing ones of its catalogue, with how to produce them \
-        (docs/coverage.md)", body = Report)))]
+        (docs/coverage.md)", body = CoverageReport)))]
 pub async fn report(
     State(state): State<AppState>,
     query: Result<Query<ReportQuery>, QueryRejection>,
-) -> AdminResult<Json<Report>> {
+) -> AdminResult<Json<CoverageReport>> {
     let Query(query) = query.map_err(|e| AdminError::bad_request(e.body_text()))?;
     let api = api(query.api.as_deref())?;
     let now_ms = real_now_secs().saturating_mul(1000);

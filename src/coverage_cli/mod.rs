@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use crate::runtime::coverage::{Entry, Report};
+use crate::runtime::coverage::{CoverageReport, OperationCoverage};
 
 /// The flags of `crm-emulator coverage`.
 #[derive(Args, Debug, Clone)]
@@ -69,7 +69,7 @@ pub fn percent(part: u64, whole: u64) -> f64 {
 
 impl CoverageArgs {
     /// Whether `entry` falls below the thresholds (entries of no tenant never do).
-    pub fn below(&self, entry: &Entry) -> bool {
+    pub fn below(&self, entry: &OperationCoverage) -> bool {
         if entry.tenant.is_none() {
             return false;
         }
@@ -80,7 +80,7 @@ impl CoverageArgs {
     }
 
     /// The gate's verdict on `report`.
-    pub fn judge(&self, report: &Report) -> Verdict {
+    pub fn judge(&self, report: &CoverageReport) -> Verdict {
         let mut unmet = Vec::new();
         let summary = &report.summary;
         let checks = [
@@ -138,7 +138,7 @@ pub fn run(args: &CoverageArgs) -> ExitCode {
 }
 
 /// The report, parsed and as sent.
-fn fetch(args: &CoverageArgs) -> Result<(Report, String), String> {
+fn fetch(args: &CoverageArgs) -> Result<(CoverageReport, String), String> {
     let base = url::Url::parse(&args.url).map_err(|e| format!("--url {:?}: {e}", args.url))?;
     let mut url = base
         .join("_emulator/coverage")

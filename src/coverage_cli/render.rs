@@ -4,10 +4,10 @@
 use std::fmt::Write;
 
 use super::{percent, CoverageArgs, Verdict};
-use crate::runtime::coverage::{Entry, Report};
+use crate::runtime::coverage::{CoverageReport, OperationCoverage};
 
 /// The report's APIs, in its order.
-fn apis(report: &Report) -> Vec<&str> {
+fn apis(report: &CoverageReport) -> Vec<&str> {
     let mut apis: Vec<&str> = Vec::new();
     for entry in &report.operations {
         if !apis.contains(&entry.api.as_str()) {
@@ -17,13 +17,13 @@ fn apis(report: &Report) -> Vec<&str> {
     apis
 }
 
-fn tenant(entry: &Entry) -> &str {
+fn tenant(entry: &OperationCoverage) -> &str {
     entry.tenant.as_deref().unwrap_or("(no tenant)")
 }
 
 /// A table per API: a line per operation (covered ✓ or not), its missing outcomes with
 /// their how-to, then the summary and what the gate found unmet.
-pub fn text(report: &Report, verdict: &Verdict) -> String {
+pub fn text(report: &CoverageReport, verdict: &Verdict) -> String {
     let mut out = format!("Integration coverage since {}\n", report.since);
     for api in apis(report) {
         let _ = writeln!(out, "\n{api}");
@@ -102,8 +102,8 @@ fn escape(text: &str) -> String {
 /// JUnit XML: a testsuite per API, a testcase per operation (named by it, classed by
 /// API and tenant), failed when it is below the thresholds, its missing outcomes and
 /// their how-to in the failure's text.
-pub fn junit(args: &CoverageArgs, report: &Report) -> String {
-    let failed = |e: &Entry| args.below(e);
+pub fn junit(args: &CoverageArgs, report: &CoverageReport) -> String {
+    let failed = |e: &OperationCoverage| args.below(e);
     let total = report.operations.len();
     let failures = report.operations.iter().filter(|e| failed(e)).count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -112,7 +112,8 @@ pub fn junit(args: &CoverageArgs, report: &Report) -> String {
         "<testsuites name=\"crm-emulator coverage\" tests=\"{total}\" failures=\"{failures}\">"
     );
     for api in apis(report) {
-        let entries: Vec<&Entry> = report.operations.iter().filter(|e| e.api == api).collect();
+        let entries: Vec<&OperationCoverage> =
+            report.operations.iter().filter(|e| e.api == api).collect();
         let failures = entries.iter().filter(|e| failed(e)).count();
         let _ = writeln!(
             out,

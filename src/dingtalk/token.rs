@@ -83,9 +83,7 @@ pub async fn gettoken(
         Err((err, named)) => {
             let mut response = err.into_response();
             if let Some(corp) = named {
-                response
-                    .extensions_mut()
-                    .insert(Tenant(Arc::from(corp.corpid)));
+                response.extensions_mut().insert(Tenant(Arc::from(corp)));
             }
             return Ok(response);
         }
@@ -115,11 +113,11 @@ pub async fn gettoken(
 
 /// The corp whose credentials were given. `corpid` takes precedence when both pairs are
 /// present; a missing key is 41002, a missing secret 41004, a wrong pair 40089. A
-/// refusal comes with the corp the key names, if one does.
+/// refusal comes with the corpid of the corp the key names, if one does.
 async fn authenticate(
     store: &Store,
     credentials: &Credentials,
-) -> Result<Corp, (DtError, Option<Corp>)> {
+) -> Result<Corp, (DtError, Option<String>)> {
     let store_failed = |e| (DtError::from(e), None);
     let (corp, secret, expected, pair): (_, _, fn(&Corp) -> Option<&String>, _) =
         if let Some(corpid) = given(&credentials.corpid) {
@@ -140,7 +138,8 @@ async fn authenticate(
         };
     let corp = corp.map_err(store_failed)?;
     let Some(secret) = given(secret.0) else {
-        return Err((DtError::refused(&dt::GETTOKEN_SECRET, secret.1), corp));
+        let named = corp.map(|c| c.corpid);
+        return Err((DtError::refused(&dt::GETTOKEN_SECRET, secret.1), named));
     };
     check_secret(corp, expected, secret, pair)
 }
@@ -152,7 +151,7 @@ fn check_secret(
     expected: impl Fn(&Corp) -> Option<&String>,
     given: &str,
     pair: &str,
-) -> Result<Corp, (DtError, Option<Corp>)> {
+) -> Result<Corp, (DtError, Option<String>)> {
     match corp {
         Some(corp) if expected(&corp).is_some_and(|e| secrets_match(given, e)) => Ok(corp),
         corp => Err((
@@ -160,7 +159,7 @@ fn check_secret(
                 &dt::GETTOKEN_CREDENTIALS,
                 format!("no corp has this {pair}"),
             ),
-            corp,
+            corp.map(|c| c.corpid),
         )),
     }
 }

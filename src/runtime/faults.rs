@@ -63,7 +63,8 @@ impl FaultFired {
 pub struct NewFault {
     api: Api,
     method: Option<String>,
-    /// Starts with `/`; a trailing `*` matches a prefix.
+    /// Starts with `/`; a trailing `*` matches a prefix; with a `{name}` segment, a route
+    /// template (`/openapi/crm/{id}`) matching that route's calls only.
     #[schema(pattern = "^/")]
     path: Option<String>,
     tenant: Option<String>,

@@ -27,7 +27,10 @@ use axum::{
 };
 
 pub use catalogue::Operation;
-pub use report::{api_named, Counted, Entry, Missing, Ratio, Report, ReportQuery, Summary};
+pub use report::{
+    api_named, CoverageRatio, CoverageReport, CoverageSummary, MissingOutcome, OperationCoverage,
+    OutcomeCount, ReportQuery,
+};
 
 use super::faults::FaultFired;
 use crate::{

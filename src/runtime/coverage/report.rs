@@ -32,43 +32,43 @@ pub struct ReportQuery {
 
 // The report. (A `//` comment: a doc comment would become the schema's description.)
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct Report {
+pub struct CoverageReport {
     /// The time of the last reset, in the configured zone.
     pub since: String,
-    pub summary: Summary,
-    pub operations: Vec<Entry>,
+    pub summary: CoverageSummary,
+    pub operations: Vec<OperationCoverage>,
 }
 
 /// Covered and total operations and outcomes of the report's tenants (entries with a
 /// `null` tenant are left out).
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
-pub struct Summary {
-    pub operations: Ratio,
-    pub outcomes: Ratio,
+pub struct CoverageSummary {
+    pub operations: CoverageRatio,
+    pub outcomes: CoverageRatio,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
-pub struct Ratio {
+pub struct CoverageRatio {
     pub covered: u64,
     pub total: u64,
 }
 
 /// One operation of one tenant.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct Entry {
+pub struct OperationCoverage {
     pub api: String,
     /// The corpid or appid; `null` for calls that named no known tenant.
     pub tenant: Option<String>,
     /// Method and route template: `POST /crm/customer/create`.
     pub operation: String,
     pub calls: i64,
-    pub outcomes: Vec<Counted>,
-    pub missing: Vec<Missing>,
+    pub outcomes: Vec<OutcomeCount>,
+    pub missing: Vec<MissingOutcome>,
 }
 
 /// An outcome counted.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct Counted {
+pub struct OutcomeCount {
     /// `ok`, `errcode N`, `status N` or `code X`.
     pub outcome: String,
     pub count: i64,
@@ -78,7 +78,7 @@ pub struct Counted {
 
 /// An outcome of the catalogue never counted.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct Missing {
+pub struct MissingOutcome {
     pub outcome: String,
     pub why: String,
     /// A body for `POST /_emulator/faults` (`{"fault": …}`) or `POST /_emulator/clock`
@@ -105,15 +105,15 @@ impl Coverage {
         config: &Config,
         clock: &Clock,
         now_ms: i64,
-    ) -> StoreResult<Report> {
+    ) -> StoreResult<CoverageReport> {
         let (rows, since) = self.stored(api, tenant, now_ms).await?;
         let clocks = Clocks {
             token_ttl: config.token_ttl,
             signature_window: config.signature_window,
         };
-        let mut report = Report {
+        let mut report = CoverageReport {
             since: clock.format(since),
-            summary: Summary::default(),
+            summary: CoverageSummary::default(),
             operations: Vec::new(),
         };
         for api in APIS
@@ -192,17 +192,17 @@ fn entry(
     operation: String,
     counted: &[&CoverageRow],
     expected: &[Expected],
-) -> Entry {
+) -> OperationCoverage {
     // `ok` first, then the catalogue's order, then the rest by name.
     let rank = |outcome: &str| {
         let at = expected.iter().position(|e| e.met_by(outcome));
         (at.unwrap_or(usize::MAX), outcome.to_owned())
     };
-    let mut outcomes: BTreeMap<(usize, String), Counted> = BTreeMap::new();
+    let mut outcomes: BTreeMap<(usize, String), OutcomeCount> = BTreeMap::new();
     for row in counted {
         outcomes.insert(
             rank(&row.outcome),
-            Counted {
+            OutcomeCount {
                 outcome: row.outcome.clone(),
                 count: row.count,
                 injected: row.injected,
@@ -212,13 +212,13 @@ fn entry(
     let missing = expected
         .iter()
         .filter(|e| !counted.iter().any(|r| e.met_by(&r.outcome)))
-        .map(|e| Missing {
+        .map(|e| MissingOutcome {
             outcome: e.outcome.clone(),
             why: e.why.clone(),
             how_to: e.how_to.clone(),
         })
         .collect();
-    Entry {
+    OperationCoverage {
         api: api.as_str().to_owned(),
         tenant: (!tenant.is_empty()).then(|| tenant.to_owned()),
         operation,
@@ -231,7 +231,7 @@ fn entry(
 /// Adds `entry` to the summary: covered with an `ok`; its outcomes are the union of the
 /// catalogue and what it was counted to answer (an instance of a pattern is the
 /// pattern's).
-fn tally(summary: &mut Summary, entry: &Entry, expected: &[Expected]) {
+fn tally(summary: &mut CoverageSummary, entry: &OperationCoverage, expected: &[Expected]) {
     summary.operations.total += 1;
     if entry.outcomes.iter().any(|o| o.outcome == "ok") {
         summary.operations.covered += 1;
