@@ -3,7 +3,7 @@
 
 use std::{
     io::{Read, Write},
-    net::{TcpStream, ToSocketAddrs},
+    net::TcpStream,
     time::Duration,
 };
 
@@ -24,9 +24,10 @@ pub fn get(url: &url::Url, token: Option<&str>) -> Result<Answer, String> {
     let host = url.host_str().ok_or_else(|| format!("{url}: no host"))?;
     let port = url.port_or_known_default().unwrap_or(80);
     let timeout = Duration::from_secs(30);
-    let addr = (host, port)
-        .to_socket_addrs()
+    let addr = url
+        .socket_addrs(|| Some(80))
         .map_err(|e| format!("cannot resolve {host}: {e}"))?
+        .into_iter()
         .next()
         .ok_or_else(|| format!("cannot resolve {host}"))?;
     let mut stream = TcpStream::connect_timeout(&addr, timeout)
