@@ -184,13 +184,24 @@ impl Coverage {
         tokio::spawn(async move {
             let mut every = tokio::time::interval(FLUSH_EVERY);
             every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut failing = false;
             loop {
                 tokio::select! {
                     _ = every.tick() => {}
                     () = coverage.stop.notified() => return,
                 }
-                if let Err(err) = coverage.flush().await {
-                    tracing::warn!(error = %err, "coverage counts not written yet; retrying");
+                // Said once per outage, not every second of it.
+                match coverage.flush().await {
+                    Err(err) if !failing => {
+                        tracing::warn!(error = %err, "coverage counts not written; kept, retrying");
+                        failing = true;
+                    }
+                    Err(_) => {}
+                    Ok(()) if failing => {
+                        tracing::info!("coverage counts written again");
+                        failing = false;
+                    }
+                    Ok(()) => {}
                 }
             }
         })

@@ -78,7 +78,17 @@ pub static TEXT_NUL: Rule = Rule {
 pub static FIELD_REQUIRED: Rule = Rule {
     id: "dingtalk-v1.field.required",
     api: DingTalkV1,
-    scope: &["* /v1.0/*"],
+    // Every operation whose model marks a key required: not the object meta, nor
+    // QueryAllCustomer, nor batchQuery (its body itself is required: `Missingbody`).
+    scope: &[
+        "POST /v1.0/oauth2/accessToken",
+        "POST /v1.0/crm/customers",
+        "* /v1.0/crm/personalCustomers",
+        "DELETE /v1.0/crm/personalCustomers/{dataId}",
+        "POST /v1.0/crm/customObjects/contacts/datas/query",
+        "* /v1.0/crm/contacts/batch",
+        "* /v1.0/crm/customers/dataAuth/*",
+    ],
     provenance: Convention,
     enforced: Always,
     source: "DingTalk's official SDK models mark the key required; the gateway answers \

@@ -129,7 +129,17 @@ pub static BATCH_SIZE: Rule = Rule {
 pub static EMPLOYEE_KNOWN: Rule = Rule {
     id: "dingtalk-v1.employee.known",
     api: DingTalkV1,
-    scope: &["* /v1.0/crm/*"],
+    // Every CRM operation but the object meta, which names no employee.
+    scope: &[
+        "POST /v1.0/crm/customers",
+        "* /v1.0/crm/personalCustomers",
+        "DELETE /v1.0/crm/personalCustomers/{dataId}",
+        "POST /v1.0/crm/personalCustomers/batchQuery",
+        "POST /v1.0/crm/customerInstances",
+        "POST /v1.0/crm/customObjects/contacts/datas/query",
+        "* /v1.0/crm/contacts/batch",
+        "* /v1.0/crm/customers/dataAuth/*",
+    ],
     provenance: Emulator,
     enforced: Strict,
     source: "creatorUserId.not.exists and modifierUserId.not.exists are public codes; \
