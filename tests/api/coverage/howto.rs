@@ -83,4 +83,47 @@ both_backends! {
             "an expired token is counted for its corp, and is no injected answer"
         );
     }
+
+    async fn a_token_route_fault_counts_for_the_corp_its_credentials_name(app: TestApp) {
+        corp(&app, "covcorp", "lenient", None).await;
+        let _ = token(&app, "covcorp").await;
+        let report = report(&app, "?api=dingtalk&tenant=covcorp").await;
+        let gettoken = entry(&report, Some("covcorp"), "GET /gettoken");
+        let fault = &missing_one(gettoken, "errcode 40089")["howTo"]["fault"];
+        assert!(fault.get("tenant").is_none(), "a /gettoken carries no token: {fault}");
+        assert_eq!(app.post_json("/_emulator/faults", fault).await.status(), 201);
+        let answer = app.get_json("/gettoken?appkey=k-covcorp&appsecret=s-covcorp").await;
+        assert_eq!(answer["errcode"], 40089, "{answer}");
+        let report = super::report(&app, "?api=dingtalk&tenant=covcorp").await;
+        let gettoken = entry(&report, Some("covcorp"), "GET /gettoken");
+        assert_eq!(
+            counted(gettoken),
+            [("ok".to_owned(), 1, 0), ("errcode 40089".to_owned(), 1, 1)]
+        );
+    }
+
+    async fn a_clock_how_to_makes_a_signed_call_stale(app: TestApp) {
+        account(&app, "covacct").await;
+        assert_eq!(signed(&app, "covacct", Method::POST, "/openapi/crm/list", json!({})).await, 200);
+        let report = report(&app, "?api=openapi&tenant=covacct").await;
+        let list = entry(&report, Some("covacct"), "POST /openapi/crm/list");
+        let refused = missing_one(list, "status 401");
+        let clock = &refused["howTo"]["clock"];
+        assert_eq!(*clock, json!({"advanceSeconds": 301}));
+        assert_eq!(app.post_json("/_emulator/clock", clock).await.status(), 200);
+        // A real client signs with its own (real) time, now outside the window.
+        let now = crm_emulator::clock::real_now_secs().to_string();
+        let signature = crm_emulator::signature::sign("s-covacct", "covacct", "n1", &now);
+        let headers = [
+            ("appid", "covacct".to_owned()),
+            ("nonce", "n1".to_owned()),
+            ("timestamp", now),
+            ("signature", signature),
+        ];
+        let reply = crate::openapi::send(&app, Method::POST, "/openapi/crm/list", &headers, Some(&json!({}))).await;
+        assert_eq!(reply.status, 401, "{}", reply.body);
+        let report = super::report(&app, "?api=openapi&tenant=covacct").await;
+        let list = entry(&report, Some("covacct"), "POST /openapi/crm/list");
+        assert_eq!(counted(list), [("ok".to_owned(), 1, 0), ("status 401".to_owned(), 1, 0)]);
+    }
 }
