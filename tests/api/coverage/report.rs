@@ -207,6 +207,9 @@ both_backends! {
         assert!(body.to_string().contains("api must be"), "{body}");
         let response = app.get("/_emulator/coverage?apis=dingtalk").await;
         assert_eq!(response.status(), 400);
+        let response = app.get("/_emulator/coverage?tenant=a%00b").await;
+        assert_eq!(response.status(), 400);
+        assert!(json_of(response).await.to_string().contains("tenant"));
         let response = app.post_json("/_emulator/coverage/reset", &json!({"api": "nope"})).await;
         assert_eq!(response.status(), 400);
         let document = app.get_json("/_emulator/openapi.json").await;
