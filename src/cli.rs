@@ -1,4 +1,5 @@
-//! The command line: `crm-emulator [serve] FLAGS`, `sign`, `rules`, `healthcheck`
+//! The command line: `crm-emulator [serve] FLAGS`, `sign`, `rules`, `healthcheck`,
+//! `coverage`
 //! (`docs/running.md#subcommands`).
 //!
 //! Only `main` reads it; the serve flags themselves are [`Config`], which tests and
@@ -6,7 +7,9 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::{config::Config, healthcheck::HealthcheckArgs, sign::SignArgs};
+use crate::{
+    config::Config, coverage_cli::CoverageArgs, healthcheck::HealthcheckArgs, sign::SignArgs,
+};
 
 /// The whole command line.
 #[derive(Parser, Debug)]
@@ -20,7 +23,7 @@ use crate::{config::Config, healthcheck::HealthcheckArgs, sign::SignArgs};
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
-    /// `serve`, `sign` or `healthcheck`; none means `serve`.
+    /// `serve`, `sign`, `rules`, `healthcheck` or `coverage`; none means `serve`.
     #[command(subcommand)]
     pub command: Option<Command>,
     /// The serve flags, when given without the `serve` subcommand.
@@ -44,6 +47,10 @@ pub enum Command {
     /// Exit 0 if the emulator listening on --bind (CRM_EMULATOR_BIND, as for serve)
     /// answers /_emulator/live with 200 (for container health checks).
     Healthcheck(HealthcheckArgs),
+    /// Print a running emulator's integration coverage report and exit 1 when a
+    /// threshold or a required outcome is not met, 2 when it cannot be had
+    /// (docs/coverage.md).
+    Coverage(CoverageArgs),
 }
 
 impl Cli {

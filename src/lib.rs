@@ -7,8 +7,11 @@
 
 /// Building the app (state, routes, shared middleware) and serving it until shutdown.
 pub mod app;
-/// The command line: `serve` (the default), `sign`, `healthcheck`.
+/// The command line: `serve` (the default), `sign`, `rules`, `healthcheck`, `coverage`.
 pub mod cli;
+/// `crm-emulator coverage`: a running emulator's integration coverage report, as a CI
+/// gate.
+pub mod coverage_cli;
 /// `--seed FILE`: an export document imported into an empty database at start-up.
 pub mod seed;
 

@@ -6,7 +6,7 @@ use std::{net::SocketAddr, process::ExitCode, time::Instant};
 use clap::Parser;
 use crm_emulator::{
     cli::{Cli, Command},
-    healthcheck,
+    coverage_cli, healthcheck,
     runtime::{clock, rules},
     sign, telemetry, App, Config,
 };
@@ -28,6 +28,7 @@ async fn main() -> ExitCode {
             serve(config, started).await
         }
         Command::Healthcheck(args) => healthcheck::check(args.target()),
+        Command::Coverage(args) => return coverage_cli::run(&args),
         Command::Sign(args) => {
             print!("{}", sign::render(&args, clock::real_now_secs()));
             Ok(())

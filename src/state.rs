@@ -13,6 +13,7 @@ use crate::{
     ids::IdGenerator,
     runtime::{
         clock::Clock,
+        coverage::Coverage,
         faults::Faults,
         instances::Instance,
         journal::{Call, Journal},
@@ -54,32 +55,37 @@ pub struct Shared {
     pub journal: Arc<Journal>,
     pub faults: Arc<Faults>,
     pub metrics: Arc<Metrics>,
+    /// Integration coverage's counts (docs/coverage.md).
+    pub coverage: Arc<Coverage>,
     /// This instance among those sharing the database (its id and worker number).
     pub instance: Arc<Instance>,
 }
 
 impl Shared {
     /// Starts watching an API call, before the rest of its surface's middleware: its
-    /// metrics, its journal entry, and a fresh collection of rule warnings in `req`'s
-    /// extensions. [`Shared::watched`] ends it.
+    /// metrics, its journal entry, the operation coverage counts it under, and a fresh
+    /// collection of rule warnings in `req`'s extensions. [`Shared::watched`] ends it.
     pub async fn watch(&self, req: Request) -> (Request, Watch) {
         let observed = Observed::start(&req);
+        let operation = self.coverage.operation_of(&req);
         let (mut req, call) = self.journal.open(&self.clock, req).await;
         let warnings = Warnings::attach(&mut req);
         let watch = Watch {
             observed,
             call,
             warnings,
+            operation,
         };
         (req, watch)
     }
 
     /// Ends watching `api`'s call, answered with `response`: the warnings become its
-    /// headers, then the journal records it and the metrics count it.
+    /// headers, then the journal records it, and the metrics and coverage count it.
     pub async fn watched(&self, api: Api, watch: Watch, response: Response) -> Response {
         let response = watch.warnings.report(response);
         let response = self.journal.close(api, watch.call, response).await;
         watch.observed.count(&self.metrics, api, &response);
+        self.coverage.count(watch.operation, &response);
         response
     }
 }
@@ -89,6 +95,7 @@ pub struct Watch {
     observed: Observed,
     call: Call,
     warnings: Warnings,
+    operation: Option<u16>,
 }
 
 /// The router's state: handlers extract `State<AppState>`, the document handler

@@ -7,6 +7,7 @@ mod browse;
 mod clock;
 mod console;
 mod corps;
+mod coverage;
 pub mod document;
 pub mod error;
 pub mod export;
@@ -63,6 +64,8 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
         .routes(routes!(faults::delete))
         .routes(routes!(journal::list, journal::clear))
         .routes(routes!(instances::list))
+        .routes(routes!(coverage::report))
+        .routes(routes!(coverage::reset))
         .routes(routes!(corps::list, corps::create))
         .routes(routes!(corps::get, corps::patch, corps::delete))
         .routes(routes!(corps::list_employees, corps::add_employee))

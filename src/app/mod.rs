@@ -20,6 +20,7 @@ use crate::{
     config::{Config, ConfigError},
     runtime::{
         clock::{self, Clock},
+        coverage::Coverage,
         faults::Faults,
         instances::Instance,
         journal::Journal,
@@ -62,6 +63,8 @@ pub struct App {
     created_defaults: bool,
     /// The lease's renewal and the shared state's follower, stopped at shutdown.
     tasks: Vec<JoinHandle<()>>,
+    /// Coverage's writer, stopped after its write in flight at shutdown.
+    coverage_task: JoinHandle<()>,
 }
 
 /// The runtime services, each in this process's memory (SQLite) or shared through the
@@ -125,10 +128,12 @@ impl App {
             None => {}
         }
         let metrics = Arc::new(Metrics::new(store.backend().name())?);
+        let coverage = Arc::new(Coverage::new(store.clone()));
         let tasks = vec![
             instance.keep(),
             sync::follow(&store, clock.clone(), faults.clone()),
         ];
+        let coverage_task = coverage.keep_flushing();
         let state = AppState::new(Shared {
             metrics,
             store,
@@ -136,6 +141,7 @@ impl App {
             ids,
             journal: Arc::new(journal),
             faults,
+            coverage,
             instance,
             config: Arc::new(config),
             started_at: Instant::now(),
@@ -148,6 +154,7 @@ impl App {
             state,
             created_defaults,
             tasks,
+            coverage_task,
         })
     }
 
@@ -185,8 +192,9 @@ impl App {
 
     /// Serves until `shutdown` completes, then stops accepting and lets requests in
     /// flight finish within `--shutdown-grace` (`serve` says how each kind of connection
-    /// ends); then stops the background tasks, writes the journal's last entries, gives
-    /// the worker number back and closes the database pool, all by the grace period's end.
+    /// ends); then stops the background tasks, writes the journal's last entries and
+    /// coverage's last counts, gives the worker number back and closes the database
+    /// pool, all by the grace period's end.
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
         let config = &self.state.config;
         let serving = Serving {
@@ -204,8 +212,14 @@ impl App {
             task.abort();
         }
         let state = &self.state;
+        state.coverage.stop();
+        let coverage_task = self.coverage_task;
         let close = async {
             state.journal.flush().await;
+            let _ = coverage_task.await;
+            if let Err(err) = state.coverage.flush().await {
+                tracing::warn!(error = %err, "coverage's last counts could not be written");
+            }
             state.instance.release().await;
             state.store.close().await;
         };

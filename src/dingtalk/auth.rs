@@ -76,7 +76,13 @@ pub async fn require_token(
 ) -> Response {
     let caller = match authenticate(&state, req.uri()).await {
         Ok(caller) => caller,
-        Err(err) => return err.into_response(),
+        Err(Refused(err, expired)) => {
+            let mut response = err.into_response();
+            if let Some(corp) = expired {
+                response.extensions_mut().insert(Tenant(corp.corpid));
+            }
+            return response;
+        }
     };
     let tenant = Tenant(caller.corpid.clone());
     let admitted = match caller.rate_limit_per_minute {
@@ -103,7 +109,17 @@ pub async fn require_token(
     response
 }
 
-async fn authenticate(state: &AppState, uri: &Uri) -> DtResult<Caller> {
+/// A refused token, with the corp of an expired one (its tenant, for the journal and
+/// integration coverage).
+struct Refused(DtError, Option<Caller>);
+
+impl<E: Into<DtError>> From<E> for Refused {
+    fn from(err: E) -> Self {
+        Refused(err.into(), None)
+    }
+}
+
+async fn authenticate(state: &AppState, uri: &Uri) -> Result<Caller, Refused> {
     #[derive(Deserialize)]
     struct TokenQuery {
         access_token: Option<String>,
@@ -115,8 +131,10 @@ async fn authenticate(state: &AppState, uri: &Uri) -> DtResult<Caller> {
         .ok_or_else(|| DtError::refused(&dt::TOKEN_REQUIRED, ""))?;
     match token_holder(state, &token, state.clock.now_ms()).await? {
         Some(TokenHolder::Valid(caller)) => Ok(caller),
-        Some(TokenHolder::Expired(_)) => Err(DtError::refused(&dt::TOKEN_FRESH, "")),
-        None => Err(DtError::refused(&dt::TOKEN_KNOWN, "")),
+        Some(TokenHolder::Expired(corp)) => {
+            Err(Refused(DtError::refused(&dt::TOKEN_FRESH, ""), Some(corp)))
+        }
+        None => Err(DtError::refused(&dt::TOKEN_KNOWN, "").into()),
     }
 }
 

@@ -1,19 +1,19 @@
 //! Faults injected through the control plane (`/_emulator/faults`), applied to DingTalk
 //! calls and answered in the DingTalk envelope.
 
-use std::future::Future;
+use std::{future::Future, sync::Arc};
 
 use axum::{
-    extract::Request,
+    extract::{MatchedPath, Request},
     http::StatusCode,
     response::{IntoResponse, Response},
 };
 
 use super::{auth, errcodes::injected_errmsg, error::DtErrorBody, DtError};
 use crate::{
-    http::original_path,
+    http::{original_path, Tenant},
     ids::random_tag,
-    runtime::faults::{Api, FaultFired},
+    runtime::faults::{Api, FaultFired, Target},
     state::AppState,
 };
 
@@ -26,32 +26,60 @@ where
 {
     let query = req.uri().query();
     let tenant = || tenant_of(state, query);
-    let (method, path) = (req.method().as_str(), original_path(&req));
-    match state
-        .faults
-        .apply(Api::Dingtalk, method, path, tenant)
-        .await
-    {
+    let call = Target {
+        method: req.method().as_str(),
+        path: original_path(&req),
+        route: req
+            .extensions()
+            .get::<MatchedPath>()
+            .map(MatchedPath::as_str),
+    };
+    match state.faults.apply(Api::Dingtalk, call, tenant).await {
         Some(fault) if fault.answers() => {
-            FaultFired::mark(response(fault.errcode(), fault.status()))
+            let mut answer = response(fault.errcode(), fault.status());
+            if let Some(tenant) = caller(state, query).await {
+                answer.extensions_mut().insert(tenant);
+            }
+            FaultFired::mark(answer, true)
         }
-        Some(_) => FaultFired::mark(run(req).await),
+        Some(_) => FaultFired::mark(run(req).await, false),
         None => run(req).await,
     }
+}
+
+/// The corp an injected answer is counted for (integration coverage): the one holding
+/// the `access_token`, or whose `corpid`/`appkey` a `/gettoken` names; none when it is
+/// not a corp's.
+async fn caller(state: &AppState, query: Option<&str>) -> Option<Tenant> {
+    let named = |name: &str| param(query, name).filter(|v| !v.is_empty());
+    let store = state.store.dingtalk();
+    let corp = if let Some(token) = named("access_token") {
+        let owner = auth::token_holder(state, &token, state.clock.now_ms()).await;
+        return owner.ok()?.map(|o| Tenant(o.caller().corpid.clone()));
+    } else if let Some(corpid) = named("corpid") {
+        store.corp_by_corpid(&corpid).await
+    } else {
+        store.corp_by_appkey(&named("appkey")?).await
+    };
+    corp.ok()?
+        .map(|corp| Tenant(Arc::from(corp.corpid.as_str())))
+}
+
+/// The value of the query parameter `name`, as sent.
+fn param(query: Option<&str>, name: &str) -> Option<String> {
+    query?
+        .split('&')
+        .find_map(|pair| match pair.split_once('=') {
+            Some((key, value)) if key == name => Some(value.to_owned()),
+            _ => None,
+        })
 }
 
 /// The corp a call acts for, as a fault rule names it: the `corpid`/`appkey` of
 /// `/gettoken`, or the corp holding the `access_token` (through the token cache that
 /// authentication uses; asked only when a tenant rule could fire).
 async fn tenant_of(state: &AppState, query: Option<&str>) -> Option<String> {
-    let param = |name: &str| {
-        query?
-            .split('&')
-            .find_map(|pair| match pair.split_once('=') {
-                Some((key, value)) if key == name => Some(value.to_owned()),
-                _ => None,
-            })
-    };
+    let param = |name: &str| param(query, name);
     if let Some(named) = param("corpid").or_else(|| param("appkey")) {
         return Some(named);
     }

@@ -76,7 +76,18 @@ pub async fn gettoken(
     State(state): State<AppState>,
     DtQuery(credentials): DtQuery<Credentials>,
 ) -> DtResult<Response> {
-    let corp = authenticate(&state.store, &credentials).await?;
+    let corp = match authenticate(&state.store, &credentials).await {
+        Ok(corp) => corp,
+        // Refused, for the corp the credentials name if there is one (its tenant, for
+        // the journal and integration coverage).
+        Err((err, named)) => {
+            let mut response = err.into_response();
+            if let Some(corp) = named {
+                response.extensions_mut().insert(Tenant(Arc::from(corp)));
+            }
+            return Ok(response);
+        }
+    };
     let ttl_secs = state.config.token_ttl.max(1);
     let now_ms = state.clock.now_ms();
     let ttl_ms = i64::try_from(ttl_secs.saturating_mul(1000)).unwrap_or(i64::MAX);
@@ -101,33 +112,36 @@ pub async fn gettoken(
 }
 
 /// The corp whose credentials were given. `corpid` takes precedence when both pairs are
-/// present; a missing key is 41002, a missing secret 41004, a wrong pair 40089.
-async fn authenticate(store: &Store, credentials: &Credentials) -> DtResult<Corp> {
-    if let Some(corpid) = given(&credentials.corpid) {
-        let secret = given(&credentials.corpsecret).ok_or_else(|| {
-            DtError::refused(&dt::GETTOKEN_SECRET, "corpsecret is required with corpid")
-        })?;
-        let corp = store.dingtalk().corp_by_corpid(corpid).await?;
-        check_secret(
-            corp,
-            |c| Some(&c.corpsecret),
-            secret,
-            "corpid and corpsecret",
-        )
-    } else if let Some(appkey) = given(&credentials.appkey) {
-        let secret = given(&credentials.appsecret).ok_or_else(|| {
-            DtError::refused(&dt::GETTOKEN_SECRET, "appsecret is required with appkey")
-        })?;
-        let corp = store.dingtalk().corp_by_appkey(appkey).await?;
-        check_secret(
-            corp,
-            |c| c.appsecret.as_ref(),
-            secret,
-            "appkey and appsecret",
-        )
-    } else {
-        Err(DtError::refused(&dt::GETTOKEN_KEY, ""))
-    }
+/// present; a missing key is 41002, a missing secret 41004, a wrong pair 40089. A
+/// refusal comes with the corpid of the corp the key names, if one does.
+async fn authenticate(
+    store: &Store,
+    credentials: &Credentials,
+) -> Result<Corp, (DtError, Option<String>)> {
+    let store_failed = |e| (DtError::from(e), None);
+    let (corp, secret, expected, pair): (_, _, fn(&Corp) -> Option<&String>, _) =
+        if let Some(corpid) = given(&credentials.corpid) {
+            let corp = store.dingtalk().corp_by_corpid(corpid).await;
+            let expected: fn(&Corp) -> Option<&String> = |c| Some(&c.corpsecret);
+            let secret = (
+                &credentials.corpsecret,
+                "corpsecret is required with corpid",
+            );
+            (corp, secret, expected, "corpid and corpsecret")
+        } else if let Some(appkey) = given(&credentials.appkey) {
+            let corp = store.dingtalk().corp_by_appkey(appkey).await;
+            let expected: fn(&Corp) -> Option<&String> = |c| c.appsecret.as_ref();
+            let secret = (&credentials.appsecret, "appsecret is required with appkey");
+            (corp, secret, expected, "appkey and appsecret")
+        } else {
+            return Err((DtError::refused(&dt::GETTOKEN_KEY, ""), None));
+        };
+    let corp = corp.map_err(store_failed)?;
+    let Some(secret) = given(secret.0) else {
+        let named = corp.map(|c| c.corpid);
+        return Err((DtError::refused(&dt::GETTOKEN_SECRET, secret.1), named));
+    };
+    check_secret(corp, expected, secret, pair)
 }
 
 /// `corp` if it exists and `given` is its secret; otherwise 40089, without telling
@@ -137,12 +151,15 @@ fn check_secret(
     expected: impl Fn(&Corp) -> Option<&String>,
     given: &str,
     pair: &str,
-) -> DtResult<Corp> {
+) -> Result<Corp, (DtError, Option<String>)> {
     match corp {
         Some(corp) if expected(&corp).is_some_and(|e| secrets_match(given, e)) => Ok(corp),
-        _ => Err(DtError::refused(
-            &dt::GETTOKEN_CREDENTIALS,
-            format!("no corp has this {pair}"),
+        corp => Err((
+            DtError::refused(
+                &dt::GETTOKEN_CREDENTIALS,
+                format!("no corp has this {pair}"),
+            ),
+            corp.map(|c| c.corpid),
         )),
     }
 }

@@ -55,7 +55,13 @@ pub async fn require_token(
 ) -> Response {
     let caller = match authenticate(&state, req.headers()).await {
         Ok(caller) => caller,
-        Err(err) => return err.into_response(),
+        Err(Refused(err, expired)) => {
+            let mut response = err.into_response();
+            if let Some(corpid) = expired {
+                response.extensions_mut().insert(Tenant(Arc::from(corpid)));
+            }
+            return response;
+        }
     };
     let tenant = Tenant(caller.corpid.clone());
     let route = req
@@ -76,7 +82,17 @@ pub async fn require_token(
     response
 }
 
-async fn authenticate(state: &AppState, headers: &HeaderMap) -> V1Result<Caller> {
+/// A refused token, with the corp of an expired one (its tenant, for the journal and
+/// integration coverage).
+struct Refused(V1Error, Option<String>);
+
+impl<E: Into<V1Error>> From<E> for Refused {
+    fn from(err: E) -> Self {
+        Refused(err.into(), None)
+    }
+}
+
+async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, Refused> {
     let token = headers
         .get(&ACCESS_TOKEN)
         .and_then(|v| v.to_str().ok())
@@ -88,16 +104,17 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> V1Result<Caller>
         })?;
     if token.starts_with('"') {
         let detail = "the token is JSON-quoted; send it bare";
-        return Err(V1Error::refused(&v1::TOKEN_KNOWN, detail));
+        return Err(V1Error::refused(&v1::TOKEN_KNOWN, detail).into());
     }
     let now_ms = state.clock.now_ms();
     let Some(owner) = state.store.dingtalk().token_owner(token, now_ms).await? else {
         let detail = "unknown token; fetch one from /v1.0/oauth2/accessToken";
-        return Err(V1Error::refused(&v1::TOKEN_KNOWN, detail));
+        return Err(V1Error::refused(&v1::TOKEN_KNOWN, detail).into());
     };
     if owner.expires_at <= now_ms {
         let detail = "the token has expired; fetch a new one from /v1.0/oauth2/accessToken";
-        return Err(V1Error::refused(&v1::TOKEN_FRESH, detail));
+        let refusal = V1Error::refused(&v1::TOKEN_FRESH, detail);
+        return Err(Refused(refusal, Some(owner.corp.corpid.clone())));
     }
     let corp = &owner.corp;
     Ok(Caller {

@@ -2,10 +2,10 @@
 //! "dingtalk-v1"`), answered in the v1.0 error format: the rule's `status` and `code`,
 //! each defaulting from the other (500 `system.error` when neither is given).
 
-use std::future::Future;
+use std::{future::Future, sync::Arc};
 
 use axum::{
-    extract::Request,
+    extract::{MatchedPath, Request},
     http::StatusCode,
     response::{IntoResponse, Response},
 };
@@ -15,8 +15,8 @@ use super::{
     error::{status_of, V1Error, SYSTEM_ERROR},
 };
 use crate::{
-    http::original_path,
-    runtime::faults::{Api, Fault, FaultFired},
+    http::{original_path, Tenant},
+    runtime::faults::{Api, Fault, FaultFired, Target},
     state::AppState,
 };
 
@@ -33,10 +33,10 @@ where
         .get(&ACCESS_TOKEN)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let tenant = || async move {
-        let token = token?;
+    let tenant = || async {
+        let token = token.as_deref()?;
         let store = state.store.dingtalk();
-        match store.token_owner(&token, state.clock.now_ms()).await {
+        match store.token_owner(token, state.clock.now_ms()).await {
             Ok(owner) => owner.map(|o| o.corp.corpid.clone()),
             Err(err) => {
                 tracing::warn!(error = %err, "fault injection could not resolve the caller's corp");
@@ -44,16 +44,56 @@ where
             }
         }
     };
-    let (method, path) = (req.method().as_str(), original_path(&req));
-    match state
-        .faults
-        .apply(Api::DingtalkV1, method, path, tenant)
-        .await
-    {
-        Some(fault) if fault.answers() => FaultFired::mark(response(&fault)),
-        Some(_) => FaultFired::mark(run(req).await),
+    let call = Target {
+        method: req.method().as_str(),
+        path: original_path(&req),
+        route: req
+            .extensions()
+            .get::<MatchedPath>()
+            .map(MatchedPath::as_str),
+    };
+    match state.faults.apply(Api::DingtalkV1, call, tenant).await {
+        Some(fault) if fault.answers() => {
+            let corp = match &token {
+                Some(token) => tenant_of_token(state, token).await,
+                None => tenant_of_app_key(state, req).await,
+            };
+            let mut answer = response(&fault);
+            if let Some(corpid) = corp {
+                answer.extensions_mut().insert(Tenant(Arc::from(corpid)));
+            }
+            FaultFired::mark(answer, true)
+        }
+        Some(_) => FaultFired::mark(run(req).await, false),
         None => run(req).await,
     }
+}
+
+/// The corp an injected answer is counted for (integration coverage): the one holding
+/// the token.
+async fn tenant_of_token(state: &AppState, token: &str) -> Option<String> {
+    let store = state.store.dingtalk();
+    let owner = store
+        .token_owner(token, state.clock.now_ms())
+        .await
+        .ok()??;
+    Some(owner.corp.corpid.clone())
+}
+
+/// The same for a call without a token (the token endpoint): the corp of the body's
+/// `appKey`, if it is one.
+async fn tenant_of_app_key(state: &AppState, req: Request) -> Option<String> {
+    let limit = state.config.max_body_bytes;
+    let body = axum::body::to_bytes(req.into_body(), limit).await.ok()?;
+    let body: serde_json::Value = serde_json::from_slice(&body).ok()?;
+    let app_key = body.get("appKey")?.as_str()?;
+    let corp = state
+        .store
+        .dingtalk()
+        .corp_by_appkey(app_key)
+        .await
+        .ok()??;
+    Some(corp.corpid)
 }
 
 fn response(fault: &Fault) -> Response {

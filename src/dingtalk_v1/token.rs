@@ -78,17 +78,22 @@ pub async fn access_token(
     let app_key = fields.required_string("appKey")?;
     let app_secret = fields.required_string("appSecret")?;
     let corp = state.store.dingtalk().corp_by_appkey(&app_key).await?;
-    let corp = corp
-        .filter(|c| {
-            let expected = c.appsecret.as_deref().unwrap_or_default().as_bytes();
-            c.appsecret.is_some() && bool::from(app_secret.as_bytes().ct_eq(expected))
-        })
-        .ok_or_else(|| {
-            V1Error::refused(
-                &v1::TOKEN_CREDENTIALS,
-                "no corp has this appKey and appSecret",
-            )
-        })?;
+    let refused = || {
+        V1Error::refused(
+            &v1::TOKEN_CREDENTIALS,
+            "no corp has this appKey and appSecret",
+        )
+    };
+    let corp = corp.ok_or_else(refused)?;
+    let expected = corp.appsecret.as_deref().unwrap_or_default().as_bytes();
+    if corp.appsecret.is_none() || !bool::from(app_secret.as_bytes().ct_eq(expected)) {
+        // Refused for the corp the appKey names (its tenant, for the journal and
+        // integration coverage).
+        let mut response = refused().into_response();
+        let tenant = Tenant(Arc::from(corp.corpid.as_str()));
+        response.extensions_mut().insert(tenant);
+        return Ok(response);
+    }
     let ttl_secs = state.config.token_ttl.max(1);
     let now_ms = state.clock.now_ms();
     let ttl_ms = i64::try_from(ttl_secs.saturating_mul(1000)).unwrap_or(i64::MAX);

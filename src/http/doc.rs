@@ -213,6 +213,21 @@ fn operation_mut<'a>(
     }
 }
 
+/// Every operation `doc` describes, as (method in upper case, `prefix` + path template):
+/// the route table a surface serves, for integration coverage.
+pub fn operations(doc: &OpenApi, prefix: &str) -> Vec<(String, String)> {
+    let mut doc = doc.clone();
+    let mut found = Vec::new();
+    for (path, item) in doc.paths.paths.iter_mut() {
+        for method in METHODS {
+            if operation_mut(item, method).is_some() {
+                found.push((method.to_ascii_uppercase(), format!("{prefix}{path}")));
+            }
+        }
+    }
+    found
+}
+
 /// The document as served: the routes' description, with this build's version and an
 /// `operationId` made of each operation's method and path (unique, as they are),
 /// serialized once (the description's own types always serialize).

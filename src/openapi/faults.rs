@@ -1,18 +1,18 @@
 //! Faults injected through the control plane (`/_emulator/faults`), applied to OpenAPI
 //! calls and answered in the OpenAPI envelope.
 
-use std::future::Future;
+use std::{future::Future, sync::Arc};
 
 use axum::{
-    extract::Request,
+    extract::{MatchedPath, Request},
     http::StatusCode,
     response::{IntoResponse, Response},
 };
 
 use super::ApiError;
 use crate::{
-    http::original_path,
-    runtime::faults::{Api, FaultFired},
+    http::{original_path, Tenant},
+    runtime::faults::{Api, FaultFired, Target},
     state::AppState,
 };
 
@@ -28,14 +28,32 @@ where
         .get("appid")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let (method, path) = (req.method().as_str(), original_path(&req));
+    let call = Target {
+        method: req.method().as_str(),
+        path: original_path(&req),
+        route: req
+            .extensions()
+            .get::<MatchedPath>()
+            .map(MatchedPath::as_str),
+    };
+    let named = appid.clone();
     match state
         .faults
-        .apply(Api::Openapi, method, path, || async { appid })
+        .apply(Api::Openapi, call, || async { named })
         .await
     {
-        Some(fault) if fault.answers() => FaultFired::mark(response(fault.status())),
-        Some(_) => FaultFired::mark(run(req).await),
+        Some(fault) if fault.answers() => {
+            let mut answer = response(fault.status());
+            // Counted for the account the appid names (integration coverage).
+            if let Some(appid) = appid {
+                if let Ok(Some(account)) = state.store.openapi().account(&appid).await {
+                    let tenant = Tenant(Arc::from(account.appid.as_str()));
+                    answer.extensions_mut().insert(tenant);
+                }
+            }
+            FaultFired::mark(answer, true)
+        }
+        Some(_) => FaultFired::mark(run(req).await, false),
         None => run(req).await,
     }
 }

@@ -38,14 +38,21 @@ pub enum Api {
 }
 
 /// Left in the extensions of an answer a fault rule fired on (its error, or the real
-/// answer after its latency), for the metrics.
+/// answer after its latency), for the metrics; `answered` when the rule's error is the
+/// answer (integration coverage counts it as `injected`).
 #[derive(Clone, Copy, Debug)]
-pub struct FaultFired;
+pub struct FaultFired {
+    pub answered: bool,
+}
 
 impl FaultFired {
-    /// `response`, marked as an answer a fault rule fired on.
-    pub fn mark(mut response: axum::response::Response) -> axum::response::Response {
-        response.extensions_mut().insert(FaultFired);
+    /// `response`, marked as an answer a fault rule fired on: its error (`answered`), or
+    /// the real answer it delayed.
+    pub fn mark(
+        mut response: axum::response::Response,
+        answered: bool,
+    ) -> axum::response::Response {
+        response.extensions_mut().insert(FaultFired { answered });
         response
     }
 }
@@ -56,7 +63,8 @@ impl FaultFired {
 pub struct NewFault {
     api: Api,
     method: Option<String>,
-    /// Starts with `/`; a trailing `*` matches a prefix.
+    /// Starts with `/`; a trailing `*` matches a prefix; with a `{name}` segment, a route
+    /// template (`/openapi/crm/{id}`) matching that route's calls only.
     #[schema(pattern = "^/")]
     path: Option<String>,
     tenant: Option<String>,
@@ -124,16 +132,29 @@ impl Fault {
     }
 
     /// Whether the rule applies to this call, tenant aside (resolving the tenant may
-    /// cost a lookup, so it is asked only when everything else matches).
-    fn matches(&self, api: Api, method: &str, path: &str) -> bool {
+    /// cost a lookup, so it is asked only when everything else matches). A path with a
+    /// `{name}` segment is a route template, matched against the call's.
+    fn matches(&self, api: Api, call: Target<'_>) -> bool {
         self.api == api
             && self.times.is_none_or(|t| self.fired < t)
             && self
                 .method
                 .as_deref()
-                .is_none_or(|m| m.eq_ignore_ascii_case(method))
-            && self.path.as_deref().is_none_or(|p| path_matches(p, path))
+                .is_none_or(|m| m.eq_ignore_ascii_case(call.method))
+            && self.path.as_deref().is_none_or(|p| match p.contains('{') {
+                true => call.route == Some(p),
+                false => path_matches(p, call.path),
+            })
     }
+}
+
+/// A call as rules match it: its method, the path the client sent (prefix and all,
+/// [`crate::http::original_path`]) and the route template it matched, if any.
+#[derive(Clone, Copy, Debug)]
+pub struct Target<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub route: Option<&'a str>,
 }
 
 /// `/crm/customer/get` matches itself; `/crm/*` matches everything under `/crm/`.
@@ -244,15 +265,13 @@ impl Faults {
     }
 
     /// The rule that fires for this call of `api`, if any, after its latency has passed:
-    /// the caller answers with the rule's error, or goes on when it has none. `path` is
-    /// the path the client sent, prefix and all ([`crate::http::original_path`]).
-    /// `tenant` finds the caller's tenant; it is asked only when a rule naming one could
-    /// fire. While no rule exists this is one atomic load.
+    /// the caller answers with the rule's error, or goes on when it has none. `tenant`
+    /// finds the caller's tenant; it is asked only when a rule naming one could fire.
+    /// While no rule exists this is one atomic load.
     pub async fn apply<T>(
         &self,
         api: Api,
-        method: &str,
-        path: &str,
+        call: Target<'_>,
         tenant: impl FnOnce() -> T,
     ) -> Option<Fault>
     where
@@ -261,11 +280,11 @@ impl Faults {
         if !self.any.load(Ordering::Acquire) {
             return None;
         }
-        let tenant = match self.needs_tenant(api, method, path) {
+        let tenant = match self.needs_tenant(api, call) {
             true => tenant().await,
             false => None,
         };
-        let fault = self.fire(api, method, path, tenant.as_deref()).await?;
+        let fault = self.fire(api, call, tenant.as_deref()).await?;
         tracing::info!(fault = fault.id, "injecting fault");
         if let Some(latency) = fault.latency() {
             tokio::time::sleep(latency).await;
@@ -275,27 +294,21 @@ impl Faults {
 
     /// Whether a rule that names a tenant could fire for this call, i.e. whether the
     /// caller's tenant must be resolved first.
-    fn needs_tenant(&self, api: Api, method: &str, path: &str) -> bool {
+    fn needs_tenant(&self, api: Api, call: Target<'_>) -> bool {
         let rules = self.rules.read().unwrap_or_else(|p| p.into_inner());
         rules
             .iter()
-            .any(|r| r.tenant.is_some() && r.matches(api, method, path))
+            .any(|r| r.tenant.is_some() && r.matches(api, call))
     }
 
     /// The first rule that fires for this call, counted as fired: in memory, or spent in
     /// the database, where a rule whose budget another instance spent is passed over.
-    async fn fire(
-        &self,
-        api: Api,
-        method: &str,
-        path: &str,
-        tenant: Option<&str>,
-    ) -> Option<Fault> {
+    async fn fire(&self, api: Api, call: Target<'_>, tenant: Option<&str>) -> Option<Fault> {
         let Some(store) = &self.shared else {
-            return self.pick(api, method, path, tenant, true);
+            return self.pick(api, call, tenant, true);
         };
         loop {
-            let fault = self.pick(api, method, path, tenant, false)?;
+            let fault = self.pick(api, call, tenant, false)?;
             let spent = store
                 .emulator()
                 .spend_fault(i64::try_from(fault.id).ok()?)
@@ -315,19 +328,11 @@ impl Faults {
     }
 
     /// Picks the first rule that fires for this call (counting it as fired when
-    /// `count`). `path` is the path the client sent, prefix and all.
-    fn pick(
-        &self,
-        api: Api,
-        method: &str,
-        path: &str,
-        tenant: Option<&str>,
-        count: bool,
-    ) -> Option<Fault> {
+    /// `count`).
+    fn pick(&self, api: Api, call: Target<'_>, tenant: Option<&str>, count: bool) -> Option<Fault> {
         let mut rules = self.rules.write().unwrap_or_else(|p| p.into_inner());
         for rule in rules.iter_mut() {
-            if !rule.matches(api, method, path)
-                || rule.tenant.as_deref().is_some_and(|t| Some(t) != tenant)
+            if !rule.matches(api, call) || rule.tenant.as_deref().is_some_and(|t| Some(t) != tenant)
             {
                 continue;
             }

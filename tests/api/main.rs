@@ -6,6 +6,7 @@ mod helpers;
 
 mod admin;
 mod architecture;
+mod coverage;
 mod dingtalk;
 mod dingtalk_v1;
 mod docs;

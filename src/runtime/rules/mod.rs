@@ -55,12 +55,25 @@ pub enum Answer {
     Code(u16, &'static str),
 }
 
+/// The operations a rule can refuse, as `METHOD PATH` patterns over the route
+/// templates (`POST /crm/customer/create`, `* /openapi/crm/{id}`): `*` alone for every
+/// operation, a `*` method for any method, a path ending in `*` for a prefix. Integration
+/// coverage's catalogue is made from it (docs/coverage.md), so a rule names its scope
+/// where it is declared.
+pub type Scope = &'static [&'static str];
+
+/// The scope of a rule that refuses calls of no operation: an unknown path, a known path
+/// with a method it does not take.
+pub const NO_OPERATION: Scope = &[];
+
 /// A check that can refuse a request.
 #[derive(Debug)]
 pub struct Rule {
     /// Stable, dotted, lowercase: `dingtalk.field.blank`.
     pub id: &'static str,
     pub api: Api,
+    /// The operations of `api` it can refuse.
+    pub scope: Scope,
     pub provenance: Provenance,
     pub enforced: Enforced,
     /// The vendor document's line quoted, the convention and where it is documented, or
@@ -81,6 +94,18 @@ impl Rule {
             "" => self.summary.to_owned(),
             lenient => format!("{} Lenient: {lenient}.", self.summary),
         }
+    }
+
+    /// Whether the rule can refuse `method` on the route template `route`.
+    pub fn can_refuse(&self, method: &str, route: &str) -> bool {
+        self.scope.iter().any(|pattern| {
+            let (want_method, want_path) = pattern.split_once(' ').unwrap_or(("*", pattern));
+            (want_method == "*" || want_method == method)
+                && match want_path.strip_suffix('*') {
+                    Some(prefix) => route.starts_with(prefix),
+                    None => want_path == route,
+                }
+        })
     }
 
     /// This rule, broken as `detail` says.
@@ -251,6 +276,24 @@ mod tests {
             );
             assert!(answers_in_own_envelope, "{}", rule.id);
         }
+    }
+
+    #[test]
+    fn scopes_are_method_and_path_patterns() {
+        let methods = ["*", "GET", "POST", "PUT", "DELETE"];
+        for rule in rules() {
+            for pattern in rule.scope {
+                let well_formed = *pattern == "*"
+                    || pattern.split_once(' ').is_some_and(|(method, path)| {
+                        methods.contains(&method) && path.starts_with('/')
+                    });
+                assert!(well_formed, "{}: {pattern:?}", rule.id);
+            }
+        }
+        assert!(dingtalk::TOKEN_FRESH.can_refuse("GET", "/crm/customer/get"));
+        assert!(!dingtalk::TOKEN_FRESH.can_refuse("GET", "/gettoken"));
+        assert!(openapi::RECORD_KNOWN.can_refuse("GET", "/openapi/crm/{id}"));
+        assert!(!dingtalk::PATH_KNOWN.can_refuse("GET", "/crm/customer/get"));
     }
 
     #[test]

@@ -1,16 +1,19 @@
 //! The emulator's own tables: leased id worker numbers (`instances`) and the runtime
 //! state that instances sharing a Postgres database share (`faults`, `clock`,
-//! `journal`), reached through [`EmulatorStore`], the view `Store::emulator` gives.
+//! `journal`), and integration coverage's counts (`coverage`, on both backends),
+//! reached through [`EmulatorStore`], the view `Store::emulator` gives.
 //!
 //! The store keeps rules and journal entries as JSON text it does not read: their
 //! types belong to the runtime services (`crate::runtime`), which decide what is kept
 //! in memory (SQLite) and what here (Postgres).
 
 mod clock;
+mod coverage;
 mod faults;
 mod instances;
 mod journal;
 
+pub use coverage::CoverageRow;
 pub use faults::FaultRow;
 pub use instances::{InstanceRow, Lease};
 pub use journal::{JournalQuery, JournalRow};

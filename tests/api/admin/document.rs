@@ -78,6 +78,8 @@ const DOCUMENTED: &[&str] = &[
     "GET /_emulator/requests",
     "DELETE /_emulator/requests",
     "GET /_emulator/instances",
+    "GET /_emulator/coverage",
+    "POST /_emulator/coverage/reset",
     "POST /_emulator/faults",
     "GET /_emulator/faults",
     "DELETE /_emulator/faults",

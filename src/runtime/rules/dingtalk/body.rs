@@ -13,6 +13,7 @@ use crate::http::Api::DingTalk;
 pub static BODY_CONTENT_TYPE: Rule = Rule {
     id: "dingtalk.body.content-type",
     api: DingTalk,
+    scope: &["POST /crm/*"],
     provenance: Convention,
     enforced: Always,
     source: "DingTalk's server APIs take JSON bodies; 43004 in the global codes",
@@ -25,6 +26,7 @@ pub static BODY_CONTENT_TYPE: Rule = Rule {
 pub static BODY_EMPTY: Rule = Rule {
     id: "dingtalk.body.empty",
     api: DingTalk,
+    scope: &["POST /crm/*"],
     provenance: Convention,
     enforced: Always,
     source: GLOBAL_CODES,
@@ -36,6 +38,7 @@ pub static BODY_EMPTY: Rule = Rule {
 pub static BODY_JSON: Rule = Rule {
     id: "dingtalk.body.json",
     api: DingTalk,
+    scope: &["POST /crm/*"],
     provenance: Convention,
     enforced: Always,
     source: GLOBAL_CODES,
@@ -47,6 +50,7 @@ pub static BODY_JSON: Rule = Rule {
 pub static TEXT_NUL: Rule = Rule {
     id: "dingtalk.text.nul",
     api: DingTalk,
+    scope: &["* /crm/*"],
     provenance: Emulator,
     enforced: Always,
     source: "Postgres cannot store a NUL character in text, and SQLite can: refusing it \
@@ -60,6 +64,7 @@ pub static TEXT_NUL: Rule = Rule {
 pub static BODY_SIZE: Rule = Rule {
     id: "dingtalk.body.size",
     api: DingTalk,
+    scope: &["POST /crm/*"],
     provenance: Emulator,
     enforced: Always,
     source: "The emulator's --max-body-bytes (default 1 MiB)",
@@ -71,6 +76,7 @@ pub static BODY_SIZE: Rule = Rule {
 pub static BODY_SHAPE: Rule = Rule {
     id: "dingtalk.body.shape",
     api: DingTalk,
+    scope: &["POST /crm/*"],
     provenance: Seed,
     enforced: Always,
     source: "《客户通讯录接口（暂未开放）》: \"customer | JSONObject\", \"contacts | \
@@ -86,6 +92,7 @@ pub static BODY_SHAPE: Rule = Rule {
 pub static FIELD_REQUIRED: Rule = Rule {
     id: "dingtalk.field.required",
     api: DingTalk,
+    scope: &["POST /crm/*"],
     provenance: Seed,
     enforced: Always,
     source: "《客户通讯录接口（暂未开放）》's parameter tables mark these \"必须 | 是\": \
@@ -105,6 +112,7 @@ pub static FIELD_REQUIRED: Rule = Rule {
 pub static CONTACT_CUSTOMER: Rule = Rule {
     id: "dingtalk.contact.customer",
     api: DingTalk,
+    scope: &["POST /crm/contact/create"],
     provenance: Emulator,
     enforced: Always,
     source: "《客户通讯录接口（暂未开放）》's contact-create table has no 必须 column, but a \
@@ -119,6 +127,7 @@ pub static CONTACT_CUSTOMER: Rule = Rule {
 pub static CONTACT_NAME: Rule = Rule {
     id: "dingtalk.contact.name",
     api: DingTalk,
+    scope: &["POST /crm/contact/create"],
     provenance: Emulator,
     enforced: Strict,
     source: "《客户通讯录接口（暂未开放）》's contact-create table has no 必须 column, and the \
@@ -132,6 +141,7 @@ pub static CONTACT_NAME: Rule = Rule {
 pub static FIELD_TYPE: Rule = Rule {
     id: "dingtalk.field.type",
     api: DingTalk,
+    scope: &["POST /crm/*"],
     provenance: Seed,
     enforced: Always,
     source: "《客户通讯录接口（暂未开放）》 types every field \"String\"",
@@ -143,6 +153,7 @@ pub static FIELD_TYPE: Rule = Rule {
 pub static FIELD_NUMBER: Rule = Rule {
     id: "dingtalk.field.number",
     api: DingTalk,
+    scope: &["POST /crm/*"],
     provenance: Emulator,
     enforced: Strict,
     source: "《客户通讯录接口（暂未开放）》 types every field \"String\"; the real servers \
@@ -156,6 +167,7 @@ pub static FIELD_NUMBER: Rule = Rule {
 pub static FIELD_BLANK: Rule = Rule {
     id: "dingtalk.field.blank",
     api: DingTalk,
+    scope: &["POST /crm/*"],
     provenance: Emulator,
     enforced: Strict,
     source: "《客户通讯录接口（暂未开放）》 marks fields required but never says whether \
@@ -169,6 +181,7 @@ pub static FIELD_BLANK: Rule = Rule {
 pub static USER_IDS_BLANK: Rule = Rule {
     id: "dingtalk.user-ids.blank",
     api: DingTalk,
+    scope: &["POST /crm/customer/create"],
     provenance: Emulator,
     enforced: Strict,
     source: "《客户通讯录接口（暂未开放）》 types userIds \"String[]\" (跟进客户的员工信息) and \
@@ -181,6 +194,7 @@ pub static USER_IDS_BLANK: Rule = Rule {
 pub static FIELD_LENGTH: Rule = Rule {
     id: "dingtalk.field.length",
     api: DingTalk,
+    scope: &["POST /crm/*"],
     provenance: Emulator,
     enforced: Strict,
     source: "No vendor document states lengths; the emulator's limits (names 128, address \
@@ -194,6 +208,7 @@ pub static FIELD_LENGTH: Rule = Rule {
 pub static USER_ID_LENGTH: Rule = Rule {
     id: "dingtalk.user-id.length",
     api: DingTalk,
+    scope: &["POST /crm/*"],
     provenance: Emulator,
     enforced: Always,
     source: "User ids are keys of the employee directory and of the followers, and a \
@@ -208,6 +223,13 @@ pub static USER_ID_LENGTH: Rule = Rule {
 pub static RECORD_KNOWN: Rule = Rule {
     id: "dingtalk.record.known",
     api: DingTalk,
+    scope: &[
+        "POST /crm/customer/update",
+        "POST /crm/customer/delete",
+        "GET /crm/customer/get",
+        "POST /crm/contact/*",
+        "POST /crm/empcustomer/*",
+    ],
     provenance: Emulator,
     enforced: Always,
     source: "A request about a record the corp does not have cannot be served; \
@@ -223,6 +245,7 @@ pub static RECORD_KNOWN: Rule = Rule {
 pub static IDS_ONE_KEY: Rule = Rule {
     id: "dingtalk.ids.one-key",
     api: DingTalk,
+    scope: &["POST /crm/customer/delete", "POST /crm/contact/delete"],
     provenance: Emulator,
     enforced: Strict,
     source: "《客户通讯录接口（暂未开放）》's example sends \"id[]\", its table \"id\" (\"contactid[]\" and \
@@ -235,6 +258,7 @@ pub static IDS_ONE_KEY: Rule = Rule {
 pub static CONTACT_CREATE_OR_UPDATE: Rule = Rule {
     id: "dingtalk.contact.create-or-update",
     api: DingTalk,
+    scope: &["POST /crm/contact/create"],
     provenance: Emulator,
     enforced: Strict,
     source: "《客户通讯录接口（暂未开放）》 documents the contact update under the create URL \
@@ -248,6 +272,7 @@ pub static CONTACT_CREATE_OR_UPDATE: Rule = Rule {
 pub static GET_ID: Rule = Rule {
     id: "dingtalk.get.id",
     api: DingTalk,
+    scope: &["GET /crm/customer/get"],
     provenance: Emulator,
     enforced: Strict,
     source: "《客户通讯录接口（暂未开放）》's /crm/customer/get is the detail with id and the \
@@ -260,6 +285,7 @@ pub static GET_ID: Rule = Rule {
 pub static LIST_PAGING: Rule = Rule {
     id: "dingtalk.list.paging",
     api: DingTalk,
+    scope: &["GET /crm/customer/get", "GET /crm/customer/list"],
     provenance: Emulator,
     enforced: Strict,
     source: "《客户通讯录接口（暂未开放）》's list has no paging; offset and size are the \
@@ -272,6 +298,7 @@ pub static LIST_PAGING: Rule = Rule {
 pub static LIST_NUMBER: Rule = Rule {
     id: "dingtalk.list.number",
     api: DingTalk,
+    scope: &["GET /crm/customer/get", "GET /crm/customer/list"],
     provenance: Emulator,
     enforced: Always,
     source: "A page cannot be cut at a position that is not a whole number",

@@ -7,6 +7,7 @@ use crate::http::Api::DingTalk;
 pub static URI_SIZE: Rule = Rule {
     id: "dingtalk.uri.size",
     api: DingTalk,
+    scope: &["*"],
     provenance: Convention,
     enforced: Always,
     source: "HTTP lets a server refuse a URI longer than it will read (RFC 9110 \
@@ -20,6 +21,7 @@ pub static URI_SIZE: Rule = Rule {
 pub static HEADERS_SIZE: Rule = Rule {
     id: "dingtalk.headers.size",
     api: DingTalk,
+    scope: &["*"],
     provenance: Convention,
     enforced: Always,
     source: "HTTP lets a server refuse header fields larger than it wishes to process \

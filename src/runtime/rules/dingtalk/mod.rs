@@ -12,7 +12,7 @@ use super::{
     Answer::Errcode,
     Enforced::{Always, Strict},
     Provenance::{Convention, Emulator, Seed},
-    Rule,
+    Rule, NO_OPERATION,
 };
 use crate::http::Api::DingTalk;
 
@@ -23,6 +23,7 @@ pub(super) const GLOBAL_CODES: &str =
 pub static PATH_KNOWN: Rule = Rule {
     id: "dingtalk.path.known",
     api: DingTalk,
+    scope: NO_OPERATION,
     provenance: Convention,
     enforced: Always,
     source: GLOBAL_CODES,
@@ -34,6 +35,7 @@ pub static PATH_KNOWN: Rule = Rule {
 pub static METHOD_GET: Rule = Rule {
     id: "dingtalk.method.get",
     api: DingTalk,
+    scope: NO_OPERATION,
     provenance: Convention,
     enforced: Always,
     source: GLOBAL_CODES,
@@ -46,6 +48,7 @@ pub static METHOD_GET: Rule = Rule {
 pub static METHOD_POST: Rule = Rule {
     id: "dingtalk.method.post",
     api: DingTalk,
+    scope: NO_OPERATION,
     provenance: Convention,
     enforced: Always,
     source: GLOBAL_CODES,
@@ -57,6 +60,7 @@ pub static METHOD_POST: Rule = Rule {
 pub static GETTOKEN_KEY: Rule = Rule {
     id: "dingtalk.gettoken.key",
     api: DingTalk,
+    scope: &["GET /gettoken"],
     provenance: Convention,
     enforced: Always,
     source: GLOBAL_CODES,
@@ -68,6 +72,7 @@ pub static GETTOKEN_KEY: Rule = Rule {
 pub static GETTOKEN_SECRET: Rule = Rule {
     id: "dingtalk.gettoken.secret",
     api: DingTalk,
+    scope: &["GET /gettoken"],
     provenance: Convention,
     enforced: Always,
     source: GLOBAL_CODES,
@@ -80,6 +85,7 @@ pub static GETTOKEN_SECRET: Rule = Rule {
 pub static GETTOKEN_CREDENTIALS: Rule = Rule {
     id: "dingtalk.gettoken.credentials",
     api: DingTalk,
+    scope: &["GET /gettoken"],
     provenance: Convention,
     enforced: Always,
     source: GLOBAL_CODES,
@@ -92,6 +98,7 @@ pub static GETTOKEN_CREDENTIALS: Rule = Rule {
 pub static TOKEN_REQUIRED: Rule = Rule {
     id: "dingtalk.token.required",
     api: DingTalk,
+    scope: &["* /crm/*"],
     provenance: Seed,
     enforced: Always,
     source: "《客户通讯录接口（暂未开放）》: \"access_token | String | 是 | 调用接口凭证\" \
@@ -104,6 +111,7 @@ pub static TOKEN_REQUIRED: Rule = Rule {
 pub static TOKEN_KNOWN: Rule = Rule {
     id: "dingtalk.token.known",
     api: DingTalk,
+    scope: &["* /crm/*"],
     provenance: Convention,
     enforced: Always,
     source: GLOBAL_CODES,
@@ -115,6 +123,7 @@ pub static TOKEN_KNOWN: Rule = Rule {
 pub static TOKEN_FRESH: Rule = Rule {
     id: "dingtalk.token.fresh",
     api: DingTalk,
+    scope: &["* /crm/*"],
     provenance: Convention,
     enforced: Always,
     source: "DingTalk's 获取企业内部应用的access_token (服务端开发文档): a token is valid for \
@@ -129,6 +138,7 @@ pub static TOKEN_FRESH: Rule = Rule {
 pub static RATE_LIMIT: Rule = Rule {
     id: "dingtalk.rate-limit",
     api: DingTalk,
+    scope: &["* /crm/*"],
     provenance: Convention,
     enforced: Always,
     source: "DingTalk's 调用频率限制 (服务端开发文档) limits the calls of one app to one \
@@ -143,6 +153,7 @@ pub static RATE_LIMIT: Rule = Rule {
 pub static QUERY_FORM: Rule = Rule {
     id: "dingtalk.query.form",
     api: DingTalk,
+    scope: &["*"],
     provenance: Emulator,
     enforced: Always,
     source: "A parameter given twice (access_token=a&access_token=b) names two values where \
@@ -158,6 +169,7 @@ pub static QUERY_FORM: Rule = Rule {
 pub static USER_ID_REQUIRED: Rule = Rule {
     id: "dingtalk.user-id.required",
     api: DingTalk,
+    scope: &["POST /crm/customer/*", "POST /crm/contact/*"],
     provenance: Seed,
     enforced: Always,
     source: "《客户通讯录接口（暂未开放）》: \"user_id | String | 是 | 员工在企业内的userid\" \
@@ -170,6 +182,7 @@ pub static USER_ID_REQUIRED: Rule = Rule {
 pub static EMPLOYEE_KNOWN: Rule = Rule {
     id: "dingtalk.employee.known",
     api: DingTalk,
+    scope: &["POST /crm/*"],
     provenance: Emulator,
     enforced: Strict,
     source: "《客户通讯录接口（暂未开放）》 never says what an unknown user_id or userId \

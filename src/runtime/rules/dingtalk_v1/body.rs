@@ -5,7 +5,7 @@ use super::super::{
     Answer::Code,
     Enforced::{Always, Strict},
     Provenance::{Convention, Emulator},
-    Rule,
+    Rule, NO_OPERATION,
 };
 use super::CODES;
 use crate::http::Api::DingTalkV1;
@@ -13,6 +13,7 @@ use crate::http::Api::DingTalkV1;
 pub static QUERY_FORM: Rule = Rule {
     id: "dingtalk-v1.query.form",
     api: DingTalkV1,
+    scope: &["* /v1.0/*"],
     provenance: Convention,
     enforced: Always,
     source: CODES,
@@ -25,6 +26,7 @@ pub static QUERY_FORM: Rule = Rule {
 pub static BODY_REQUIRED: Rule = Rule {
     id: "dingtalk-v1.body.required",
     api: DingTalkV1,
+    scope: &["POST /v1.0/*", "PUT /v1.0/*"],
     provenance: Convention,
     enforced: Always,
     source: "DingTalk's v1.0 gateway answers a call without its JSON body Missingbody \
@@ -38,6 +40,7 @@ pub static BODY_REQUIRED: Rule = Rule {
 pub static BODY_JSON: Rule = Rule {
     id: "dingtalk-v1.body.json",
     api: DingTalkV1,
+    scope: &["POST /v1.0/*", "PUT /v1.0/*"],
     provenance: Convention,
     enforced: Always,
     source: CODES,
@@ -49,6 +52,7 @@ pub static BODY_JSON: Rule = Rule {
 pub static BODY_SIZE: Rule = Rule {
     id: "dingtalk-v1.body.size",
     api: DingTalkV1,
+    scope: &["POST /v1.0/*", "PUT /v1.0/*"],
     provenance: Emulator,
     enforced: Always,
     source: "The emulator's --max-body-bytes (default 1 MiB)",
@@ -60,6 +64,7 @@ pub static BODY_SIZE: Rule = Rule {
 pub static TEXT_NUL: Rule = Rule {
     id: "dingtalk-v1.text.nul",
     api: DingTalkV1,
+    scope: &["* /v1.0/*"],
     provenance: Emulator,
     enforced: Always,
     source: "Postgres cannot store a NUL character in text, and SQLite can: refusing it \
@@ -73,6 +78,17 @@ pub static TEXT_NUL: Rule = Rule {
 pub static FIELD_REQUIRED: Rule = Rule {
     id: "dingtalk-v1.field.required",
     api: DingTalkV1,
+    // Every operation whose model marks a key required: not the object meta, nor
+    // QueryAllCustomer, nor batchQuery (its body itself is required: `Missingbody`).
+    scope: &[
+        "POST /v1.0/oauth2/accessToken",
+        "POST /v1.0/crm/customers",
+        "* /v1.0/crm/personalCustomers",
+        "DELETE /v1.0/crm/personalCustomers/{dataId}",
+        "POST /v1.0/crm/customObjects/contacts/datas/query",
+        "* /v1.0/crm/contacts/batch",
+        "* /v1.0/crm/customers/dataAuth/*",
+    ],
     provenance: Convention,
     enforced: Always,
     source: "DingTalk's official SDK models mark the key required; the gateway answers \
@@ -87,6 +103,7 @@ pub static FIELD_REQUIRED: Rule = Rule {
 pub static FIELD_SHAPE: Rule = Rule {
     id: "dingtalk-v1.field.shape",
     api: DingTalkV1,
+    scope: &["* /v1.0/*"],
     provenance: Convention,
     enforced: Always,
     source: "DingTalk's official SDK models' types (alibabacloud-dingtalk, crm_1_0 and oauth2_1_0)",
@@ -100,6 +117,7 @@ pub static FIELD_SHAPE: Rule = Rule {
 pub static FIELD_NUMBER: Rule = Rule {
     id: "dingtalk-v1.field.number",
     api: DingTalkV1,
+    scope: &["* /v1.0/*"],
     provenance: Emulator,
     enforced: Strict,
     source: "The models type each key; the real servers are Java services that convert \
@@ -113,6 +131,11 @@ pub static FIELD_NUMBER: Rule = Rule {
 pub static FIELD_LENGTH: Rule = Rule {
     id: "dingtalk-v1.field.length",
     api: DingTalkV1,
+    scope: &[
+        "POST /v1.0/crm/customers",
+        "* /v1.0/crm/personalCustomers",
+        "* /v1.0/crm/contacts/batch",
+    ],
     provenance: Emulator,
     enforced: Strict,
     source: "No vendor document states lengths; the emulator's are the old API's (names \
@@ -125,6 +148,7 @@ pub static FIELD_LENGTH: Rule = Rule {
 pub static USER_ID_LENGTH: Rule = Rule {
     id: "dingtalk-v1.user-id.length",
     api: DingTalkV1,
+    scope: &["* /v1.0/crm/*"],
     provenance: Emulator,
     enforced: Always,
     source: "User ids are keys of the employee directory and of the followers, and a \
@@ -138,6 +162,7 @@ pub static USER_ID_LENGTH: Rule = Rule {
 pub static UPDATE_EMPTY: Rule = Rule {
     id: "dingtalk-v1.update.empty",
     api: DingTalkV1,
+    scope: &["PUT /v1.0/crm/personalCustomers"],
     provenance: Convention,
     enforced: Always,
     source: "DingTalk's UpdateCrmPersonalCustomer page (a public mirror): \
@@ -151,6 +176,10 @@ pub static UPDATE_EMPTY: Rule = Rule {
 pub static RELATION_TYPE_KNOWN: Rule = Rule {
     id: "dingtalk-v1.relation-type.known",
     api: DingTalkV1,
+    scope: &[
+        "* /v1.0/crm/personalCustomers*",
+        "* /v1.0/crm/customers/dataAuth/*",
+    ],
     provenance: Convention,
     enforced: Always,
     source: "DingTalk's official pages (public mirrors): relationType.not.exists; the values \
@@ -164,6 +193,7 @@ pub static RELATION_TYPE_KNOWN: Rule = Rule {
 pub static CONTACT_RELATED_CUSTOMER: Rule = Rule {
     id: "dingtalk-v1.contact.related-customer",
     api: DingTalkV1,
+    scope: NO_OPERATION,
     provenance: Emulator,
     enforced: Always,
     source: "A contact of the old API belongs to one customer, so a contact cannot be \
@@ -177,6 +207,12 @@ pub static CONTACT_RELATED_CUSTOMER: Rule = Rule {
 pub static RECORD_KNOWN: Rule = Rule {
     id: "dingtalk-v1.record.known",
     api: DingTalkV1,
+    scope: &[
+        "POST /v1.0/crm/customers",
+        "PUT /v1.0/crm/personalCustomers",
+        "DELETE /v1.0/crm/personalCustomers/{dataId}",
+        "* /v1.0/crm/customers/dataAuth/*",
+    ],
     provenance: Convention,
     enforced: Always,
     source: "DingTalk's UpdateCrmPersonalCustomer page (a public mirror): data.not.exists",

@@ -13,6 +13,11 @@ use crate::http::Api::DingTalkV1;
 pub static OBJECT_TYPE_KNOWN: Rule = Rule {
     id: "dingtalk-v1.object-type.known",
     api: DingTalkV1,
+    scope: &[
+        "POST /v1.0/crm/customers",
+        "POST /v1.0/crm/customerInstances",
+        "POST /v1.0/crm/customObjects/contacts/datas/query",
+    ],
     provenance: Emulator,
     enforced: Strict,
     source: "invalid.objectType is a public code, but no page lists the object types; \
@@ -26,6 +31,7 @@ pub static OBJECT_TYPE_KNOWN: Rule = Rule {
 pub static ROLE_TYPE_KNOWN: Rule = Rule {
     id: "dingtalk-v1.role-type.known",
     api: DingTalkV1,
+    scope: &["* /v1.0/crm/customers/dataAuth/*"],
     provenance: Emulator,
     enforced: Strict,
     source: "The data-authorisation pages do not list roleType's values; the emulator \
@@ -39,6 +45,11 @@ pub static ROLE_TYPE_KNOWN: Rule = Rule {
 pub static MAX_RESULTS_RANGE: Rule = Rule {
     id: "dingtalk-v1.max-results.range",
     api: DingTalkV1,
+    scope: &[
+        "GET /v1.0/crm/personalCustomers",
+        "POST /v1.0/crm/customerInstances",
+        "POST /v1.0/crm/customObjects/contacts/datas/query",
+    ],
     provenance: Emulator,
     enforced: Strict,
     source: "The SDK documents maxResults as \"最多一次可获取100条数据\" without saying \
@@ -51,6 +62,11 @@ pub static MAX_RESULTS_RANGE: Rule = Rule {
 pub static NEXT_TOKEN_FORM: Rule = Rule {
     id: "dingtalk-v1.next-token.form",
     api: DingTalkV1,
+    scope: &[
+        "GET /v1.0/crm/personalCustomers",
+        "POST /v1.0/crm/customerInstances",
+        "POST /v1.0/crm/customObjects/contacts/datas/query",
+    ],
     provenance: Emulator,
     enforced: Always,
     source: "A page cannot start after a cursor the emulator never gave (its nextTokens \
@@ -63,6 +79,10 @@ pub static NEXT_TOKEN_FORM: Rule = Rule {
 pub static QUERY_DSL_FORM: Rule = Rule {
     id: "dingtalk-v1.query-dsl.form",
     api: DingTalkV1,
+    scope: &[
+        "GET /v1.0/crm/personalCustomers",
+        "POST /v1.0/crm/customObjects/contacts/datas/query",
+    ],
     provenance: Emulator,
     enforced: Always,
     source: "A query the emulator cannot read cannot be run; the shape is the public \
@@ -77,6 +97,10 @@ pub static QUERY_DSL_FORM: Rule = Rule {
 pub static QUERY_DSL_FILTER_TYPE: Rule = Rule {
     id: "dingtalk-v1.query-dsl.filter-type",
     api: DingTalkV1,
+    scope: &[
+        "GET /v1.0/crm/personalCustomers",
+        "POST /v1.0/crm/customObjects/contacts/datas/query",
+    ],
     provenance: Emulator,
     enforced: Strict,
     source: "The one public sample filters with EQ; no page lists the others",
@@ -88,6 +112,11 @@ pub static QUERY_DSL_FILTER_TYPE: Rule = Rule {
 pub static BATCH_SIZE: Rule = Rule {
     id: "dingtalk-v1.batch.size",
     api: DingTalkV1,
+    scope: &[
+        "POST /v1.0/crm/personalCustomers/batchQuery",
+        "* /v1.0/crm/contacts/batch",
+        "* /v1.0/crm/customers/dataAuth/*",
+    ],
     provenance: Emulator,
     enforced: Strict,
     source: "The batch pages cap a call at 100 items without saying what more does",
@@ -100,6 +129,17 @@ pub static BATCH_SIZE: Rule = Rule {
 pub static EMPLOYEE_KNOWN: Rule = Rule {
     id: "dingtalk-v1.employee.known",
     api: DingTalkV1,
+    // Every CRM operation but the object meta, which names no employee.
+    scope: &[
+        "POST /v1.0/crm/customers",
+        "* /v1.0/crm/personalCustomers",
+        "DELETE /v1.0/crm/personalCustomers/{dataId}",
+        "POST /v1.0/crm/personalCustomers/batchQuery",
+        "POST /v1.0/crm/customerInstances",
+        "POST /v1.0/crm/customObjects/contacts/datas/query",
+        "* /v1.0/crm/contacts/batch",
+        "* /v1.0/crm/customers/dataAuth/*",
+    ],
     provenance: Emulator,
     enforced: Strict,
     source: "creatorUserId.not.exists and modifierUserId.not.exists are public codes; \
@@ -114,6 +154,7 @@ pub static EMPLOYEE_KNOWN: Rule = Rule {
 pub static CUSTOMER_DUPLICATE_NAME: Rule = Rule {
     id: "dingtalk-v1.customer.duplicate-name",
     api: DingTalkV1,
+    scope: &["POST /v1.0/crm/customers", "* /v1.0/crm/personalCustomers"],
     provenance: Emulator,
     enforced: Strict,
     source: "same.data.exists is a public code; which duplicates the real service \

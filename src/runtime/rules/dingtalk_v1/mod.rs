@@ -13,7 +13,7 @@ use super::{
     Answer::Code,
     Enforced::Always,
     Provenance::{Convention, Emulator},
-    Rule,
+    Rule, NO_OPERATION,
 };
 use crate::http::Api::DingTalkV1;
 
@@ -24,6 +24,7 @@ pub(super) const CODES: &str = "The v1.0 error codes of DingTalk's server API \
 pub static PATH_KNOWN: Rule = Rule {
     id: "dingtalk-v1.path.known",
     api: DingTalkV1,
+    scope: NO_OPERATION,
     provenance: Convention,
     enforced: Always,
     source: "resource.not.found in DingTalk's global error codes (服务端API错误码); its \
@@ -36,6 +37,7 @@ pub static PATH_KNOWN: Rule = Rule {
 pub static METHOD_KNOWN: Rule = Rule {
     id: "dingtalk-v1.method.known",
     api: DingTalkV1,
+    scope: NO_OPERATION,
     provenance: Emulator,
     enforced: Always,
     source: "No public source shows the answer to a wrong method; the emulator answers \
@@ -49,6 +51,7 @@ pub static METHOD_KNOWN: Rule = Rule {
 pub static URI_SIZE: Rule = Rule {
     id: "dingtalk-v1.uri.size",
     api: DingTalkV1,
+    scope: &["*"],
     provenance: Emulator,
     enforced: Always,
     source: "HTTP lets a server refuse a URI longer than it will read (RFC 9110 \
@@ -61,6 +64,7 @@ pub static URI_SIZE: Rule = Rule {
 pub static HEADERS_SIZE: Rule = Rule {
     id: "dingtalk-v1.headers.size",
     api: DingTalkV1,
+    scope: &["*"],
     provenance: Emulator,
     enforced: Always,
     source: "HTTP lets a server refuse header fields larger than it wishes to process \
@@ -73,6 +77,7 @@ pub static HEADERS_SIZE: Rule = Rule {
 pub static TOKEN_REQUIRED: Rule = Rule {
     id: "dingtalk-v1.token.required",
     api: DingTalkV1,
+    scope: &["* /v1.0/crm/*"],
     provenance: Emulator,
     enforced: Always,
     source: "Every v1.0 CRM call sends x-acs-dingtalk-access-token (the SDK's Headers \
@@ -86,6 +91,7 @@ pub static TOKEN_REQUIRED: Rule = Rule {
 pub static TOKEN_KNOWN: Rule = Rule {
     id: "dingtalk-v1.token.known",
     api: DingTalkV1,
+    scope: &["* /v1.0/crm/*"],
     provenance: Convention,
     enforced: Always,
     source: "DingTalk's v1.0 gateway answers an unknown or JSON-quoted token with \
@@ -99,6 +105,7 @@ pub static TOKEN_KNOWN: Rule = Rule {
 pub static TOKEN_FRESH: Rule = Rule {
     id: "dingtalk-v1.token.fresh",
     api: DingTalkV1,
+    scope: &["* /v1.0/crm/*"],
     provenance: Emulator,
     enforced: Always,
     source: "Tokens expire after expireIn seconds; no public source shows the code for \
@@ -111,6 +118,7 @@ pub static TOKEN_FRESH: Rule = Rule {
 pub static TOKEN_CREDENTIALS: Rule = Rule {
     id: "dingtalk-v1.token.credentials",
     api: DingTalkV1,
+    scope: &["POST /v1.0/oauth2/accessToken"],
     provenance: Convention,
     enforced: Always,
     source: "DingTalk's POST /v1.0/oauth2/accessToken, in public captures: \
@@ -124,6 +132,7 @@ pub static TOKEN_CREDENTIALS: Rule = Rule {
 pub static RATE_LIMIT: Rule = Rule {
     id: "dingtalk-v1.rate-limit",
     api: DingTalkV1,
+    scope: &["* /v1.0/crm/*"],
     provenance: Convention,
     enforced: Always,
     source: "DingTalk's per-app call limits (the old API's 45009); the v1.0 code \

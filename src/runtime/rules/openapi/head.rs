@@ -7,6 +7,7 @@ use crate::http::Api::OpenApi;
 pub static URI_SIZE: Rule = Rule {
     id: "openapi.uri.size",
     api: OpenApi,
+    scope: &["*"],
     provenance: Convention,
     enforced: Always,
     source: "HTTP's 414 URI Too Long (RFC 9110 §15.5.15); recipients should take at \
@@ -19,6 +20,7 @@ pub static URI_SIZE: Rule = Rule {
 pub static HEADERS_SIZE: Rule = Rule {
     id: "openapi.headers.size",
     api: OpenApi,
+    scope: &["*"],
     provenance: Convention,
     enforced: Always,
     source: "HTTP's 431 Request Header Fields Too Large (RFC 6585 §5, RFC 9110 §5.4)",

@@ -12,6 +12,7 @@ use crate::http::Api::OpenApi;
 pub static LIST_LIMIT: Rule = Rule {
     id: "openapi.list.limit",
     api: OpenApi,
+    scope: &["POST /openapi/crm/list"],
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》's list sends \"limit\": 1 and names no bounds; 1–100 is the \
@@ -24,6 +25,7 @@ pub static LIST_LIMIT: Rule = Rule {
 pub static LIST_PAGE: Rule = Rule {
     id: "openapi.list.page",
     api: OpenApi,
+    scope: &["POST /openapi/crm/list"],
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》's list sends \"page\": 1 and never says whether pages count \
@@ -36,6 +38,7 @@ pub static LIST_PAGE: Rule = Rule {
 pub static LIST_PAGING: Rule = Rule {
     id: "openapi.list.paging",
     api: OpenApi,
+    scope: &["POST /openapi/crm/list"],
     provenance: Emulator,
     enforced: Always,
     source: "A page cannot be cut at a size or a position that is not a whole number",
@@ -48,6 +51,7 @@ pub static LIST_PAGING: Rule = Rule {
 pub static LIST_SORT: Rule = Rule {
     id: "openapi.list.sort",
     api: OpenApi,
+    scope: &["POST /openapi/crm/list"],
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》's list has no sort at all; {\"field\", \"order\": \"asc\" | \
@@ -62,6 +66,7 @@ pub static LIST_SORT: Rule = Rule {
 pub static SEARCH_OPERATOR_CASE: Rule = Rule {
     id: "openapi.search.operator-case",
     api: OpenApi,
+    scope: &["POST /openapi/crm/list"],
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》 spells operators in lower camel case (\"eq\", \"empty\"); \
@@ -74,6 +79,7 @@ pub static SEARCH_OPERATOR_CASE: Rule = Rule {
 pub static SEARCH_OPERATOR: Rule = Rule {
     id: "openapi.search.operator",
     api: OpenApi,
+    scope: &["POST /openapi/crm/list"],
     provenance: Emulator,
     enforced: Always,
     source: "《CRM客户管理接口》 shows eq and empty; the other operators are the \
@@ -88,6 +94,7 @@ pub static SEARCH_OPERATOR: Rule = Rule {
 pub static SEARCH_FIELD: Rule = Rule {
     id: "openapi.search.field",
     api: OpenApi,
+    scope: &["POST /openapi/crm/list"],
     provenance: Emulator,
     enforced: Always,
     source: "Only the record's keys and the account's custom fields hold values to compare \
@@ -102,6 +109,7 @@ pub static SEARCH_FIELD: Rule = Rule {
 pub static SEARCH_SEARCHABLE: Rule = Rule {
     id: "openapi.search.searchable",
     api: OpenApi,
+    scope: &["POST /openapi/crm/list"],
     provenance: Seed,
     enforced: Always,
     source: "《CRM客户管理接口》, CustomerFieldVO: \"searchable是否可查询Boolean\"",
@@ -113,6 +121,7 @@ pub static SEARCH_SEARCHABLE: Rule = Rule {
 pub static SEARCH_VALUE: Rule = Rule {
     id: "openapi.search.value",
     api: OpenApi,
+    scope: &["POST /openapi/crm/list"],
     provenance: Emulator,
     enforced: Always,
     source: "An operator needs its number of values, of the field's type, to be run \
@@ -126,6 +135,7 @@ pub static SEARCH_VALUE: Rule = Rule {
 pub static SEARCH_SIZE: Rule = Rule {
     id: "openapi.search.size",
     api: OpenApi,
+    scope: &["POST /openapi/crm/list"],
     provenance: Emulator,
     enforced: Always,
     source: "A search runs as one SQL statement, and the databases bound those (SQLite: an \
@@ -140,6 +150,7 @@ pub static SEARCH_SIZE: Rule = Rule {
 pub static FIELD_LIST_FILTER: Rule = Rule {
     id: "openapi.field-list.filter",
     api: OpenApi,
+    scope: &["POST /openapi/crm/config/field/list"],
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》's field-list filter takes category and type lists but \

@@ -14,7 +14,7 @@ use super::{
     Answer::Status,
     Enforced::{Always, Strict},
     Provenance::{Convention, Emulator, Seed},
-    Rule,
+    Rule, NO_OPERATION,
 };
 use crate::http::Api::OpenApi;
 
@@ -24,6 +24,7 @@ const HTTP: &str =
 pub static PATH_KNOWN: Rule = Rule {
     id: "openapi.path.known",
     api: OpenApi,
+    scope: NO_OPERATION,
     provenance: Convention,
     enforced: Always,
     source: HTTP,
@@ -35,6 +36,7 @@ pub static PATH_KNOWN: Rule = Rule {
 pub static METHOD: Rule = Rule {
     id: "openapi.method",
     api: OpenApi,
+    scope: NO_OPERATION,
     provenance: Convention,
     enforced: Always,
     source: HTTP,
@@ -47,6 +49,7 @@ pub static METHOD: Rule = Rule {
 pub static AUTH_HEADERS: Rule = Rule {
     id: "openapi.auth.headers",
     api: OpenApi,
+    scope: &["* /openapi/*"],
     provenance: Emulator,
     enforced: Always,
     source: "Every request of 《CRM客户管理接口》 sends \"--header 'appid: 1090' --header 'nonce: \
@@ -62,6 +65,7 @@ pub static AUTH_HEADERS: Rule = Rule {
 pub static AUTH_HEADER_TEXT: Rule = Rule {
     id: "openapi.auth.header-text",
     api: OpenApi,
+    scope: &["* /openapi/*"],
     provenance: Emulator,
     enforced: Always,
     source: "A header that is not visible ASCII cannot be part of the string-to-sign as sent",
@@ -73,6 +77,7 @@ pub static AUTH_HEADER_TEXT: Rule = Rule {
 pub static AUTH_APPID: Rule = Rule {
     id: "openapi.auth.appid",
     api: OpenApi,
+    scope: &["* /openapi/*"],
     provenance: Emulator,
     enforced: Always,
     source: "The emulator infers that the appid names the account (《CRM客户管理接口》's \
@@ -87,6 +92,7 @@ pub static AUTH_APPID: Rule = Rule {
 pub static AUTH_TIMESTAMP: Rule = Rule {
     id: "openapi.auth.timestamp",
     api: OpenApi,
+    scope: &["* /openapi/*"],
     provenance: Emulator,
     enforced: Always,
     source: "《CRM客户管理接口》's timestamps are Unix seconds (1687792901); the window is the \
@@ -102,6 +108,7 @@ pub static AUTH_TIMESTAMP: Rule = Rule {
 pub static AUTH_SIGNATURE: Rule = Rule {
     id: "openapi.auth.signature",
     api: OpenApi,
+    scope: &["* /openapi/*"],
     provenance: Emulator,
     enforced: Always,
     source: "《CRM客户管理接口》 never names its signing scheme: its signatures are 44 \
@@ -120,6 +127,7 @@ pub static AUTH_SIGNATURE: Rule = Rule {
 pub static NONCE_ONCE: Rule = Rule {
     id: "openapi.nonce.once",
     api: OpenApi,
+    scope: &["* /openapi/*"],
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》 says nothing of replays, and its own examples reuse \"nonce: \
@@ -132,6 +140,7 @@ pub static NONCE_ONCE: Rule = Rule {
 pub static NONCE_LENGTH: Rule = Rule {
     id: "openapi.nonce.length",
     api: OpenApi,
+    scope: &["* /openapi/*"],
     provenance: Emulator,
     enforced: Always,
     source: "Replay records are keyed by the nonce, and a database index holds at most \
@@ -145,6 +154,7 @@ pub static NONCE_LENGTH: Rule = Rule {
 pub static BODY_SIZE: Rule = Rule {
     id: "openapi.body.size",
     api: OpenApi,
+    scope: &["POST /openapi/*"],
     provenance: Emulator,
     enforced: Always,
     source: "The emulator's --max-body-bytes (default 1 MiB)",
@@ -156,6 +166,11 @@ pub static BODY_SIZE: Rule = Rule {
 pub static BODY_EMPTY: Rule = Rule {
     id: "openapi.body.empty",
     api: OpenApi,
+    scope: &[
+        "POST /openapi/crm/add",
+        "POST /openapi/crm/update",
+        "POST /openapi/crm/delete",
+    ],
     provenance: Emulator,
     enforced: Always,
     source: "An add, update or delete without a body has nothing to do",
@@ -167,6 +182,7 @@ pub static BODY_EMPTY: Rule = Rule {
 pub static BODY_JSON: Rule = Rule {
     id: "openapi.body.json",
     api: OpenApi,
+    scope: &["POST /openapi/*"],
     provenance: Seed,
     enforced: Always,
     source: "《CRM客户管理接口》 sends every body as JSON: \"--header 'Content-Type: \
@@ -180,6 +196,7 @@ pub static BODY_JSON: Rule = Rule {
 pub static TEXT_NUL: Rule = Rule {
     id: "openapi.text.nul",
     api: OpenApi,
+    scope: &["POST /openapi/*"],
     provenance: Emulator,
     enforced: Always,
     source: "Postgres cannot store a NUL character in text, and SQLite can: refusing it \
@@ -193,6 +210,7 @@ pub static TEXT_NUL: Rule = Rule {
 pub static BODY_CONTENT_TYPE: Rule = Rule {
     id: "openapi.body.content-type",
     api: OpenApi,
+    scope: &["POST /openapi/*"],
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》 sends \"Content-Type: application/json\" but never says \
@@ -206,6 +224,7 @@ pub static BODY_CONTENT_TYPE: Rule = Rule {
 pub static BODY_SHAPE: Rule = Rule {
     id: "openapi.body.shape",
     api: OpenApi,
+    scope: &["POST /openapi/*"],
     provenance: Seed,
     enforced: Always,
     source: "《CRM客户管理接口》's bodies are JSON objects of these shapes: \"--data '{ \
@@ -223,6 +242,11 @@ pub static BODY_SHAPE: Rule = Rule {
 pub static REQUEST_UNKNOWN_KEY: Rule = Rule {
     id: "openapi.request.unknown-key",
     api: OpenApi,
+    scope: &[
+        "POST /openapi/crm/list",
+        "POST /openapi/crm/delete",
+        "POST /openapi/crm/config/field/list",
+    ],
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》 lists the keys of the list, delete and field-list bodies; \

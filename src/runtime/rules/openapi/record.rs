@@ -17,6 +17,7 @@ const FIELD_TABLE: &str = "《CRM客户管理接口》's field table (1.2) types
 pub static RECORD_UNKNOWN_KEY: Rule = Rule {
     id: "openapi.record.unknown-key",
     api: OpenApi,
+    scope: &["POST /openapi/crm/add", "POST /openapi/crm/update"],
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》's own add example sends keys its field table does not list \
@@ -31,6 +32,7 @@ pub static RECORD_UNKNOWN_KEY: Rule = Rule {
 pub static ADD_READ_ONLY_KEY: Rule = Rule {
     id: "openapi.add.read-only-key",
     api: OpenApi,
+    scope: &["POST /openapi/crm/add"],
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》's add answers _id, accountId, createTime, updateTime, \
@@ -45,6 +47,7 @@ pub static ADD_READ_ONLY_KEY: Rule = Rule {
 pub static UPDATE_READ_ONLY_KEY: Rule = Rule {
     id: "openapi.update.read-only-key",
     api: OpenApi,
+    scope: &["POST /openapi/crm/update"],
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》's update takes _id \"plus the fields to change\"; a client \
@@ -58,6 +61,7 @@ pub static UPDATE_READ_ONLY_KEY: Rule = Rule {
 pub static DELETE_ID_KEY: Rule = Rule {
     id: "openapi.delete.id-key",
     api: OpenApi,
+    scope: &["POST /openapi/crm/delete"],
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》's delete sends {\"id\": …}; its update names the customer \
@@ -70,6 +74,7 @@ pub static DELETE_ID_KEY: Rule = Rule {
 pub static RECORD_ID_REQUIRED: Rule = Rule {
     id: "openapi.record.id-required",
     api: OpenApi,
+    scope: &["POST /openapi/crm/update", "POST /openapi/crm/delete"],
     provenance: Seed,
     enforced: Always,
     source: "《CRM客户管理接口》: \"_id必传,修改客户资料需要用到\" (update); \"删除客户资料接口,\
@@ -82,6 +87,12 @@ pub static RECORD_ID_REQUIRED: Rule = Rule {
 pub static RECORD_KNOWN: Rule = Rule {
     id: "openapi.record.known",
     api: OpenApi,
+    scope: &[
+        "POST /openapi/crm/update",
+        "POST /openapi/crm/delete",
+        "* /openapi/crm/findById/{id}",
+        "* /openapi/crm/{id}",
+    ],
     provenance: Emulator,
     enforced: Always,
     source: "A request about a customer the account does not have cannot be served",
@@ -94,6 +105,7 @@ pub static RECORD_KNOWN: Rule = Rule {
 pub static CUSTOMER_NAME_REQUIRED: Rule = Rule {
     id: "openapi.customer-name.required",
     api: OpenApi,
+    scope: &["POST /openapi/crm/add", "POST /openapi/crm/update"],
     provenance: Seed,
     enforced: Always,
     source: "《CRM客户管理接口》's field table (1.2): \"customerName客户名字StringY\"",
@@ -106,6 +118,7 @@ pub static CUSTOMER_NAME_REQUIRED: Rule = Rule {
 pub static FIELD_TYPE: Rule = Rule {
     id: "openapi.field.type",
     api: OpenApi,
+    scope: &["POST /openapi/crm/add", "POST /openapi/crm/update"],
     provenance: Seed,
     enforced: Always,
     source: FIELD_TABLE,
@@ -124,6 +137,11 @@ pub const DECIMAL_TEXT: &str = "its decimal text is used";
 pub static FIELD_NUMBER: Rule = Rule {
     id: "openapi.field.number",
     api: OpenApi,
+    scope: &[
+        "POST /openapi/crm/add",
+        "POST /openapi/crm/update",
+        "POST /openapi/crm/list",
+    ],
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》 types these fields String; the real server is a Java \
@@ -139,6 +157,11 @@ pub static FIELD_NUMBER: Rule = Rule {
 pub static FIELD_TIME_FORMAT: Rule = Rule {
     id: "openapi.field.time-format",
     api: OpenApi,
+    scope: &[
+        "POST /openapi/crm/add",
+        "POST /openapi/crm/update",
+        "POST /openapi/crm/list",
+    ],
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》 types assignTime \"String\" and writes times \"2024-11-14 \
@@ -155,6 +178,7 @@ pub static FIELD_TIME_FORMAT: Rule = Rule {
 pub static FIELD_ONE_VALUE: Rule = Rule {
     id: "openapi.field.one-value",
     api: OpenApi,
+    scope: &["POST /openapi/crm/add", "POST /openapi/crm/update"],
     provenance: Emulator,
     enforced: Strict,
     source:
@@ -170,6 +194,7 @@ pub static FIELD_ONE_VALUE: Rule = Rule {
 pub static FIELD_BLANK: Rule = Rule {
     id: "openapi.field.blank",
     api: OpenApi,
+    scope: &["POST /openapi/crm/add", "POST /openapi/crm/update"],
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》 requires customerName (\"customerName客户名字StringY\") and \
@@ -184,6 +209,11 @@ pub static FIELD_BLANK: Rule = Rule {
 pub static FIELD_LENGTH: Rule = Rule {
     id: "openapi.field.length",
     api: OpenApi,
+    scope: &[
+        "POST /openapi/crm/add",
+        "POST /openapi/crm/update",
+        "POST /openapi/crm/list",
+    ],
     provenance: Emulator,
     enforced: Always,
     source: "These strings are keys of the search index, and a database index holds at \
@@ -201,6 +231,7 @@ pub static FIELD_LENGTH: Rule = Rule {
 pub static CUSTOMER_SOURCE_CHOICE: Rule = Rule {
     id: "openapi.customer-source.choice",
     api: OpenApi,
+    scope: &["POST /openapi/crm/add", "POST /openapi/crm/update"],
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》 shows one source (\"试用申请\"); the account's choices are the \
@@ -213,6 +244,7 @@ pub static CUSTOMER_SOURCE_CHOICE: Rule = Rule {
 pub static OPEN_SEA_KNOWN: Rule = Rule {
     id: "openapi.open-sea.known",
     api: OpenApi,
+    scope: &["POST /openapi/crm/add", "POST /openapi/crm/update"],
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》 shows openSeaIds only empty; which pools an account has is \
@@ -225,6 +257,7 @@ pub static OPEN_SEA_KNOWN: Rule = Rule {
 pub static OWNER_OPEN_SEA: Rule = Rule {
     id: "openapi.owner.open-sea",
     api: OpenApi,
+    scope: &["POST /openapi/crm/add", "POST /openapi/crm/update"],
     provenance: Emulator,
     enforced: Strict,
     source: "A customer in an open sea has no owner (docs/openapi.md#the-customer-record); \
@@ -238,6 +271,7 @@ pub static OWNER_OPEN_SEA: Rule = Rule {
 pub static ASSIGN_TIME_OWNER: Rule = Rule {
     id: "openapi.assign-time.owner",
     api: OpenApi,
+    scope: &["POST /openapi/crm/add", "POST /openapi/crm/update"],
     provenance: Emulator,
     enforced: Strict,
     source: "assignTime (归属时间) is when the owner got the customer; 《CRM客户管理接口》 lists \
@@ -253,6 +287,11 @@ pub static ASSIGN_TIME_OWNER: Rule = Rule {
 pub static VALUE_TYPE: Rule = Rule {
     id: "openapi.value.type",
     api: OpenApi,
+    scope: &[
+        "POST /openapi/crm/add",
+        "POST /openapi/crm/update",
+        "POST /openapi/crm/list",
+    ],
     provenance: Emulator,
     enforced: Always,
     source: "A value that cannot be read as its field's type (a number, a time, a date, a \
@@ -270,6 +309,7 @@ pub static VALUE_TYPE: Rule = Rule {
 pub static VALUE_FORMAT: Rule = Rule {
     id: "openapi.value.format",
     api: OpenApi,
+    scope: &["POST /openapi/crm/add", "POST /openapi/crm/update"],
     provenance: Emulator,
     enforced: Strict,
     source: "No vendor document says what a phone or an email must look like",
@@ -283,6 +323,7 @@ pub static VALUE_FORMAT: Rule = Rule {
 pub static SELECT_CHOICE: Rule = Rule {
     id: "openapi.select.choice",
     api: OpenApi,
+    scope: &["POST /openapi/crm/add", "POST /openapi/crm/update"],
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》's select fields have choices (ChoicesDubbo) but it never \
@@ -296,6 +337,7 @@ pub static SELECT_CHOICE: Rule = Rule {
 pub static FIELD_REQUIRED: Rule = Rule {
     id: "openapi.field.required",
     api: OpenApi,
+    scope: &["POST /openapi/crm/add", "POST /openapi/crm/update"],
     provenance: Seed,
     enforced: Always,
     source: "《CRM客户管理接口》, CustomerFieldVO: \"required是否必填Boolean\"",
@@ -308,6 +350,7 @@ pub static FIELD_REQUIRED: Rule = Rule {
 pub static FIELD_DISABLED: Rule = Rule {
     id: "openapi.field.disabled",
     api: OpenApi,
+    scope: &["POST /openapi/crm/add", "POST /openapi/crm/update"],
     provenance: Emulator,
     enforced: Strict,
     source: "《CRM客户管理接口》, CustomerFieldVO: \"status状态, 0: 停用; 1: 启用; -1: 删除int\"; \
