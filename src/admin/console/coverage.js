@@ -1,9 +1,9 @@
-// #/coverage: what the integration's tests exercised (GET /_emulator/coverage), each
+// #/coverage: what the integration's tests exercised (GET /_emulator/coverage, docs/coverage.md), each
 // missing outcome with the fault or clock move that produces it;
 // #/instances: the live instances sharing the database (docs/instances.md#shared-state).
 
 import {
-  api, h, table, button, labelled, select, text, query, every, safely, updated, Refused, zoneLabel,
+  api, h, table, button, labelled, select, text, query, every, safely, updated, zoneLabel,
 } from './core.js';
 
 function percent(part) {
@@ -51,21 +51,9 @@ export async function coverageView(root) {
     tenant: h('input', { type: 'search', placeholder: 'corpid or appid', autocomplete: 'off' }),
     show: select([['', 'every operation'], ['uncovered', 'not covered'], ['missing', 'with missing outcomes']]),
   };
-  let absent = false;
 
   async function refresh() {
-    let report;
-    try {
-      report = await api('GET', '/coverage' + query({ api: filters.api.value, tenant: filters.tenant.value.trim() }));
-    } catch (error) {
-      if (!(error instanceof Refused) || error.status !== 404 || /tenant/i.test(error.message)) throw error;
-      absent = true;
-      body.replaceChildren(h('p', { role: 'note' },
-        'This emulator does not count coverage yet: GET /_emulator/coverage answered 404. A build with integration coverage shows it here.'));
-      updated();
-      return;
-    }
-    absent = false;
+    const report = await api('GET', '/coverage' + query({ api: filters.api.value, tenant: filters.tenant.value.trim() }));
     const ops = report.operations.filter((op) => (filters.show.value !== 'uncovered' || !op.outcomes.some((o) => o.outcome === 'ok' && o.count > 0))
       && (filters.show.value !== 'missing' || op.missing.length > 0));
     const { operations, outcomes } = report.summary;
@@ -84,7 +72,7 @@ export async function coverageView(root) {
     h('form', { className: 'inline', role: 'search', 'aria-label': 'Filter coverage', onsubmit: (e) => { e.preventDefault(); again(); } },
       labelled('API', filters.api), labelled('Tenant', filters.tenant), labelled('Show', filters.show)),
     h('div', { className: 'toolbar' }, button('Forget the counts', () => safely(async () => {
-      if (absent || !confirm('Forget every coverage count and start again from now?')) return;
+      if (!confirm('Forget every coverage count and start again from now?')) return;
       await api('POST', '/coverage/reset', {});
       await refresh();
     }, result), { className: 'danger' })),
