@@ -26,7 +26,7 @@ mod rules;
 
 use axum::{
     extract::{DefaultBodyLimit, OriginalUri, Request, State},
-    http::{Method, StatusCode},
+    http::{Method, StatusCode, Uri},
     middleware::{self, Next},
     response::{IntoResponse, Response},
 };
@@ -125,20 +125,37 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
     })
 }
 
-/// Around every control-plane call, known path or not: the head's size, and the
-/// request timeout.
+/// Around every control-plane call, known path or not: the head's size, a NUL
+/// character in the path or query, and the request timeout.
 async fn around(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let observed = Observed::start(&req);
     let (uri, headers) = (
         StatusCode::URI_TOO_LONG,
         StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
     );
-    let response = match Head::oversized(&req, uri, headers) {
-        Some((status, message)) => AdminError::new(status, message).into_response(),
-        None => time_limited(state.config.request_timeout(), next.run(req), timed_out).await,
+    let response = if let Some((status, message)) = Head::oversized(&req, uri, headers) {
+        AdminError::new(status, message).into_response()
+    } else if let Some(at) = nul_in(req.uri()) {
+        let message =
+            format!("{at} holds a NUL character (%00), which no tenant, id or name holds");
+        AdminError::bad_request(message).into_response()
+    } else {
+        time_limited(state.config.request_timeout(), next.run(req), timed_out).await
     };
     observed.count(&state.metrics, Api::Admin, &response);
     response
+}
+
+/// Where `uri` holds a NUL character: "the path" or "query parameter NAME". Postgres
+/// cannot compare text with one, so it is refused before any lookup.
+fn nul_in(uri: &Uri) -> Option<String> {
+    if uri.path().contains("%00") {
+        return Some("the path".to_owned());
+    }
+    let query = uri.query()?.as_bytes();
+    form_urlencoded::parse(query)
+        .find(|(name, value)| name.contains('\0') || value.contains('\0'))
+        .map(|(name, _)| format!("query parameter {}", name.replace('\0', "%00")))
 }
 
 /// Answer for an unknown path under `/_emulator/`, naming the path as sent.

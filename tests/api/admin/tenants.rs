@@ -156,3 +156,19 @@ both_backends! {
         list("rotated").await.assert_error(401, &["unknown appid"]);
     }
 }
+
+both_backends! {
+    async fn a_nul_character_in_a_control_plane_path_or_query_is_a_400_naming_it(app: TestApp) {
+        for (path, named) in [
+            ("/_emulator/dingtalk/corps/a%00b", "the path"),
+            ("/_emulator/requests?tenant=%00", "query parameter tenant"),
+            ("/_emulator/coverage?tenant=a%00b", "query parameter tenant"),
+        ] {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), 400, "{path}");
+            let body = json_of(response).await;
+            let message = body["error"]["message"].as_str().unwrap_or_default();
+            assert!(message.starts_with(named) && message.contains("NUL"), "{path}: {body}");
+        }
+    }
+}
