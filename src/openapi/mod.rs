@@ -88,7 +88,7 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
 
 /// Around every OpenAPI call, known path or not, in this order: the metrics, the
 /// request journal and the rule warnings (`Shared::watch`), the trace-id scope, the
-/// head's size, the request timeout (a 500 envelope), and injected faults. One flat
+/// head's size, the request timeout (a 503 envelope), and injected faults. One flat
 /// future, as DingTalk's.
 async fn around(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (req, watch) = state.watch(req).await;
@@ -136,5 +136,5 @@ async fn method_not_allowed(method: Method) -> Response {
 
 /// Answer for a request that ran past the configured timeout.
 fn timed_out() -> Response {
-    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "request timed out").into_response()
+    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "request timed out").into_response()
 }

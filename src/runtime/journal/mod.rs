@@ -28,7 +28,7 @@ use super::{
     rules::{RefusedBy, Warned, Warning},
 };
 use crate::{
-    http::{original_path, request_id, Api, ErrorCode, StringToSign, Tenant},
+    http::{original_path, request_id, Api, DatabaseFailure, ErrorCode, StringToSign, Tenant},
     store::{emulator::JournalQuery, Store, StoreError, StoreResult},
 };
 
@@ -65,6 +65,11 @@ pub struct Entry {
     /// signed (appid + nonce + timestamp, as sent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub string_to_sign: Option<String>,
+    /// `unknown` for a write the database may or may not have applied: its connection
+    /// was lost after the statement was sent, or the request ran out of time
+    /// (docs/instances.md#when-the-database-fails). It was answered as a failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_body: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -233,6 +238,10 @@ impl Journal {
         let warnings = extensions.get::<Warned>().map(|w| w.0.clone());
         let refused_by = extensions.get::<RefusedBy>().map(|r| r.0.id.to_owned());
         let string_to_sign = extensions.get::<StringToSign>().map(|s| s.0.clone());
+        let outcome = extensions
+            .get::<DatabaseFailure>()
+            .filter(|failure| failure.outcome_unknown && call.method != "GET")
+            .map(|_| "unknown".to_owned());
         let (response, response_body) = if self.capture_bodies {
             capture_response(response).await
         } else {
@@ -253,6 +262,7 @@ impl Journal {
             warnings: warnings.unwrap_or_default(),
             refused_by,
             string_to_sign,
+            outcome,
             request_body: call.request_body,
             response_body,
         });
@@ -331,6 +341,7 @@ mod tests {
                 warnings: Vec::new(),
                 refused_by: None,
                 string_to_sign: None,
+                outcome: None,
                 request_body: None,
                 response_body: None,
             });
