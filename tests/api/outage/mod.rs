@@ -82,7 +82,13 @@ impl<'a> Ledger<'a> {
         let dt_ok = created["errcode"] == 0;
         if !dt_ok {
             assert_eq!(created["errcode"], -1, "DingTalk: {created}");
-            assert!(created["errmsg"].as_str().unwrap_or_default().starts_with("系统繁忙"), "{created}");
+            assert!(
+                created["errmsg"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .starts_with("系统繁忙"),
+                "{created}"
+            );
         }
         let oa = self.marker("oa");
         let headers = signed_headers(self.app, DEFAULT_APPID, DEFAULT_ACCOUNT_SECRET);
@@ -122,6 +128,32 @@ impl<'a> Ledger<'a> {
         acked
     }
 
+    /// `n` DingTalk creates at once (more than a pool holds connections), each answered
+    /// as a success or as the service failing; how many succeeded. Their markers join
+    /// the ledger.
+    pub async fn burst(&mut self, n: usize) -> usize {
+        let markers: Vec<String> = (0..n).map(|_| self.marker("burst")).collect();
+        let dt = &self.dt;
+        let answers = futures_util::future::join_all(markers.iter().map(|marker| async move {
+            let mut body = crate::dingtalk::seed_create_body();
+            body["customer"][0]["name"] = json!(marker);
+            body["userIds"] = json!([]);
+            dt.post("/crm/customer/create?user_id=outage", &body).await
+        }))
+        .await;
+        let mut acked = 0;
+        for (marker, answer) in markers.into_iter().zip(answers) {
+            if answer["errcode"] == 0 {
+                acked += 1;
+                self.acked.push(marker);
+            } else {
+                assert_eq!(answer["errcode"], -1, "DingTalk: {answer}");
+                self.failed.push(marker);
+            }
+        }
+        acked
+    }
+
     /// Rounds until all three writes of one are acknowledged; how long that took.
     pub async fn until_healed(&mut self) -> Duration {
         let started = Instant::now();
@@ -139,11 +171,17 @@ impl<'a> Ledger<'a> {
     pub async fn verify(&self, database_url: &str) {
         for marker in &self.acked {
             let stored = stored(database_url, marker).await;
-            assert_eq!(stored, 1, "the acknowledged write {marker} is stored {stored} times");
+            assert_eq!(
+                stored, 1,
+                "the acknowledged write {marker} is stored {stored} times"
+            );
         }
         for marker in &self.failed {
             let stored = stored(database_url, marker).await;
-            assert!(stored <= 1, "the failed write {marker} is stored {stored} times");
+            assert!(
+                stored <= 1,
+                "the failed write {marker} is stored {stored} times"
+            );
         }
     }
 }
@@ -155,11 +193,23 @@ async fn stored(database_url: &str, marker: &str) -> i64 {
     const COUNT: &str = "SELECT (SELECT COUNT(*) FROM dt_customers WHERE name = $1) \
                          + (SELECT COUNT(*) FROM oa_customers WHERE customer_name = $1)";
     if database_url.starts_with("sqlite:") {
-        let mut conn = sqlx::SqliteConnection::connect(database_url).await.expect("read the SQLite file");
-        sqlx::query_scalar(COUNT).bind(marker).fetch_one(&mut conn).await.expect("count")
+        let mut conn = sqlx::SqliteConnection::connect(database_url)
+            .await
+            .expect("read the SQLite file");
+        sqlx::query_scalar(COUNT)
+            .bind(marker)
+            .fetch_one(&mut conn)
+            .await
+            .expect("count")
     } else {
-        let mut conn = sqlx::PgConnection::connect(database_url).await.expect("reach Postgres");
-        sqlx::query_scalar(COUNT).bind(marker).fetch_one(&mut conn).await.expect("count")
+        let mut conn = sqlx::PgConnection::connect(database_url)
+            .await
+            .expect("reach Postgres");
+        sqlx::query_scalar(COUNT)
+            .bind(marker)
+            .fetch_one(&mut conn)
+            .await
+            .expect("count")
     }
 }
 
@@ -174,7 +224,10 @@ pub async fn health_becomes(app: &TestApp, status: u16) -> Value {
         if now == status {
             return body;
         }
-        assert!(started.elapsed() < HEAL_WITHIN, "health stayed {now}: {body}");
+        assert!(
+            started.elapsed() < HEAL_WITHIN,
+            "health stayed {now}: {body}"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
@@ -182,5 +235,8 @@ pub async fn health_becomes(app: &TestApp, status: u16) -> Value {
 /// The journal's newest entries.
 pub async fn journal(app: &TestApp) -> Vec<Value> {
     let body = app.get_json("/_emulator/requests?limit=500").await;
-    body.as_array().cloned().or_else(|| body["requests"].as_array().cloned()).unwrap_or_default()
+    body.as_array()
+        .cloned()
+        .or_else(|| body["requests"].as_array().cloned())
+        .unwrap_or_default()
 }

@@ -5,12 +5,17 @@
 
 use std::net::{SocketAddr, ToSocketAddrs};
 
-use super::{proxy::{Fault, Proxy}, *};
+use super::{
+    proxy::{Fault, Proxy},
+    *,
+};
 
 /// An emulator on a fresh Postgres database reached through a proxy.
 async fn behind_proxy() -> (TestApp, Proxy, String) {
     require_postgres();
-    let database = TestDatabase::create(Backend::Postgres).await.expect("the Postgres leg");
+    let database = TestDatabase::create(Backend::Postgres)
+        .await
+        .expect("the Postgres leg");
     let real = database.url().to_owned();
     let url = url::Url::parse(&real).expect("a Postgres URL");
     let host = url.host_str().unwrap_or("127.0.0.1").to_owned();
@@ -37,9 +42,27 @@ async fn behind_proxy() -> (TestApp, Proxy, String) {
 async fn outage(fault: Fault) {
     let (app, proxy, real_url) = behind_proxy().await;
     let mut ledger = Ledger::new(&app).await;
-    assert_eq!(ledger.round().await, 3, "before the fault every write succeeds");
+    assert_eq!(
+        ledger.round().await,
+        3,
+        "before the fault every write succeeds"
+    );
 
+    // Every connection of the pool open and just used (a connection idle for a second
+    // is tested before it is handed out, one in steady use is not): then, at once, more
+    // requests than the pool has connections, which in a black hole are each abandoned
+    // at their deadline on a connection that never answers.
+    assert_eq!(
+        ledger.burst(24).await,
+        24,
+        "before the fault every write succeeds"
+    );
     proxy.set(fault);
+    assert_eq!(
+        ledger.burst(24).await,
+        0,
+        "a write succeeded during {fault:?}"
+    );
     // The first writes may still meet a connection the fault has not reached yet;
     // soon every one fails, in its envelope.
     let mut failed_rounds = 0;

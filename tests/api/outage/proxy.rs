@@ -32,7 +32,9 @@ pub struct Proxy {
 impl Proxy {
     /// A proxy to `upstream`, forwarding.
     pub async fn start(upstream: SocketAddr) -> Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind the proxy");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the proxy");
         let addr = listener.local_addr().expect("the proxy's address");
         let (fault, watching) = watch::channel(Fault::None);
         let task = tokio::spawn(async move {

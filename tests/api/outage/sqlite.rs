@@ -25,7 +25,10 @@ impl SmallDisk {
             .arg(dir.path())
             .status()
             .expect("run mount");
-        assert!(status.success(), "mounting a tmpfs failed (root with CAP_SYS_ADMIN was found at build time)");
+        assert!(
+            status.success(),
+            "mounting a tmpfs failed (root with CAP_SYS_ADMIN was found at build time)"
+        );
         SmallDisk { dir }
     }
 
@@ -35,7 +38,8 @@ impl SmallDisk {
 
     /// Fills the disk to the last byte with a file of its own.
     fn fill(&self) {
-        let mut filler = std::fs::File::create(self.path().join("filler")).expect("create the filler");
+        let mut filler =
+            std::fs::File::create(self.path().join("filler")).expect("create the filler");
         let block = vec![0u8; 64 * 1024];
         while filler.write_all(&block).is_ok() {}
         let byte = [0u8; 1];
@@ -51,7 +55,10 @@ impl SmallDisk {
 #[cfg(mount_tests)]
 impl Drop for SmallDisk {
     fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(self.dir.path()).status();
+        let _ = Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
     }
 }
 
@@ -75,7 +82,11 @@ async fn disk_full_then_freed() {
     })
     .await;
     let mut ledger = Ledger::new(&app).await;
-    assert_eq!(ledger.round().await, 3, "before the fault every write succeeds");
+    assert_eq!(
+        ledger.round().await,
+        3,
+        "before the fault every write succeeds"
+    );
 
     disk.fill();
     // Writes fail, each in its envelope, as soon as one needs a page the disk cannot
