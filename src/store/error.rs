@@ -126,11 +126,24 @@ impl StoreError {
             StoreError::Database(sqlx::Error::PoolClosed) => {
                 StoreError::Database(sqlx::Error::PoolClosed)
             }
+            StoreError::Database(sqlx::Error::Io(io)) => {
+                StoreError::Database(sqlx::Error::Io(match io.raw_os_error() {
+                    Some(code) => std::io::Error::from_raw_os_error(code),
+                    None => std::io::Error::new(io.kind(), text()),
+                }))
+            }
             other if other.outcome_unknown() => StoreError::Database(sqlx::Error::Protocol(text())),
+            // The database refused the batch (it was not applied): its problem kept.
             other => match other.problem() {
-                Some(problem) => StoreError::Database(sqlx::Error::Io(std::io::Error::other(
-                    format!("{}: {}", problem.as_str(), text()),
-                ))),
+                Some(Problem::DiskFull) => {
+                    StoreError::Unavailable(sqlx::Error::Io(std::io::Error::from_raw_os_error(28)))
+                }
+                Some(Problem::ReadOnly) => {
+                    StoreError::Unavailable(sqlx::Error::Io(std::io::Error::from_raw_os_error(30)))
+                }
+                Some(Problem::Unreachable) => {
+                    StoreError::Unavailable(sqlx::Error::Protocol(text()))
+                }
                 None => StoreError::Database(sqlx::Error::Decode(text().into())),
             },
         }
@@ -205,5 +218,61 @@ impl From<sqlx::Error> for StoreError {
             }
             _ => StoreError::Database(err),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::{Connection, SqliteConnection};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_write_to_a_read_only_sqlite_file_is_the_read_only_problem() {
+        let dir = tempfile::tempdir().expect("a directory");
+        let path = dir.path().join("ro.db");
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let mut conn = SqliteConnection::connect(&url).await.expect("create");
+        sqlx::query("CREATE TABLE t (a INTEGER)")
+            .execute(&mut conn)
+            .await
+            .expect("a table");
+        conn.close().await.expect("close");
+        let url = format!("sqlite://{}?mode=ro", path.display());
+        let mut conn = SqliteConnection::connect(&url)
+            .await
+            .expect("open read-only");
+        let err = sqlx::query("INSERT INTO t VALUES (1)")
+            .execute(&mut conn)
+            .await
+            .expect_err("a read-only file refuses writes");
+        let err = StoreError::from(err);
+        assert_eq!(err.problem(), Some(Problem::ReadOnly));
+        assert!(!err.outcome_unknown());
+        assert_eq!(err.failure(), Some(("read-only", false)));
+    }
+
+    #[test]
+    fn no_connection_is_unavailable_and_a_lost_one_leaves_the_outcome_unknown() {
+        let none = StoreError::Unavailable(sqlx::Error::PoolTimedOut);
+        assert_eq!(none.problem(), Some(Problem::Unreachable));
+        assert!(!none.outcome_unknown());
+        let lost =
+            StoreError::Database(sqlx::Error::Io(std::io::ErrorKind::ConnectionReset.into()));
+        assert_eq!(lost.problem(), Some(Problem::Unreachable));
+        assert!(lost.outcome_unknown());
+        let abandoned = StoreError::timed_out("a write", std::time::Duration::from_secs(1));
+        assert!(abandoned.outcome_unknown());
+        let full = StoreError::Database(sqlx::Error::Io(std::io::Error::from_raw_os_error(28)));
+        assert_eq!(full.problem(), Some(Problem::DiskFull));
+        // A batch's copies keep their class.
+        for err in [none, lost, abandoned, full] {
+            let copy = err.copy();
+            assert_eq!(copy.problem(), err.problem(), "{err}");
+            assert_eq!(copy.outcome_unknown(), err.outcome_unknown(), "{err}");
+        }
+        // A request's own fault is no database problem.
+        assert_eq!(StoreError::Conflict("k".into()).problem(), None);
+        assert_eq!(StoreError::Conflict("k".into()).copy().problem(), None);
     }
 }
