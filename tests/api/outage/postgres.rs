@@ -92,6 +92,26 @@ async fn outage(fault: Fault) {
     }
     ledger.verify(&real_url).await;
 
+    // The change listener subscribed again: a clock moved through another instance
+    // (on its own connection, never cut) reaches this one.
+    let other = app.spawn_beside_on(&real_url).await;
+    let moved = other
+        .post_json("/_emulator/clock", &json!({"advanceSeconds": 3600}))
+        .await;
+    assert_eq!(moved.status(), 200);
+    let started = std::time::Instant::now();
+    while app.get_json("/_emulator/clock").await["offsetSeconds"] != 3600 {
+        assert!(
+            started.elapsed() < HEAL_WITHIN,
+            "the change listener never heard again"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    println!(
+        "{fault:?}: a change by another instance heard after {:?}",
+        started.elapsed()
+    );
+
     // An entry marked `outcome unknown` is a write answered as a failure. (Entries of
     // the outage itself may be lost: the journal lives in the same database.)
     for entry in journal(&app).await {
