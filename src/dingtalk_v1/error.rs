@@ -257,6 +257,6 @@ mod tests {
             .message()
             .starts_with("用户不存在: operatorUserId u9"));
         assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
-        assert_eq!(V1Error::Timeout.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(V1Error::Timeout.status(), StatusCode::SERVICE_UNAVAILABLE);
     }
 }

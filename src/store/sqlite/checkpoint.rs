@@ -19,9 +19,9 @@
 //!   again from its beginning (and cuts its file back to [`JOURNAL_SIZE_LIMIT`]). Each
 //!   costs the writes a short stop (the copy of the last few pages and two `fsync`s),
 //!   so it comes once per ~8 MiB of log;
-//! - once writes stop (a pass finds nothing new and nothing left to copy), a
-//!   `TRUNCATE` checkpoint in the writer turn empties the log's file, so an idle
-//!   emulator holds no log on its disk.
+//! - once writes have stopped for [`IDLE_PASSES`] passes (~1 s: nothing new, nothing
+//!   left to copy), a `TRUNCATE` checkpoint in the writer turn empties the log's file,
+//!   so an idle emulator holds no log on its disk.
 //!
 //! The log used to start again only past 64 MiB, and its file kept that size: on a
 //! small disk it filled 16 MB in 0.4 s while holding 0.46 MB of data, and once the disk
@@ -56,8 +56,9 @@ const RESTART_FRAMES: i64 = 2_048;
 /// connection's `journal_size_limit`): the size it reaches between two restarts.
 pub const JOURNAL_SIZE_LIMIT: &str = "8388608";
 
-/// Pages an idle log must hold for the writer turn to empty its file.
-const IDLE_TRUNCATE_FRAMES: i64 = 1;
+/// Passes in a row that found the log unchanged and fully copied before the writer
+/// turn empties its file.
+const IDLE_PASSES: u32 = 10;
 
 /// A checkpoint takes the writer turn only when the passive pass before it left at
 /// most this many pages uncopied, so that the turn is held for little copying...
@@ -76,7 +77,8 @@ const TRUNCATE: &str = "PRAGMA wal_checkpoint(TRUNCATE)";
 pub fn spawn(pool: SqlitePool, writer: Weak<Writer>) {
     tokio::spawn(async move {
         let mut pause = PERIOD;
-        let mut last_log = 0;
+        let (mut last_log, mut unchanged) = (0, 0);
+        let mut failing = false;
         loop {
             tokio::time::sleep(pause).await;
             if pool.is_closed() {
@@ -88,16 +90,25 @@ pub fn spawn(pool: SqlitePool, writer: Weak<Writer>) {
                     Ok(outcome) => outcome,
                     Err(sqlx::Error::PoolClosed) => return,
                     Err(err) => {
-                        tracing::warn!(error = %err, "a WAL checkpoint failed");
+                        // Once per run of failures (a full disk fails every pass).
+                        if !failing {
+                            tracing::warn!(error = %err, "a WAL checkpoint failed");
+                        }
+                        failing = true;
                         pause = PERIOD;
                         continue;
                     }
                 };
+            failing = false;
             tracing::trace!(log, copied, took = ?started.elapsed(), "a passive WAL checkpoint");
             let left = log - copied;
             pause = if left > 0 { AGAIN } else { PERIOD };
-            let idle = left == 0 && log >= IDLE_TRUNCATE_FRAMES && log == last_log;
+            unchanged = match left == 0 && log > 0 && log == last_log {
+                true => unchanged + 1,
+                false => 0,
+            };
             last_log = log;
+            let idle = unchanged >= IDLE_PASSES;
             let restart = log >= RESTART_FRAMES && left <= CAUGHT_UP;
             if !restart && !idle && log < FORCE_FRAMES {
                 continue;
@@ -108,7 +119,7 @@ pub fn spawn(pool: SqlitePool, writer: Weak<Writer>) {
             let started = std::time::Instant::now();
             let pragma = if idle { TRUNCATE } else { PASSIVE };
             if idle {
-                last_log = 0;
+                unchanged = 0;
             }
             match writer.checkpoint(pragma).await {
                 Ok(()) => {
