@@ -73,7 +73,12 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
              (rule `openapi.body.content-type`)",
         )
         .answers::<Failure>("431", "More than 100 header fields, or over 64 KiB of them")
-        .answers::<Failure>("500", "Internal failure; quote `traceId`");
+        .answers::<Failure>("500", "Internal failure; quote `traceId`")
+        .answers::<Failure>(
+            "503",
+            "The database cannot be reached or cannot write, or the request ran out of \
+             time (`--request-timeout`): retry later",
+        );
     let routes = doc::secured(routes, &guard).route_layer(middleware::from_fn_with_state(
         state.clone(),
         auth::authenticate,
