@@ -9,7 +9,9 @@
 #     the service failing (DingTalk errcode -1, OpenAPI 503);
 #   - afterwards no marker is stored twice and every acknowledged one is stored once;
 #   - the restarted replica rejoins: /_emulator/instances lists it beside the other
-#     (and, once the killed one's lease has run out, only those two).
+#     (and, once the killed one's lease has run out, only those two);
+#   - with both replicas killed, the proxy itself answers each API's paths in that
+#     API's JSON envelope (deploy/errors/), never an HTML page.
 #
 #   scripts/kill-replica.sh [BIN]   (default target/debug/crm-emulator, as .ci/run builds it;
 #                                    needs haproxy, psql, python3 and Postgres at
@@ -172,3 +174,36 @@ done
 [ "$(wc -w <<<"$now")" = 2 ] && [ "$new" = 1 ] \
   || die "expected the survivor and the restarted replica in /_emulator/instances, got: $now (before: $before)"
 log "instances $before before, $now after: the killed replica's lease ran out, the restarted one rejoined"
+
+log "no replica left: the proxy answers in each API's envelope, never HTML"
+for name in emulator-1 emulator-2; do kill -KILL "${replica_pid[$name]}" 2>/dev/null || true; done
+wait "${replica_pid[emulator-1]}" "${replica_pid[emulator-2]}" 2>/dev/null || true
+for _ in $(seq 100); do  # until both checks have failed (2 × 2 s)
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$proxy/_emulator/live")" = 503 ] && break
+  sleep 0.1
+done
+python3 - "$proxy" <<'PY'
+import json, sys, urllib.error, urllib.request
+proxy = sys.argv[1]
+def ask(method, path):
+    req = urllib.request.Request(proxy + path, method=method, data=b"{}" if method == "POST" else None,
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, r.headers.get("Content-Type", ""), json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Content-Type", ""), json.loads(e.read())
+expected = [
+    ("GET", "/gettoken?corpid=dingemulator&corpsecret=emulator-secret", 200, lambda b: b["errcode"] == -1),
+    ("POST", "/crm/customer/create?access_token=t", 200, lambda b: b["errcode"] == -1),
+    ("POST", "/openapi/crm/add", 503, lambda b: b["code"] == "503" and b["success"] is False and b["data"] is None),
+    ("POST", "/v1.0/crm/personalCustomers", 503, lambda b: b["code"] == "system.error" and "requestid" in b),
+    ("GET", "/_emulator/instances", 503, lambda b: b["error"]["status"] == 503),
+]
+for method, path, status, fits in expected:
+    got, content_type, body = ask(method, path)
+    if got != status or not content_type.startswith("application/json") or not fits(body):
+        sys.exit(f"kill-replica: {method} {path} with no replica answered {got} {content_type} {body}")
+print("every API's envelope, from the proxy itself")
+PY
+log "kill -9 behind the proxy: nothing lost, nothing twice, the replica rejoined"
