@@ -240,3 +240,27 @@ pub async fn journal(app: &TestApp) -> Vec<Value> {
         .or_else(|| body["requests"].as_array().cloned())
         .unwrap_or_default()
 }
+
+crate::both_backends! {
+    async fn a_write_answered_at_its_deadline_is_journaled_with_an_unknown_outcome(backend: Backend) {
+        let app = TestApp::spawn_with(backend, |config| config.request_timeout = 1).await;
+        let fault = json!({"api": "openapi", "latencyMs": 1500});
+        assert_eq!(app.post_json("/_emulator/faults", &fault).await.status(), 201);
+        let headers = signed_headers(&app, DEFAULT_APPID, DEFAULT_ACCOUNT_SECRET);
+        let add = json!({"customerName": "deadline"});
+        let added = call(&app, Method::POST, "/openapi/crm/add", &headers, Body::Json(&add)).await;
+        assert_eq!(added.status, 503, "{}", added.body);
+        assert_eq!(added.body["code"], "503", "{}", added.body);
+        assert_eq!(added.body["message"], "request timed out", "{}", added.body);
+        let listed = call(&app, Method::GET, "/openapi/crm/123", &headers, Body::None).await;
+        assert_eq!(listed.status, 503, "{}", listed.body);
+
+        let entries = journal(&app).await;
+        let entry = |path: &str| entries.iter().find(|e| e["path"] == path).cloned().unwrap_or_else(|| panic!("no entry for {path}: {entries:?}"));
+        let write = entry("/openapi/crm/add");
+        assert_eq!(write["outcome"], "unknown", "{write}");
+        assert_eq!(write["code"], "503", "{write}");
+        let read = entry("/openapi/crm/123");
+        assert!(read.get("outcome").is_none(), "a read has no outcome to doubt: {read}");
+    }
+}
