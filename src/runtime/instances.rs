@@ -85,7 +85,7 @@ impl Instance {
         *self.lease.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Starts renewing the lease every [`RENEW_EVERY`] (every [`RETRY_EVERY`] after a
+    /// Starts renewing the lease every [`RENEW_EVERY`] (every 250 ms after a
     /// failure) until the task is aborted.
     pub fn keep(self: &Arc<Self>) -> JoinHandle<()> {
         let instance = self.clone();
