@@ -56,14 +56,7 @@ start_replica emulator-1 18101
 start_replica emulator-2 18102
 
 log "haproxy with deploy/haproxy.cfg, replicas on loopback"
-sed -e 's/^\(    server emulator-1\) emulator-1:8080$/\1 127.0.0.1:18101/' \
-    -e 's/^\(    server emulator-2\) emulator-2:8080$/\1 127.0.0.1:18102/' \
-    -e 's/^    bind :8080$/    bind 127.0.0.1:18100/' \
-    -e '/^    default-server/s/ resolvers docker init-addr last,libc,none//' \
-    -e 's/^    log stdout format raw local0 info$/    log stderr format raw local0 warning/' \
-    deploy/haproxy.cfg >"$dir/haproxy.cfg"
-grep -q '127.0.0.1:18101' "$dir/haproxy.cfg" && grep -q 'bind 127.0.0.1:18100' "$dir/haproxy.cfg" \
-  || die "the proxy configuration no longer has the lines this check rewrites"
+scripts/proxy-config.sh "$dir" 18100 18101 18102
 haproxy -f "$dir/haproxy.cfg" -db >"$dir/haproxy.log" 2>&1 & pids+=($!)
 proxy=http://127.0.0.1:18100
 until curl -fs "$proxy/_emulator/health" >/dev/null 2>&1; do sleep 0.05; done

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Sustained mixed load against one emulator: throughput, p99/p99.9, failed answers, and
-# the server's memory over time (issue 11: after the first 30 s RSS must stay flat).
+# the server's memory over time: RSS is printed every 10 s, and the run fails if RSS
+# grows more than SOAK_RSS_GROWTH % (default 20) above its value at the end of the
+# warm-up (SOAK_WARMUP seconds, default 60, or a quarter of a shorter run), or if any
+# answer failed.
 #
 #   scripts/soak.sh [SECONDS] [CONNECTIONS]     (default 120 s, 64 connections)
 #
@@ -12,13 +15,18 @@
 # mix (see mixed.lua), SOAK_LOG to the server's RUST_LOG (default warn) and
 # SOAK_SERVER_LOG to a file to keep the server's log in.
 #
-# Prints VmRSS every 5 s, then wrk's summary, the failed answers (non-2xx, or an
-# envelope reporting failure), p99/p99.9, RSS at start, after 30 s and at the end, and
-# the server's CPU time per request.
+# Prints VmRSS every 10 s as it goes, then wrk's summary, the failed answers (non-2xx,
+# or an envelope reporting failure), p99/p99.9, RSS at start, after the warm-up, its
+# highest since and at the end, and the server's CPU time per request. A 10-minute soak
+# on each backend: `scripts/soak.sh 600` and `SOAK_POSTGRES_URL=… scripts/soak.sh 600`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-120}
 conns=${2:-64}
+growth=${SOAK_RSS_GROWTH:-20}
+warmup=${SOAK_WARMUP:-60}
+[ "$warmup" -le $(( secs / 4 )) ] || warmup=$(( secs / 4 / 10 * 10 ))
+[ "$warmup" -ge 10 ] || warmup=10
 threads=2
 port=${SOAK_PORT:-18093}
 base=http://127.0.0.1:$port
@@ -86,12 +94,13 @@ echo "== soak on $label: ${secs} s, $conns connections, wrk -t$threads; RSS at s
 
 (
   t=0
-  while kill -0 "$pid" 2>/dev/null && [ "$t" -le "$secs" ]; do
-    sleep 5
-    t=$((t + 5))
-    echo "$t $(rss)"
+  while kill -0 "$pid" 2>/dev/null && [ "$t" -lt "$secs" ]; do
+    sleep 10
+    t=$((t + 10))
+    echo "$t $(rss)" >> "$dir/rss.txt"
+    echo "rss: $t s $(rss) kB" >&2
   done
-) > "$dir/rss.txt" &
+) &
 sampler=$!
 
 SIGNED_HEADERS="$dir/signed.txt" WRK_THREADS=$threads TOKEN=$token DT_CUSTOMER=$dt_customer \
@@ -102,19 +111,26 @@ rss_end=$(rss)
 wait "$sampler" 2>/dev/null || true
 
 echo
-echo "RSS (kB) every 5 s:"
+echo "RSS (kB) every 10 s:"
 awk '{printf "%s s: %s\n", $1, $2}' "$dir/rss.txt" | paste -sd ' ' | fold -s -w 100
-rss_30=$(awk '$1 >= 30 {print $2; exit}' "$dir/rss.txt")
-rss_30=${rss_30:-$rss_start}
+rss_warm=$(awk -v w="$warmup" '$1 >= w {print $2; exit}' "$dir/rss.txt")
+rss_warm=${rss_warm:-$rss_start}
+rss_peak=$(awk -v w="$warmup" 'BEGIN {m = 0} $1 >= w && $2 > m {m = $2} END {print m}' "$dir/rss.txt")
+[ "$rss_peak" -ge "$rss_end" ] || rss_peak=$rss_end
 requests=$(awk '/requests in/ {print $1}' "$dir/wrk.txt")
 hz=$(getconf CLK_TCK)
 cpu_us=$(( (ticks_end - ticks_start) * 1000000 / hz / (requests > 0 ? requests : 1) ))
 failed=$(awk '/^soak: answers/ {gsub(",", "", $5); print $5}' "$dir/wrk.txt")
-python3 - "$rss_start" "$rss_30" "$rss_end" <<'PY'
+rss_ok=0
+python3 - "$rss_start" "$rss_warm" "$rss_peak" "$rss_end" "$warmup" "$growth" <<'PY' || rss_ok=1
 import sys
-start, at30, end = (int(x) for x in sys.argv[1:])
-print(f"RSS: start {start/1024:.1f} MiB, after 30 s {at30/1024:.1f} MiB, end {end/1024:.1f} MiB "
-      f"({(end - at30) / at30 * 100:+.1f} % since 30 s)")
+start, warm, peak, end, warmup, growth = (int(x) for x in sys.argv[1:])
+grew = (peak - warm) / warm * 100
+print(f"RSS: start {start/1024:.1f} MiB, after the {warmup} s warm-up {warm/1024:.1f} MiB, "
+      f"highest since {peak/1024:.1f} MiB ({grew:+.1f} %), end {end/1024:.1f} MiB; bound +{growth} %")
+if grew > growth:
+    print(f"RSS grew {grew:.1f} % after the warm-up, more than {growth} %", file=sys.stderr)
+    sys.exit(1)
 PY
 echo "throughput: $(awk '/Requests\/sec/ {print $2}' "$dir/wrk.txt") req/s; server CPU ${cpu_us} µs/request; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "failed answers: ${failed:-unknown}"
@@ -123,4 +139,4 @@ if grep -q "panicked\|ERROR" "$dir/server.log"; then
   grep -m5 "panicked\|ERROR" "$dir/server.log" >&2
 fi
 [ -n "${SOAK_SERVER_LOG:-}" ] && cp "$dir/server.log" "$SOAK_SERVER_LOG"
-[ "${failed:-1}" = "0" ]
+[ "${failed:-1}" = "0" ] && [ "$rss_ok" = 0 ]

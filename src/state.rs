@@ -9,7 +9,7 @@ use axum::{
 
 use crate::{
     config::Config,
-    http::{doc::ApiDocument, Api},
+    http::{doc::ApiDocument, Api, DatabaseFailure},
     ids::IdGenerator,
     runtime::{
         clock::Clock,
@@ -20,7 +20,7 @@ use crate::{
         metrics::{Metrics, Observed},
         rules::Warnings,
     },
-    store::Store,
+    store::{Problem, Store},
 };
 
 /// Everything handlers share, behind one `Arc`. axum clones the state of every
@@ -79,9 +79,14 @@ impl Shared {
         (req, watch)
     }
 
-    /// Ends watching `api`'s call, answered with `response`: the warnings become its
-    /// headers, then the journal records it, and the metrics and coverage count it.
+    /// Ends watching `api`'s call, answered with `response`: a database failure it met
+    /// is noted for the health check, the warnings become its headers, then the journal
+    /// records it, and the metrics and coverage count it.
     pub async fn watched(&self, api: Api, watch: Watch, response: Response) -> Response {
+        let failure = response.extensions().get::<DatabaseFailure>();
+        if let Some(problem) = failure.and_then(|f| f.problem).and_then(Problem::named) {
+            self.store.note_problem(problem);
+        }
         let response = watch.warnings.report(response);
         let response = self.journal.close(api, watch.call, response).await;
         watch.observed.count(&self.metrics, api, &response);

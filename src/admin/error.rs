@@ -34,7 +34,8 @@ impl AdminError {
 impl From<StoreError> for AdminError {
     /// A uniqueness conflict is a 409 with a generic message (callers that know which
     /// key clashed say so with `corps::conflict_names`); the driver's text names tables
-    /// and constraints, so it is logged, never sent. Anything else is a logged 500.
+    /// and constraints, so it is logged, never sent. The database failing is a logged 503
+    /// naming its problem; anything else is a logged 500.
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::Conflict(driver_text) => {
@@ -46,7 +47,13 @@ impl From<StoreError> for AdminError {
             }
             other => {
                 tracing::error!(error = %other, cause = ?std::error::Error::source(&other), "control-plane request failed");
-                AdminError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+                match other.problem() {
+                    Some(problem) => AdminError::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        format!("database {}", problem.as_str()),
+                    ),
+                    None => AdminError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error"),
+                }
             }
         }
     }

@@ -197,6 +197,11 @@ impl IntoResponse for DtError {
             request_id: None,
         }
         .into_response();
+        if let DtError::System(cause) = &self {
+            if let Some(failure) = crate::http::DatabaseFailure::of(cause.failure()) {
+                response.extensions_mut().insert(failure);
+            }
+        }
         if let DtError::Refused(broken) = &self {
             let refused_by = RefusedBy(broken.rule);
             response

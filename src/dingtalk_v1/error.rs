@@ -13,7 +13,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
-    http::ErrorCode,
+    http::{DatabaseFailure, ErrorCode},
     runtime::rules::{dingtalk_v1 as v1, Answer, Broken, RefusedBy, Rule, X_EMULATOR_RULE},
     store::StoreError,
 };
@@ -150,10 +150,14 @@ impl V1Error {
         }
     }
 
-    /// The HTTP status this error answers with.
+    /// The HTTP status this error answers with: 503 when the database failed or the
+    /// request ran out of time (docs/instances.md#when-the-database-fails).
     pub fn status(&self) -> StatusCode {
         match self {
-            V1Error::System(_) | V1Error::Timeout => StatusCode::INTERNAL_SERVER_ERROR,
+            V1Error::System(cause) if cause.problem().is_none() => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+            V1Error::System(_) | V1Error::Timeout => StatusCode::SERVICE_UNAVAILABLE,
             V1Error::Injected { status, .. } => *status,
             V1Error::Refused { broken, .. } => match broken.rule.answer {
                 Answer::Code(status, _) => {
@@ -205,6 +209,11 @@ impl IntoResponse for V1Error {
         response
             .extensions_mut()
             .insert(ErrorCode(self.code().to_owned()));
+        if let V1Error::System(cause) = &self {
+            if let Some(failure) = DatabaseFailure::of(cause.failure()) {
+                response.extensions_mut().insert(failure);
+            }
+        }
         if let V1Error::Refused { broken, .. } = &self {
             let refused_by = RefusedBy(broken.rule);
             response
@@ -248,6 +257,6 @@ mod tests {
             .message()
             .starts_with("用户不存在: operatorUserId u9"));
         assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
-        assert_eq!(V1Error::Timeout.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(V1Error::Timeout.status(), StatusCode::SERVICE_UNAVAILABLE);
     }
 }

@@ -83,7 +83,12 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
             "403",
             "`Forbidden.AccessDenied.QpsLimitForApi`: over the corp's rate limit",
         )
-        .answers::<V1ErrorBody>("500", "`system.error`: internal failure or timeout");
+        .answers::<V1ErrorBody>("500", "`system.error`: internal failure")
+        .answers::<V1ErrorBody>(
+            "503",
+            "`system.error`: the database cannot be reached or cannot write, or the \
+             request ran out of time (`--request-timeout`)",
+        );
     let crm = doc::secured(crm, &guard).route_layer(middleware::from_fn_with_state(
         state.clone(),
         auth::require_token,
@@ -101,7 +106,7 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
 
 /// Around every v1.0 call, known path or not, in this order: the metrics, the request
 /// journal and the rule warnings (`Shared::watch`), the request-id scope (every error
-/// body carries it), the head's size, the request timeout (500 `system.error`), and
+/// body carries it), the head's size, the request timeout (503 `system.error`), and
 /// injected faults; then the headers every answer has.
 async fn around(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (req, watch) = state.watch(req).await;

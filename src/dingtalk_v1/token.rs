@@ -65,7 +65,8 @@ pub struct TokenIssued {
     responses(
         (status = 200, description = "The token and its lifetime", body = TokenIssued),
         (status = 400, description = "`MissingappKey`, `MissingappSecret`, `Missingbody`, `param.error`, or `invalidClientIdOrSecret`", body = V1ErrorBody),
-        (status = 500, description = "`system.error`", body = V1ErrorBody),
+        (status = 500, description = "`system.error`: internal failure", body = V1ErrorBody),
+        (status = 503, description = "`system.error`: the database cannot be reached or cannot write, or the request ran out of time", body = V1ErrorBody),
     )
 )]
 #[instrument(skip_all)]

@@ -34,6 +34,36 @@ pub fn request_id(req: &Request) -> &str {
 #[derive(Clone, Debug)]
 pub struct ErrorCode(pub String);
 
+/// Left in the response extensions by the surfaces' error types when the database, not
+/// the request, failed (docs/instances.md#when-the-database-fails): what was wrong with
+/// it (`unreachable`, `disk full`, `read-only`; none for a request that ran out of
+/// time), and whether a write may have been applied all the same — the connection was
+/// lost after its statement was sent, or the request was abandoned at its deadline.
+/// The request journal marks such a write `outcome unknown`, and the health check
+/// hears of the problem.
+#[derive(Clone, Copy, Debug)]
+pub struct DatabaseFailure {
+    pub problem: Option<&'static str>,
+    pub outcome_unknown: bool,
+}
+
+impl DatabaseFailure {
+    /// From a store error's `failure()`: its problem's name and whether the outcome is
+    /// unknown.
+    pub fn of(failure: Option<(&'static str, bool)>) -> Option<DatabaseFailure> {
+        failure.map(|(problem, outcome_unknown)| DatabaseFailure {
+            problem: Some(problem),
+            outcome_unknown,
+        })
+    }
+
+    /// A request answered at its deadline, whatever it was waiting for.
+    pub const TIMED_OUT: DatabaseFailure = DatabaseFailure {
+        problem: None,
+        outcome_unknown: true,
+    };
+}
+
 /// The string-to-sign of an OpenAPI request whose signature did not match, left in the
 /// response extensions by the surface's authentication for the request journal.
 #[derive(Clone, Debug)]
@@ -73,7 +103,7 @@ impl Api {
 }
 
 /// Runs `request` for at most `limit`; past it, logs the timeout and answers
-/// `timed_out()` instead (the caller's envelope). The answer is made only when needed,
+/// `timed_out()` instead (the caller's envelope), marked [`DatabaseFailure::TIMED_OUT`]. The answer is made only when needed,
 /// and inside whatever scope the caller runs this in (the OpenAPI trace id).
 pub async fn time_limited(
     limit: Duration,
@@ -84,7 +114,9 @@ pub async fn time_limited(
         Ok(response) => response,
         Err(_) => {
             tracing::warn!(timeout_secs = limit.as_secs(), "request timed out");
-            timed_out()
+            let mut response = timed_out();
+            response.extensions_mut().insert(DatabaseFailure::TIMED_OUT);
+            response
         }
     }
 }

@@ -11,6 +11,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
+    http::DatabaseFailure,
     runtime::rules::{Answer, Broken, RefusedBy, Rule, X_EMULATOR_RULE},
     store::StoreError,
 };
@@ -35,6 +36,7 @@ pub struct ApiError {
     pub status: StatusCode,
     pub message: String,
     rule: Option<&'static Rule>,
+    failure: Option<DatabaseFailure>,
 }
 
 impl ApiError {
@@ -44,6 +46,7 @@ impl ApiError {
             status,
             message: message.into(),
             rule: None,
+            failure: None,
         }
     }
 
@@ -69,16 +72,30 @@ impl From<Broken> for ApiError {
             status: status.unwrap_or(StatusCode::BAD_REQUEST),
             message: broken.message(),
             rule: Some(broken.rule),
+            failure: None,
         }
     }
 }
 
 impl From<StoreError> for ApiError {
     /// Internal causes are logged here, once, inside the request span; the client gets
-    /// a generic 500 with the trace id to quote.
+    /// a generic 500 with the trace id to quote — or, when the database failed rather
+    /// than the emulator, a 503 saying so (docs/instances.md#when-the-database-fails).
     fn from(err: StoreError) -> Self {
         tracing::error!(error = %err, cause = ?std::error::Error::source(&err), "openapi request failed");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+        let Some((problem, outcome_unknown)) = err.failure() else {
+            return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
+        };
+        let message = match outcome_unknown {
+            true => "service unavailable: the connection to the database was lost; whether \
+                     the request was applied is unknown"
+                .to_owned(),
+            false => format!("service unavailable: database {problem}"),
+        };
+        ApiError {
+            failure: DatabaseFailure::of(err.failure()),
+            ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, message)
+        }
     }
 }
 
@@ -108,6 +125,9 @@ impl IntoResponse for ApiError {
         response
             .extensions_mut()
             .insert(crate::http::ErrorCode(code));
+        if let Some(failure) = self.failure {
+            response.extensions_mut().insert(failure);
+        }
         if let Some(rule) = self.rule {
             let refused_by = RefusedBy(rule);
             response

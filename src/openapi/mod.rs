@@ -73,7 +73,12 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
              (rule `openapi.body.content-type`)",
         )
         .answers::<Failure>("431", "More than 100 header fields, or over 64 KiB of them")
-        .answers::<Failure>("500", "Internal failure; quote `traceId`");
+        .answers::<Failure>("500", "Internal failure; quote `traceId`")
+        .answers::<Failure>(
+            "503",
+            "The database cannot be reached or cannot write, or the request ran out of \
+             time (`--request-timeout`): retry later",
+        );
     let routes = doc::secured(routes, &guard).route_layer(middleware::from_fn_with_state(
         state.clone(),
         auth::authenticate,
@@ -88,7 +93,7 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
 
 /// Around every OpenAPI call, known path or not, in this order: the metrics, the
 /// request journal and the rule warnings (`Shared::watch`), the trace-id scope, the
-/// head's size, the request timeout (a 500 envelope), and injected faults. One flat
+/// head's size, the request timeout (a 503 envelope), and injected faults. One flat
 /// future, as DingTalk's.
 async fn around(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (req, watch) = state.watch(req).await;
@@ -136,5 +141,5 @@ async fn method_not_allowed(method: Method) -> Response {
 
 /// Answer for a request that ran past the configured timeout.
 fn timed_out() -> Response {
-    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "request timed out").into_response()
+    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "request timed out").into_response()
 }

@@ -24,6 +24,11 @@ use crate::{
 pub const LEASE: Duration = Duration::from_secs(10);
 /// How often the lease is renewed.
 pub const RENEW_EVERY: Duration = Duration::from_secs(2);
+/// How soon a failed renewal is tried again: once the database is back, the lease is
+/// renewed (or, if lost, another taken) within this.
+const RETRY_EVERY: Duration = Duration::from_millis(250);
+/// Longest a renewal may take: a connection that died silently must not stop them.
+const RENEW_LIMIT: Duration = Duration::from_secs(2);
 /// How long a number given back stays unused: ids minted ahead of the clock (a
 /// millisecond whose 4096 ids are spent borrows the next) must lie in the past.
 const RELEASE_GRACE: Duration = Duration::from_secs(1);
@@ -80,17 +85,26 @@ impl Instance {
         *self.lease.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Starts renewing the lease every [`RENEW_EVERY`] until the task is aborted.
+    /// Starts renewing the lease every [`RENEW_EVERY`] (every 250 ms after a
+    /// failure) until the task is aborted.
     pub fn keep(self: &Arc<Self>) -> JoinHandle<()> {
         let instance = self.clone();
         tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(RENEW_EVERY);
-            ticks.tick().await;
+            let mut pause = RENEW_EVERY;
             loop {
-                ticks.tick().await;
-                if let Err(err) = instance.renew().await {
-                    tracing::warn!(error = %err, "could not renew the worker number's lease");
-                }
+                tokio::time::sleep(pause).await;
+                let renewed = tokio::time::timeout(RENEW_LIMIT, instance.renew()).await;
+                pause = match renewed {
+                    Ok(Ok(())) => RENEW_EVERY,
+                    Ok(Err(err)) => {
+                        tracing::warn!(error = %err, "could not renew the worker number's lease");
+                        RETRY_EVERY
+                    }
+                    Err(_) => {
+                        tracing::warn!("renewing the worker number's lease took too long");
+                        RETRY_EVERY
+                    }
+                };
             }
         })
     }

@@ -2,12 +2,15 @@
 //! fault rules) in step with the database when another instance announces a change
 //! (Postgres; on SQLite nothing is ever announced).
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use tokio::{sync::broadcast::error::RecvError, task::JoinHandle};
 
 use super::{clock::Clock, faults::Faults};
 use crate::store::{Store, Topic};
+
+/// Longest a reload may take.
+const RELOAD_LIMIT: Duration = Duration::from_secs(5);
 
 /// Starts following `store`'s changes until the task is aborted.
 pub fn follow(store: &Store, clock: Clock, faults: Arc<Faults>) -> JoinHandle<()> {
@@ -21,14 +24,23 @@ pub fn follow(store: &Store, clock: Clock, faults: Arc<Faults>) -> JoinHandle<()
                 Ok(Topic::Tenants | Topic::DingTalk) => continue,
                 Err(RecvError::Closed) => return,
             };
+            // A reload on a connection that died silently must not stop the task.
             if reload_clock {
-                if let Err(err) = clock.reload().await {
-                    tracing::warn!(error = %err, "could not reload the shared clock offset");
+                match tokio::time::timeout(RELOAD_LIMIT, clock.reload()).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(err)) => {
+                        tracing::warn!(error = %err, "could not reload the shared clock offset")
+                    }
+                    Err(_) => tracing::warn!("reloading the shared clock offset took too long"),
                 }
             }
             if reload_faults {
-                if let Err(err) = faults.reload().await {
-                    tracing::warn!(error = %err, "could not reload the shared fault rules");
+                match tokio::time::timeout(RELOAD_LIMIT, faults.reload()).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(err)) => {
+                        tracing::warn!(error = %err, "could not reload the shared fault rules")
+                    }
+                    Err(_) => tracing::warn!("reloading the shared fault rules took too long"),
                 }
             }
         }

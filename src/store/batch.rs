@@ -199,7 +199,16 @@ async fn lane<J: Job>(writes: Writes, lanes: Arc<Lanes<J>>) {
         let answers = match handle {
             Ok(mut handle) => {
                 let started = Instant::now();
-                let answers = write(handle.conn(), &jobs).await;
+                let answers = match writes.limit() {
+                    // A dead connection must not hold the lane (docs/instances.md#when-the-database-fails).
+                    Some(limit) => tokio::time::timeout(limit, write(handle.conn(), &jobs))
+                        .await
+                        .unwrap_or_else(|_| {
+                            let err = StoreError::timed_out("a batched write", limit);
+                            jobs.iter().map(|_| Err(err.copy())).collect()
+                        }),
+                    None => write(handle.conn(), &jobs).await,
+                };
                 if started.elapsed() + waited >= SLOW {
                     tracing::debug!(jobs = jobs.len(), ?waited, took = ?started.elapsed(), "a slow batch");
                 }
@@ -237,17 +246,10 @@ pub async fn write<J: Job>(mut conn: Conn<'_>, jobs: &[J]) -> Vec<StoreResult<J:
     answers
 }
 
-/// An error that failed a whole batch, once for each of its jobs.
+/// An error that failed a whole batch, once for each of its jobs (its class kept:
+/// `StoreError::copy`).
 fn copy_of(err: &StoreError) -> StoreError {
-    match err {
-        StoreError::Database(sqlx::Error::PoolTimedOut) => {
-            StoreError::Database(sqlx::Error::PoolTimedOut)
-        }
-        StoreError::Database(sqlx::Error::PoolClosed) => {
-            StoreError::Database(sqlx::Error::PoolClosed)
-        }
-        other => StoreError::Database(sqlx::Error::Protocol(other.to_string())),
-    }
+    err.copy()
 }
 
 /// How a lane gathers its batch while another is being written, on tokio's paused

@@ -19,7 +19,7 @@ use sqlx::{
 pub use crate::redact::redact_url;
 
 pub use super::backend::Backend;
-use super::handle::HandleConnection;
+use super::handle::{unavailable, HandleConnection};
 pub use super::handle::{Handle, Writes};
 use super::{
     changes::{Changes, Topic},
@@ -58,6 +58,24 @@ const POSTGRES_POOL_SIZE: u32 = 16;
 /// journal's writer.
 const POSTGRES_RELAXED_POOL_SIZE: u32 = 4;
 
+/// Settings of every Postgres session (docs/instances.md#when-the-database-fails): the
+/// server ends a statement running past a minute, and a session left inside a
+/// transaction by a client that vanished (its locks held) after 30 s, and it probes an
+/// idle client's socket (every 5 s after 10 s idle, giving up after 3 unanswered), so
+/// that sessions of a client cut off by a partition end on the server's side too.
+const POSTGRES_SESSION: [(&str, &str); 5] = [
+    ("statement_timeout", "60s"),
+    ("idle_in_transaction_session_timeout", "30s"),
+    ("tcp_keepalives_idle", "10"),
+    ("tcp_keepalives_interval", "5"),
+    ("tcp_keepalives_count", "3"),
+];
+
+/// How long a request waits for a pooled connection before it is answered as the
+/// service failing; opening a new connection counts against it too (a connection
+/// attempt into a partition is abandoned then).
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// The page cache of each pooled SQLite connection (negative: KiB), against SQLite's
 /// default of 2 MiB.
 const READER_CACHE_KIB: &str = "-256";
@@ -69,11 +87,17 @@ const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
 /// (a hand-off to the SQLite worker thread, a network round trip to Postgres) before
 /// every query. A connection in steady use cannot have gone stale unnoticed, so only
 /// one that sat idle is pinged; a failed ping discards it and the pool takes another.
+/// A connection still inside a transaction (its rollback failed: a SQLite write that
+/// failed for lack of space can end its transaction itself) is discarded too: handed
+/// out, its next `BEGIN` would fail, and so would every one after it.
 fn ping_when_idle<DB: Database>(options: PoolOptions<DB>) -> PoolOptions<DB> {
     options
         .test_before_acquire(false)
         .before_acquire(|conn, meta| {
             Box::pin(async move {
+                if conn.is_in_transaction() {
+                    return Ok(false);
+                }
                 if meta.idle_for >= PING_AFTER_IDLE {
                     conn.ping().await?;
                 }
@@ -98,12 +122,8 @@ impl Db {
             });
         };
         match &db.pool {
-            Pool::Sqlite(pool) => {
-                migrations::run(&migrations::SQLITE, &migrations::SQLITE_RETIRED, pool).await?
-            }
-            Pool::Postgres(pool) => {
-                migrations::run(&migrations::POSTGRES, &migrations::POSTGRES_RETIRED, pool).await?
-            }
+            Pool::Sqlite(pool) => migrations::SQLITE.run(pool).await?,
+            Pool::Postgres(pool) => migrations::POSTGRES.run(pool).await?,
         }
         Ok(db)
     }
@@ -150,25 +170,21 @@ impl Db {
             false => options.clone().pragma("cache_size", READER_CACHE_KIB),
         };
         let pool = ping_when_idle(pool_options)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(readers)
             .await
             .map_err(failed)?;
         // The writer never checkpoints the WAL inside a commit: a task does, beside it
         // (see `sqlite::checkpoint`).
+        let own_options = options
+            .clone()
+            .pragma("wal_autocheckpoint", "0")
+            .pragma("journal_size_limit", checkpoint::JOURNAL_SIZE_LIMIT);
         let own = match in_memory {
             true => None,
-            false => Some(
-                options
-                    .clone()
-                    .pragma("wal_autocheckpoint", "0")
-                    .pragma("journal_size_limit", "67108864")
-                    .connect()
-                    .await
-                    .map_err(failed)?,
-            ),
+            false => Some(own_options.connect().await.map_err(failed)?),
         };
-        let writer = Arc::new(Writer::new(own, pool.clone()));
+        let writer = Arc::new(Writer::new(own, pool.clone(), own_options));
         if !in_memory {
             checkpoint::spawn(pool.clone(), Arc::downgrade(&writer));
         }
@@ -181,10 +197,12 @@ impl Db {
     }
 
     async fn connect_postgres(url: &str) -> StoreResult<Db> {
-        let options = PgConnectOptions::from_str(url).map_err(|e| StoreError::InvalidUrl {
-            url: redact_url(url),
-            reason: e.to_string(),
-        })?;
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::InvalidUrl {
+                url: redact_url(url),
+                reason: e.to_string(),
+            })?
+            .options(POSTGRES_SESSION);
         // TLS (`sslmode=require`, `verify-full` with `sslrootcert` or the bundled web
         // roots) comes from the URL: sqlx is built with rustls.
         let failed = |source| StoreError::Connect {
@@ -194,7 +212,7 @@ impl Db {
         let pool = ping_when_idle(PgPoolOptions::new())
             .max_connections(POSTGRES_POOL_SIZE)
             .min_connections(2)
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(options.clone())
             .await
             .map_err(failed)?;
@@ -203,7 +221,7 @@ impl Db {
         let relaxed = ping_when_idle(PgPoolOptions::new())
             .max_connections(POSTGRES_RELAXED_POOL_SIZE)
             .min_connections(0)
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_lazy_with(options.options([("synchronous_commit", "off")]));
         Ok(Db {
             writes: Writes::Postgres(pool.clone()),
@@ -301,8 +319,12 @@ impl Db {
     /// A pooled connection, for reads.
     pub async fn read(&self) -> StoreResult<Handle<'_>> {
         let connection = match &self.pool {
-            Pool::Sqlite(pool) => HandleConnection::Sqlite(pool.acquire().await?),
-            Pool::Postgres(pool) => HandleConnection::Postgres(pool.acquire().await?),
+            Pool::Sqlite(pool) => {
+                HandleConnection::Sqlite(pool.acquire().await.map_err(unavailable)?)
+            }
+            Pool::Postgres(pool) => {
+                HandleConnection::Postgres(pool.acquire().await.map_err(unavailable)?)
+            }
         };
         Ok(Handle { connection })
     }

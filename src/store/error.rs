@@ -28,9 +28,182 @@ pub enum StoreError {
     /// Every id worker number is leased by a live instance.
     #[error("all 256 id worker numbers are leased by live instances sharing this database")]
     NoWorkerNumber,
+    /// No connection to the database could be had (none came within the pool's wait,
+    /// or opening one failed): nothing was sent, so nothing was written.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(#[source] sqlx::Error),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Why the database cannot serve (docs/instances.md#when-the-database-fails).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// It cannot be reached, or its connection broke, or it did not answer in time.
+    Unreachable,
+    /// It has no space left to write (SQLite's disk, Postgres's `disk_full`).
+    DiskFull,
+    /// It can be read but not written (a read-only file, a standby after a failover).
+    ReadOnly,
+}
+
+impl Problem {
+    /// The problem `name` ([`Problem::as_str`]) names.
+    pub fn named(name: &str) -> Option<Problem> {
+        [Problem::Unreachable, Problem::DiskFull, Problem::ReadOnly]
+            .into_iter()
+            .find(|problem| problem.as_str() == name)
+    }
+
+    /// How `/_emulator/health` names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Problem::Unreachable => "unreachable",
+            Problem::DiskFull => "disk full",
+            Problem::ReadOnly => "read-only",
+        }
+    }
+}
+
+/// SQLite's primary result codes (the low byte of an extended one) that mean the
+/// database cannot serve rather than that the statement was wrong.
+const SQLITE_BUSY: i64 = 5;
+const SQLITE_LOCKED: i64 = 6;
+const SQLITE_READONLY: i64 = 8;
+const SQLITE_IOERR: i64 = 10;
+const SQLITE_FULL: i64 = 13;
+const SQLITE_CANTOPEN: i64 = 14;
+
+impl StoreError {
+    /// Whether the database failed rather than the request: it cannot be reached or
+    /// cannot write. The surfaces answer this as the service failing (DingTalk `-1`,
+    /// OpenAPI and v1.0 503), and the health check reports it.
+    pub fn problem(&self) -> Option<Problem> {
+        match self {
+            StoreError::Unavailable(source) | StoreError::Connect { source, .. } => {
+                Some(problem_of(source).unwrap_or(Problem::Unreachable))
+            }
+            StoreError::Database(source) => problem_of(source),
+            _ => None,
+        }
+    }
+
+    /// Whether the database failed while a statement was under way, after it was
+    /// sent: a write's commit may or may not have happened (the connection died during
+    /// `COMMIT`, or the statement was abandoned). Answered as a failure, and the
+    /// journal marks it `outcome unknown`.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            StoreError::Database(source) => matches!(
+                source,
+                sqlx::Error::Io(_) | sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed
+            ),
+            _ => false,
+        }
+    }
+
+    /// What the surfaces leave in the response extensions for this failure, if the
+    /// database caused it: its problem's name and whether the outcome is unknown.
+    pub fn failure(&self) -> Option<(&'static str, bool)> {
+        let problem = self.problem()?;
+        Some((problem.as_str(), self.outcome_unknown()))
+    }
+
+    /// The same failure again, for each of the jobs of a batch it failed: its class
+    /// (unavailable, outcome unknown, a database problem) is kept, its text carried.
+    pub fn copy(&self) -> StoreError {
+        let text = || self.to_string();
+        match self {
+            StoreError::Unavailable(sqlx::Error::PoolTimedOut) => {
+                StoreError::Unavailable(sqlx::Error::PoolTimedOut)
+            }
+            StoreError::Unavailable(_) | StoreError::Connect { .. } => {
+                StoreError::Unavailable(sqlx::Error::Protocol(text()))
+            }
+            StoreError::Database(sqlx::Error::PoolTimedOut) => {
+                StoreError::Database(sqlx::Error::PoolTimedOut)
+            }
+            StoreError::Database(sqlx::Error::PoolClosed) => {
+                StoreError::Database(sqlx::Error::PoolClosed)
+            }
+            StoreError::Database(sqlx::Error::Io(io)) => {
+                StoreError::Database(sqlx::Error::Io(match io.raw_os_error() {
+                    Some(code) => std::io::Error::from_raw_os_error(code),
+                    None => std::io::Error::new(io.kind(), text()),
+                }))
+            }
+            other if other.outcome_unknown() => StoreError::Database(sqlx::Error::Protocol(text())),
+            // The database refused the batch (it was not applied): its problem kept.
+            other => match other.problem() {
+                Some(Problem::DiskFull) => {
+                    StoreError::Unavailable(sqlx::Error::Io(std::io::Error::from_raw_os_error(28)))
+                }
+                Some(Problem::ReadOnly) => {
+                    StoreError::Unavailable(sqlx::Error::Io(std::io::Error::from_raw_os_error(30)))
+                }
+                Some(Problem::Unreachable) => {
+                    StoreError::Unavailable(sqlx::Error::Protocol(text()))
+                }
+                None => StoreError::Database(sqlx::Error::Decode(text().into())),
+            },
+        }
+    }
+
+    /// A statement that did not finish within `limit` (a dead connection, a database
+    /// that stopped answering): abandoned, its outcome unknown.
+    pub fn timed_out(what: &str, limit: std::time::Duration) -> StoreError {
+        StoreError::Database(sqlx::Error::Io(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!("{what} did not finish within {limit:?}"),
+        )))
+    }
+}
+
+/// The problem a driver error reports, if it is one of the database's own.
+fn problem_of(err: &sqlx::Error) -> Option<Problem> {
+    match err {
+        sqlx::Error::Io(io) if io.raw_os_error() == Some(28) => Some(Problem::DiskFull),
+        sqlx::Error::Io(io) if io.raw_os_error() == Some(30) => Some(Problem::ReadOnly),
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::BeginFailed => Some(Problem::Unreachable),
+        sqlx::Error::Database(db) => {
+            let code = db.code()?;
+            if let Ok(sqlite) = code.parse::<i64>() {
+                return match sqlite & 0xff {
+                    SQLITE_FULL => Some(Problem::DiskFull),
+                    SQLITE_READONLY => Some(Problem::ReadOnly),
+                    SQLITE_BUSY | SQLITE_LOCKED | SQLITE_IOERR | SQLITE_CANTOPEN => {
+                        Some(Problem::Unreachable)
+                    }
+                    _ => None,
+                };
+            }
+            // Postgres SQLSTATE classes: 08 connection exception, 53 insufficient
+            // resources (53100 disk full), 57P0x the server shutting down or starting,
+            // 57014 a statement cancelled (its timeout), 25006 a read-only transaction
+            // (a standby, after a failover), 58 a system error.
+            match code.as_ref() {
+                "53100" => Some(Problem::DiskFull),
+                "25006" => Some(Problem::ReadOnly),
+                c if c.starts_with("08")
+                    || c.starts_with("53")
+                    || c.starts_with("57P")
+                    || c.starts_with("58")
+                    || c == "57014" =>
+                {
+                    Some(Problem::Unreachable)
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
 
 impl From<sqlx::Error> for StoreError {
     /// Classifies by sqlx's portable error kinds, not by constraint names (only the
@@ -45,5 +218,61 @@ impl From<sqlx::Error> for StoreError {
             }
             _ => StoreError::Database(err),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::{Connection, SqliteConnection};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_write_to_a_read_only_sqlite_file_is_the_read_only_problem() {
+        let dir = tempfile::tempdir().expect("a directory");
+        let path = dir.path().join("ro.db");
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let mut conn = SqliteConnection::connect(&url).await.expect("create");
+        sqlx::query("CREATE TABLE t (a INTEGER)")
+            .execute(&mut conn)
+            .await
+            .expect("a table");
+        conn.close().await.expect("close");
+        let url = format!("sqlite://{}?mode=ro", path.display());
+        let mut conn = SqliteConnection::connect(&url)
+            .await
+            .expect("open read-only");
+        let err = sqlx::query("INSERT INTO t VALUES (1)")
+            .execute(&mut conn)
+            .await
+            .expect_err("a read-only file refuses writes");
+        let err = StoreError::from(err);
+        assert_eq!(err.problem(), Some(Problem::ReadOnly));
+        assert!(!err.outcome_unknown());
+        assert_eq!(err.failure(), Some(("read-only", false)));
+    }
+
+    #[test]
+    fn no_connection_is_unavailable_and_a_lost_one_leaves_the_outcome_unknown() {
+        let none = StoreError::Unavailable(sqlx::Error::PoolTimedOut);
+        assert_eq!(none.problem(), Some(Problem::Unreachable));
+        assert!(!none.outcome_unknown());
+        let lost =
+            StoreError::Database(sqlx::Error::Io(std::io::ErrorKind::ConnectionReset.into()));
+        assert_eq!(lost.problem(), Some(Problem::Unreachable));
+        assert!(lost.outcome_unknown());
+        let abandoned = StoreError::timed_out("a write", std::time::Duration::from_secs(1));
+        assert!(abandoned.outcome_unknown());
+        let full = StoreError::Database(sqlx::Error::Io(std::io::Error::from_raw_os_error(28)));
+        assert_eq!(full.problem(), Some(Problem::DiskFull));
+        // A batch's copies keep their class.
+        for err in [none, lost, abandoned, full] {
+            let copy = err.copy();
+            assert_eq!(copy.problem(), err.problem(), "{err}");
+            assert_eq!(copy.outcome_unknown(), err.outcome_unknown(), "{err}");
+        }
+        // A request's own fault is no database problem.
+        assert_eq!(StoreError::Conflict("k".into()).problem(), None);
+        assert_eq!(StoreError::Conflict("k".into()).copy().problem(), None);
     }
 }

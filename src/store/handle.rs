@@ -1,11 +1,18 @@
 //! The connections statements run on ([`Handle`]) and where writes go ([`Writes`]).
+//!
+//! A pooled Postgres connection goes back to its pool through [`release`], within
+//! [`RELEASE_LIMIT`]: sqlx tests a returned connection with a round trip first, which on
+//! a connection whose peer vanished without a reset (a network partition, a host gone)
+//! waits for the kernel to give up, a quarter of an hour, holding a place in the pool.
+//! A request abandoned at its deadline on such a connection left it there; sixteen of
+//! them and no request could get a connection, long after the database was back.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use sqlx::{pool::PoolConnection, PgPool, Postgres, Sqlite};
 
 use super::{
-    error::StoreResult,
+    error::{StoreError, StoreResult},
     exec::{Begin, Conn, Exec, Tx},
     sqlite::{WriteTurn, Writer},
 };
@@ -25,14 +32,40 @@ pub enum Writes {
 /// SQLite there is one writer, so one lane.
 const POSTGRES_WRITE_LANES: usize = 3;
 
+/// Longest a pooled Postgres connection may take to prove itself usable when it is
+/// handed back; one that does not is dropped (its socket closed) and its place freed.
+pub const RELEASE_LIMIT: Duration = Duration::from_secs(2);
+
+/// Longest a background write on Postgres (a group-commit batch, the journal, a lease
+/// renewal) may take before it is abandoned as failed: nothing waits on a dead socket.
+pub const BACKGROUND_LIMIT: Duration = Duration::from_secs(10);
+
+/// A failure to get a connection: nothing was sent.
+pub fn unavailable(err: sqlx::Error) -> StoreError {
+    StoreError::Unavailable(err)
+}
+
 impl Writes {
     /// A connection to write on: the writer turn, or a pooled connection.
     pub async fn handle(&self) -> StoreResult<Handle<'_>> {
         let connection = match self {
-            Writes::Sqlite(writer) => HandleConnection::Writer(writer.turn().await?),
-            Writes::Postgres(pool) => HandleConnection::Postgres(pool.acquire().await?),
+            Writes::Sqlite(writer) => {
+                HandleConnection::Writer(writer.turn().await.map_err(unavailable)?)
+            }
+            Writes::Postgres(pool) => {
+                HandleConnection::Postgres(pool.acquire().await.map_err(unavailable)?)
+            }
         };
         Ok(Handle { connection })
+    }
+
+    /// How long a background write may take, where a connection can die silently
+    /// (Postgres: [`BACKGROUND_LIMIT`]); SQLite's writer is never abandoned mid-write.
+    pub fn limit(&self) -> Option<Duration> {
+        match self {
+            Writes::Sqlite(_) => None,
+            Writes::Postgres(_) => Some(BACKGROUND_LIMIT),
+        }
     }
 
     /// How many batches may be written at once.
@@ -53,6 +86,33 @@ pub enum HandleConnection<'a> {
     Sqlite(PoolConnection<Sqlite>),
     Postgres(PoolConnection<Postgres>),
     Writer(WriteTurn<'a>),
+}
+
+impl Drop for Handle<'_> {
+    fn drop(&mut self) {
+        if let HandleConnection::Postgres(conn) = &mut self.connection {
+            release(conn);
+        }
+    }
+}
+
+/// Hands `conn` back to its pool within [`RELEASE_LIMIT`] (see the module's text). The
+/// connection is taken out of `conn`, which is left empty.
+fn release(conn: &mut PoolConnection<Postgres>) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return; // no runtime (at exit): the pool's own drop does what it can
+    };
+    // `return_to_pool` is what dropping the connection would spawn: sqlx's test and
+    // release, here bounded. Abandoned, it drops the connection and frees its place.
+    let returning = conn.return_to_pool();
+    runtime.spawn(async move {
+        if tokio::time::timeout(RELEASE_LIMIT, returning)
+            .await
+            .is_err()
+        {
+            tracing::warn!("a database connection did not answer when handed back: dropped");
+        }
+    });
 }
 
 impl Handle<'_> {

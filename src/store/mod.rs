@@ -12,8 +12,8 @@
 //! JSON text (`columns`).
 //!
 //! Module order, lowest first: `error`, `columns`, `cache`, `stmt`, `changes`, `exec`,
-//! `backend`, `sqlite`, `handle`, `migrations`, `db`, `postgres`, `batch`, `tenants`, then `dingtalk`, `openapi` and
-//! `emulator`, then `reset` and `snapshot`, which use both APIs' tables; no module
+//! `backend`, `sqlite`, `handle`, `migrations`, `db`, `health`, `postgres`, `batch`,
+//! `tenants`, then `dingtalk`, `openapi` and `emulator`, then `reset` and `snapshot`, which use both APIs' tables; no module
 //! imports one above it, nor this facade.
 
 mod backend;
@@ -27,6 +27,7 @@ pub mod emulator;
 mod error;
 mod exec;
 mod handle;
+mod health;
 mod migrations;
 pub mod openapi;
 mod postgres;
@@ -40,7 +41,7 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 pub use changes::Topic;
 pub use db::{redact_url, Backend};
-pub use error::{StoreError, StoreResult};
+pub use error::{Problem, StoreError, StoreResult};
 
 use db::Db;
 use dingtalk::{DingTalkState, DingTalkStore};
@@ -83,6 +84,8 @@ struct Inner {
     openapi: OpenApiState,
     /// On Postgres, the task hearing other instances' changes.
     listener: Mutex<Option<JoinHandle<()>>>,
+    /// Whether the database serves.
+    health: health::Health,
 }
 
 impl Inner {
@@ -119,6 +122,7 @@ impl Store {
             dingtalk: DingTalkState::default(),
             openapi,
             listener: Mutex::default(),
+            health: health::Health::default(),
         });
         if let Some(pool) = inner.db.postgres_pool() {
             let weak: Weak<Inner> = Arc::downgrade(&inner);
@@ -169,10 +173,22 @@ impl Store {
         self.0.db.tenants_changed().await;
     }
 
-    /// Checks that the database answers (used by the health endpoint).
+    /// Checks that the database answers.
     pub async fn ping(&self) -> StoreResult<()> {
         let mut conn = self.0.db.read().await?;
         conn.execute(&Stmt::new("SELECT 1")).await.map(drop)
+    }
+
+    /// The database's problem now, if it has one (`/_emulator/health`: a cheap check,
+    /// its answer kept for a second; `store::health`).
+    pub async fn problem(&self) -> Option<Problem> {
+        self.0.health.check(&self.0.db).await
+    }
+
+    /// A request failed for the database's sake (`problem`): health reports it until a
+    /// write succeeds again.
+    pub fn note_problem(&self, problem: Problem) {
+        self.0.health.note(problem);
     }
 
     /// Creates the well-known default tenants, in `mode`, the first time the database

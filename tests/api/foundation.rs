@@ -24,8 +24,8 @@ both_backends! {
         let response = app.get("/_emulator/health").await;
         assert_eq!(response.status(), 503);
         let body = json_of(response).await;
-        assert_eq!(body["status"], "unavailable");
-        assert_eq!(body["error"], "database unreachable");
+        assert_eq!(body["status"], "degraded");
+        assert_eq!(body["problem"], "unreachable");
     }
 
     async fn first_start_creates_the_default_tenants_once(backend: Backend) {

@@ -195,6 +195,15 @@ impl TestApp {
         Self::spawn_on(database, self.backend, |_| {}).await
     }
 
+    /// Another instance on this one's database, reached at `url` (when this one reaches
+    /// it another way, e.g. through a proxy).
+    pub async fn spawn_beside_on(&self, url: &str) -> TestApp {
+        let database = TestDatabase::Borrowed {
+            url: url.to_owned(),
+        };
+        Self::spawn_on(database, self.backend, |_| {}).await
+    }
+
     /// Stops the server gracefully and hands back its database, for a restart.
     pub async fn stop(mut self) -> TestDatabase {
         if let Some(tx) = self.shutdown.take() {

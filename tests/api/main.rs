@@ -16,6 +16,7 @@ mod instances;
 mod lifecycle;
 mod limits;
 mod openapi;
+mod outage;
 mod repository;
 mod rules;
 mod serving;

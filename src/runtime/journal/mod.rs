@@ -29,7 +29,7 @@ use super::{
     rules::{RefusedBy, Warned, Warning},
 };
 use crate::{
-    http::{original_path, request_id, Api, ErrorCode, StringToSign, Tenant},
+    http::{original_path, request_id, Api, DatabaseFailure, ErrorCode, StringToSign, Tenant},
     store::{emulator::JournalQuery, Store, StoreError, StoreResult},
 };
 
@@ -70,6 +70,11 @@ pub struct Entry {
     /// error, or with the real answer after its latency.
     #[serde(default)]
     pub injected: bool,
+    /// `unknown` for a write the database may or may not have applied: its connection
+    /// was lost after the statement was sent, or the request ran out of time
+    /// (docs/instances.md#when-the-database-fails). It was answered as a failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_body: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -239,6 +244,10 @@ impl Journal {
         let refused_by = extensions.get::<RefusedBy>().map(|r| r.0.id.to_owned());
         let string_to_sign = extensions.get::<StringToSign>().map(|s| s.0.clone());
         let injected = extensions.get::<FaultFired>().is_some();
+        let outcome = extensions
+            .get::<DatabaseFailure>()
+            .filter(|failure| failure.outcome_unknown && call.method != "GET")
+            .map(|_| "unknown".to_owned());
         let (response, response_body) = if self.capture_bodies {
             capture_response(response).await
         } else {
@@ -260,6 +269,7 @@ impl Journal {
             refused_by,
             string_to_sign,
             injected,
+            outcome,
             request_body: call.request_body,
             response_body,
         });
@@ -339,6 +349,7 @@ mod tests {
                 refused_by: None,
                 string_to_sign: None,
                 injected: false,
+                outcome: None,
                 request_body: None,
                 response_body: None,
             });

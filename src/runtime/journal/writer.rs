@@ -27,6 +27,9 @@ use crate::store::{emulator::JournalRow, Store};
 const BATCH: usize = 256;
 /// Most entries waiting to be written.
 const BACKLOG: usize = 10_000;
+/// Longest an append may take (a connection that died silently must not stop the
+/// writer); its entries are dropped then.
+const WRITE_LIMIT: Duration = Duration::from_secs(5);
 /// How long a batch waits for more entries after its first.
 const LINGER: Duration = Duration::from_millis(10);
 
@@ -95,10 +98,18 @@ async fn run(store: Store, keep: i64, mut receiver: mpsc::Receiver<Message>) {
                 next = receiver.try_recv().ok();
             }
         }
-        match store.emulator().append_journal(&rows, keep, trimmed).await {
-            Ok(mark) => trimmed = mark,
-            Err(err) => {
+        let emulator = store.emulator();
+        let append = emulator.append_journal(&rows, keep, trimmed);
+        match tokio::time::timeout(WRITE_LIMIT, append).await {
+            Ok(Ok(mark)) => trimmed = mark,
+            Ok(Err(err)) => {
                 tracing::warn!(error = %err, entries = rows.len(), "journal entries were not written")
+            }
+            Err(_) => {
+                tracing::warn!(
+                    entries = rows.len(),
+                    "journal entries were not written in time: dropped"
+                )
             }
         }
         rows.clear();

@@ -13,10 +13,20 @@
 //!
 //! Ending a turn (after its commit) bumps the write generation, which
 //! [`super::ReadCache`] uses to know that nothing was written since a read.
+//!
+//! A turn never starts on a connection left inside a transaction. When a write fails
+//! for lack of space, SQLite may end the transaction itself; the rollback sqlx then
+//! sends fails ("no transaction is active") and sqlx goes on counting the transaction
+//! as open, refusing every later `BEGIN` on that connection ("begin_with at non-zero
+//! transaction depth") until a restart. Such a connection is closed and a new one
+//! opened in its place at the start of the next turn.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use sqlx::{pool::PoolConnection, Connection, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{
+    pool::PoolConnection, sqlite::SqliteConnectOptions, ConnectOptions, Connection, Sqlite,
+    SqliteConnection, SqlitePool,
+};
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
 /// This process's SQLite writer: the turn, its connection, and the write generation.
@@ -24,6 +34,8 @@ use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 pub struct Writer {
     connection: Mutex<Option<SqliteConnection>>,
     pool: SqlitePool,
+    /// How the writer's own connection is opened again (see the module's text).
+    options: SqliteConnectOptions,
     generation: AtomicU64,
 }
 
@@ -58,18 +70,43 @@ impl Drop for WriteTurn<'_> {
 }
 
 impl Writer {
-    /// A writer that writes through `connection`, or through `pool`'s when `None`.
-    pub fn new(connection: Option<SqliteConnection>, pool: SqlitePool) -> Self {
+    /// A writer that writes through `connection` (opened with `options`), or through
+    /// `pool`'s when `None`.
+    pub fn new(
+        connection: Option<SqliteConnection>,
+        pool: SqlitePool,
+        options: SqliteConnectOptions,
+    ) -> Self {
         Writer {
             connection: Mutex::new(connection),
             pool,
+            options,
             generation: AtomicU64::new(0),
         }
     }
 
     /// Waits for this process's writer turn.
     pub async fn turn(&self) -> Result<WriteTurn<'_>, sqlx::Error> {
-        let guard = self.connection.lock().await;
+        let mut guard = self.connection.lock().await;
+        if let Some(own) = guard.as_mut() {
+            if own.is_in_transaction() {
+                // A rollback sqlx queued when the last transaction was dropped may not
+                // have run yet: a round trip to the connection's thread lets it.
+                own.ping().await?;
+            }
+            if own.is_in_transaction() {
+                tracing::warn!(
+                    "the SQLite writer's connection was left inside a transaction: reopened"
+                );
+                if let Some(stuck) = guard.take() {
+                    // Closing rolls back whatever SQLite still holds, freeing the lock.
+                    if let Err(err) = stuck.close().await {
+                        tracing::debug!(error = %err, "closing the stuck SQLite writer connection");
+                    }
+                }
+                *guard = Some(self.options.connect().await?);
+            }
+        }
         let connection = match MutexGuard::try_map(guard, Option::as_mut) {
             Ok(own) => TurnConnection::Own(own),
             Err(turn) => TurnConnection::Pooled {
@@ -118,7 +155,7 @@ mod tests {
             .connect("sqlite::memory:")
             .await
             .expect("an in-memory pool");
-        Writer::new(None, pool)
+        Writer::new(None, pool, SqliteConnectOptions::new())
     }
 
     use sqlx::sqlite::SqlitePoolOptions;
