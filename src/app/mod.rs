@@ -125,9 +125,11 @@ impl App {
             None => {}
         }
         let metrics = Arc::new(Metrics::new(store.backend().name())?);
+        let upkeep_clock = clock.clone();
         let tasks = vec![
             instance.keep(),
             sync::follow(&store, clock.clone(), faults.clone()),
+            store.upkeep(move || upkeep_clock.now_ms()),
         ];
         let state = AppState::new(Shared {
             metrics,

@@ -35,6 +35,7 @@ use crate::{
     state::{AppState, RouterState},
 };
 pub use error::{ApiError, ApiOk, ApiResult};
+use nonce::NonceWrite;
 pub(crate) use field_list::{custom_vo, customer_source_vo, FieldVo};
 
 pub static X_TRACE_ID: HeaderName = HeaderName::from_static("x-trace-id");
@@ -44,8 +45,19 @@ pub static X_TRACE_ID: HeaderName = HeaderName::from_static("x-trace-id");
 /// answers to unknown paths and wrong methods, and the surface middleware (`around`)
 /// wrapping all of them.
 pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
-    let routes = OpenApiRouter::new()
+    let authenticated = |nonce| {
+        let auth = auth::Authentication {
+            state: state.clone(),
+            nonce,
+        };
+        middleware::from_fn_with_state(auth, auth::authenticate)
+    };
+    // The add records its nonce with its customer, in one transaction (its handler
+    // takes the `nonce::PendingNonce`); every other route before its handler runs.
+    let with_the_write = OpenApiRouter::new()
         .routes(routes!(customers::add))
+        .route_layer(authenticated(NonceWrite::WithTheWrite));
+    let routes = OpenApiRouter::new()
         .routes(routes!(customers::update))
         .routes(routes!(list::list))
         .routes(routes!(customers::delete))
@@ -74,10 +86,8 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
         )
         .answers::<Failure>("431", "More than 100 header fields, or over 64 KiB of them")
         .answers::<Failure>("500", "Internal failure; quote `traceId`");
-    let routes = doc::secured(routes, &guard).route_layer(middleware::from_fn_with_state(
-        state.clone(),
-        auth::authenticate,
-    ));
+    let routes = with_the_write.merge(routes.route_layer(authenticated(NonceWrite::First)));
+    let routes = doc::secured(routes, &guard);
     doc::map_router(routes, |router| {
         router
             .method_not_allowed_fallback(method_not_allowed)

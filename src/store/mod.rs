@@ -17,7 +17,6 @@
 //! imports one above it, nor this facade.
 
 mod backend;
-mod batch;
 mod cache;
 mod changes;
 mod columns;
@@ -26,6 +25,7 @@ pub mod dingtalk;
 pub mod emulator;
 mod error;
 mod exec;
+mod fast;
 mod handle;
 pub mod openapi;
 mod postgres;
@@ -34,6 +34,7 @@ pub mod snapshot;
 mod sqlite;
 mod stmt;
 pub mod tenants;
+mod upkeep;
 
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
@@ -43,13 +44,15 @@ pub use error::{StoreError, StoreResult};
 
 use db::Db;
 use dingtalk::{DingTalkState, DingTalkStore};
-use emulator::EmulatorStore;
+use emulator::{journal::JournalWrites, EmulatorStore};
 use exec::Exec;
-use openapi::{OpenApiState, OpenApiStore};
+use openapi::{writes::OpenApiWrites, OpenApiState, OpenApiStore};
 use reset::{FullReset, TenantReset};
 use snapshot::Snapshot;
 use stmt::Stmt;
 use tenants::Mode;
+
+use crate::telemetry::chain;
 
 /// The most characters a string may have where it is (part of) a key of a database
 /// index: a user id of a DingTalk corp's directory and followers, an OpenAPI customer's
@@ -71,6 +74,19 @@ pub fn over_index_limit(text: &str) -> Option<usize> {
 }
 use tokio::{sync::broadcast, task::JoinHandle};
 
+/// Which implementation the writes that come often take (signed adds with their replay
+/// records, replay records alone, unsigned adds, journal entries): both answer alike.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WritePath {
+    /// Group commit: many requests' writes in one batch (`fast`). What the emulator
+    /// runs.
+    #[default]
+    Fast,
+    /// Each write its own ordinary transaction: the reference the fast path is
+    /// compared with (`tests/api/store_paths.rs`).
+    Plain,
+}
+
 /// Handle to the database and what the store keeps beside it; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store(Arc<Inner>);
@@ -80,6 +96,7 @@ struct Inner {
     db: Db,
     dingtalk: DingTalkState,
     openapi: OpenApiState,
+    journal: Box<dyn JournalWrites>,
     /// On Postgres, the task hearing other instances' changes.
     listener: Mutex<Option<JoinHandle<()>>>,
 }
@@ -111,12 +128,24 @@ impl Store {
     /// brings its schema up to date. On Postgres it listens for other instances'
     /// changes from then on.
     pub async fn connect(url: &str) -> StoreResult<Store> {
+        Store::connect_with(url, WritePath::Fast).await
+    }
+
+    /// [`Store::connect`], with the frequent writes taking `path`.
+    pub async fn connect_with(url: &str, path: WritePath) -> StoreResult<Store> {
         let db = Db::connect(url).await?;
-        let openapi = OpenApiState::new(&db);
+        let (openapi, journal): (Box<dyn OpenApiWrites>, Box<dyn JournalWrites>) = match path {
+            WritePath::Fast => (Box::new(fast::Fast::spawn(&db)), Box::new(fast::FastJournal)),
+            WritePath::Plain => (
+                Box::new(openapi::writes::Plain),
+                Box::new(emulator::journal::Plain),
+            ),
+        };
         let inner = Arc::new(Inner {
             db,
             dingtalk: DingTalkState::default(),
-            openapi,
+            openapi: OpenApiState::new(openapi),
+            journal,
             listener: Mutex::default(),
         });
         if let Some(pool) = inner.db.postgres_pool() {
@@ -152,7 +181,7 @@ impl Store {
 
     /// The emulator's bookkeeping and the runtime state instances share.
     pub fn emulator(&self) -> EmulatorStore<'_> {
-        EmulatorStore::new(&self.0.db)
+        EmulatorStore::new(&self.0.db, &*self.0.journal)
     }
 
     /// Every change other instances announce from now on (the runtime services whose
@@ -225,6 +254,36 @@ impl Store {
         snapshot::write::restore(&self.0.db, snapshot, now_ms).await?;
         self.forget().await;
         self.0.db.analyze(snapshot::ANALYZED).await
+    }
+
+    /// Starts the store's upkeep (`upkeep`): expired replay records pruned (as of
+    /// `now`, the emulator's clock in epoch ms) and the planner's statistics refreshed
+    /// as the searched tables grow. It ends with the store.
+    pub fn upkeep(&self, now: impl Fn() -> i64 + Send + 'static) -> JoinHandle<()> {
+        let weak = Arc::downgrade(&self.0);
+        tokio::spawn(async move {
+            let mut upkeep = upkeep::Upkeep::new(std::time::Instant::now());
+            loop {
+                tokio::time::sleep(upkeep::TICK).await;
+                let Some(inner) = weak.upgrade() else {
+                    return;
+                };
+                let (nonces, customers) = inner.openapi.tally.take();
+                let chores = upkeep.tick(nonces, customers, std::time::Instant::now());
+                let store = Store(inner);
+                if chores.prune {
+                    match store.openapi().prune_nonces(now()).await {
+                        Ok(pruned) => tracing::debug!(pruned, "expired replay records pruned"),
+                        Err(err) => tracing::warn!(error = %chain(&err), "pruning replay records failed"),
+                    }
+                }
+                if chores.analyze {
+                    if let Err(err) = store.0.db.analyze(snapshot::ANALYZED).await {
+                        tracing::warn!(error = %chain(&err), "refreshing planner statistics failed");
+                    }
+                }
+            }
+        })
     }
 
     /// Stops listening, waits for running queries and closes every connection.

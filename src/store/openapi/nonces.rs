@@ -1,15 +1,13 @@
 //! Signature replay records (`oa_nonces`): each (account, nonce, timestamp) is
 //! accepted once. The records live in the database so that every instance sharing it
-//! agrees on what was already used. Many are written in one statement (see
-//! [`crate::store::batch`]).
+//! agrees on what was already used.
 
-use std::{collections::HashSet, sync::Arc};
+use std::sync::Arc;
 
-use super::OpenApiStore;
+use super::{writes::counted, OpenApiStore};
 use crate::store::{
-    batch::Job,
     error::StoreResult,
-    exec::{Conn, Exec},
+    exec::{Exec, Tx},
     stmt::Stmt,
 };
 
@@ -23,102 +21,45 @@ pub struct NonceUse {
 }
 
 impl NonceUse {
-    fn key(&self) -> (i64, &str, &str) {
+    /// What makes a use a replay of another: (account, nonce, timestamp).
+    pub(crate) fn key(&self) -> (i64, &str, &str) {
         (self.account_id, &self.nonce, &self.timestamp)
     }
-}
-
-impl Job for NonceUse {
-    /// Whether the use is the first: `false` for a replay.
-    type Out = bool;
-    const MAX: usize = 64;
-
-    async fn write_all(conn: Conn<'_>, jobs: &[Self]) -> StoreResult<Vec<bool>> {
-        write_uses(conn, jobs).await
-    }
-}
-
-/// The queued form: the request keeps its copy for the message about a replay.
-impl Job for Arc<NonceUse> {
-    type Out = bool;
-    const MAX: usize = 64;
-
-    async fn write_all(conn: Conn<'_>, jobs: &[Self]) -> StoreResult<Vec<bool>> {
-        write_uses(conn, jobs).await
-    }
-}
-
-/// Records the batch's first uses of each key with one statement ([`record`]);
-/// whether each use was the first.
-async fn write_uses(
-    mut conn: Conn<'_>,
-    jobs: &[impl AsRef<NonceUse> + Sync],
-) -> StoreResult<Vec<bool>> {
-    let first = first_uses(jobs);
-    let stmt = record(jobs, &first, conn.binds_arrays());
-    let recorded: Vec<Key> = conn.fetch_all(&stmt).await?;
-    Ok(fresh(jobs, &first, &recorded))
-}
-
-/// A recorded (account, nonce, timestamp).
-pub(crate) type Key = (i64, String, String);
-
-/// For each use, whether it is the first of its key in `jobs`: within a batch the
-/// first use of a key wins.
-pub(crate) fn first_uses(jobs: &[impl AsRef<NonceUse>]) -> Vec<bool> {
-    let mut seen = HashSet::with_capacity(jobs.len());
-    jobs.iter().map(|j| seen.insert(j.as_ref().key())).collect()
-}
-
-/// One `INSERT … ON CONFLICT DO NOTHING RETURNING` of the first uses: the keys not
-/// returned were already recorded. One statement, so two instances racing on the same
-/// nonce cannot both win.
-pub(crate) fn record<'a>(
-    jobs: &'a [impl AsRef<NonceUse>],
-    first: &[bool],
-    arrays: bool,
-) -> Stmt<'a> {
-    let mut stmt = Stmt::new("INSERT INTO oa_nonces (account_id, nonce, timestamp, expires_at)");
-    let rows: Vec<_> = jobs
-        .iter()
-        .zip(first)
-        .filter(|(_, first)| **first)
-        .map(|(job, _)| {
-            let job = job.as_ref();
-            [
-                job.account_id.into(),
-                job.nonce.as_str().into(),
-                job.timestamp.as_str().into(),
-                job.expires_at.into(),
-            ]
-        })
-        .collect();
-    let several = rows.len() > 1;
-    stmt.push_rows(rows, ["bigint", "text", "text", "bigint"], arrays);
-    stmt.push(" ON CONFLICT DO NOTHING RETURNING account_id, nonce, timestamp");
-    if several && !arrays {
-        stmt = stmt.transient();
-    }
-    stmt
-}
-
-/// For each use, whether it was the first: the first of its key in the batch, and
-/// among the keys `recorded` returned.
-pub(crate) fn fresh(jobs: &[impl AsRef<NonceUse>], first: &[bool], recorded: &[Key]) -> Vec<bool> {
-    let recorded: HashSet<(i64, &str, &str)> = recorded
-        .iter()
-        .map(|(account, nonce, timestamp)| (*account, nonce.as_str(), timestamp.as_str()))
-        .collect();
-    jobs.iter()
-        .zip(first)
-        .map(|(job, first)| *first && recorded.contains(&job.as_ref().key()))
-        .collect()
 }
 
 impl AsRef<NonceUse> for NonceUse {
     fn as_ref(&self) -> &NonceUse {
         self
     }
+}
+
+/// `INSERT INTO oa_nonces (…)` with the columns of [`values`].
+pub(crate) const INSERT: &str = "INSERT INTO oa_nonces (account_id, nonce, timestamp, expires_at)";
+
+/// What `… ON CONFLICT DO NOTHING RETURNING` gives back of a recorded use: its key.
+pub(crate) const RECORDED: &str = " ON CONFLICT DO NOTHING RETURNING account_id, nonce, timestamp";
+
+/// A recorded (account, nonce, timestamp).
+pub(crate) type Key = (i64, String, String);
+
+/// The column values of a use, in [`INSERT`] order.
+pub(crate) fn values(nonce: &NonceUse) -> [crate::store::stmt::Arg<'_>; 4] {
+    [
+        nonce.account_id.into(),
+        nonce.nonce.as_str().into(),
+        nonce.timestamp.as_str().into(),
+        nonce.expires_at.into(),
+    ]
+}
+
+/// Records `nonce` inside the caller's transaction: whether it was the first use of
+/// its key (`false`: a replay). One `INSERT … ON CONFLICT DO NOTHING`, so two
+/// instances racing on the same nonce cannot both win.
+pub(crate) async fn record(tx: &mut Tx<'_>, nonce: &NonceUse) -> StoreResult<bool> {
+    let mut stmt = Stmt::new(INSERT);
+    stmt.push_rows(vec![values(nonce)]);
+    stmt.push(RECORDED);
+    Ok(tx.fetch_optional::<Key>(&stmt).await?.is_some())
 }
 
 impl OpenApiStore<'_> {
@@ -140,10 +81,12 @@ impl OpenApiStore<'_> {
         self.record_nonce_use(Arc::new(nonce)).await
     }
 
-    /// [`OpenApiStore::record_nonce`] of a use already made.
+    /// [`OpenApiStore::record_nonce`] of a use already made. Written on the relaxed
+    /// writes (`Db::relaxed`), by the store's write path (`super::writes`).
     #[tracing::instrument(skip_all, fields(account_id = nonce.account_id))]
     pub async fn record_nonce_use(&self, nonce: Arc<NonceUse>) -> StoreResult<bool> {
-        self.state.nonces.write(nonce).await
+        let fresh = self.state.writes.record_nonce(self.db, nonce).await;
+        counted(fresh, || self.state.tally.nonce())
     }
 
     /// Deletes replay records that expired before `now_ms`; how many.

@@ -1,11 +1,13 @@
 //! The two group-commit jobs driven through the batch writer directly, so that a
 //! batch's make-up is chosen, not timed.
 
-use super::{customer_batch::NewCustomer, nonces::NonceUse, Contact, Customer, NewAccount};
+use std::sync::Arc;
+
+use super::batch::{self, Job};
 use crate::store::{
-    batch::{self, Job},
     error::StoreError,
     exec::Exec,
+    openapi::{new_customer::NewCustomer, Contact, Customer, NewAccount, NonceUse},
     Store,
 };
 
@@ -77,11 +79,13 @@ async fn one_failing_add_fails_alone_and_the_rest_of_its_batch_is_stored() {
 #[tokio::test]
 async fn in_one_nonce_batch_the_first_use_of_a_key_wins() {
     let (store, account) = store_and_account().await;
-    let used = |nonce: &str, timestamp: &str| NonceUse {
-        account_id: account,
-        nonce: nonce.into(),
-        timestamp: timestamp.into(),
-        expires_at: 10_000,
+    let used = |nonce: &str, timestamp: &str| {
+        Arc::new(NonceUse {
+            account_id: account,
+            nonce: nonce.into(),
+            timestamp: timestamp.into(),
+            expires_at: 10_000,
+        })
     };
     let first = write_batch(&store, &[used("a", "1"), used("b", "1"), used("a", "1")]).await;
     let fresh: Vec<bool> = first.into_iter().map(|r| r.expect("recorded")).collect();
