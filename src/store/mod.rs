@@ -253,7 +253,7 @@ impl Store {
     pub async fn restore(&self, snapshot: &Snapshot, now_ms: i64) -> StoreResult<()> {
         snapshot::write::restore(&self.0.db, snapshot, now_ms).await?;
         self.forget().await;
-        self.0.db.analyze(snapshot::ANALYZED).await
+        self.refresh_statistics().await
     }
 
     /// Starts the store's upkeep (`upkeep`): expired replay records pruned (as of
@@ -278,12 +278,20 @@ impl Store {
                     }
                 }
                 if chores.analyze {
-                    if let Err(err) = store.0.db.analyze(snapshot::ANALYZED).await {
+                    if let Err(err) = store.refresh_statistics().await {
                         tracing::warn!(error = %chain(&err), "refreshing planner statistics failed");
                     }
                 }
             }
         })
+    }
+
+    /// Refreshes the planner's statistics of the tables searched by more than their key
+    /// (`ANALYZE`): so that a search picks its selective index (e.g.
+    /// `oa_customers_by_name` for an `eq` on `customerName`) rather than walking the
+    /// account's customers in `createTime` order. The upkeep does it as they grow.
+    pub async fn refresh_statistics(&self) -> StoreResult<()> {
+        self.0.db.analyze(snapshot::ANALYZED).await
     }
 
     /// Stops listening, waits for running queries and closes every connection.

@@ -19,3 +19,4 @@ mod repository;
 mod rules;
 mod serving;
 mod startup;
+mod store_paths;
