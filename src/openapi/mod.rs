@@ -35,8 +35,8 @@ use crate::{
     state::{AppState, RouterState},
 };
 pub use error::{ApiError, ApiOk, ApiResult};
-use nonce::NonceWrite;
 pub(crate) use field_list::{custom_vo, customer_source_vo, FieldVo};
+use nonce::NonceWrite;
 
 pub static X_TRACE_ID: HeaderName = HeaderName::from_static("x-trace-id");
 

@@ -4,17 +4,20 @@
 //! hold each API's operations. Underneath, every statement is written once as a
 //! `stmt::Stmt` with `$n` placeholders and run through `exec::Exec`: `exec`, `handle` and
 //! `db` match on the backend's connections, and [`Backend`](crate::store::Backend) gives
-//! the few SQL fragments the dialects spell differently; the batch writers ask
-//! `Conn::binds_arrays` (`docs/architecture.md#inside-the-store`). Machinery only one
-//! backend has is in `sqlite` (the writer turn) and `postgres` (the listener of other
-//! instances' changes); group commit (`batch`) and the caches (`cache`) serve both. Times
-//! are stored as epoch milliseconds (BIGINT), ids as BIGINT, lists and nested objects as
-//! JSON text (`columns`).
+//! the few SQL fragments the dialects spell differently
+//! (`docs/architecture.md#inside-the-store`). Machinery only one backend has is in
+//! `sqlite` (the writer turn) and `postgres` (the listener of other instances' changes);
+//! the caches (`cache`) serve both. The frequent writes take one of two paths
+//! ([`WritePath`]): plain transactions in the modules owning their tables, or group
+//! commit and its hand-written SQL, all in `fast`. Times are stored as epoch
+//! milliseconds (BIGINT), ids as BIGINT, lists and nested objects as JSON text
+//! (`columns`).
 //!
 //! Module order, lowest first: `error`, `columns`, `cache`, `stmt`, `changes`, `exec`,
-//! `backend`, `sqlite`, `handle`, `db`, `postgres`, `batch`, `tenants`, then `dingtalk`, `openapi` and
-//! `emulator`, then `reset` and `snapshot`, which use both APIs' tables; no module
-//! imports one above it, nor this facade.
+//! `backend`, `sqlite`, `handle`, `db`, `postgres`, `tenants`, `upkeep`, then
+//! `dingtalk`, `openapi` and `emulator`, then `fast` (which implements their frequent
+//! writes), `reset` and `snapshot`, which use both APIs' tables; no module imports one
+//! above it, nor this facade.
 
 mod backend;
 mod cache;
@@ -135,7 +138,10 @@ impl Store {
     pub async fn connect_with(url: &str, path: WritePath) -> StoreResult<Store> {
         let db = Db::connect(url).await?;
         let (openapi, journal): (Box<dyn OpenApiWrites>, Box<dyn JournalWrites>) = match path {
-            WritePath::Fast => (Box::new(fast::Fast::spawn(&db)), Box::new(fast::FastJournal)),
+            WritePath::Fast => (
+                Box::new(fast::Fast::spawn(&db)),
+                Box::new(fast::FastJournal),
+            ),
             WritePath::Plain => (
                 Box::new(openapi::writes::Plain),
                 Box::new(emulator::journal::Plain),
@@ -274,7 +280,9 @@ impl Store {
                 if chores.prune {
                     match store.openapi().prune_nonces(now()).await {
                         Ok(pruned) => tracing::debug!(pruned, "expired replay records pruned"),
-                        Err(err) => tracing::warn!(error = %chain(&err), "pruning replay records failed"),
+                        Err(err) => {
+                            tracing::warn!(error = %chain(&err), "pruning replay records failed")
+                        }
                     }
                 }
                 if chores.analyze {

@@ -41,7 +41,10 @@ async fn accounts(store: &Store) -> Accounts {
         customer_sources: None,
     };
     let openapi = store.openapi();
-    let (strict, lenient) = (account("strict", Mode::Strict), account("lenient", Mode::Lenient));
+    let (strict, lenient) = (
+        account("strict", Mode::Strict),
+        account("lenient", Mode::Lenient),
+    );
     let strict = openapi.create_account(&strict, 1_000).await;
     let lenient = openapi.create_account(&lenient, 1_000).await;
     let (strict, lenient) = (strict.expect("strict").id, lenient.expect("lenient").id);
@@ -225,7 +228,9 @@ async fn rows(url: &str) -> Vec<String> {
 /// Everything one path answered and stored.
 async fn outcome(backend: Backend, path: WritePath) -> (Vec<Vec<String>>, Vec<i64>, Vec<String>) {
     let database = TestDatabase::create(backend).await.expect("a database");
-    let store = Store::connect_with(database.url(), path).await.expect("store");
+    let store = Store::connect_with(database.url(), path)
+        .await
+        .expect("store");
     let accounts = accounts(&store).await;
     let mut answers = Vec::new();
     for round in rounds(&accounts) {

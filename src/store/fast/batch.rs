@@ -213,7 +213,9 @@ async fn lane<J: Job>(writes: Writes, lanes: Arc<Lanes<J>>) {
             }
             Err(err) => {
                 let err = Arc::new(err);
-                jobs.iter().map(|_| Err(StoreError::Batch(err.clone()))).collect()
+                jobs.iter()
+                    .map(|_| Err(StoreError::Batch(err.clone())))
+                    .collect()
             }
         };
         drop(writing);

@@ -84,4 +84,3 @@ async fn a_full_batch_starts_without_waiting() {
     }
     assert_eq!(gather(&lanes).await, (Noop::MAX, std::time::Duration::ZERO));
 }
-

@@ -12,8 +12,8 @@ use crate::store::{
     openapi::{
         customer::{Customer, IndexEntry},
         customer_rows::{
-            index_values, insert, insert_index, values, IndexRow, INDEX_CHUNK, INDEX_TYPES,
-            INSERT, INSERT_INDEX, TYPES,
+            index_values, insert, insert_index, values, IndexRow, INDEX_CHUNK, INDEX_TYPES, INSERT,
+            INSERT_INDEX, TYPES,
         },
         new_customer::NewCustomer,
     },
@@ -41,7 +41,12 @@ impl Job for NewCustomer {
             let mut added = Stmt::new(INSERT.as_str());
             push_rows(&mut added, customers, TYPES, true);
             let mut index = Stmt::new(INSERT_INDEX);
-            push_rows(&mut index, rows.iter().map(index_values).collect(), INDEX_TYPES, true);
+            push_rows(
+                &mut index,
+                rows.iter().map(index_values).collect(),
+                INDEX_TYPES,
+                true,
+            );
             index.push(" ON CONFLICT DO NOTHING");
             let both = chain(chain(Stmt::new("WITH added AS ("), "", added), ") ", index);
             conn.execute(&both).await?;

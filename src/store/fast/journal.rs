@@ -27,7 +27,12 @@ impl JournalWrites for FastJournal {
             let mut conn = db.relaxed().handle().await?;
             let arrays = conn.conn().binds_arrays();
             let mut insert = Stmt::new(INSERT);
-            push_rows(&mut insert, rows.iter().map(values).collect(), TYPES, arrays);
+            push_rows(
+                &mut insert,
+                rows.iter().map(values).collect(),
+                TYPES,
+                arrays,
+            );
             insert.push(" RETURNING seq");
             if !arrays {
                 insert = insert.transient();

@@ -18,9 +18,9 @@ mod batch;
 #[cfg(test)]
 mod batch_tests;
 mod customers;
-mod journal;
 #[cfg(test)]
 mod jobs_tests;
+mod journal;
 mod nonces;
 mod signed_add;
 mod sql;

@@ -48,7 +48,12 @@ pub(super) fn record<'a>(
         .map(|(job, _)| values(job.as_ref()))
         .collect();
     let several = rows.len() > 1;
-    push_rows(&mut stmt, rows, ["bigint", "text", "text", "bigint"], arrays);
+    push_rows(
+        &mut stmt,
+        rows,
+        ["bigint", "text", "text", "bigint"],
+        arrays,
+    );
     stmt.push(RECORDED);
     if several && !arrays {
         stmt = stmt.transient();

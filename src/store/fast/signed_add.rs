@@ -85,7 +85,11 @@ async fn sqlite(mut conn: Conn<'_>, jobs: &[SignedAdd], first: &[bool]) -> Store
         .any(|(job, first)| *first && job.refuse_replay);
     let lists = lists(&hopeful);
     let rows = rows(&hopeful, &lists);
-    let mut stmt = chain(Stmt::new("BEGIN IMMEDIATE; "), "", record(jobs, first, false));
+    let mut stmt = chain(
+        Stmt::new("BEGIN IMMEDIATE; "),
+        "",
+        record(jobs, first, false),
+    );
     if !hopeful.is_empty() {
         stmt = chain(stmt, "; ", inserts_sqlite(&hopeful, &rows));
     }
@@ -176,8 +180,8 @@ fn postgres<'a>(jobs: &'a [SignedAdd], first: &[bool]) -> Stmt<'a> {
     let added: Vec<&NewCustomer> = jobs.iter().map(|job| &job.add).collect();
     let lists = lists(&added);
     let index_rows = rows(&added, &lists);
-    let index = columns(index_rows.iter().map(index_values).collect(), &INDEX_TYPES)
-        .unwrap_or_default();
+    let index =
+        columns(index_rows.iter().map(index_values).collect(), &INDEX_TYPES).unwrap_or_default();
 
     let mut stmt = chain(
         Stmt::new("WITH recorded AS ("),

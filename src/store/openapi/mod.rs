@@ -32,8 +32,8 @@ pub use filter::{
     MAX_CONDITION_VALUES,
 };
 
-pub use self::{nonces::NonceUse, writes::SignedAdded};
 use self::writes::{OpenApiWrites, Tally};
+pub use self::{nonces::NonceUse, writes::SignedAdded};
 use super::{cache::TrustCache, db::Db};
 
 /// What the OpenAPI view keeps between calls: answers it may reuse, the path the
