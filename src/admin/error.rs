@@ -45,7 +45,7 @@ impl From<StoreError> for AdminError {
                 )
             }
             other => {
-                tracing::error!(error = %other, cause = ?std::error::Error::source(&other), "control-plane request failed");
+                tracing::error!(error = %crate::telemetry::chain(&other), "control-plane request failed");
                 AdminError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
             }
         }

@@ -36,7 +36,7 @@ pub async fn health(State(state): State<AppState>) -> Response {
     let error = match ping {
         Ok(Ok(())) => None,
         Ok(Err(err)) => {
-            tracing::warn!(error = %err, "health check: database unreachable");
+            tracing::warn!(error = %crate::telemetry::chain(&err), "health check: database unreachable");
             Some("database unreachable".to_owned())
         }
         Err(_) => Some("database did not answer within 2 s".to_owned()),

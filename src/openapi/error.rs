@@ -77,7 +77,7 @@ impl From<StoreError> for ApiError {
     /// Internal causes are logged here, once, inside the request span; the client gets
     /// a generic 500 with the trace id to quote.
     fn from(err: StoreError) -> Self {
-        tracing::error!(error = %err, cause = ?std::error::Error::source(&err), "openapi request failed");
+        tracing::error!(error = %crate::telemetry::chain(&err), "openapi request failed");
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
     }
 }

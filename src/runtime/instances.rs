@@ -89,7 +89,7 @@ impl Instance {
             loop {
                 ticks.tick().await;
                 if let Err(err) = instance.renew().await {
-                    tracing::warn!(error = %err, "could not renew the worker number's lease");
+                    tracing::warn!(error = %crate::telemetry::chain(&err), "could not renew the worker number's lease");
                 }
             }
         })
@@ -125,7 +125,7 @@ impl Instance {
             .release_lease(&lease, millis(RELEASE_GRACE), self.ids.last_ms())
             .await;
         if let Err(err) = released {
-            tracing::warn!(error = %err, "could not give the worker number back; it frees itself when its lease expires");
+            tracing::warn!(error = %crate::telemetry::chain(&err), "could not give the worker number back; it frees itself when its lease expires");
         }
     }
 }

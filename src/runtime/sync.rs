@@ -23,12 +23,12 @@ pub fn follow(store: &Store, clock: Clock, faults: Arc<Faults>) -> JoinHandle<()
             };
             if reload_clock {
                 if let Err(err) = clock.reload().await {
-                    tracing::warn!(error = %err, "could not reload the shared clock offset");
+                    tracing::warn!(error = %crate::telemetry::chain(&err), "could not reload the shared clock offset");
                 }
             }
             if reload_faults {
                 if let Err(err) = faults.reload().await {
-                    tracing::warn!(error = %err, "could not reload the shared fault rules");
+                    tracing::warn!(error = %crate::telemetry::chain(&err), "could not reload the shared fault rules");
                 }
             }
         }

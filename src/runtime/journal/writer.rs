@@ -98,7 +98,7 @@ async fn run(store: Store, keep: i64, mut receiver: mpsc::Receiver<Message>) {
         match store.emulator().append_journal(&rows, keep, trimmed).await {
             Ok(mark) => trimmed = mark,
             Err(err) => {
-                tracing::warn!(error = %err, entries = rows.len(), "journal entries were not written")
+                tracing::warn!(error = %crate::telemetry::chain(&err), entries = rows.len(), "journal entries were not written")
             }
         }
         rows.clear();

@@ -38,7 +38,7 @@ pub async fn spawn(
                     Topic::Everything
                 }
                 Err(err) => {
-                    tracing::warn!(error = %err, "change listener failed; retrying");
+                    tracing::warn!(error = %crate::telemetry::chain(&err), "change listener failed; retrying");
                     tokio::time::sleep(Duration::from_millis(200)).await;
                     Topic::Everything
                 }

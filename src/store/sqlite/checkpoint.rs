@@ -66,16 +66,18 @@ pub fn spawn(pool: SqlitePool, writer: Weak<Writer>) {
                 return;
             }
             let started = std::time::Instant::now();
-            let (_, log, copied) =
-                match sqlx::query_as::<_, Outcome>(PASSIVE).fetch_one(&pool).await {
-                    Ok(outcome) => outcome,
-                    Err(sqlx::Error::PoolClosed) => return,
-                    Err(err) => {
-                        tracing::warn!(error = %err, "a WAL checkpoint failed");
-                        pause = PERIOD;
-                        continue;
-                    }
-                };
+            let (_, log, copied) = match sqlx::query_as::<_, Outcome>(PASSIVE)
+                .fetch_one(&pool)
+                .await
+            {
+                Ok(outcome) => outcome,
+                Err(sqlx::Error::PoolClosed) => return,
+                Err(err) => {
+                    tracing::warn!(error = %crate::telemetry::chain(&err), "a WAL checkpoint failed");
+                    pause = PERIOD;
+                    continue;
+                }
+            };
             tracing::trace!(log, copied, took = ?started.elapsed(), "a passive WAL checkpoint");
             let left = log - copied;
             pause = if left > 0 { AGAIN } else { PERIOD };
@@ -92,7 +94,7 @@ pub fn spawn(pool: SqlitePool, writer: Weak<Writer>) {
                     tracing::debug!(log, left, took = ?started.elapsed(), "a WAL checkpoint in the writer turn")
                 }
                 Err(err) => {
-                    tracing::warn!(error = %err, "a WAL checkpoint in the writer turn failed")
+                    tracing::warn!(error = %crate::telemetry::chain(&err), "a WAL checkpoint in the writer turn failed")
                 }
             }
         }
