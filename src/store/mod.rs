@@ -137,6 +137,7 @@ impl Store {
     /// [`Store::connect`], with the frequent writes taking `path`.
     pub async fn connect_with(url: &str, path: WritePath) -> StoreResult<Store> {
         let db = Db::connect(url).await?;
+        openapi::nonces::backfill_key_hashes(&db).await?;
         let (openapi, journal): (Box<dyn OpenApiWrites>, Box<dyn JournalWrites>) = match path {
             WritePath::Fast => (
                 Box::new(fast::Fast::spawn(&db)),

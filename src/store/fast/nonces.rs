@@ -6,9 +6,10 @@ use std::{collections::HashSet, sync::Arc};
 
 use super::{batch::Job, sql::push_rows};
 use crate::store::{
+    backend::Backend,
     error::StoreResult,
     exec::Conn,
-    openapi::nonces::{values, Key, NonceUse, INSERT, RECORDED},
+    openapi::nonces::{record_rows, values, Key, NonceUse, INSERT, RETURNING},
     stmt::Stmt,
 };
 
@@ -32,32 +33,34 @@ pub(super) fn first_uses(jobs: &[impl AsRef<NonceUse>]) -> Vec<bool> {
     jobs.iter().map(|j| seen.insert(j.as_ref().key())).collect()
 }
 
-/// One `INSERT … ON CONFLICT DO NOTHING RETURNING` of the first uses: the keys not
-/// returned were already recorded. One statement, so two instances racing on the same
-/// nonce cannot both win.
+/// One statement recording the first uses, returning the keys recorded now: those not
+/// returned were recorded before. On Postgres an `INSERT … ON CONFLICT DO NOTHING` with
+/// one array per column (one text for any batch); on SQLite
+/// `openapi::nonces::record_rows`.
 pub(super) fn record<'a>(
     jobs: &'a [impl AsRef<NonceUse>],
     first: &[bool],
     arrays: bool,
 ) -> Stmt<'a> {
-    let mut stmt = Stmt::new(INSERT);
-    let rows: Vec<_> = jobs
+    let uses: Vec<&NonceUse> = jobs
         .iter()
         .zip(first)
         .filter(|(_, first)| **first)
-        .map(|(job, _)| values(job.as_ref()))
+        .map(|(job, _)| job.as_ref())
         .collect();
-    let several = rows.len() > 1;
-    push_rows(
-        &mut stmt,
-        rows,
-        ["bigint", "text", "text", "bigint"],
-        arrays,
-    );
-    stmt.push(RECORDED);
-    if several && !arrays {
-        stmt = stmt.transient();
+    if !arrays {
+        let several = uses.len() > 1;
+        let stmt = record_rows(Backend::Sqlite, &uses);
+        return match several {
+            true => stmt.transient(),
+            false => stmt,
+        };
     }
+    let mut stmt = Stmt::new(INSERT);
+    let rows = uses.into_iter().map(values).collect();
+    push_rows(&mut stmt, rows, ["bigint", "text", "text", "bigint"], true);
+    stmt.push(" ON CONFLICT DO NOTHING");
+    stmt.push(RETURNING);
     stmt
 }
 

@@ -87,7 +87,7 @@ impl OpenApiWrites for Plain {
         Box::pin(async move {
             let mut conn = db.write().await?;
             let mut tx = conn.begin().await?;
-            let fresh = record(&mut tx, &add.nonce).await?;
+            let fresh = record(&mut tx, db.backend(), &add.nonce).await?;
             if add.admitted(fresh) {
                 insert_new(&mut tx, &add.add).await?;
             }
@@ -100,7 +100,7 @@ impl OpenApiWrites for Plain {
         Box::pin(async move {
             let mut conn = db.relaxed().handle().await?;
             let mut tx = conn.begin().await?;
-            let fresh = record(&mut tx, &nonce).await?;
+            let fresh = record(&mut tx, db.backend(), &nonce).await?;
             tx.commit().await?;
             Ok(fresh)
         })
