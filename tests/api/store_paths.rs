@@ -266,3 +266,50 @@ both_backends! {
         assert_eq!(plain.2[0], "-- 52 rows", "the customers stored");
     }
 }
+
+/// Two stores on one database (two instances), on both paths at once, racing to
+/// record the same nonces: each is recorded once, whichever wins.
+async fn raced(backend: Backend) {
+    let database = TestDatabase::create(backend).await.expect("a database");
+    let plain = Store::connect_with(database.url(), WritePath::Plain).await;
+    let plain = plain.expect("a plain store");
+    let fast = Store::connect_with(database.url(), WritePath::Fast).await;
+    let fast = fast.expect("a fast store");
+    let accounts = accounts(&plain).await;
+    for round in 0..4 {
+        let used = format!("raced{round}");
+        let attempts = (0..16).map(|i| {
+            let store = if i % 2 == 0 { &plain } else { &fast };
+            let nonce = nonce(accounts.strict, &used);
+            async move {
+                match i % 4 < 2 {
+                    true => store.openapi().record_nonce_use(nonce).await,
+                    false => {
+                        let id = 1_000 + round * 100 + i;
+                        let openapi = store.openapi();
+                        let added = openapi.add_signed_customer(nonce, true, id, patch(id), 5_000);
+                        added.await.map(|added| added.fresh)
+                    }
+                }
+            }
+        });
+        let fresh: Vec<bool> = join_all(attempts)
+            .await
+            .into_iter()
+            .map(|answer| answer.unwrap_or_else(|e| panic!("recorded: {e}")))
+            .collect();
+        assert_eq!(
+            fresh.iter().filter(|f| **f).count(),
+            1,
+            "round {round}: {fresh:?}"
+        );
+    }
+    plain.close().await;
+    fast.close().await;
+}
+
+both_backends! {
+    async fn a_nonce_raced_by_two_instances_is_recorded_once(backend: Backend) {
+        raced(backend).await;
+    }
+}

@@ -5,7 +5,7 @@
 //!
 //! Before, an add waited for two batches in turn (its replay record's, then its
 //! customer's), each with its own wait for the writer and its own hand-offs. Now one
-//! batch records every nonce (`INSERT … ON CONFLICT DO NOTHING RETURNING`, as
+//! batch records every nonce (one statement returning the keys it recorded, as
 //! [`super::nonces`] does) and inserts the customers of the requests that may go on:
 //! a first use, or a replay the account is lenient about. A replay that is refused
 //! adds nothing, and its nonce stays recorded as before.
