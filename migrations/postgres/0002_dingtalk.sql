@@ -1,9 +1,9 @@
--- DingTalk-style CRM data (SPEC §1) and the runtime state of that API.
+-- DingTalk-style CRM data (docs/dingtalk.md) and the runtime state of that API.
 -- Every row belongs to one corp and is looked up by (corp_id, id): a corp's ids never
 -- reach another corp's rows, and deleting a corp deletes everything it owns.
 -- Ids are the emulator's 18-digit snowflake ids; times are epoch milliseconds.
 
--- One live access token per corp (SPEC §1.2). The unique token index serves the
+-- One live access token per corp (docs/dingtalk.md#tokens). The unique token index serves the
 -- per-request lookup; the corp key makes /gettoken one atomic upsert.
 CREATE TABLE dt_tokens (
     corp_id    BIGINT  NOT NULL PRIMARY KEY REFERENCES dt_corps (id) ON DELETE CASCADE,
@@ -11,7 +11,8 @@ CREATE TABLE dt_tokens (
     expires_at BIGINT  NOT NULL
 );
 
--- Fixed one-minute windows per (corp, endpoint) for the optional rate limit (SPEC §1.5).
+-- Fixed one-minute windows per (corp, endpoint) for the optional rate limit
+-- (docs/dingtalk.md#rate-limits).
 CREATE TABLE dt_rate_windows (
     corp_id      BIGINT  NOT NULL REFERENCES dt_corps (id) ON DELETE CASCADE,
     endpoint     TEXT    NOT NULL,

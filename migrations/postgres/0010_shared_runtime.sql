@@ -1,4 +1,4 @@
--- Several instances on one database (SPEC §7): leased id worker numbers, and the
+-- Several instances on one database (docs/instances.md): leased id worker numbers, and the
 -- runtime state every instance shares (fault rules, the clock offset, the journal).
 -- Times are epoch milliseconds of the database's clock.
 

@@ -1,4 +1,4 @@
--- The OpenAPI-style CRM (SPEC §2): custom fields, customers, the customers' search
+-- The OpenAPI-style CRM (docs/openapi.md): custom fields, customers, the customers' search
 -- index, and signature replay records. Every table is scoped by account. Times are
 -- epoch milliseconds.
 

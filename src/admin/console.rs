@@ -13,24 +13,24 @@ use axum::{
 
 use super::{AdminError, AdminErrorBody};
 
-/// The page, its script and its style.
-const ASSETS: [(&str, &str, &str); 3] = [
-    (
-        "",
-        "text/html; charset=utf-8",
-        include_str!("console/index.html"),
-    ),
-    (
-        "app.js",
-        "text/javascript; charset=utf-8",
-        include_str!("console/app.js"),
-    ),
-    (
-        "app.css",
-        "text/css; charset=utf-8",
-        include_str!("console/app.css"),
-    ),
+/// The page, its scripts (JavaScript modules) and its style.
+const ASSETS: [(&str, &str, &str); 11] = [
+    ("", HTML, include_str!("console/index.html")),
+    ("app.css", CSS, include_str!("console/app.css")),
+    ("app.js", JS, include_str!("console/app.js")),
+    ("core.js", JS, include_str!("console/core.js")),
+    ("connect.js", JS, include_str!("console/connect.js")),
+    ("tenants.js", JS, include_str!("console/tenants.js")),
+    ("customers.js", JS, include_str!("console/customers.js")),
+    ("journal.js", JS, include_str!("console/journal.js")),
+    ("rules.js", JS, include_str!("console/rules.js")),
+    ("coverage.js", JS, include_str!("console/coverage.js")),
+    ("faults.js", JS, include_str!("console/faults.js")),
 ];
+
+const HTML: &str = "text/html; charset=utf-8";
+const CSS: &str = "text/css; charset=utf-8";
+const JS: &str = "text/javascript; charset=utf-8";
 
 /// Scripts, styles, fonts and calls from this origin only; no frames, no plugins.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
@@ -51,9 +51,10 @@ pub async fn page() -> Response {
     asset_response("")
 }
 
-/// `GET /_emulator/ui/{asset}`: the console's script (`app.js`) and style (`app.css`).
+/// `GET /_emulator/ui/{asset}`: the console's scripts (`app.js` and the modules it
+/// imports) and style (`app.css`).
 #[utoipa::path(get, path = "/ui/{asset}", tag = "Control plane", security(()),
-    params(("asset" = String, Path, description = "`app.js` or `app.css`")),
+    params(("asset" = String, Path, description = "`app.css`, `app.js` or a module it imports (`core.js`, …)")),
     responses(
         (status = 200, description = "The asset", content(
             (String = "text/javascript"),

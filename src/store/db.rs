@@ -25,6 +25,7 @@ use super::{
     changes::{Changes, Topic},
     error::{StoreError, StoreResult},
     exec::Exec,
+    migrations,
     sqlite::{checkpoint, Writer},
     stmt::Stmt,
 };
@@ -81,9 +82,6 @@ fn ping_when_idle<DB: Database>(options: PoolOptions<DB>) -> PoolOptions<DB> {
         })
 }
 
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
-static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
-
 impl Db {
     /// Connects to the database named by `url` (scheme `sqlite:` or `postgres:`) and
     /// brings its schema up to date. On Postgres, sqlx holds an advisory lock while it
@@ -100,8 +98,12 @@ impl Db {
             });
         };
         match &db.pool {
-            Pool::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
-            Pool::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+            Pool::Sqlite(pool) => {
+                migrations::run(&migrations::SQLITE, &migrations::SQLITE_RETIRED, pool).await?
+            }
+            Pool::Postgres(pool) => {
+                migrations::run(&migrations::POSTGRES, &migrations::POSTGRES_RETIRED, pool).await?
+            }
         }
         Ok(db)
     }

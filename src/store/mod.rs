@@ -14,10 +14,10 @@
 //! (`columns`).
 //!
 //! Module order, lowest first: `error`, `columns`, `cache`, `stmt`, `changes`, `exec`,
-//! `backend`, `sqlite`, `handle`, `db`, `postgres`, `tenants`, `upkeep`, then
-//! `dingtalk`, `openapi` and `emulator`, then `fast` (which implements their frequent
-//! writes), `reset` and `snapshot`, which use both APIs' tables; no module imports one
-//! above it, nor this facade.
+//! `backend`, `sqlite`, `handle`, `migrations`, `db`, `postgres`, `tenants`, `upkeep`,
+//! then `dingtalk`, `openapi` and `emulator`, then `fast` (which implements their
+//! frequent writes), `reset` and `snapshot`, which use both APIs' tables; no module
+//! imports one above it, nor this facade.
 
 mod backend;
 mod cache;
@@ -30,6 +30,7 @@ mod error;
 mod exec;
 mod fast;
 mod handle;
+mod migrations;
 pub mod openapi;
 mod postgres;
 pub mod reset;

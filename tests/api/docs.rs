@@ -1,6 +1,6 @@
-//! The repository explains itself: nothing in `src/`, `docs/`, the README or the text the
-//! server serves points to a file outside the repository; every `docs/` section cited
-//! exists; and `docs/architecture.md` names only paths that exist.
+//! The repository explains itself: nothing in `src/`, `docs/`, the migrations, the
+//! scripts, the examples, the README or the text the server serves points to a file
+//! outside the repository; every `docs/` section cited exists; and `docs/architecture.md` names only paths that exist.
 
 use std::{
     collections::BTreeSet,
@@ -38,12 +38,15 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// The text files of `src/` and `docs/`, and the README, with their paths.
+/// The text files of `src/`, `docs/`, `migrations/`, `scripts/`, `deploy/` and
+/// `examples/`, and the README and CONTRIBUTING.md, with their paths.
 fn project_texts() -> Vec<(PathBuf, String)> {
     let root = root();
-    let mut files = files_under(&root.join("src"));
-    files.extend(files_under(&root.join("docs")));
-    files.push(root.join("README.md"));
+    let mut files = Vec::new();
+    for dir in ["src", "docs", "migrations", "scripts", "deploy", "examples"] {
+        files.extend(files_under(&root.join(dir)));
+    }
+    files.extend(["README.md", "CONTRIBUTING.md"].map(|name| root.join(name)));
     files
         .into_iter()
         .filter_map(|path| {

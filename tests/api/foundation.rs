@@ -280,3 +280,78 @@ fn logs_are_plain_text_when_stdout_is_not_a_terminal() {
         "ANSI escapes in a piped log: {log:?}"
     );
 }
+
+/// The checksum a database migrated by an earlier release holds for migration 2, whose
+/// comments were reworded since (`src/store/migrations.rs`).
+fn released_checksum_of_migration_2(backend: Backend) -> Vec<u8> {
+    let hex = match backend {
+        Backend::Sqlite => "445bee322fc4e16a63182dc0b263a2cb462a114eccaea50779f5aa6fd487dd8bb909a65d23c6130c7cfa5b878e915ff5",
+        Backend::Postgres => "7687b13e6e27bc74261b70848be9adf185f095373fe61bef7b2aab2aa4eb766951eeab7f7ad01eb26eac09d4b2b13ace",
+    };
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
+        .collect()
+}
+
+/// The checksum the test database records for migration 2, after setting it to `set`.
+async fn checksum_of_migration_2(
+    database: &TestDatabase,
+    backend: Backend,
+    set: Option<&[u8]>,
+) -> Vec<u8> {
+    use sqlx::Connection;
+    let update = "UPDATE _sqlx_migrations SET checksum = $1 WHERE version = 2";
+    let read = "SELECT checksum FROM _sqlx_migrations WHERE version = 2";
+    match backend {
+        Backend::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(database.url())
+                .await
+                .expect("connect");
+            if let Some(set) = set {
+                sqlx::query(update)
+                    .bind(set)
+                    .execute(&mut conn)
+                    .await
+                    .expect("update");
+            }
+            sqlx::query_scalar(read)
+                .fetch_one(&mut conn)
+                .await
+                .expect("read")
+        }
+        Backend::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(database.url())
+                .await
+                .expect("connect");
+            if let Some(set) = set {
+                sqlx::query(update)
+                    .bind(set)
+                    .execute(&mut conn)
+                    .await
+                    .expect("update");
+            }
+            sqlx::query_scalar(read)
+                .fetch_one(&mut conn)
+                .await
+                .expect("read")
+        }
+    }
+}
+
+both_backends! {
+    async fn a_database_an_earlier_release_migrated_still_starts(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        let database = app.stop().await;
+        let released = released_checksum_of_migration_2(backend);
+        let current = checksum_of_migration_2(&database, backend, None).await;
+        assert_ne!(current, released, "the text of migration 2 changed since its release");
+        checksum_of_migration_2(&database, backend, Some(&released)).await;
+
+        let app = TestApp::spawn_on(database, backend, |_| {}).await;
+        assert_eq!(app.get("/_emulator/health").await.status(), 200);
+        let database = app.stop().await;
+        let after = checksum_of_migration_2(&database, backend, None).await;
+        assert_eq!(after, current, "the released checksum was moved to the current one");
+    }
+}

@@ -25,6 +25,7 @@ use self::{
 };
 use super::{
     clock::Clock,
+    faults::FaultFired,
     rules::{RefusedBy, Warned, Warning},
 };
 use crate::{
@@ -65,6 +66,10 @@ pub struct Entry {
     /// signed (appid + nonce + timestamp, as sent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub string_to_sign: Option<String>,
+    /// Whether a fault rule (`/_emulator/faults`) fired on the call: answered with its
+    /// error, or with the real answer after its latency.
+    #[serde(default)]
+    pub injected: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_body: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -233,6 +238,7 @@ impl Journal {
         let warnings = extensions.get::<Warned>().map(|w| w.0.clone());
         let refused_by = extensions.get::<RefusedBy>().map(|r| r.0.id.to_owned());
         let string_to_sign = extensions.get::<StringToSign>().map(|s| s.0.clone());
+        let injected = extensions.get::<FaultFired>().is_some();
         let (response, response_body) = if self.capture_bodies {
             capture_response(response).await
         } else {
@@ -253,6 +259,7 @@ impl Journal {
             warnings: warnings.unwrap_or_default(),
             refused_by,
             string_to_sign,
+            injected,
             request_body: call.request_body,
             response_body,
         });
@@ -331,6 +338,7 @@ mod tests {
                 warnings: Vec::new(),
                 refused_by: None,
                 string_to_sign: None,
+                injected: false,
                 request_body: None,
                 response_body: None,
             });

@@ -23,6 +23,23 @@ both_backends! {
             let body = response.text().await.unwrap();
             assert!(!body.contains("http://") && !body.contains("https://") && !body.contains("//cdn"), "{path} names another host");
         }
+        // Every module a served script imports is served too.
+        let mut modules = vec!["app.js".to_owned()];
+        let mut seen = std::collections::HashSet::new();
+        while let Some(module) = modules.pop() {
+            if !seen.insert(module.clone()) {
+                continue;
+            }
+            let response = app.get(&format!("/_emulator/ui/{module}")).await;
+            assert_eq!(response.status(), 200, "{module} is imported and not served");
+            assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"), "{module}");
+            let body = response.text().await.unwrap();
+            assert!(!body.contains("http://") && !body.contains("https://"), "{module} names another host");
+            for (_, rest) in body.match_indices(" from './").map(|(i, _)| ((), &body[i + 9..])) {
+                modules.push(rest[..rest.find('\'').unwrap()].to_owned());
+            }
+        }
+        assert!(seen.len() > 5, "the modules: {seen:?}");
         let missing = app.get("/_emulator/ui/nope.js").await;
         assert_eq!(missing.status(), 404);
         assert_eq!(json_of(missing).await["error"]["status"], 404);

@@ -23,6 +23,9 @@ both_backends! {
         let body = json_of(app.get("/crm/customer/nope").await).await;
         assert_eq!(body["errcode"], 404);
         assert_eq!(app.get_json("/_emulator/faults").await[0]["fired"], 2);
+        let journal = app.get_json("/_emulator/requests").await;
+        let injected: Vec<bool> = journal.as_array().unwrap().iter().map(|e| e["injected"].as_bool().unwrap()).collect();
+        assert_eq!(injected, [false, true, true], "the journal marks the answers the fault gave");
     }
 
     async fn a_fault_does_not_touch_calls_it_does_not_match(app: TestApp) {
