@@ -14,8 +14,12 @@
 # backends'): unlike throughput, CPU per request barely moves when something else
 # competes for the cores, so it is the figure to compare across sittings.
 #
+# The signed adds are sent as a client sends them: a random UUID v4 nonce each and the
+# vendor document's own add body (scripts/bench/signed-add.lua).
+#
 # BENCH_BIN names an emulator binary already built (e.g. an older commit's, for a
-# before/after in one sitting); BENCH_SKIP_POSTGRES=1 skips the Postgres leg.
+# before/after in one sitting); BENCH_SKIP_POSTGRES=1 skips the Postgres leg;
+# BENCH_SEQUENTIAL_NONCES=1 signs with the old sequential nonces (bench0, bench1, …).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -67,7 +71,7 @@ load() {  # load NAME URL PID DATABASE [wrk args...]: "<req/s> <p99 ms> <server 
   echo "$(echo "$out" | figures) $(( (after - before) * 1000000 / hz / requests ))"
 }
 
-python3 scripts/bench/signatures.py "$(( secs * 30000 ))" bench > "$dir/signed.txt"
+python3 scripts/bench/signatures.py "$(( secs * 30000 ))" ${BENCH_SEQUENTIAL_NONCES:+--sequential bench} > "$dir/signed.txt"
 
 echo "== baseline: bare axum hello-world"
 target/release/examples/hello 127.0.0.1:18090 & pids+=($!)

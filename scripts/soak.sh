@@ -61,7 +61,7 @@ else
 fi
 
 # One line per OpenAPI request (about half of the mix), at up to 20 k requests/s.
-python3 scripts/bench/signatures.py "$(( secs * 10000 ))" soak > "$dir/signed.txt"
+python3 scripts/bench/signatures.py "$(( secs * 10000 ))" > "$dir/signed.txt"
 
 # The timestamps above were taken once: the window must cover the whole run.
 RUST_LOG=${SOAK_LOG:-warn} "$bin" --bind "127.0.0.1:$port" --database-url "$url" \

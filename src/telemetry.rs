@@ -60,3 +60,34 @@ pub fn on_response(response: &Response, latency: Duration, _span: &Span) {
         "served"
     );
 }
+
+/// An error and every cause beneath it, `: `-separated, for a log line: the one way
+/// errors are logged (`tracing::warn!(error = %chain(&err), …)`), so that the driver's
+/// own words under a store error are never lost.
+pub fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let next = cause.to_string();
+        // `thiserror`'s `{0}` messages already hold their source's text.
+        if !text.ends_with(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod chain_tests {
+    #[derive(Debug, thiserror::Error)]
+    #[error("outer")]
+    struct Outer(#[source] std::io::Error);
+
+    #[test]
+    fn every_cause_is_named_once() {
+        let err = Outer(std::io::Error::other("disk full"));
+        assert_eq!(super::chain(&err), "outer: disk full");
+    }
+}

@@ -46,7 +46,8 @@ function init(args)
   dt_body = '{"customer":{"name":"Soak Ltd","address":"1 Road","description":"soak","telephone":"010-1"},'
     .. '"contacts":[{"name":"A","mobile":"1","attached":"x"}],"userIds":["u1"],"create_by":"soak"}'
   oa_get = "/openapi/crm/" .. os.getenv("OA_CUSTOMER")
-  oa_add_body = '{"customerName":"soak","mobile":[{"value":"13800000000","memo":"m"}]}'
+  oa_add_body = '{"customerName":"soak","mobile":[{"value":"333222111","memo":"王哈"}],'
+    .. '"customerSource":["试用申请"],"owner":"8310","assignTime":"2024-11-14 09:46:17"}'
   oa_list_body = '{"limit":10}'
   mix = {}
   for n in (os.getenv("MIX") or "30 20 1 25 24"):gmatch("%d+") do

@@ -1,4 +1,6 @@
--- wrk script: POST /openapi/crm/add with a fresh signed nonce on every request.
+-- wrk script: POST /openapi/crm/add with a fresh signed nonce on every request (random
+-- UUIDs: scripts/bench/signatures.py), and the vendor document's own add example as the
+-- body (《CRM客户管理接口》 1.4: a mobile, a customerSource, an owner and its assignTime).
 -- Signatures are precomputed (wrk's Lua has no HMAC) into the file named by the
 -- SIGNED_HEADERS environment variable: one "nonce timestamp signature" line each.
 -- Each wrk thread takes every Nth line, so no nonce is ever sent twice.
@@ -20,7 +22,8 @@ function init(args)
     n = n + 1
   end
   i = 0
-  body = '{"customerName":"bench","mobile":[{"value":"13800000000","memo":"m"}]}'
+  body = '{"customerName":"test","mobile":[{"value":"333222111","memo":"王哈"}],'
+    .. '"customerSource":["试用申请"],"owner":"8310","assignTime":"2024-11-14 09:46:17"}'
 end
 
 function request()

@@ -46,7 +46,7 @@ impl From<StoreError> for AdminError {
                 )
             }
             other => {
-                tracing::error!(error = %other, cause = ?std::error::Error::source(&other), "control-plane request failed");
+                tracing::error!(error = %crate::telemetry::chain(&other), "control-plane request failed");
                 match other.problem() {
                     Some(problem) => AdminError::new(
                         StatusCode::SERVICE_UNAVAILABLE,

@@ -12,13 +12,20 @@ use super::{
         AccountDoc, CorpDoc, DingTalkDoc, Document, DtContactDoc, DtCustomerDoc, EmployeeDoc,
         FieldDoc, FollowerDoc, Id, OaCustomerDoc, OpenApiDoc, VERSION,
     },
-    extract::AdminJson,
+    extract::{parse_blocking, AdminBody},
     import::to_snapshot,
     AdminError, AdminResult,
 };
 use crate::{
     state::AppState,
-    store::snapshot::{AccountData, CorpData, Snapshot},
+    store::{
+        dingtalk::{CustomerExtra, Employee, NewCorp},
+        openapi::{CustomField, Customer, NewAccount},
+        snapshot::{
+            AccountData, CorpData, DtContactData, DtCustomerData, FollowerData, IndexedCustomer,
+            Snapshot,
+        },
+    },
 };
 
 /// The body limit of an import, instead of `--max-body-bytes`: a whole state is large.
@@ -53,10 +60,18 @@ pub struct ImportCounts {
     responses((status = 200, description = "The whole state replaced by the document's", body = Imported)))]
 pub async fn import(
     State(state): State<AppState>,
-    AdminJson(doc): AdminJson<Document>,
+    AdminBody(body): AdminBody,
 ) -> AdminResult<Json<Imported>> {
-    let snapshot = to_snapshot(doc, &state.clock, &state.ids, state.config.default_mode)
-        .map_err(|e| AdminError::bad_request(format!("invalid document: {e}")))?;
+    let (clock, ids, mode) = (
+        state.clock.clone(),
+        state.ids.clone(),
+        state.config.default_mode,
+    );
+    let snapshot = parse_blocking(body, move |doc: Document| {
+        to_snapshot(doc, &clock, &ids, mode)
+            .map_err(|e| AdminError::bad_request(format!("invalid document: {e}")))
+    })
+    .await?;
     state.store.restore(&snapshot, state.clock.now_ms()).await?;
     Ok(Json(Imported {
         imported: ImportCounts {
@@ -68,15 +83,19 @@ pub async fn import(
     }))
 }
 
-/// The wire document of a snapshot.
+/// The wire document of a snapshot. Every conversion here takes its source apart
+/// field by field (no `..`), and builds its target with every field named: a field
+/// added on either side and not carried is a compile error, not a silent loss (the
+/// import, `super::import`, does the same the other way).
 pub fn document(snapshot: Snapshot) -> Document {
+    let Snapshot { corps, accounts } = snapshot;
     Document {
         version: VERSION,
         dingtalk: DingTalkDoc {
-            corps: snapshot.corps.into_iter().map(corp).collect(),
+            corps: corps.into_iter().map(corp).collect(),
         },
         openapi: OpenApiDoc {
-            accounts: snapshot.accounts.into_iter().map(account).collect(),
+            accounts: accounts.into_iter().map(account).collect(),
         },
     }
 }
@@ -88,68 +107,123 @@ fn corp(data: CorpData) -> CorpDoc {
         employees,
         customers,
     } = data;
+    let NewCorp {
+        corpid,
+        corpsecret,
+        appkey,
+        appsecret,
+        mode,
+        rate_limit_per_minute,
+    } = corp;
     CorpDoc {
-        corpid: corp.corpid,
-        corpsecret: corp.corpsecret,
-        appkey: corp.appkey,
-        appsecret: corp.appsecret,
-        mode: Some(corp.mode),
-        rate_limit_per_minute: corp.rate_limit_per_minute,
+        corpid,
+        corpsecret,
+        appkey,
+        appsecret,
+        mode: Some(mode),
+        rate_limit_per_minute,
         created_at: Some(created_at),
-        employees: employees
-            .into_iter()
-            .map(|e| EmployeeDoc {
-                userid: e.userid,
-                name: e.name,
-                created_at: Some(e.created_at),
-            })
-            .collect(),
-        customers: customers
-            .into_iter()
-            .map(|c| DtCustomerDoc {
-                id: Some(Id(c.id)),
-                name: c.name,
-                address: c.address,
-                description: c.description,
-                telephone: c.telephone,
-                create_by: c.create_by,
-                modified_by: c.modified_by,
-                created_at: Some(c.created_at),
-                updated_at: Some(c.updated_at),
-                relation_type: c.extra.relation_type,
-                creator_user_id: c.extra.creator_userid,
-                creator_nick: c.extra.creator_nick,
-                data_extra: object(&c.extra.data_extra),
-                extend_data: object(&c.extra.extend_data),
-                contacts: c
-                    .contacts
-                    .into_iter()
-                    .map(|k| DtContactDoc {
-                        id: Some(Id(k.id)),
-                        name: k.name,
-                        mobile: k.mobile,
-                        attached: k.attached,
-                        create_by: k.create_by,
-                        modified_by: k.modified_by,
-                        created_at: Some(k.created_at),
-                        updated_at: Some(k.updated_at),
-                        creator_user_id: k.creator_userid,
-                        data_extra: object(&k.data_extra),
-                        extend_data: object(&k.extend_data),
-                    })
-                    .collect(),
-                followers: c
-                    .followers
-                    .into_iter()
-                    .map(|f| FollowerDoc {
-                        userid: f.userid,
-                        create_by: f.create_by,
-                        created_at: Some(f.created_at),
-                        role: f.role,
-                    })
-                    .collect(),
-            })
-            .collect(),
+        employees: employees.into_iter().map(employee).collect(),
+        customers: customers.into_iter().map(dt_customer).collect(),
+    }
+}
+
+fn employee(employee: Employee) -> EmployeeDoc {
+    let Employee {
+        userid,
+        name,
+        created_at,
+    } = employee;
+    EmployeeDoc {
+        userid,
+        name,
+        created_at: Some(created_at),
+    }
+}
+
+fn dt_customer(customer: DtCustomerData) -> DtCustomerDoc {
+    let DtCustomerData {
+        id,
+        name,
+        address,
+        description,
+        telephone,
+        create_by,
+        modified_by,
+        created_at,
+        updated_at,
+        extra,
+        contacts,
+        followers,
+    } = customer;
+    let CustomerExtra {
+        relation_type,
+        creator_userid,
+        creator_nick,
+        data_extra,
+        extend_data,
+    } = extra;
+    DtCustomerDoc {
+        id: Some(Id(id)),
+        name,
+        address,
+        description,
+        telephone,
+        create_by,
+        modified_by,
+        created_at: Some(created_at),
+        updated_at: Some(updated_at),
+        relation_type,
+        creator_user_id: creator_userid,
+        creator_nick,
+        data_extra: object(&data_extra),
+        extend_data: object(&extend_data),
+        contacts: contacts.into_iter().map(dt_contact).collect(),
+        followers: followers.into_iter().map(follower).collect(),
+    }
+}
+
+fn dt_contact(contact: DtContactData) -> DtContactDoc {
+    let DtContactData {
+        id,
+        name,
+        mobile,
+        attached,
+        create_by,
+        modified_by,
+        created_at,
+        updated_at,
+        creator_userid,
+        data_extra,
+        extend_data,
+    } = contact;
+    DtContactDoc {
+        id: Some(Id(id)),
+        name,
+        mobile,
+        attached,
+        create_by,
+        modified_by,
+        created_at: Some(created_at),
+        updated_at: Some(updated_at),
+        creator_user_id: creator_userid,
+        data_extra: object(&data_extra),
+        extend_data: object(&extend_data),
+    }
+}
+
+fn follower(follower: FollowerData) -> FollowerDoc {
+    let FollowerData {
+        userid,
+        create_by,
+        created_at,
+        role,
+    } = follower;
+    FollowerDoc {
+        userid,
+        create_by,
+        created_at: Some(created_at),
+        role,
     }
 }
 
@@ -162,59 +236,112 @@ fn object(text: &str) -> serde_json::Map<String, serde_json::Value> {
 }
 
 fn account(data: AccountData) -> AccountDoc {
+    let AccountData {
+        account,
+        created_at,
+        fields,
+        customers,
+    } = data;
+    let NewAccount {
+        appid,
+        secret,
+        open_sea_ids,
+        mode,
+        customer_sources,
+    } = account;
     AccountDoc {
-        appid: data.account.appid,
-        secret: data.account.secret,
-        open_sea_ids: data.account.open_sea_ids,
-        mode: Some(data.account.mode),
-        customer_sources: data.account.customer_sources,
-        created_at: Some(data.created_at),
-        fields: data
-            .fields
-            .into_iter()
-            .map(|f| FieldDoc {
-                field: Some(f.field),
-                name: f.name,
-                field_type: f.field_type,
-                status: f.status,
-                searchable: f.searchable,
-                required: f.required,
-                choices: f.choices,
-                options: f.options,
-                sort: Some(f.sort),
-                create_time: Some(f.create_time),
-                update_time: Some(f.update_time),
-                create_agent: Some(f.create_agent),
-                update_agent: Some(f.update_agent),
-            })
-            .collect(),
-        customers: data
-            .customers
-            .into_iter()
-            .map(|c| {
-                let c = c.record;
-                OaCustomerDoc {
-                    id: Some(Id(c.id)),
-                    customer_name: c.customer_name,
-                    owner: c.owner,
-                    first_owner: c.first_owner,
-                    assign_time: c.assign_time,
-                    first_assign_time: c.first_assign_time,
-                    create_method: c.create_method,
-                    mobile: c.mobile,
-                    email: c.email,
-                    qq: c.qq,
-                    wechat: c.wechat,
-                    customer_source: c.customer_source,
-                    visitor_id: c.visitor_id,
-                    open_sea_ids: c.open_sea_ids,
-                    custom: c.custom,
-                    create_time: Some(c.create_time),
-                    update_time: Some(c.update_time),
-                    create_agent: Some(c.create_agent),
-                    update_agent: Some(c.update_agent),
-                }
-            })
-            .collect(),
+        appid,
+        secret,
+        open_sea_ids,
+        mode: Some(mode),
+        customer_sources,
+        created_at: Some(created_at),
+        fields: fields.into_iter().map(field).collect(),
+        customers: customers.into_iter().map(oa_customer).collect(),
+    }
+}
+
+fn field(field: CustomField) -> FieldDoc {
+    let CustomField {
+        account_id: _,
+        field,
+        name,
+        field_type,
+        status,
+        searchable,
+        required,
+        choices,
+        options,
+        sort,
+        create_time,
+        update_time,
+        create_agent,
+        update_agent,
+    } = field;
+    FieldDoc {
+        field: Some(field),
+        name,
+        field_type,
+        status,
+        searchable,
+        required,
+        choices,
+        options,
+        sort: Some(sort),
+        create_time: Some(create_time),
+        update_time: Some(update_time),
+        create_agent: Some(create_agent),
+        update_agent: Some(update_agent),
+    }
+}
+
+/// A customer as read: its index is the database's own (a read leaves it empty).
+fn oa_customer(customer: IndexedCustomer) -> OaCustomerDoc {
+    let IndexedCustomer {
+        record,
+        custom_index: _,
+    } = customer;
+    let Customer {
+        id,
+        account_id: _,
+        customer_name,
+        owner,
+        first_owner,
+        assign_time,
+        first_assign_time,
+        create_method,
+        mobile,
+        email,
+        qq,
+        wechat,
+        customer_source,
+        visitor_id,
+        open_sea_ids,
+        custom,
+        create_time,
+        update_time,
+        create_agent,
+        update_agent,
+    } = record;
+    OaCustomerDoc {
+        id: Some(Id(id)),
+        customer_name,
+        owner,
+        first_owner,
+        assign_time,
+        first_assign_time,
+        create_method,
+        mobile,
+        email,
+        qq,
+        wechat,
+        customer_source,
+        visitor_id,
+        open_sea_ids,
+        custom,
+        create_time: Some(create_time),
+        update_time: Some(update_time),
+        create_agent: Some(create_agent),
+        update_agent: Some(update_agent),
     }
 }

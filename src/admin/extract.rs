@@ -1,5 +1,6 @@
 //! The control plane's JSON body extractor: rejections in the control plane's shape.
 
+use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
@@ -22,6 +23,37 @@ where
             .map_err(AdminError::from)?;
         Ok(AdminJson(json::parse(&bytes).map_err(AdminError::from)?))
     }
+}
+
+/// A JSON body too large to parse on the runtime's worker threads (an import, up to
+/// 512 MiB): read here, then parsed and checked by [`parse_blocking`].
+pub struct AdminBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for AdminBody {
+    type Rejection = AdminError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = json::read_body(req, state).await?;
+        Ok(AdminBody(bytes))
+    }
+}
+
+/// Parses `bytes` as [`AdminJson`] would, then runs `then` on the value, on a thread
+/// for blocking work: parsing and checking hundreds of megabytes takes seconds, which
+/// would stall every request whose task shares the worker thread.
+pub async fn parse_blocking<T, U>(
+    bytes: Bytes,
+    then: impl FnOnce(T) -> Result<U, AdminError> + Send + 'static,
+) -> Result<U, AdminError>
+where
+    T: DeserializeOwned,
+    U: Send + 'static,
+{
+    let work = move || then(json::parse(&bytes)?);
+    tokio::task::spawn_blocking(work).await.map_err(|err| {
+        tracing::error!(error = %crate::telemetry::chain(&err), "parsing a body failed");
+        AdminError::new(StatusCode::INTERNAL_SERVER_ERROR, "parsing the body failed")
+    })?
 }
 
 impl From<BodyError> for AdminError {

@@ -24,7 +24,7 @@ pub async fn serve(State(state): State<AppState>) -> Response {
         )
             .into_response(),
         Err(err) => {
-            tracing::error!(error = %err, "rendering the metrics failed");
+            tracing::error!(error = %crate::telemetry::chain(&err), "rendering the metrics failed");
             AdminError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
         }
     }

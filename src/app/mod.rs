@@ -129,9 +129,11 @@ impl App {
         }
         let metrics = Arc::new(Metrics::new(store.backend().name())?);
         let coverage = Arc::new(Coverage::new(store.clone()));
+        let upkeep_clock = clock.clone();
         let tasks = vec![
             instance.keep(),
             sync::follow(&store, clock.clone(), faults.clone()),
+            store.upkeep(move || upkeep_clock.now_ms()),
         ];
         let coverage_task = coverage.keep_flushing();
         let state = AppState::new(Shared {

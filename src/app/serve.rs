@@ -160,7 +160,9 @@ async fn handshake(
             let h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");
             connection(http, tls, h2, peer, router, stopping).await
         }
-        Ok(Err(err)) => tracing::debug!(%peer, error = %err, "TLS handshake failed"),
+        Ok(Err(err)) => {
+            tracing::debug!(%peer, error = %crate::telemetry::chain(&err), "TLS handshake failed")
+        }
         Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
     }
 }
@@ -189,7 +191,7 @@ async fn connection<I>(
         false => until_closed(http.http1.serve_connection(io, service), stopping).await,
     };
     if let Err(err) = result {
-        tracing::debug!(%peer, error = %err, "connection closed with an error");
+        tracing::debug!(%peer, error = %crate::telemetry::chain(&err), "connection closed with an error");
     }
 }
 

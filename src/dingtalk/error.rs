@@ -187,7 +187,7 @@ fn error_code() -> utoipa::openapi::schema::Schema {
 impl IntoResponse for DtError {
     fn into_response(self) -> Response {
         if let DtError::System(cause) = &self {
-            tracing::error!(error = %cause, cause = ?std::error::Error::source(cause), "dingtalk request failed");
+            tracing::error!(error = %crate::telemetry::chain(cause), "dingtalk request failed");
         }
         let mut response = DtErrorBody {
             errcode: self.errcode(),

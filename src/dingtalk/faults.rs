@@ -87,7 +87,7 @@ async fn tenant_of(state: &AppState, query: Option<&str>) -> Option<String> {
     match auth::token_holder(state, &token, state.clock.now_ms()).await {
         Ok(owner) => owner.map(|o| o.caller().corpid.to_string()),
         Err(err) => {
-            tracing::warn!(error = %err, "fault injection could not resolve the caller's corp");
+            tracing::warn!(error = %crate::telemetry::chain(&err), "fault injection could not resolve the caller's corp");
             None
         }
     }

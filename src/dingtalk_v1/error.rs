@@ -198,7 +198,7 @@ pub struct V1ErrorBody {
 impl IntoResponse for V1Error {
     fn into_response(self) -> Response {
         if let V1Error::System(cause) = &self {
-            tracing::error!(error = %cause, cause = ?std::error::Error::source(cause), "dingtalk v1.0 request failed");
+            tracing::error!(error = %crate::telemetry::chain(cause), "dingtalk v1.0 request failed");
         }
         let body = V1ErrorBody {
             code: self.code().to_owned(),

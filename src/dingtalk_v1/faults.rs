@@ -39,7 +39,7 @@ where
         match store.token_owner(token, state.clock.now_ms()).await {
             Ok(owner) => owner.map(|o| o.corp.corpid.clone()),
             Err(err) => {
-                tracing::warn!(error = %err, "fault injection could not resolve the caller's corp");
+                tracing::warn!(error = %crate::telemetry::chain(&err), "fault injection could not resolve the caller's corp");
                 None
             }
         }

@@ -7,9 +7,9 @@
 //! milliseconds within the window of the emulator's clock; the signature is
 //! `Base64(HMAC-SHA256(secret, appid + nonce + timestamp))` (compared in constant
 //! time); the nonce fits the replay records (at most 500 characters); the (appid,
-//! nonce, timestamp) triple was not used before (see [`super::nonce`]: the signed add
-//! records it with its customer) — a guess, so a lenient account is served a replay
-//! with a warning. Modes (`--signature-mode`):
+//! nonce, timestamp) triple was not used before (see [`super::nonce`]: a route mounted
+//! with [`NonceWrite::WithTheWrite`] records it with its own write) — a guess, so a
+//! lenient account is served a replay with a warning. Modes (`--signature-mode`):
 //! `strict` checks everything; `lenient` serves a request whose signature is wrong, with
 //! the warning of rule `openapi.auth.signature` (and, as before, the mismatch in an
 //! `x-emulator-signature-warning` header); `off` needs only `appid` and checks and
@@ -27,7 +27,7 @@ use axum::{
 
 use super::{
     error::ApiError,
-    nonce::{defers_nonce, record, DeferredNonce},
+    nonce::{record, NonceWrite, PendingNonce},
 };
 use crate::{
     config::SignatureMode,
@@ -73,18 +73,30 @@ impl From<ApiError> for Refusal {
     }
 }
 
+/// What the middleware of a group of routes needs: the state, and when those routes
+/// record their nonce.
+#[derive(Clone)]
+pub struct Authentication {
+    pub state: AppState,
+    pub nonce: NonceWrite,
+}
+
 /// The middleware: authenticates, then runs the handler with [`Caller`], [`Tenant`] and
-/// the account's [`Judge`] in the request extensions, and puts [`Tenant`] in the
-/// response's.
-pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let defer = defers_nonce(&req);
+/// the account's [`Judge`] (and, for a route that records its nonce with its write, the
+/// [`PendingNonce`]) in the request extensions, and puts [`Tenant`] in the response's.
+pub async fn authenticate(
+    State(Authentication { state, nonce }): State<Authentication>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let defer = nonce == NonceWrite::WithTheWrite;
     match verify(&state, req.headers(), req.extensions(), defer).await {
         Err(Refusal(tenant, error)) => refusal(&req, tenant, error),
         Ok((account, warning, deferred)) => {
             let string_to_sign = warning.is_some().then(|| string_to_sign(req.headers()));
             let tenant = Tenant(Arc::from(account.appid.as_str()));
             let judge = Judge::of(account.mode, req.extensions());
-            let deferred = deferred.map(DeferredNonce::new);
+            let deferred = deferred.map(PendingNonce::new);
             if let Some(deferred) = &deferred {
                 req.extensions_mut().insert(deferred.clone());
             }
@@ -92,7 +104,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             req.extensions_mut().insert(tenant.clone());
             req.extensions_mut().insert(Caller(account.clone()));
             let mut response = next.run(req).await;
-            if let Some(nonce) = deferred.as_ref().and_then(DeferredNonce::take) {
+            if let Some(nonce) = deferred.as_ref().and_then(PendingNonce::take) {
                 // The handler refused the request before its write: the nonce is
                 // recorded now, and a refused replay answers as one.
                 if let Err(error) = record(&state, &account, &judge, nonce).await {

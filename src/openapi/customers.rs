@@ -13,7 +13,7 @@ use super::{
     input::{
         check_assign_time, needs_owner_check, read_patch, Context, Mode, RecordInput, RecordUpdate,
     },
-    nonce::{self, DeferredNonce},
+    nonce::{self, PendingNonce},
     record::Record,
 };
 use crate::{
@@ -80,7 +80,7 @@ pub async fn add(
     State(state): State<AppState>,
     Caller(account): Caller,
     judge: Judge,
-    deferred: DeferredNonce,
+    pending: PendingNonce,
     ApiJson(body): ApiJson<Map<String, Value>>,
 ) -> ApiResult<Record> {
     let fields = state.store.openapi().custom_fields(account.id).await?;
@@ -94,7 +94,7 @@ pub async fn add(
     let now = now_whole_secs(&state.clock);
     let id = state.ids.next(state.clock.now_ms());
     let openapi = state.store.openapi();
-    let Some(nonce) = deferred.take() else {
+    let Some(nonce) = pending.take() else {
         let customer = openapi.add_customer(account.id, id, patch, now).await?;
         return Ok(ApiOk(Record::new(customer, &account.appid, &state.clock)));
     };
@@ -103,7 +103,6 @@ pub async fn add(
     let added = openapi
         .add_signed_customer(nonce.clone(), refuse_replay, id, patch, now)
         .await?;
-    nonce::recorded(&state);
     if !added.fresh {
         nonce::replayed(&judge, &account, &nonce)?;
     }

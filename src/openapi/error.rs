@@ -82,7 +82,7 @@ impl From<StoreError> for ApiError {
     /// a generic 500 with the trace id to quote — or, when the database failed rather
     /// than the emulator, a 503 saying so (docs/instances.md#when-the-database-fails).
     fn from(err: StoreError) -> Self {
-        tracing::error!(error = %err, cause = ?std::error::Error::source(&err), "openapi request failed");
+        tracing::error!(error = %crate::telemetry::chain(&err), "openapi request failed");
         let Some((problem, outcome_unknown)) = err.failure() else {
             return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
         };

@@ -36,6 +36,7 @@ use crate::{
 };
 pub use error::{ApiError, ApiOk, ApiResult};
 pub(crate) use field_list::{custom_vo, customer_source_vo, FieldVo};
+use nonce::NonceWrite;
 
 pub static X_TRACE_ID: HeaderName = HeaderName::from_static("x-trace-id");
 
@@ -44,8 +45,19 @@ pub static X_TRACE_ID: HeaderName = HeaderName::from_static("x-trace-id");
 /// answers to unknown paths and wrong methods, and the surface middleware (`around`)
 /// wrapping all of them.
 pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
-    let routes = OpenApiRouter::new()
+    let authenticated = |nonce| {
+        let auth = auth::Authentication {
+            state: state.clone(),
+            nonce,
+        };
+        middleware::from_fn_with_state(auth, auth::authenticate)
+    };
+    // The add records its nonce with its customer, in one transaction (its handler
+    // takes the `nonce::PendingNonce`); every other route before its handler runs.
+    let with_the_write = OpenApiRouter::new()
         .routes(routes!(customers::add))
+        .route_layer(authenticated(NonceWrite::WithTheWrite));
+    let routes = OpenApiRouter::new()
         .routes(routes!(customers::update))
         .routes(routes!(list::list))
         .routes(routes!(customers::delete))
@@ -79,10 +91,8 @@ pub fn routes(state: &AppState) -> OpenApiRouter<RouterState> {
             "The database cannot be reached or cannot write, or the request ran out of \
              time (`--request-timeout`): retry later",
         );
-    let routes = doc::secured(routes, &guard).route_layer(middleware::from_fn_with_state(
-        state.clone(),
-        auth::authenticate,
-    ));
+    let routes = with_the_write.merge(routes.route_layer(authenticated(NonceWrite::First)));
+    let routes = doc::secured(routes, &guard);
     doc::map_router(routes, |router| {
         router
             .method_not_allowed_fallback(method_not_allowed)

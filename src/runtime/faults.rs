@@ -316,7 +316,7 @@ impl Faults {
             let fired = match spent {
                 Ok(fired) => fired.and_then(|f| u64::try_from(f).ok()),
                 Err(err) => {
-                    tracing::warn!(error = %err, fault = fault.id, "could not spend a fault; not injecting it");
+                    tracing::warn!(error = %crate::telemetry::chain(&err), fault = fault.id, "could not spend a fault; not injecting it");
                     return None;
                 }
             };

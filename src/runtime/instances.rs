@@ -97,7 +97,7 @@ impl Instance {
                 pause = match renewed {
                     Ok(Ok(())) => RENEW_EVERY,
                     Ok(Err(err)) => {
-                        tracing::warn!(error = %err, "could not renew the worker number's lease");
+                        tracing::warn!(error = %crate::telemetry::chain(&err), "could not renew the worker number's lease");
                         RETRY_EVERY
                     }
                     Err(_) => {
@@ -139,7 +139,7 @@ impl Instance {
             .release_lease(&lease, millis(RELEASE_GRACE), self.ids.last_ms())
             .await;
         if let Err(err) = released {
-            tracing::warn!(error = %err, "could not give the worker number back; it frees itself when its lease expires");
+            tracing::warn!(error = %crate::telemetry::chain(&err), "could not give the worker number back; it frees itself when its lease expires");
         }
     }
 }

@@ -29,7 +29,7 @@ pub fn follow(store: &Store, clock: Clock, faults: Arc<Faults>) -> JoinHandle<()
                 match tokio::time::timeout(RELOAD_LIMIT, clock.reload()).await {
                     Ok(Ok(())) => {}
                     Ok(Err(err)) => {
-                        tracing::warn!(error = %err, "could not reload the shared clock offset")
+                        tracing::warn!(error = %crate::telemetry::chain(&err), "could not reload the shared clock offset")
                     }
                     Err(_) => tracing::warn!("reloading the shared clock offset took too long"),
                 }
@@ -38,7 +38,7 @@ pub fn follow(store: &Store, clock: Clock, faults: Arc<Faults>) -> JoinHandle<()
                 match tokio::time::timeout(RELOAD_LIMIT, faults.reload()).await {
                     Ok(Ok(())) => {}
                     Ok(Err(err)) => {
-                        tracing::warn!(error = %err, "could not reload the shared fault rules")
+                        tracing::warn!(error = %crate::telemetry::chain(&err), "could not reload the shared fault rules")
                     }
                     Err(_) => tracing::warn!("reloading the shared fault rules took too long"),
                 }

@@ -305,7 +305,7 @@ impl Db {
             Err(err) => Err(err),
         };
         if let Err(err) = sent {
-            tracing::warn!(error = %err, ?topic, "could not announce a change to other instances");
+            tracing::warn!(error = %crate::telemetry::chain(&err), ?topic, "could not announce a change to other instances");
         }
     }
 

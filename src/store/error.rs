@@ -1,5 +1,7 @@
 //! What can go wrong below the HTTP surfaces.
 
+use std::sync::Arc;
+
 use thiserror::Error;
 
 /// Everything that can go wrong in the store. Surfaces map these to their own
@@ -25,6 +27,17 @@ pub enum StoreError {
     MissingReference(String),
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
+    /// The store's writer stopped (the store is closing): a write handed to it was not
+    /// done.
+    #[error("the store is closing: the write was not done")]
+    Closing,
+    /// The failure of a whole batch of writes (group commit: `store::fast`), given to
+    /// each of its jobs; it displays and chains as its cause.
+    #[error(transparent)]
+    Batch(Arc<StoreError>),
+    /// A batch writer answered fewer jobs than it was given (a bug of the store).
+    #[error("a batched write answered {answered} of {asked} jobs")]
+    Unanswered { asked: usize, answered: usize },
     /// Every id worker number is leased by a live instance.
     #[error("all 256 id worker numbers are leased by live instances sharing this database")]
     NoWorkerNumber,
@@ -35,6 +48,10 @@ pub enum StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A store operation chosen at run time (a write path: `openapi::writes`).
+pub(crate) type StoreFuture<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = StoreResult<T>> + Send + 'a>>;
 
 /// Why the database cannot serve (docs/instances.md#when-the-database-fails).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,11 +92,19 @@ const SQLITE_FULL: i64 = 13;
 const SQLITE_CANTOPEN: i64 = 14;
 
 impl StoreError {
+    /// This error, or the one a batch failed with when it stands for it.
+    pub fn cause(&self) -> &StoreError {
+        match self {
+            StoreError::Batch(cause) => cause.cause(),
+            other => other,
+        }
+    }
+
     /// Whether the database failed rather than the request: it cannot be reached or
     /// cannot write. The surfaces answer this as the service failing (DingTalk `-1`,
     /// OpenAPI and v1.0 503), and the health check reports it.
     pub fn problem(&self) -> Option<Problem> {
-        match self {
+        match self.cause() {
             StoreError::Unavailable(source) | StoreError::Connect { source, .. } => {
                 Some(problem_of(source).unwrap_or(Problem::Unreachable))
             }
@@ -93,7 +118,7 @@ impl StoreError {
     /// `COMMIT`, or the statement was abandoned). Answered as a failure, and the
     /// journal marks it `outcome unknown`.
     pub fn outcome_unknown(&self) -> bool {
-        match self {
+        match self.cause() {
             StoreError::Database(source) => matches!(
                 source,
                 sqlx::Error::Io(_) | sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed
@@ -107,46 +132,6 @@ impl StoreError {
     pub fn failure(&self) -> Option<(&'static str, bool)> {
         let problem = self.problem()?;
         Some((problem.as_str(), self.outcome_unknown()))
-    }
-
-    /// The same failure again, for each of the jobs of a batch it failed: its class
-    /// (unavailable, outcome unknown, a database problem) is kept, its text carried.
-    pub fn copy(&self) -> StoreError {
-        let text = || self.to_string();
-        match self {
-            StoreError::Unavailable(sqlx::Error::PoolTimedOut) => {
-                StoreError::Unavailable(sqlx::Error::PoolTimedOut)
-            }
-            StoreError::Unavailable(_) | StoreError::Connect { .. } => {
-                StoreError::Unavailable(sqlx::Error::Protocol(text()))
-            }
-            StoreError::Database(sqlx::Error::PoolTimedOut) => {
-                StoreError::Database(sqlx::Error::PoolTimedOut)
-            }
-            StoreError::Database(sqlx::Error::PoolClosed) => {
-                StoreError::Database(sqlx::Error::PoolClosed)
-            }
-            StoreError::Database(sqlx::Error::Io(io)) => {
-                StoreError::Database(sqlx::Error::Io(match io.raw_os_error() {
-                    Some(code) => std::io::Error::from_raw_os_error(code),
-                    None => std::io::Error::new(io.kind(), text()),
-                }))
-            }
-            other if other.outcome_unknown() => StoreError::Database(sqlx::Error::Protocol(text())),
-            // The database refused the batch (it was not applied): its problem kept.
-            other => match other.problem() {
-                Some(Problem::DiskFull) => {
-                    StoreError::Unavailable(sqlx::Error::Io(std::io::Error::from_raw_os_error(28)))
-                }
-                Some(Problem::ReadOnly) => {
-                    StoreError::Unavailable(sqlx::Error::Io(std::io::Error::from_raw_os_error(30)))
-                }
-                Some(Problem::Unreachable) => {
-                    StoreError::Unavailable(sqlx::Error::Protocol(text()))
-                }
-                None => StoreError::Database(sqlx::Error::Decode(text().into())),
-            },
-        }
     }
 
     /// A statement that did not finish within `limit` (a dead connection, a database
@@ -265,14 +250,17 @@ mod tests {
         assert!(abandoned.outcome_unknown());
         let full = StoreError::Database(sqlx::Error::Io(std::io::Error::from_raw_os_error(28)));
         assert_eq!(full.problem(), Some(Problem::DiskFull));
-        // A batch's copies keep their class.
+        // A batch's failure, given to each of its jobs, keeps its class.
         for err in [none, lost, abandoned, full] {
-            let copy = err.copy();
-            assert_eq!(copy.problem(), err.problem(), "{err}");
-            assert_eq!(copy.outcome_unknown(), err.outcome_unknown(), "{err}");
+            let (problem, unknown) = (err.problem(), err.outcome_unknown());
+            let batch = StoreError::Batch(std::sync::Arc::new(err));
+            assert_eq!(batch.problem(), problem, "{batch}");
+            assert_eq!(batch.outcome_unknown(), unknown, "{batch}");
         }
         // A request's own fault is no database problem.
-        assert_eq!(StoreError::Conflict("k".into()).problem(), None);
-        assert_eq!(StoreError::Conflict("k".into()).copy().problem(), None);
+        let conflict = StoreError::Conflict("k".into());
+        assert_eq!(conflict.problem(), None);
+        let batch = StoreError::Batch(std::sync::Arc::new(conflict));
+        assert_eq!(batch.problem(), None);
     }
 }

@@ -4,20 +4,22 @@
 //! hold each API's operations. Underneath, every statement is written once as a
 //! `stmt::Stmt` with `$n` placeholders and run through `exec::Exec`: `exec`, `handle` and
 //! `db` match on the backend's connections, and [`Backend`](crate::store::Backend) gives
-//! the few SQL fragments the dialects spell differently; the batch writers ask
-//! `Conn::binds_arrays` (`docs/architecture.md#inside-the-store`). Machinery only one
-//! backend has is in `sqlite` (the writer turn) and `postgres` (the listener of other
-//! instances' changes); group commit (`batch`) and the caches (`cache`) serve both. Times
-//! are stored as epoch milliseconds (BIGINT), ids as BIGINT, lists and nested objects as
-//! JSON text (`columns`).
+//! the few SQL fragments the dialects spell differently
+//! (`docs/architecture.md#inside-the-store`). Machinery only one backend has is in
+//! `sqlite` (the writer turn) and `postgres` (the listener of other instances' changes);
+//! the caches (`cache`) serve both. The frequent writes take one of two paths
+//! ([`WritePath`]): plain transactions in the modules owning their tables, or group
+//! commit and its hand-written SQL, all in `fast`. Times are stored as epoch
+//! milliseconds (BIGINT), ids as BIGINT, lists and nested objects as JSON text
+//! (`columns`).
 //!
 //! Module order, lowest first: `error`, `columns`, `cache`, `stmt`, `changes`, `exec`,
-//! `backend`, `sqlite`, `handle`, `migrations`, `db`, `health`, `postgres`, `batch`,
-//! `tenants`, then `dingtalk`, `openapi` and `emulator`, then `reset` and `snapshot`, which use both APIs' tables; no module
+//! `backend`, `sqlite`, `handle`, `migrations`, `db`, `health`, `postgres`, `tenants`,
+//! `upkeep`, then `dingtalk`, `openapi` and `emulator`, then `fast` (which implements
+//! their frequent writes), `reset` and `snapshot`, which use both APIs' tables; no module
 //! imports one above it, nor this facade.
 
 mod backend;
-mod batch;
 mod cache;
 mod changes;
 mod columns;
@@ -26,6 +28,7 @@ pub mod dingtalk;
 pub mod emulator;
 mod error;
 mod exec;
+mod fast;
 mod handle;
 mod health;
 mod migrations;
@@ -36,6 +39,7 @@ pub mod snapshot;
 mod sqlite;
 mod stmt;
 pub mod tenants;
+mod upkeep;
 
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
@@ -45,13 +49,15 @@ pub use error::{Problem, StoreError, StoreResult};
 
 use db::Db;
 use dingtalk::{DingTalkState, DingTalkStore};
-use emulator::EmulatorStore;
+use emulator::{journal::JournalWrites, EmulatorStore};
 use exec::Exec;
-use openapi::{OpenApiState, OpenApiStore};
+use openapi::{writes::OpenApiWrites, OpenApiState, OpenApiStore};
 use reset::{FullReset, TenantReset};
 use snapshot::Snapshot;
 use stmt::Stmt;
 use tenants::Mode;
+
+use crate::telemetry::chain;
 
 /// The most characters a string may have where it is (part of) a key of a database
 /// index: a user id of a DingTalk corp's directory and followers, an OpenAPI customer's
@@ -73,6 +79,19 @@ pub fn over_index_limit(text: &str) -> Option<usize> {
 }
 use tokio::{sync::broadcast, task::JoinHandle};
 
+/// Which implementation the writes that come often take (signed adds with their replay
+/// records, replay records alone, unsigned adds, journal entries): both answer alike.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WritePath {
+    /// Group commit: many requests' writes in one batch (`fast`). What the emulator
+    /// runs.
+    #[default]
+    Fast,
+    /// Each write its own ordinary transaction: the reference the fast path is
+    /// compared with (`tests/api/store_paths.rs`).
+    Plain,
+}
+
 /// Handle to the database and what the store keeps beside it; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store(Arc<Inner>);
@@ -82,6 +101,7 @@ struct Inner {
     db: Db,
     dingtalk: DingTalkState,
     openapi: OpenApiState,
+    journal: Box<dyn JournalWrites>,
     /// On Postgres, the task hearing other instances' changes.
     listener: Mutex<Option<JoinHandle<()>>>,
     /// Whether the database serves.
@@ -115,12 +135,28 @@ impl Store {
     /// brings its schema up to date. On Postgres it listens for other instances'
     /// changes from then on.
     pub async fn connect(url: &str) -> StoreResult<Store> {
+        Store::connect_with(url, WritePath::Fast).await
+    }
+
+    /// [`Store::connect`], with the frequent writes taking `path`.
+    pub async fn connect_with(url: &str, path: WritePath) -> StoreResult<Store> {
         let db = Db::connect(url).await?;
-        let openapi = OpenApiState::new(&db);
+        openapi::nonces::backfill_key_hashes(&db).await?;
+        let (openapi, journal): (Box<dyn OpenApiWrites>, Box<dyn JournalWrites>) = match path {
+            WritePath::Fast => (
+                Box::new(fast::Fast::spawn(&db)),
+                Box::new(fast::FastJournal),
+            ),
+            WritePath::Plain => (
+                Box::new(openapi::writes::Plain),
+                Box::new(emulator::journal::Plain),
+            ),
+        };
         let inner = Arc::new(Inner {
             db,
             dingtalk: DingTalkState::default(),
-            openapi,
+            openapi: OpenApiState::new(openapi),
+            journal,
             listener: Mutex::default(),
             health: health::Health::default(),
         });
@@ -157,7 +193,7 @@ impl Store {
 
     /// The emulator's bookkeeping and the runtime state instances share.
     pub fn emulator(&self) -> EmulatorStore<'_> {
-        EmulatorStore::new(&self.0.db)
+        EmulatorStore::new(&self.0.db, &*self.0.journal)
     }
 
     /// Every change other instances announce from now on (the runtime services whose
@@ -241,6 +277,46 @@ impl Store {
     pub async fn restore(&self, snapshot: &Snapshot, now_ms: i64) -> StoreResult<()> {
         snapshot::write::restore(&self.0.db, snapshot, now_ms).await?;
         self.forget().await;
+        self.refresh_statistics().await
+    }
+
+    /// Starts the store's upkeep (`upkeep`): expired replay records pruned (as of
+    /// `now`, the emulator's clock in epoch ms) and the planner's statistics refreshed
+    /// as the searched tables grow. It ends with the store.
+    pub fn upkeep(&self, now: impl Fn() -> i64 + Send + 'static) -> JoinHandle<()> {
+        let weak = Arc::downgrade(&self.0);
+        tokio::spawn(async move {
+            let mut upkeep = upkeep::Upkeep::new(std::time::Instant::now());
+            loop {
+                tokio::time::sleep(upkeep::TICK).await;
+                let Some(inner) = weak.upgrade() else {
+                    return;
+                };
+                let (nonces, customers) = inner.openapi.tally.take();
+                let chores = upkeep.tick(nonces, customers, std::time::Instant::now());
+                let store = Store(inner);
+                if chores.prune {
+                    match store.openapi().prune_nonces(now()).await {
+                        Ok(pruned) => tracing::debug!(pruned, "expired replay records pruned"),
+                        Err(err) => {
+                            tracing::warn!(error = %chain(&err), "pruning replay records failed")
+                        }
+                    }
+                }
+                if chores.analyze {
+                    if let Err(err) = store.refresh_statistics().await {
+                        tracing::warn!(error = %chain(&err), "refreshing planner statistics failed");
+                    }
+                }
+            }
+        })
+    }
+
+    /// Refreshes the planner's statistics of the tables searched by more than their key
+    /// (`ANALYZE`): so that a search picks its selective index (e.g.
+    /// `oa_customers_by_name` for an `eq` on `customerName`) rather than walking the
+    /// account's customers in `createTime` order. The upkeep does it as they grow.
+    pub async fn refresh_statistics(&self) -> StoreResult<()> {
         self.0.db.analyze(snapshot::ANALYZED).await
     }
 

@@ -21,3 +21,4 @@ mod repository;
 mod rules;
 mod serving;
 mod startup;
+mod store_paths;

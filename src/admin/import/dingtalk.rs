@@ -6,121 +6,143 @@ use serde_json::Value;
 
 use super::{fail, DocError, Fill};
 use crate::{
-    admin::document::CorpDoc,
+    admin::document::{CorpDoc, DtContactDoc, DtCustomerDoc, EmployeeDoc, FollowerDoc},
     store::{
         dingtalk::{CustomerExtra, Employee, NewCorp, Role, RELATION_TYPES},
         snapshot::{CorpData, DtContactData, DtCustomerData, FollowerData},
     },
 };
 
+/// Every document type is taken apart field by field (no `..`), so a field added to
+/// the document and not imported is a compile error (the export does the same).
 pub(super) fn corp_data(fill: &Fill, path: &str, doc: CorpDoc) -> Result<CorpData, DocError> {
-    if doc.corpid.is_empty() {
+    let CorpDoc {
+        corpid,
+        corpsecret,
+        appkey,
+        appsecret,
+        mode,
+        rate_limit_per_minute,
+        created_at,
+        employees: employee_docs,
+        customers: customer_docs,
+    } = doc;
+    if corpid.is_empty() {
         return fail(format!("{path}.corpid"), "must not be empty");
     }
-    if doc.rate_limit_per_minute.is_some_and(|n| n <= 0) {
+    if rate_limit_per_minute.is_some_and(|n| n <= 0) {
         return fail(
             format!("{path}.rateLimitPerMinute"),
             "must be a positive integer",
         );
     }
     let mut userids = HashSet::new();
-    let mut employees = Vec::with_capacity(doc.employees.len());
-    for (j, e) in doc.employees.into_iter().enumerate() {
-        if !userids.insert(e.userid.clone()) {
-            let message = format!("duplicate employee {:?}", e.userid);
+    let mut employees = Vec::with_capacity(employee_docs.len());
+    for (j, e) in employee_docs.into_iter().enumerate() {
+        let EmployeeDoc {
+            userid,
+            name,
+            created_at,
+        } = e;
+        if !userids.insert(userid.clone()) {
+            let message = format!("duplicate employee {userid:?}");
             return fail(format!("{path}.employees[{j}].userid"), message);
         }
-        let created_at = fill.time(e.created_at);
         employees.push(Employee {
-            userid: e.userid,
-            name: e.name,
-            created_at,
+            userid,
+            name,
+            created_at: fill.time(created_at),
         });
     }
     let mut customer_ids = HashSet::new();
     let mut contact_ids = HashSet::new();
-    let mut customers = Vec::with_capacity(doc.customers.len());
-    for (k, c) in doc.customers.into_iter().enumerate() {
+    let mut customers = Vec::with_capacity(customer_docs.len());
+    for (k, c) in customer_docs.into_iter().enumerate() {
         let path = format!("{path}.customers[{k}]");
-        let id = fill.id(c.id);
+        let DtCustomerDoc {
+            id,
+            name,
+            address,
+            description,
+            telephone,
+            create_by,
+            modified_by,
+            created_at,
+            updated_at,
+            relation_type,
+            creator_user_id,
+            creator_nick,
+            data_extra,
+            extend_data,
+            contacts: contact_docs,
+            followers: follower_docs,
+        } = c;
+        let id = fill.id(id);
         if !customer_ids.insert(id) {
             return fail(format!("{path}.id"), format!("duplicate customer id {id}"));
         }
-        let mut contacts = Vec::with_capacity(c.contacts.len());
-        for (n, k) in c.contacts.into_iter().enumerate() {
-            let id = fill.id(k.id);
-            if !contact_ids.insert(id) {
-                return fail(
-                    format!("{path}.contacts[{n}].id"),
-                    format!("duplicate contact id {id}"),
-                );
-            }
-            let created_at = fill.time(k.created_at);
-            contacts.push(DtContactData {
-                id,
-                name: k.name,
-                mobile: k.mobile,
-                attached: k.attached,
-                create_by: k.create_by,
-                modified_by: k.modified_by,
-                created_at,
-                updated_at: k.updated_at.unwrap_or(created_at),
-                creator_userid: k.creator_user_id,
-                data_extra: Value::Object(k.data_extra).to_string(),
-                extend_data: Value::Object(k.extend_data).to_string(),
-            });
+        let mut contacts = Vec::with_capacity(contact_docs.len());
+        for (n, k) in contact_docs.into_iter().enumerate() {
+            contacts.push(contact(
+                fill,
+                &format!("{path}.contacts[{n}]"),
+                k,
+                &mut contact_ids,
+            )?);
         }
         let mut following = HashSet::new();
-        let mut followers = Vec::with_capacity(c.followers.len());
-        for (n, f) in c.followers.into_iter().enumerate() {
+        let mut followers = Vec::with_capacity(follower_docs.len());
+        for (n, f) in follower_docs.into_iter().enumerate() {
+            let FollowerDoc {
+                userid,
+                create_by,
+                created_at,
+                role,
+            } = f;
             let at = format!("{path}.followers[{n}].userid");
-            if !userids.contains(&f.userid) {
-                let message = format!(
-                    "{:?} is not an employee of the corp (list it under employees)",
-                    f.userid
-                );
+            if !userids.contains(&userid) {
+                let message =
+                    format!("{userid:?} is not an employee of the corp (list it under employees)");
                 return fail(at, message);
             }
-            if !following.insert(f.userid.clone()) {
-                return fail(at, format!("{:?} follows the customer twice", f.userid));
+            if !following.insert(userid.clone()) {
+                return fail(at, format!("{userid:?} follows the customer twice"));
             }
-            if Role::parse(&f.role).is_none() {
-                let message = format!("{:?} is not owner or participant", f.role);
+            if Role::parse(&role).is_none() {
+                let message = format!("{role:?} is not owner or participant");
                 return fail(format!("{path}.followers[{n}].role"), message);
             }
-            let created_at = fill.time(f.created_at);
             followers.push(FollowerData {
-                userid: f.userid,
-                create_by: f.create_by,
-                created_at,
-                role: f.role,
+                userid,
+                create_by,
+                created_at: fill.time(created_at),
+                role,
             });
         }
-        if !RELATION_TYPES.contains(&c.relation_type.as_str()) {
+        if !RELATION_TYPES.contains(&relation_type.as_str()) {
             let message = format!(
-                "{:?} is not one of {}",
-                c.relation_type,
+                "{relation_type:?} is not one of {}",
                 RELATION_TYPES.join(", ")
             );
             return fail(format!("{path}.relationType"), message);
         }
-        let created_at = fill.time(c.created_at);
+        let created_at = fill.time(created_at);
         customers.push(DtCustomerData {
             id,
-            name: c.name,
-            address: c.address,
-            description: c.description,
-            telephone: c.telephone,
-            create_by: c.create_by,
-            modified_by: c.modified_by,
+            name,
+            address,
+            description,
+            telephone,
+            create_by,
+            modified_by,
             created_at,
-            updated_at: c.updated_at.unwrap_or(created_at),
+            updated_at: updated_at.unwrap_or(created_at),
             extra: CustomerExtra {
-                relation_type: c.relation_type,
-                creator_userid: c.creator_user_id,
-                creator_nick: c.creator_nick,
-                data_extra: Value::Object(c.data_extra).to_string(),
-                extend_data: Value::Object(c.extend_data).to_string(),
+                relation_type,
+                creator_userid: creator_user_id,
+                creator_nick,
+                data_extra: Value::Object(data_extra).to_string(),
+                extend_data: Value::Object(extend_data).to_string(),
             },
             contacts,
             followers,
@@ -128,15 +150,55 @@ pub(super) fn corp_data(fill: &Fill, path: &str, doc: CorpDoc) -> Result<CorpDat
     }
     Ok(CorpData {
         corp: NewCorp {
-            corpid: doc.corpid,
-            corpsecret: doc.corpsecret,
-            appkey: doc.appkey,
-            appsecret: doc.appsecret,
-            mode: doc.mode.unwrap_or(fill.mode),
-            rate_limit_per_minute: doc.rate_limit_per_minute,
+            corpid,
+            corpsecret,
+            appkey,
+            appsecret,
+            mode: mode.unwrap_or(fill.mode),
+            rate_limit_per_minute,
         },
-        created_at: fill.time(doc.created_at),
+        created_at: fill.time(created_at),
         employees,
         customers,
+    })
+}
+
+/// A contact of a customer; its id must be new among the corp's (`ids`).
+fn contact(
+    fill: &Fill,
+    path: &str,
+    doc: DtContactDoc,
+    ids: &mut HashSet<i64>,
+) -> Result<DtContactData, DocError> {
+    let DtContactDoc {
+        id,
+        name,
+        mobile,
+        attached,
+        create_by,
+        modified_by,
+        created_at,
+        updated_at,
+        creator_user_id,
+        data_extra,
+        extend_data,
+    } = doc;
+    let id = fill.id(id);
+    if !ids.insert(id) {
+        return fail(format!("{path}.id"), format!("duplicate contact id {id}"));
+    }
+    let created_at = fill.time(created_at);
+    Ok(DtContactData {
+        id,
+        name,
+        mobile,
+        attached,
+        create_by,
+        modified_by,
+        created_at,
+        updated_at: updated_at.unwrap_or(created_at),
+        creator_userid: creator_user_id,
+        data_extra: Value::Object(data_extra).to_string(),
+        extend_data: Value::Object(extend_data).to_string(),
     })
 }

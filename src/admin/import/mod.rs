@@ -8,7 +8,7 @@ mod openapi;
 
 use std::{collections::HashSet, fmt};
 
-use super::document::{Document, Id, VERSION};
+use super::document::{DingTalkDoc, Document, Id, OpenApiDoc, VERSION};
 use crate::{ids::IdGenerator, mode::Mode, runtime::clock::Clock, store::snapshot::Snapshot};
 use dingtalk::corp_data;
 use openapi::account_data;
@@ -59,10 +59,17 @@ pub fn to_snapshot(
     ids: &IdGenerator,
     mode: Mode,
 ) -> Result<Snapshot, DocError> {
-    if doc.version != VERSION {
+    let Document {
+        version,
+        dingtalk: DingTalkDoc { corps: corp_docs },
+        openapi: OpenApiDoc {
+            accounts: account_docs,
+        },
+    } = doc;
+    if version != VERSION {
         return fail(
             "version",
-            format!("unsupported version {}, expected {VERSION}", doc.version),
+            format!("unsupported version {version}, expected {VERSION}"),
         );
     }
     let fill = Fill {
@@ -73,8 +80,8 @@ pub fn to_snapshot(
     };
     let mut corpids = HashSet::new();
     let mut appkeys = HashSet::new();
-    let mut corps = Vec::with_capacity(doc.dingtalk.corps.len());
-    for (i, corp) in doc.dingtalk.corps.into_iter().enumerate() {
+    let mut corps = Vec::with_capacity(corp_docs.len());
+    for (i, corp) in corp_docs.into_iter().enumerate() {
         let path = format!("dingtalk.corps[{i}]");
         if !corpids.insert(corp.corpid.clone()) {
             return fail(
@@ -93,8 +100,8 @@ pub fn to_snapshot(
         corps.push(corp_data(&fill, &path, corp)?);
     }
     let mut appids = HashSet::new();
-    let mut accounts = Vec::with_capacity(doc.openapi.accounts.len());
-    for (i, account) in doc.openapi.accounts.into_iter().enumerate() {
+    let mut accounts = Vec::with_capacity(account_docs.len());
+    for (i, account) in account_docs.into_iter().enumerate() {
         let path = format!("openapi.accounts[{i}]");
         if !appids.insert(account.appid.clone()) {
             return fail(

@@ -103,7 +103,7 @@ async fn run(store: Store, keep: i64, mut receiver: mpsc::Receiver<Message>) {
         match tokio::time::timeout(WRITE_LIMIT, append).await {
             Ok(Ok(mark)) => trimmed = mark,
             Ok(Err(err)) => {
-                tracing::warn!(error = %err, entries = rows.len(), "journal entries were not written")
+                tracing::warn!(error = %crate::telemetry::chain(&err), entries = rows.len(), "journal entries were not written")
             }
             Err(_) => {
                 tracing::warn!(

@@ -27,37 +27,31 @@ impl EmulatorStore<'_> {
     pub async fn add_coverage(&self, rows: &[CoverageRow]) -> StoreResult<()> {
         for chunk in rows.chunks(BATCH) {
             let mut conn = self.db.relaxed().handle().await?;
-            let arrays = conn.conn().binds_arrays();
             let mut insert = Stmt::new(
                 "INSERT INTO emulator_coverage (api, tenant, operation, outcome, count, injected)",
             );
-            let values = chunk
-                .iter()
-                .map(|row| {
-                    [
-                        row.api.as_str().into(),
-                        row.tenant.as_str().into(),
-                        row.operation.as_str().into(),
-                        row.outcome.as_str().into(),
-                        row.count.into(),
-                        row.injected.into(),
-                    ]
-                })
-                .collect();
-            let types = ["text", "text", "text", "text", "bigint", "bigint"];
-            insert.push_rows(values, types, arrays);
-            // `WHERE true`: SQLite reads `ON` after a `SELECT … FROM` as a join's.
-            if arrays {
-                insert.push(" WHERE true");
-            }
+            insert.push_rows(
+                chunk
+                    .iter()
+                    .map(|row| {
+                        [
+                            row.api.as_str().into(),
+                            row.tenant.as_str().into(),
+                            row.operation.as_str().into(),
+                            row.outcome.as_str().into(),
+                            row.count.into(),
+                            row.injected.into(),
+                        ]
+                    })
+                    .collect(),
+            );
             insert.push(
                 " ON CONFLICT (api, tenant, operation, outcome) DO UPDATE SET \
                  count = emulator_coverage.count + excluded.count, \
                  injected = emulator_coverage.injected + excluded.injected",
             );
-            if !arrays {
-                insert = insert.transient();
-            }
+            // Its text varies with the number of rows.
+            let insert = insert.transient();
             conn.execute(&insert).await?;
         }
         Ok(())

@@ -2,8 +2,96 @@
 //! JSON) with the columns a query filters on, appended in batches by each instance's
 //! background writer, which also keeps the table to its size.
 
+use std::fmt;
+
 use super::EmulatorStore;
-use crate::store::{error::StoreResult, exec::Exec, stmt::Stmt};
+use crate::store::{
+    db::Db,
+    error::{StoreFuture, StoreResult},
+    exec::Exec,
+    stmt::Stmt,
+};
+
+/// `INSERT INTO emulator_journal (…)` with the columns of [`values`].
+pub(crate) const INSERT: &str =
+    "INSERT INTO emulator_journal (instance_id, answered_at, api, tenant, status, entry)";
+
+/// The Postgres types of [`values`].
+pub(crate) const TYPES: [&str; 6] = ["bigint", "bigint", "text", "text", "bigint", "text"];
+
+/// The column values of an entry, in [`INSERT`] order.
+pub(crate) fn values(row: &JournalRow) -> [crate::store::stmt::Arg<'_>; 6] {
+    [
+        row.instance.into(),
+        row.answered_at.into(),
+        row.api.as_str().into(),
+        row.tenant.as_deref().into(),
+        row.status.into(),
+        row.entry.as_str().into(),
+    ]
+}
+
+/// How journal entries are appended: [`Plain`], or `store::fast`'s one statement for
+/// all of them.
+pub(crate) trait JournalWrites: Send + Sync + fmt::Debug {
+    /// Appends `rows` (at least one) and trims (see [`EmulatorStore::append_journal`]).
+    fn append<'a>(
+        &'a self,
+        db: &'a Db,
+        rows: &'a [JournalRow],
+        keep: i64,
+        trimmed: i64,
+    ) -> StoreFuture<'a, i64>;
+}
+
+/// One insert per entry and the trim, in one transaction.
+#[derive(Debug)]
+pub(crate) struct Plain;
+
+impl JournalWrites for Plain {
+    fn append<'a>(
+        &'a self,
+        db: &'a Db,
+        rows: &'a [JournalRow],
+        keep: i64,
+        trimmed: i64,
+    ) -> StoreFuture<'a, i64> {
+        Box::pin(async move {
+            let mut conn = db.relaxed().handle().await?;
+            let mut tx = conn.begin().await?;
+            let mut newest = 0;
+            for row in rows {
+                let mut insert = Stmt::new(INSERT);
+                insert.push_rows(vec![values(row)]);
+                insert.push(" RETURNING seq");
+                let (seq,): (i64,) = tx.fetch_one(&insert).await?;
+                newest = newest.max(seq);
+            }
+            let mark = trim(&mut tx, newest, keep, trimmed).await?;
+            tx.commit().await?;
+            Ok(mark)
+        })
+    }
+}
+
+/// Drops what lies more than `keep` entries behind `newest`, from `trimmed` on; the
+/// new mark.
+pub(crate) async fn trim(
+    conn: &mut impl Exec,
+    newest: i64,
+    keep: i64,
+    trimmed: i64,
+) -> StoreResult<i64> {
+    let mark = newest.saturating_sub(keep);
+    if mark <= trimmed {
+        return Ok(trimmed);
+    }
+    let trim = Stmt::new("DELETE FROM emulator_journal WHERE seq > $1 AND seq <= $2")
+        .bind(trimmed)
+        .bind(mark);
+    conn.execute(&trim).await?;
+    Ok(mark)
+}
 
 /// One entry to append.
 #[derive(Clone, Debug)]
@@ -28,7 +116,7 @@ pub struct JournalQuery<'a> {
 }
 
 impl EmulatorStore<'_> {
-    /// Appends `rows` (in order) with one statement, then drops what lies more than
+    /// Appends `rows` (in order), then drops what lies more than
     /// `keep` entries behind the newest of them, from `trimmed` (what this writer
     /// dropped up to last time) on; returns the new mark.
     ///
@@ -45,43 +133,7 @@ impl EmulatorStore<'_> {
         if rows.is_empty() {
             return Ok(trimmed);
         }
-        let mut conn = self.db.relaxed().handle().await?;
-        let arrays = conn.conn().binds_arrays();
-        let mut insert = Stmt::new(
-            "INSERT INTO emulator_journal (instance_id, answered_at, api, tenant, status, entry)",
-        );
-        let values = rows
-            .iter()
-            .map(|row| {
-                [
-                    row.instance.into(),
-                    row.answered_at.into(),
-                    row.api.as_str().into(),
-                    row.tenant.as_deref().into(),
-                    row.status.into(),
-                    row.entry.as_str().into(),
-                ]
-            })
-            .collect();
-        insert.push_rows(
-            values,
-            ["bigint", "bigint", "text", "text", "bigint", "text"],
-            arrays,
-        );
-        insert.push(" RETURNING seq");
-        if !arrays {
-            insert = insert.transient();
-        }
-        let written: Vec<i64> = conn.fetch_column(&insert).await?;
-        let mark = written.into_iter().max().unwrap_or(0).saturating_sub(keep);
-        if mark <= trimmed {
-            return Ok(trimmed);
-        }
-        let trim = Stmt::new("DELETE FROM emulator_journal WHERE seq > $1 AND seq <= $2")
-            .bind(trimmed)
-            .bind(mark);
-        conn.execute(&trim).await?;
-        Ok(mark)
+        self.journal.append(self.db, rows, keep, trimmed).await
     }
 
     /// The newest entries matching `query`, newest first, as JSON.

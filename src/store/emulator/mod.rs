@@ -11,7 +11,7 @@ mod clock;
 mod coverage;
 mod faults;
 mod instances;
-mod journal;
+pub(crate) mod journal;
 
 pub use coverage::CoverageRow;
 pub use faults::FaultRow;
@@ -19,16 +19,19 @@ pub use instances::{InstanceRow, Lease};
 pub use journal::{JournalQuery, JournalRow};
 
 use super::{changes::Topic, db::Db};
+use journal::JournalWrites;
 
 /// The emulator's bookkeeping and shared runtime state.
 #[derive(Clone, Copy)]
 pub struct EmulatorStore<'a> {
     db: &'a Db,
+    /// The path journal entries take (`journal::Plain` or `store::fast`).
+    journal: &'a dyn JournalWrites,
 }
 
 impl<'a> EmulatorStore<'a> {
-    pub(crate) fn new(db: &'a Db) -> Self {
-        EmulatorStore { db }
+    pub(crate) fn new(db: &'a Db, journal: &'a dyn JournalWrites) -> Self {
+        EmulatorStore { db, journal }
     }
 
     /// Tells the other instances that `topic` changed.

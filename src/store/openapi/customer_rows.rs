@@ -14,7 +14,31 @@ use crate::store::{
     stmt::{Arg, Stmt},
 };
 
-/// The columns of `oa_customers`, qualified by the alias `c` the queries use.
+/// The columns of `oa_customers`, in the order of [`values`] and [`TYPES`].
+pub(crate) const NAMES: [&str; 20] = [
+    "id",
+    "account_id",
+    "customer_name",
+    "owner",
+    "first_owner",
+    "assign_time",
+    "first_assign_time",
+    "create_method",
+    "mobile",
+    "email",
+    "qq",
+    "wechat",
+    "customer_source",
+    "visitor_id",
+    "open_sea_ids",
+    "custom_values",
+    "create_time",
+    "update_time",
+    "create_agent",
+    "update_agent",
+];
+
+/// [`NAMES`] qualified by the alias `c` the queries use (a unit test checks they agree).
 pub(crate) const COLUMNS: &str = "c.id, c.account_id, c.customer_name, c.owner, c.first_owner, \
     c.assign_time, c.first_assign_time, c.create_method, c.mobile, c.email, c.qq, c.wechat, \
     c.customer_source, c.visitor_id, c.open_sea_ids, c.custom_values, c.create_time, \
@@ -102,16 +126,15 @@ pub(crate) fn values(c: &Customer) -> [Arg<'_>; 20] {
     ]
 }
 
-/// `INSERT INTO oa_customers (…)` with the columns in `COLUMNS` order.
-static INSERT: LazyLock<String> =
-    LazyLock::new(|| format!("INSERT INTO oa_customers ({})", COLUMNS.replace("c.", "")));
+/// `INSERT INTO oa_customers (…)` with the columns in [`NAMES`] order.
+pub(crate) static INSERT: LazyLock<String> =
+    LazyLock::new(|| format!("INSERT INTO oa_customers ({})", NAMES.join(", ")));
 
 /// `UPDATE oa_customers SET …` of every column but the key, whose binds are the
-/// values in `COLUMNS` order.
+/// values in [`NAMES`] order.
 static UPDATE: LazyLock<String> = LazyLock::new(|| {
-    let columns = COLUMNS.replace("c.", "");
-    let assignments: Vec<String> = columns
-        .split(", ")
+    let assignments: Vec<String> = NAMES
+        .iter()
         .enumerate()
         .skip(2)
         .map(|(i, column)| format!("{column} = ${}", i + 1))
@@ -122,20 +145,16 @@ static UPDATE: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// The Postgres types of the columns, in `COLUMNS` order.
+/// The Postgres types of the columns, in [`NAMES`] order.
 pub(crate) const TYPES: [&str; 20] = [
     "bigint", "bigint", "text", "text", "text", "bigint", "bigint", "text", "text", "text", "text",
     "text", "text", "text", "text", "text", "bigint", "bigint", "text", "text",
 ];
 
-/// The one insert of customers (each keeps its own `account_id`); with `arrays`, as
-/// one array per column ([`Stmt::push_rows`]).
-pub(crate) fn insert<'a>(
-    customers: impl IntoIterator<Item = &'a Customer>,
-    arrays: bool,
-) -> Stmt<'a> {
+/// The one insert of customers (each keeps its own `account_id`).
+pub(crate) fn insert<'a>(customers: impl IntoIterator<Item = &'a Customer>) -> Stmt<'a> {
     let mut stmt = Stmt::new(INSERT.as_str());
-    stmt.push_rows(customers.into_iter().map(values).collect(), TYPES, arrays);
+    stmt.push_rows(customers.into_iter().map(values).collect());
     stmt
 }
 
@@ -149,13 +168,14 @@ pub(crate) fn update(customer: &Customer) -> Stmt<'_> {
 /// One row of the search index: (account id, customer id, field, entry).
 pub(crate) type IndexRow<'a> = (i64, i64, &'a str, &'a IndexEntry);
 
-/// The one insert of search-index rows, at most [`INDEX_CHUNK`] of them unless
-/// `arrays` ([`Stmt::push_rows`]).
-pub(crate) fn insert_index<'a>(rows: &[IndexRow<'a>], arrays: bool) -> Stmt<'a> {
-    let mut stmt =
-        Stmt::new("INSERT INTO oa_customer_values (account_id, customer_id, field, value, num)");
-    let rows = rows.iter().map(index_values).collect();
-    stmt.push_rows(rows, INDEX_TYPES, arrays);
+/// `INSERT INTO oa_customer_values (…)` with the columns of [`index_values`].
+pub(crate) const INSERT_INDEX: &str =
+    "INSERT INTO oa_customer_values (account_id, customer_id, field, value, num)";
+
+/// The one insert of search-index rows, at most [`INDEX_CHUNK`] of them.
+pub(crate) fn insert_index<'a>(rows: &[IndexRow<'a>]) -> Stmt<'a> {
+    let mut stmt = Stmt::new(INSERT_INDEX);
+    stmt.push_rows(rows.iter().map(index_values).collect());
     stmt.push(" ON CONFLICT DO NOTHING");
     stmt
 }
@@ -207,4 +227,13 @@ pub(crate) fn custom_index(patch: &CustomerPatch) -> Vec<(String, Vec<IndexEntry
             (c.field.clone(), entries)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_qualified_columns_are_the_names() {
+        let qualified: Vec<String> = super::NAMES.iter().map(|n| format!("c.{n}")).collect();
+        assert_eq!(super::COLUMNS, qualified.join(", "));
+    }
 }

@@ -7,22 +7,22 @@ use std::sync::Arc;
 use super::{
     counts::customer_count,
     customer::{Customer, CustomerPatch, LIST_FIELDS},
-    customer_batch::NewCustomer,
     customer_rows::{
         self, custom_index, index_rows, insert_index, CustomerRow, COLUMNS, INDEX_CHUNK,
     },
     filter::{CustomerQuery, Operand},
+    new_customer::NewCustomer,
     nonces::NonceUse,
-    signed_add::{SignedAdd, SignedAdded},
     sql::{order_by, where_clause},
+    writes::{counted, SignedAdd, SignedAdded},
     OpenApiStore,
 };
 use crate::store::{error::StoreResult, exec::Exec, stmt::Stmt};
 
 impl OpenApiStore<'_> {
     /// Creates a customer from `patch` with id `id`: the record and its search index in
-    /// one transaction (on SQLite, shared with the other adds pending: see
-    /// `store::batch`).
+    /// one transaction (on the fast path, shared with the other adds pending: see
+    /// `super::writes`).
     #[tracing::instrument(skip_all, fields(account_id, id))]
     pub async fn add_customer(
         &self,
@@ -35,12 +35,13 @@ impl OpenApiStore<'_> {
         let mut customer = Customer::blank(account_id, id, now_ms);
         customer.apply(patch, now_ms);
         let job = NewCustomer { customer, custom };
-        self.state.customers.write(job).await
+        let added = self.state.writes.add(self.db, job).await;
+        counted(added, || self.state.tally.customer())
     }
 
     /// Records `nonce` and, unless it is a replay that `refuse_replay` refuses, creates a
-    /// customer as [`OpenApiStore::add_customer`] does: both in one transaction (shared
-    /// with the other signed adds pending: see `signed_add`).
+    /// customer as [`OpenApiStore::add_customer`] does: both in one transaction (on the
+    /// fast path, shared with the other signed adds pending: see `super::writes`).
     #[tracing::instrument(skip_all, fields(account_id, id))]
     pub async fn add_signed_customer(
         &self,
@@ -59,7 +60,14 @@ impl OpenApiStore<'_> {
             refuse_replay,
             add,
         };
-        self.state.signed_adds.write(job).await
+        let added = self.state.writes.add_signed(self.db, job).await;
+        if let Ok(added) = &added {
+            self.state.tally.nonce();
+            if added.customer.is_some() {
+                self.state.tally.customer();
+            }
+        }
+        added
     }
 
     /// Applies `patch` to the account's customer `id` in one transaction (the row is
@@ -102,7 +110,7 @@ impl OpenApiStore<'_> {
         let lists = customer.list_index();
         let rows = index_rows(&customer, &lists, &custom);
         for chunk in rows.chunks(INDEX_CHUNK) {
-            tx.execute(&insert_index(chunk, false).transient()).await?;
+            tx.execute(&insert_index(chunk).transient()).await?;
         }
         tx.commit().await?;
         Ok(Some(customer))
@@ -207,15 +215,5 @@ impl OpenApiStore<'_> {
     ) -> StoreResult<Vec<String>> {
         let (_, page) = self.customer_sql(account_id, query);
         self.db.explain(&page).await
-    }
-
-    /// Keeps the query planner informed, so that searches pick the selective index
-    /// (e.g. `oa_customers_by_name` for an `eq` on `customerName`) rather than walking
-    /// the account's customers in `createTime` order.
-    #[tracing::instrument(skip_all)]
-    pub async fn refresh_statistics(&self) -> StoreResult<()> {
-        self.db
-            .analyze(&["oa_customers", "oa_customer_values"])
-            .await
     }
 }

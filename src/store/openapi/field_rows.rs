@@ -59,7 +59,7 @@ impl FieldRow {
         match self.decode() {
             Ok(decoded) => Some(decoded),
             Err(err) => {
-                tracing::warn!(%field, error = %err, "unreadable custom field skipped");
+                tracing::warn!(%field, error = %crate::telemetry::chain(&err), "unreadable custom field skipped");
                 None
             }
         }

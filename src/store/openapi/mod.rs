@@ -4,19 +4,17 @@
 //! is the surface's (`crate::openapi`).
 
 pub(crate) mod accounts;
-#[cfg(test)]
-mod batch_tests;
 mod counts;
 pub mod customer;
-pub(crate) mod customer_batch;
 pub(crate) mod customer_rows;
 mod customers;
 pub(crate) mod field_rows;
 pub mod fields;
 pub mod filter;
+pub(crate) mod new_customer;
 pub(crate) mod nonces;
-pub(crate) mod signed_add;
 mod sql;
+pub(crate) mod writes;
 
 use std::sync::Arc;
 
@@ -34,30 +32,28 @@ pub use filter::{
     MAX_CONDITION_VALUES,
 };
 
-use self::{customer_batch::NewCustomer, signed_add::SignedAdd};
-pub use self::{nonces::NonceUse, signed_add::SignedAdded};
-use super::{batch::Queue, cache::TrustCache, db::Db};
+use self::writes::{OpenApiWrites, Tally};
+pub use self::{nonces::NonceUse, writes::SignedAdded};
+use super::{cache::TrustCache, db::Db};
 
-/// What the OpenAPI view keeps between calls: answers it may reuse, and the
-/// group-commit queues of the writes: signed adds (their replay record and customer
-/// together), replay records of the other requests, and unsigned adds.
+/// What the OpenAPI view keeps between calls: answers it may reuse, the path the
+/// frequent writes take ([`writes`]), and what they wrote since the store's upkeep
+/// last looked.
 #[derive(Debug)]
 pub struct OpenApiState {
     accounts: TrustCache<String, Arc<Account>>,
     fields: TrustCache<i64, Arc<Vec<CustomField>>>,
-    customers: Queue<NewCustomer>,
-    nonces: Queue<Arc<NonceUse>>,
-    signed_adds: Queue<SignedAdd>,
+    writes: Box<dyn OpenApiWrites>,
+    pub(crate) tally: Tally,
 }
 
 impl OpenApiState {
-    pub(crate) fn new(db: &Db) -> Self {
+    pub(crate) fn new(writes: Box<dyn OpenApiWrites>) -> Self {
         OpenApiState {
             accounts: TrustCache::default(),
             fields: TrustCache::default(),
-            customers: Queue::spawn(db.writes()),
-            nonces: Queue::spawn(db.relaxed()),
-            signed_adds: Queue::spawn(db.writes()),
+            writes,
+            tally: Tally::default(),
         }
     }
 

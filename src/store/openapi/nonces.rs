@@ -1,16 +1,26 @@
 //! Signature replay records (`oa_nonces`): each (account, nonce, timestamp) is
 //! accepted once. The records live in the database so that every instance sharing it
-//! agrees on what was already used. Many are written in one statement (see
-//! [`crate::store::batch`]).
+//! agrees on what was already used.
+//!
+//! On Postgres the key is the table's primary key, and a use is recorded with `INSERT
+//! … ON CONFLICT DO NOTHING RETURNING`. On SQLite the rows are appended in arrival
+//! order and found through a narrow index of a 64-bit hash of the key ([`key_hash`]),
+//! and the insert checks the whole key itself (`NOT EXISTS`): nonces are random, and
+//! inserts at random places of a wide key cost twice as much (migration 0025). Either
+//! way one statement records a use, so two requests racing on the same nonce cannot
+//! both win (on SQLite the writer is one at a time).
 
-use std::{collections::HashSet, sync::Arc};
+use std::sync::Arc;
 
-use super::OpenApiStore;
+use sha2::{Digest, Sha256};
+
+use super::{writes::counted, OpenApiStore};
 use crate::store::{
-    batch::Job,
+    backend::Backend,
+    db::Db,
     error::StoreResult,
-    exec::{Conn, Exec},
-    stmt::Stmt,
+    exec::{Exec, Tx},
+    stmt::{Arg, Stmt},
 };
 
 /// One use of a (nonce, timestamp) by an account, kept until `expires_at` (epoch ms).
@@ -23,102 +33,119 @@ pub struct NonceUse {
 }
 
 impl NonceUse {
-    fn key(&self) -> (i64, &str, &str) {
+    /// What makes a use a replay of another: (account, nonce, timestamp).
+    pub(crate) fn key(&self) -> (i64, &str, &str) {
         (self.account_id, &self.nonce, &self.timestamp)
     }
-}
 
-impl Job for NonceUse {
-    /// Whether the use is the first: `false` for a replay.
-    type Out = bool;
-    const MAX: usize = 64;
-
-    async fn write_all(conn: Conn<'_>, jobs: &[Self]) -> StoreResult<Vec<bool>> {
-        write_uses(conn, jobs).await
+    /// [`key_hash`] of its key.
+    pub(crate) fn key_hash(&self) -> i64 {
+        key_hash(self.account_id, &self.nonce, &self.timestamp)
     }
-}
-
-/// The queued form: the request keeps its copy for the message about a replay.
-impl Job for Arc<NonceUse> {
-    type Out = bool;
-    const MAX: usize = 64;
-
-    async fn write_all(conn: Conn<'_>, jobs: &[Self]) -> StoreResult<Vec<bool>> {
-        write_uses(conn, jobs).await
-    }
-}
-
-/// Records the batch's first uses of each key with one statement ([`record`]);
-/// whether each use was the first.
-async fn write_uses(
-    mut conn: Conn<'_>,
-    jobs: &[impl AsRef<NonceUse> + Sync],
-) -> StoreResult<Vec<bool>> {
-    let first = first_uses(jobs);
-    let stmt = record(jobs, &first, conn.binds_arrays());
-    let recorded: Vec<Key> = conn.fetch_all(&stmt).await?;
-    Ok(fresh(jobs, &first, &recorded))
-}
-
-/// A recorded (account, nonce, timestamp).
-pub(crate) type Key = (i64, String, String);
-
-/// For each use, whether it is the first of its key in `jobs`: within a batch the
-/// first use of a key wins.
-pub(crate) fn first_uses(jobs: &[impl AsRef<NonceUse>]) -> Vec<bool> {
-    let mut seen = HashSet::with_capacity(jobs.len());
-    jobs.iter().map(|j| seen.insert(j.as_ref().key())).collect()
-}
-
-/// One `INSERT … ON CONFLICT DO NOTHING RETURNING` of the first uses: the keys not
-/// returned were already recorded. One statement, so two instances racing on the same
-/// nonce cannot both win.
-pub(crate) fn record<'a>(
-    jobs: &'a [impl AsRef<NonceUse>],
-    first: &[bool],
-    arrays: bool,
-) -> Stmt<'a> {
-    let mut stmt = Stmt::new("INSERT INTO oa_nonces (account_id, nonce, timestamp, expires_at)");
-    let rows: Vec<_> = jobs
-        .iter()
-        .zip(first)
-        .filter(|(_, first)| **first)
-        .map(|(job, _)| {
-            let job = job.as_ref();
-            [
-                job.account_id.into(),
-                job.nonce.as_str().into(),
-                job.timestamp.as_str().into(),
-                job.expires_at.into(),
-            ]
-        })
-        .collect();
-    let several = rows.len() > 1;
-    stmt.push_rows(rows, ["bigint", "text", "text", "bigint"], arrays);
-    stmt.push(" ON CONFLICT DO NOTHING RETURNING account_id, nonce, timestamp");
-    if several && !arrays {
-        stmt = stmt.transient();
-    }
-    stmt
-}
-
-/// For each use, whether it was the first: the first of its key in the batch, and
-/// among the keys `recorded` returned.
-pub(crate) fn fresh(jobs: &[impl AsRef<NonceUse>], first: &[bool], recorded: &[Key]) -> Vec<bool> {
-    let recorded: HashSet<(i64, &str, &str)> = recorded
-        .iter()
-        .map(|(account, nonce, timestamp)| (*account, nonce.as_str(), timestamp.as_str()))
-        .collect();
-    jobs.iter()
-        .zip(first)
-        .map(|(job, first)| *first && recorded.contains(&job.as_ref().key()))
-        .collect()
 }
 
 impl AsRef<NonceUse> for NonceUse {
     fn as_ref(&self) -> &NonceUse {
         self
     }
+}
+
+/// A 64-bit hash of a use's key (account, nonce, timestamp): the first eight bytes of
+/// its SHA-256, a function that never changes (the hashes are stored).
+pub(crate) fn key_hash(account_id: i64, nonce: &str, timestamp: &str) -> i64 {
+    let mut hasher = Sha256::new();
+    hasher.update(account_id.to_le_bytes());
+    hasher.update((nonce.len() as u64).to_le_bytes());
+    hasher.update(nonce.as_bytes());
+    hasher.update(timestamp.as_bytes());
+    let digest = hasher.finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_le_bytes(first)
+}
+
+/// `INSERT INTO oa_nonces (…)` of the Postgres columns, [`values`].
+pub(crate) const INSERT: &str = "INSERT INTO oa_nonces (account_id, nonce, timestamp, expires_at)";
+
+/// What `… RETURNING` gives back of a recorded use: its key.
+pub(crate) const RETURNING: &str = " RETURNING account_id, nonce, timestamp";
+
+/// A recorded (account, nonce, timestamp).
+pub(crate) type Key = (i64, String, String);
+
+/// The column values of a use, in [`INSERT`] order.
+pub(crate) fn values(nonce: &NonceUse) -> [Arg<'_>; 4] {
+    [
+        nonce.account_id.into(),
+        nonce.nonce.as_str().into(),
+        nonce.timestamp.as_str().into(),
+        nonce.expires_at.into(),
+    ]
+}
+
+/// The one statement recording `uses` (uses of distinct keys) as [`values`] rows:
+/// it returns the [`Key`]s recorded now, and not those recorded before (replays).
+pub(crate) fn record_rows<'a>(backend: Backend, uses: &[&'a NonceUse]) -> Stmt<'a> {
+    let rows = uses.iter().map(|nonce| values(nonce)).collect();
+    match backend {
+        Backend::Postgres => {
+            let mut stmt = Stmt::new(INSERT);
+            stmt.push_rows(rows);
+            stmt.push(" ON CONFLICT DO NOTHING");
+            stmt.push(RETURNING);
+            stmt
+        }
+        Backend::Sqlite => {
+            let mut stmt = Stmt::new(
+                "INSERT INTO oa_nonces (key_hash, account_id, nonce, timestamp, expires_at) \
+                 SELECT * FROM (",
+            );
+            stmt.push_values(uses, |tuple, nonce| {
+                tuple.bind(nonce.key_hash());
+                for value in values(nonce) {
+                    tuple.bind(value);
+                }
+            });
+            stmt.push(
+                ") AS v WHERE NOT EXISTS (SELECT 1 FROM oa_nonces o WHERE o.key_hash = \
+                 v.column1 AND o.account_id = v.column2 AND o.nonce = v.column3 AND \
+                 o.timestamp = v.column4)",
+            );
+            stmt.push(RETURNING);
+            stmt
+        }
+    }
+}
+
+/// Records `nonce` inside the caller's transaction: whether it was the first use of
+/// its key (`false`: a replay).
+pub(crate) async fn record(
+    tx: &mut Tx<'_>,
+    backend: Backend,
+    nonce: &NonceUse,
+) -> StoreResult<bool> {
+    let stmt = record_rows(backend, &[nonce]);
+    Ok(tx.fetch_optional::<Key>(&stmt).await?.is_some())
+}
+
+/// Fills in the key hashes of SQLite's rows copied by migration 0025 (none after
+/// that): rows without one would not be found, and their nonces accepted again.
+pub(crate) async fn backfill_key_hashes(db: &Db) -> StoreResult<()> {
+    if db.backend() != Backend::Sqlite {
+        return Ok(());
+    }
+    let missing =
+        Stmt::new("SELECT seq, account_id, nonce, timestamp FROM oa_nonces WHERE key_hash IS NULL");
+    let mut conn = db.write().await?;
+    let mut tx = conn.begin().await?;
+    let rows: Vec<(i64, i64, String, String)> = tx.fetch_all(&missing).await?;
+    for (seq, account_id, nonce, timestamp) in rows {
+        let fill = Stmt::new("UPDATE oa_nonces SET key_hash = $1 WHERE seq = $2")
+            .bind(key_hash(account_id, &nonce, &timestamp))
+            .bind(seq);
+        tx.execute(&fill).await?;
+    }
+    tx.commit().await
 }
 
 impl OpenApiStore<'_> {
@@ -140,10 +167,12 @@ impl OpenApiStore<'_> {
         self.record_nonce_use(Arc::new(nonce)).await
     }
 
-    /// [`OpenApiStore::record_nonce`] of a use already made.
+    /// [`OpenApiStore::record_nonce`] of a use already made. Written on the relaxed
+    /// writes (`Db::relaxed`), by the store's write path (`super::writes`).
     #[tracing::instrument(skip_all, fields(account_id = nonce.account_id))]
     pub async fn record_nonce_use(&self, nonce: Arc<NonceUse>) -> StoreResult<bool> {
-        self.state.nonces.write(nonce).await
+        let fresh = self.state.writes.record_nonce(self.db, nonce).await;
+        counted(fresh, || self.state.tally.nonce())
     }
 
     /// Deletes replay records that expired before `now_ms`; how many.

@@ -71,7 +71,7 @@ pub async fn spawn(
                 }
                 Ok(Err(sqlx::Error::PoolClosed)) => return,
                 Ok(Err(err)) => {
-                    tracing::warn!(error = %err, "change listener failed; subscribing again");
+                    tracing::warn!(error = %crate::telemetry::chain(&err), "change listener failed; subscribing again");
                     listener = None;
                     continue;
                 }

@@ -154,7 +154,7 @@ async fn write_account(tx: &mut impl Exec, data: &AccountData) -> StoreResult<()
         })
         .collect();
     for chunk in records.chunks(ROWS) {
-        insert_rows(tx, customer_rows::insert(chunk, false)).await?;
+        insert_rows(tx, customer_rows::insert(chunk)).await?;
     }
     // The same index rows the API's write path makes: list fields and custom values.
     let lists: Vec<_> = records.iter().map(Customer::list_index).collect();
@@ -165,7 +165,7 @@ async fn write_account(tx: &mut impl Exec, data: &AccountData) -> StoreResult<()
         .flat_map(|((record, lists), c)| index_rows(record, lists, &c.custom_index))
         .collect();
     for chunk in rows.chunks(INDEX_CHUNK) {
-        insert_rows(tx, insert_index(chunk, false)).await?;
+        insert_rows(tx, insert_index(chunk)).await?;
     }
     Ok(())
 }

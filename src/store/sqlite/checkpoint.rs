@@ -85,20 +85,22 @@ pub fn spawn(pool: SqlitePool, writer: Weak<Writer>) {
                 return;
             }
             let started = std::time::Instant::now();
-            let (_, log, copied) =
-                match sqlx::query_as::<_, Outcome>(PASSIVE).fetch_one(&pool).await {
-                    Ok(outcome) => outcome,
-                    Err(sqlx::Error::PoolClosed) => return,
-                    Err(err) => {
-                        // Once per run of failures (a full disk fails every pass).
-                        if !failing {
-                            tracing::warn!(error = %err, "a WAL checkpoint failed");
-                        }
-                        failing = true;
-                        pause = PERIOD;
-                        continue;
+            let (_, log, copied) = match sqlx::query_as::<_, Outcome>(PASSIVE)
+                .fetch_one(&pool)
+                .await
+            {
+                Ok(outcome) => outcome,
+                Err(sqlx::Error::PoolClosed) => return,
+                Err(err) => {
+                    // Once per run of failures (a full disk fails every pass).
+                    if !failing {
+                        tracing::warn!(error = %crate::telemetry::chain(&err), "a WAL checkpoint failed");
                     }
-                };
+                    failing = true;
+                    pause = PERIOD;
+                    continue;
+                }
+            };
             failing = false;
             tracing::trace!(log, copied, took = ?started.elapsed(), "a passive WAL checkpoint");
             let left = log - copied;
@@ -126,7 +128,7 @@ pub fn spawn(pool: SqlitePool, writer: Weak<Writer>) {
                     tracing::debug!(log, left, took = ?started.elapsed(), "a WAL checkpoint in the writer turn")
                 }
                 Err(err) => {
-                    tracing::warn!(error = %err, "a WAL checkpoint in the writer turn failed")
+                    tracing::warn!(error = %crate::telemetry::chain(&err), "a WAL checkpoint in the writer turn failed")
                 }
             }
         }

@@ -138,7 +138,7 @@ impl Writer {
     pub async fn close(&self) {
         if let Some(connection) = self.connection.lock().await.take() {
             if let Err(err) = connection.close().await {
-                tracing::warn!(error = %err, "closing the SQLite writer connection failed");
+                tracing::warn!(error = %crate::telemetry::chain(&err), "closing the SQLite writer connection failed");
             }
         }
     }

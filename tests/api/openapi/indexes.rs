@@ -68,7 +68,7 @@ both_backends! {
         for i in 0..1000 {
             store.openapi().add_customer(oa.account.id, app.state.ids.next(now), patch(i), now + i as i64).await.unwrap();
         }
-        store.openapi().refresh_statistics().await.unwrap();
+        store.refresh_statistics().await.unwrap();
         let text = |s: &str| Operand::Text(s.into());
         let cases = [
             (query(values("mobile", false), Op::Eq(text("13800001"))), "oa_customer_values_by_value"),

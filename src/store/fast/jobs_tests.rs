@@ -1,11 +1,18 @@
 //! The two group-commit jobs driven through the batch writer directly, so that a
 //! batch's make-up is chosen, not timed.
 
-use super::{customer_batch::NewCustomer, nonces::NonceUse, Contact, Customer, NewAccount};
+use std::sync::Arc;
+
+use super::batch::{self, Job};
 use crate::store::{
-    batch::{self, Job},
     error::StoreError,
     exec::Exec,
+    openapi::{
+        new_customer::NewCustomer,
+        nonces::{backfill_key_hashes, key_hash},
+        Contact, Customer, NewAccount, NonceUse,
+    },
+    stmt::Stmt,
     Store,
 };
 
@@ -77,11 +84,13 @@ async fn one_failing_add_fails_alone_and_the_rest_of_its_batch_is_stored() {
 #[tokio::test]
 async fn in_one_nonce_batch_the_first_use_of_a_key_wins() {
     let (store, account) = store_and_account().await;
-    let used = |nonce: &str, timestamp: &str| NonceUse {
-        account_id: account,
-        nonce: nonce.into(),
-        timestamp: timestamp.into(),
-        expires_at: 10_000,
+    let used = |nonce: &str, timestamp: &str| {
+        Arc::new(NonceUse {
+            account_id: account,
+            nonce: nonce.into(),
+            timestamp: timestamp.into(),
+            expires_at: 10_000,
+        })
     };
     let first = write_batch(&store, &[used("a", "1"), used("b", "1"), used("a", "1")]).await;
     let fresh: Vec<bool> = first.into_iter().map(|r| r.expect("recorded")).collect();
@@ -104,4 +113,35 @@ async fn in_one_nonce_batch_the_first_use_of_a_key_wins() {
         .record_nonce(account, "c", "1", 10_000)
         .await
         .expect("recorded"));
+}
+
+/// SQLite finds replay records by a hash of their key and checks the whole key: a key
+/// sharing another's hash is still a first use, and rows copied without a hash (by the
+/// migration) are found once the store has filled it in.
+#[tokio::test]
+async fn replay_records_are_told_apart_by_their_whole_key() {
+    let (store, account) = store_and_account().await;
+    let forged = Stmt::new(
+        "INSERT INTO oa_nonces (key_hash, account_id, nonce, timestamp, expires_at) \
+         VALUES ($1, $2, 'a', '1', 10000), (NULL, $2, 'c', '1', 10000)",
+    )
+    .bind(key_hash(account, "b", "1"))
+    .bind(account);
+    let mut handle = store.0.db.write().await.expect("the writer's turn");
+    handle.execute(&forged).await.expect("forged rows");
+    drop(handle);
+    backfill_key_hashes(&store.0.db)
+        .await
+        .expect("hashes filled in");
+    let openapi = store.openapi();
+    let record = |nonce: &'static str| openapi.record_nonce(account, nonce, "1", 10_000);
+    assert!(
+        record("b").await.expect("recorded"),
+        "b shares a's hash only"
+    );
+    assert!(!record("b").await.expect("recorded"), "b is now recorded");
+    assert!(
+        !record("c").await.expect("recorded"),
+        "c was copied without a hash"
+    );
 }

@@ -1,23 +1,24 @@
-//! Writing new customers: one transaction holding one multi-row insert of the customers
-//! and one (per few hundred rows) of their search-index rows. Many adds share one such
-//! transaction (see [`crate::store::batch`]).
+//! New customers written many at once: one multi-row insert of the customers and one
+//! (per few hundred rows) of their search-index rows (the plain twin:
+//! `openapi::new_customer::insert_new`).
 
 use super::{
-    customer::{Customer, IndexEntry},
-    customer_rows::{index_rows, insert, insert_index, IndexRow, INDEX_CHUNK},
+    batch::Job,
+    sql::{chain, push_rows},
 };
 use crate::store::{
-    batch::Job,
     error::StoreResult,
     exec::{Begin, Conn, Exec, Tx},
+    openapi::{
+        customer::{Customer, IndexEntry},
+        customer_rows::{
+            index_values, insert, insert_index, values, IndexRow, INDEX_CHUNK, INDEX_TYPES, INSERT,
+            INSERT_INDEX, TYPES,
+        },
+        new_customer::NewCustomer,
+    },
     stmt::Stmt,
 };
-
-/// A customer ready to store, with the search-index entries of its custom values.
-pub(crate) struct NewCustomer {
-    pub(crate) customer: Customer,
-    pub(crate) custom: Vec<(String, Vec<IndexEntry>)>,
-}
 
 impl Job for NewCustomer {
     type Out = Customer;
@@ -36,9 +37,18 @@ impl Job for NewCustomer {
         if conn.binds_arrays() {
             let lists = lists(&jobs);
             let rows = rows(&jobs, &lists);
-            let both = Stmt::new("WITH added AS (")
-                .chain("", insert(jobs.iter().map(|job| &job.customer), true))
-                .chain(") ", insert_index(&rows, true));
+            let customers = jobs.iter().map(|job| values(&job.customer)).collect();
+            let mut added = Stmt::new(INSERT.as_str());
+            push_rows(&mut added, customers, TYPES, true);
+            let mut index = Stmt::new(INSERT_INDEX);
+            push_rows(
+                &mut index,
+                rows.iter().map(index_values).collect(),
+                INDEX_TYPES,
+                true,
+            );
+            index.push(" ON CONFLICT DO NOTHING");
+            let both = chain(chain(Stmt::new("WITH added AS ("), "", added), ") ", index);
             conn.execute(&both).await?;
             return Ok(written());
         }
@@ -50,28 +60,28 @@ impl Job for NewCustomer {
 }
 
 /// The list-valued system fields' index entries of each customer.
-pub(crate) fn lists(jobs: &[&NewCustomer]) -> Vec<Vec<(&'static str, Vec<IndexEntry>)>> {
-    jobs.iter().map(|job| job.customer.list_index()).collect()
+pub(super) fn lists(jobs: &[&NewCustomer]) -> Vec<Vec<(&'static str, Vec<IndexEntry>)>> {
+    jobs.iter().map(|job| job.lists()).collect()
 }
 
 /// The index rows of every customer, `lists` being [`lists`] of them.
-pub(crate) fn rows<'a>(
+pub(super) fn rows<'a>(
     jobs: &[&'a NewCustomer],
     lists: &'a [Vec<(&'static str, Vec<IndexEntry>)>],
 ) -> Vec<IndexRow<'a>> {
     jobs.iter()
         .zip(lists)
-        .flat_map(|(job, lists)| index_rows(&job.customer, lists, &job.custom))
+        .flat_map(|(job, lists)| job.index_rows(lists))
         .collect()
 }
 
 /// The SQLite statements inserting `jobs` and their index `rows` ([`rows`] of them), as
 /// one text (`;`-separated): one insert of the customers, one of their index rows per
 /// [`INDEX_CHUNK`].
-pub(crate) fn inserts_sqlite<'a>(jobs: &[&'a NewCustomer], rows: &[IndexRow<'a>]) -> Stmt<'a> {
-    let mut stmt = insert(jobs.iter().map(|job| &job.customer), false);
+pub(super) fn inserts_sqlite<'a>(jobs: &[&'a NewCustomer], rows: &[IndexRow<'a>]) -> Stmt<'a> {
+    let mut stmt = insert(jobs.iter().map(|job| &job.customer));
     for chunk in rows.chunks(INDEX_CHUNK) {
-        stmt = stmt.chain("; ", insert_index(chunk, false));
+        stmt = chain(stmt, "; ", insert_index(chunk));
     }
     match jobs.len() > 1 {
         true => stmt.transient(),
@@ -82,7 +92,7 @@ pub(crate) fn inserts_sqlite<'a>(jobs: &[&'a NewCustomer], rows: &[IndexRow<'a>]
 /// Inserts the customers and their index rows on SQLite, inside the caller's
 /// transaction: one insert of the customers, one of their index rows per
 /// [`INDEX_CHUNK`].
-pub(crate) async fn insert_sqlite(tx: &mut Tx<'_>, jobs: &[&NewCustomer]) -> StoreResult<()> {
+pub(super) async fn insert_sqlite(tx: &mut Tx<'_>, jobs: &[&NewCustomer]) -> StoreResult<()> {
     let lists = lists(jobs);
     let rows = rows(jobs, &lists);
     tx.execute(&inserts_sqlite(jobs, &rows)).await?;

@@ -17,7 +17,7 @@
 //! cached, the dozens of variants kept evicting one another (and the one-row
 //! statements) from its 100 entries, and the signed add ran at 9 k req/s instead of
 //! 12 k. On Postgres a batch binds one array per column instead
-//! ([`crate::store::stmt::Stmt::push_rows`]): one text for every size, prepared once.
+//! ([`super::sql::unnest`]): one text for every size, prepared once.
 //!
 //! The queue is generic: it knows its jobs only through [`Job`]. A lane holds the
 //! [`Writes`], never a sender, so it ends when the last [`Queue`] handle is dropped.
@@ -34,10 +34,13 @@ use std::{
 
 use tokio::sync::{mpsc, oneshot, Mutex, Notify};
 
-use super::{
-    db::Writes,
-    error::{StoreError, StoreResult},
-    exec::{Conn, Exec},
+use crate::{
+    store::{
+        db::Writes,
+        error::{StoreError, StoreResult},
+        exec::{Conn, Exec},
+    },
+    telemetry::chain,
 };
 
 /// A batch that waited for its connection and was written in this long or longer is
@@ -48,7 +51,7 @@ const SLOW: Duration = Duration::from_millis(20);
 /// [`Lanes::gather`]): one or two batches' usual write time on Postgres, so a stalled
 /// write (e.g. behind autovacuum or a checkpoint) holds up the others no longer than
 /// this.
-const STALL: Duration = Duration::from_millis(2);
+pub(super) const STALL: Duration = Duration::from_millis(2);
 
 /// A write that can be done together with others of its kind.
 pub trait Job: Send + Sync + Sized + 'static {
@@ -63,9 +66,9 @@ pub trait Job: Send + Sync + Sized + 'static {
     ) -> impl Future<Output = StoreResult<Vec<Self::Out>>> + Send;
 }
 
-struct Pending<J: Job> {
-    job: J,
-    reply: oneshot::Sender<StoreResult<J::Out>>,
+pub(super) struct Pending<J: Job> {
+    pub(super) job: J,
+    pub(super) reply: oneshot::Sender<StoreResult<J::Out>>,
 }
 
 /// The way to one batching task.
@@ -97,21 +100,20 @@ impl<J: Job> Queue<J> {
     /// Queues `job` and waits until its batch is committed (or has failed).
     pub async fn write(&self, job: J) -> StoreResult<J::Out> {
         let (reply, answer) = oneshot::channel();
-        let gone = || StoreError::Database(sqlx::Error::PoolClosed);
         self.sender
             .send(Pending { job, reply })
-            .map_err(|_| gone())?;
-        answer.await.map_err(|_| gone())?
+            .map_err(|_| StoreError::Closing)?;
+        answer.await.map_err(|_| StoreError::Closing)?
     }
 }
 
 /// What the lanes of one queue share: the receiver (held by the lane gathering the next
 /// batch) and how many batches are being written.
-struct Lanes<J: Job> {
-    receiver: Mutex<mpsc::UnboundedReceiver<Pending<J>>>,
-    writing: AtomicUsize,
+pub(super) struct Lanes<J: Job> {
+    pub(super) receiver: Mutex<mpsc::UnboundedReceiver<Pending<J>>>,
+    pub(super) writing: AtomicUsize,
     /// Signalled whenever a batch has been written.
-    written: Notify,
+    pub(super) written: Notify,
 }
 
 impl<J: Job> Lanes<J> {
@@ -123,7 +125,7 @@ impl<J: Job> Lanes<J> {
     /// its round trip) with their contention on the same index pages came to ~130 µs
     /// of the database's CPU per add against ~80 µs with one batch at a time; one lane
     /// alone, though, let a single stalled write hold up every request.
-    async fn gather(
+    pub(super) async fn gather(
         &self,
         pending: &mut mpsc::UnboundedReceiver<Pending<J>>,
         batch: &mut Vec<Pending<J>>,
@@ -149,10 +151,10 @@ impl<J: Job> Lanes<J> {
 
 /// A batch being written, from when its lane let go of the receiver until its write
 /// ended (or failed): counted in [`Lanes::writing`] while it lives.
-struct Writing<'a, J: Job>(&'a Lanes<J>);
+pub(super) struct Writing<'a, J: Job>(&'a Lanes<J>);
 
 impl<'a, J: Job> Writing<'a, J> {
-    fn start(lanes: &'a Lanes<J>) -> Self {
+    pub(super) fn start(lanes: &'a Lanes<J>) -> Self {
         lanes.writing.fetch_add(1, Ordering::AcqRel);
         Writing(lanes)
     }
@@ -204,8 +206,10 @@ async fn lane<J: Job>(writes: Writes, lanes: Arc<Lanes<J>>) {
                     Some(limit) => tokio::time::timeout(limit, write(handle.conn(), &jobs))
                         .await
                         .unwrap_or_else(|_| {
-                            let err = StoreError::timed_out("a batched write", limit);
-                            jobs.iter().map(|_| Err(err.copy())).collect()
+                            let err = Arc::new(StoreError::timed_out("a batched write", limit));
+                            jobs.iter()
+                                .map(|_| Err(StoreError::Batch(err.clone())))
+                                .collect()
                         }),
                     None => write(handle.conn(), &jobs).await,
                 };
@@ -218,7 +222,12 @@ async fn lane<J: Job>(writes: Writes, lanes: Arc<Lanes<J>>) {
                 drop(handle);
                 answers
             }
-            Err(err) => jobs.iter().map(|_| Err(copy_of(&err))).collect(),
+            Err(err) => {
+                let err = Arc::new(err);
+                jobs.iter()
+                    .map(|_| Err(StoreError::Batch(err.clone())))
+                    .collect()
+            }
         };
         drop(writing);
         for (reply, answer) in replies.into_iter().zip(answers) {
@@ -234,109 +243,16 @@ pub async fn write<J: Job>(mut conn: Conn<'_>, jobs: &[J]) -> Vec<StoreResult<J:
         Err(err) if jobs.len() == 1 => return vec![Err(err)],
         Err(err) => err,
     };
-    tracing::warn!(error = %err, jobs = jobs.len(), "a batched write failed; writing its jobs one by one");
+    tracing::warn!(error = %chain(&err), jobs = jobs.len(), "a batched write failed; writing its jobs one by one");
     let mut answers = Vec::with_capacity(jobs.len());
     for job in jobs {
         let answer = J::write_all(conn.conn(), std::slice::from_ref(job)).await;
-        answers.push(answer.and_then(|mut outs| {
-            outs.pop()
-                .ok_or(StoreError::Database(sqlx::Error::RowNotFound))
+        answers.push(answer.and_then(|outs| {
+            outs.into_iter().next().ok_or(StoreError::Unanswered {
+                asked: 1,
+                answered: 0,
+            })
         }));
     }
     answers
-}
-
-/// An error that failed a whole batch, once for each of its jobs (its class kept:
-/// `StoreError::copy`).
-fn copy_of(err: &StoreError) -> StoreError {
-    err.copy()
-}
-
-/// How a lane gathers its batch while another is being written, on tokio's paused
-/// clock: no real time passes, so nothing here depends on the machine's speed.
-#[cfg(test)]
-mod tests {
-    use std::sync::{atomic::AtomicUsize, Arc};
-
-    use tokio::sync::{mpsc, oneshot, Mutex, Notify};
-
-    use super::{Job, Lanes, Pending, Writing, STALL};
-    use crate::store::{error::StoreResult, exec::Conn};
-
-    struct Noop;
-
-    impl Job for Noop {
-        type Out = ();
-        const MAX: usize = 4;
-
-        async fn write_all(_: Conn<'_>, jobs: &[Self]) -> StoreResult<Vec<()>> {
-            Ok(jobs.iter().map(|_| ()).collect())
-        }
-    }
-
-    fn lanes() -> (Arc<Lanes<Noop>>, mpsc::UnboundedSender<Pending<Noop>>) {
-        let (sender, receiver) = mpsc::unbounded_channel();
-        let lanes = Lanes {
-            receiver: Mutex::new(receiver),
-            writing: AtomicUsize::new(0),
-            written: Notify::new(),
-        };
-        (Arc::new(lanes), sender)
-    }
-
-    fn job() -> Pending<Noop> {
-        let (reply, _) = oneshot::channel();
-        Pending { job: Noop, reply }
-    }
-
-    /// Gathers after a first job, as a lane does; the batch's size and the time it took.
-    async fn gather(lanes: &Lanes<Noop>) -> (usize, std::time::Duration) {
-        let started = tokio::time::Instant::now();
-        let mut pending = lanes.receiver.lock().await;
-        let mut batch = vec![job()];
-        lanes.gather(&mut pending, &mut batch).await;
-        (batch.len(), started.elapsed())
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn with_nothing_being_written_a_batch_starts_at_once() {
-        let (lanes, _sender) = lanes();
-        assert_eq!(gather(&lanes).await, (1, std::time::Duration::ZERO));
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn while_a_batch_is_written_the_next_grows_until_that_write_ends() {
-        let (lanes, sender) = lanes();
-        let writing = Writing::start(&lanes);
-        let other = lanes.clone();
-        let gathering = tokio::spawn(async move { gather(&other).await });
-        // (The timer's resolution is 1 ms: STALL / 2 is a whole number of them.)
-        tokio::time::sleep(STALL / 2).await;
-        sender.send(job()).ok();
-        sender.send(job()).ok();
-        // The gathering lane takes both before the write ends.
-        tokio::task::yield_now().await;
-        drop(writing);
-        let (size, took) = gathering.await.expect("the gathering lane");
-        assert_eq!(size, 3);
-        assert_eq!(took, STALL / 2);
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_stalled_write_holds_the_next_batch_up_no_longer_than_the_stall_limit() {
-        let (lanes, sender) = lanes();
-        let _writing = Writing::start(&lanes);
-        sender.send(job()).ok();
-        assert_eq!(gather(&lanes).await, (2, STALL));
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_full_batch_starts_without_waiting() {
-        let (lanes, sender) = lanes();
-        let _writing = Writing::start(&lanes);
-        for _ in 1..Noop::MAX + 2 {
-            sender.send(job()).ok();
-        }
-        assert_eq!(gather(&lanes).await, (Noop::MAX, std::time::Duration::ZERO));
-    }
 }

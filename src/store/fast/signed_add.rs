@@ -1,10 +1,11 @@
-//! The signed add's one write (`POST /openapi/crm/add`): the request's replay record
-//! and its new customer together, in one transaction shared with the other signed adds
-//! pending (see [`crate::store::batch`]).
+//! The signed add's one write (`POST /openapi/crm/add`), batched: the request's replay
+//! record and its new customer together, in one transaction shared with the other
+//! signed adds pending (see [`super::batch`]; the plain twin is
+//! `openapi::writes::Plain::add_signed`).
 //!
 //! Before, an add waited for two batches in turn (its replay record's, then its
 //! customer's), each with its own wait for the writer and its own hand-offs. Now one
-//! batch records every nonce (`INSERT … ON CONFLICT DO NOTHING RETURNING`, as
+//! batch records every nonce (one statement returning the keys it recorded, as
 //! [`super::nonces`] does) and inserts the customers of the requests that may go on:
 //! a first use, or a replay the account is lenient about. A replay that is refused
 //! adds nothing, and its nonce stays recorded as before.
@@ -16,44 +17,24 @@
 //! customers' insert filtered on what it returned and the index rows' insert filtered
 //! on the customers inserted.
 
-use std::sync::Arc;
-
 use super::{
-    customer::Customer,
-    customer_batch::{insert_sqlite, inserts_sqlite, lists, rows, NewCustomer},
-    customer_rows::{index_values, values, INDEX_TYPES, TYPES},
-    nonces::{first_uses, fresh, record, Key, NonceUse},
+    batch::Job,
+    customers::{insert_sqlite, inserts_sqlite, lists, rows},
+    nonces::{first_uses, fresh, record},
+    sql::{chain, columns, push_unnest},
 };
 use crate::store::{
-    batch::Job,
     error::StoreResult,
     exec::{Begin, Conn, Exec},
+    openapi::{
+        customer_rows::{index_values, values, INDEX_TYPES, INSERT, INSERT_INDEX, TYPES},
+        new_customer::NewCustomer,
+        nonces::Key,
+        writes::{SignedAdd, SignedAdded},
+    },
     stmt::{Arg, Stmt},
 };
-
-/// A signed add: its replay record and its customer.
-pub(crate) struct SignedAdd {
-    pub(crate) nonce: Arc<NonceUse>,
-    /// Whether a replay is refused (nothing is added) or served (the account is
-    /// lenient about replays).
-    pub(crate) refuse_replay: bool,
-    pub(crate) add: NewCustomer,
-}
-
-impl AsRef<NonceUse> for SignedAdd {
-    fn as_ref(&self) -> &NonceUse {
-        &self.nonce
-    }
-}
-
-/// What a signed add did.
-#[derive(Debug)]
-pub struct SignedAdded {
-    /// Whether the nonce was used for the first time (`false`: a replay).
-    pub fresh: bool,
-    /// The customer added; `None` for a refused replay.
-    pub customer: Option<Customer>,
-}
+use crate::telemetry::chain as chain_of;
 
 /// How a customer's insert depends on its nonce (a column of the Postgres statement).
 #[derive(Clone, Copy)]
@@ -82,10 +63,7 @@ impl Job for SignedAdd {
         Ok(jobs
             .iter()
             .zip(fresh)
-            .map(|(job, fresh)| SignedAdded {
-                fresh,
-                customer: (fresh || !job.refuse_replay).then(|| job.add.customer.clone()),
-            })
+            .map(|(job, fresh)| job.added(fresh))
             .collect())
     }
 }
@@ -107,9 +85,13 @@ async fn sqlite(mut conn: Conn<'_>, jobs: &[SignedAdd], first: &[bool]) -> Store
         .any(|(job, first)| *first && job.refuse_replay);
     let lists = lists(&hopeful);
     let rows = rows(&hopeful, &lists);
-    let mut stmt = Stmt::new("BEGIN IMMEDIATE; ").chain("", record(jobs, first, false));
+    let mut stmt = chain(
+        Stmt::new("BEGIN IMMEDIATE; "),
+        "",
+        record(jobs, first, false),
+    );
     if !hopeful.is_empty() {
-        stmt = stmt.chain("; ", inserts_sqlite(&hopeful, &rows));
+        stmt = chain(stmt, "; ", inserts_sqlite(&hopeful, &rows));
     }
     if !hanging {
         stmt.push("; COMMIT");
@@ -155,7 +137,7 @@ async fn sqlite(mut conn: Conn<'_>, jobs: &[SignedAdd], first: &[bool]) -> Store
 fn admitted<'a>(jobs: &'a [SignedAdd], fresh: &[bool]) -> Vec<&'a NewCustomer> {
     jobs.iter()
         .zip(fresh)
-        .filter(|(job, fresh)| **fresh || !job.refuse_replay)
+        .filter(|(job, fresh)| job.admitted(**fresh))
         .map(|(job, _)| &job.add)
         .collect()
 }
@@ -164,7 +146,7 @@ fn admitted<'a>(jobs: &'a [SignedAdd], fresh: &[bool]) -> Vec<&'a NewCustomer> {
 /// statement already ended it).
 async fn rollback(conn: &mut Conn<'_>) {
     if let Err(err) = conn.execute(&Stmt::new("ROLLBACK")).await {
-        tracing::debug!(error = %err, "rolling back a signed add batch");
+        tracing::debug!(error = %chain_of(&err), "rolling back a signed add batch");
     }
 }
 
@@ -178,8 +160,11 @@ fn postgres<'a>(jobs: &'a [SignedAdd], first: &[bool]) -> Stmt<'a> {
         _ if *first => Gate::IfFresh,
         _ => Gate::Never,
     });
-    let mut customers = Arg::columns(jobs.iter().map(|job| values(&job.add.customer)).collect())
-        .unwrap_or_default();
+    let mut customers = columns(
+        jobs.iter().map(|job| values(&job.add.customer)).collect(),
+        &TYPES,
+    )
+    .unwrap_or_default();
     customers.push(Arg::Texts(
         jobs.iter().map(|j| Some(j.nonce.nonce.clone())).collect(),
     ));
@@ -195,36 +180,29 @@ fn postgres<'a>(jobs: &'a [SignedAdd], first: &[bool]) -> Stmt<'a> {
     let added: Vec<&NewCustomer> = jobs.iter().map(|job| &job.add).collect();
     let lists = lists(&added);
     let index_rows = rows(&added, &lists);
-    let index = match index_rows.is_empty() {
-        true => None,
-        false => Arg::columns(index_rows.iter().map(index_values).collect()),
-    };
+    let index =
+        columns(index_rows.iter().map(index_values).collect(), &INDEX_TYPES).unwrap_or_default();
 
-    let mut stmt = Stmt::new("WITH recorded AS (").chain("", record(jobs, first, true));
+    let mut stmt = chain(
+        Stmt::new("WITH recorded AS ("),
+        "",
+        record(jobs, first, true),
+    );
     let names: Vec<String> = (1..=TYPES.len()).map(|i| format!("u.c{i}")).collect();
-    let columns = super::customer_rows::COLUMNS.replace("c.", "");
+    let bare: Vec<String> = (1..=TYPES.len()).map(|i| format!("c{i}")).collect();
     stmt.push(&format!(
-        "), added AS (INSERT INTO oa_customers ({columns}) SELECT {} FROM ",
+        "), added AS ({} SELECT {} FROM ",
+        INSERT.as_str(),
         names.join(", ")
     ));
-    stmt.push_unnest(customers, &types);
+    push_unnest(&mut stmt, customers, &types);
     stmt.push(&format!(
         " AS u({}, nonce, ts, gate) WHERE u.gate = 0 OR (u.gate = 1 AND EXISTS (\
          SELECT 1 FROM recorded r WHERE r.account_id = u.c2 AND r.nonce = u.nonce \
-         AND r.timestamp = u.ts)) RETURNING id), indexed AS (INSERT INTO oa_customer_values \
-         (account_id, customer_id, field, value, num) SELECT * FROM ",
-        names.join(", ").replace("u.", "")
+         AND r.timestamp = u.ts)) RETURNING id), indexed AS ({INSERT_INDEX} SELECT * FROM ",
+        bare.join(", ")
     ));
-    let index = index.unwrap_or_else(|| {
-        vec![
-            Arg::Ints(Vec::new()),
-            Arg::Ints(Vec::new()),
-            Arg::Texts(Vec::new()),
-            Arg::Texts(Vec::new()),
-            Arg::Reals(Vec::new()),
-        ]
-    });
-    stmt.push_unnest(index, &INDEX_TYPES);
+    push_unnest(&mut stmt, index, &INDEX_TYPES);
     stmt.push(
         " AS v(a, c, f, t, n) WHERE v.c IN (SELECT id FROM added) ON CONFLICT DO NOTHING) \
          SELECT account_id, nonce, timestamp FROM recorded",
