@@ -58,7 +58,26 @@ impl Schema {
     {
         let mut conn = pool.acquire().await?;
         conn.lock().await?;
-        let migrated = migrate(&self.migrator, self.retired, &mut conn).await;
+        let migrated: StoreResult<()> = async {
+            conn.ensure_migrations_table().await?;
+            for &(version, released) in self.retired {
+                let current = self
+                    .migrator
+                    .iter()
+                    .find(|migration| migration.version == version)
+                    .ok_or(MigrateError::VersionMissing(version))?;
+                sqlx::query::<DB>(
+                    "UPDATE _sqlx_migrations SET checksum = $1 WHERE version = $2 AND checksum = $3",
+                )
+                .bind(current.checksum.to_vec())
+                .bind(version)
+                .bind(from_hex(released))
+                .execute(&mut *conn)
+                .await?;
+            }
+            Ok(self.migrator.run_direct(&mut *conn).await?)
+        }
+        .await;
         // A connection that failed mid-way is closed rather than pooled with the lock held.
         match migrated {
             Ok(()) => Ok(conn.unlock().await?),
@@ -68,37 +87,6 @@ impl Schema {
             }
         }
     }
-}
-
-async fn migrate<DB>(
-    migrator: &Migrator,
-    retired: &[(i64, &str)],
-    conn: &mut DB::Connection,
-) -> StoreResult<()>
-where
-    DB: Database,
-    DB::Connection: Migrate,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'q> Vec<u8>: Encode<'q, DB> + Type<DB>,
-    for<'q> i64: Encode<'q, DB> + Type<DB>,
-{
-    conn.ensure_migrations_table().await?;
-    for &(version, released) in retired {
-        let current = migrator
-            .iter()
-            .find(|migration| migration.version == version)
-            .ok_or(MigrateError::VersionMissing(version))?;
-        sqlx::query::<DB>(
-            "UPDATE _sqlx_migrations SET checksum = $1 WHERE version = $2 AND checksum = $3",
-        )
-        .bind(current.checksum.to_vec())
-        .bind(version)
-        .bind(from_hex(released))
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(migrator.run_direct(conn).await?)
 }
 
 /// The bytes `hex` spells (two lowercase hex digits a byte; the constants above).
