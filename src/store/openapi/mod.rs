@@ -37,7 +37,7 @@ pub use self::{nonces::NonceUse, writes::SignedAdded};
 use super::{cache::TrustCache, db::Db};
 
 /// What the OpenAPI view keeps between calls: answers it may reuse, the path the
-/// frequent writes take ([`writes`]), and what they wrote since the store's upkeep
+/// frequent writes take (`writes`), and what they wrote since the store's upkeep
 /// last looked.
 #[derive(Debug)]
 pub struct OpenApiState {
