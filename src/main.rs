@@ -63,9 +63,19 @@ async fn serve(config: Config, started: Instant) -> Result<(), String> {
         app = app.with_tls(listener).map_err(|e| e.to_string())?;
     }
     app.print_banner(started).await;
+    release_start_up_memory();
     app.run(shutdown_signal()).await;
     tracing::info!("shut down");
     Ok(())
+}
+
+/// Hands the memory start-up allocated and freed (the migrations, the API document's
+/// construction) back to the system: mimalloc keeps freed pages for reuse, which held
+/// ~4.5 MiB of the idle server's resident memory (docs/performance.md#memory).
+fn release_start_up_memory() {
+    // SAFETY: `mi_collect` takes no pointer; it frees this thread's empty pages and
+    // returns unused segments, and is safe to call at any time.
+    unsafe { libmimalloc_sys::mi_collect(true) }
 }
 
 async fn listen(addr: SocketAddr) -> Result<TcpListener, String> {
