@@ -45,6 +45,13 @@ pub enum StoreError {
     /// or opening one failed): nothing was sent, so nothing was written.
     #[error("the database is unavailable: {0}")]
     Unavailable(#[source] sqlx::Error),
+    /// A statement that did not finish within `limit` (a dead connection, a database
+    /// that stopped answering) and was abandoned: its outcome is unknown.
+    #[error("{what} did not finish within {limit:?}")]
+    Abandoned {
+        what: &'static str,
+        limit: std::time::Duration,
+    },
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -109,6 +116,7 @@ impl StoreError {
                 Some(problem_of(source).unwrap_or(Problem::Unreachable))
             }
             StoreError::Database(source) => problem_of(source),
+            StoreError::Abandoned { .. } => Some(Problem::Unreachable),
             _ => None,
         }
     }
@@ -123,6 +131,7 @@ impl StoreError {
                 source,
                 sqlx::Error::Io(_) | sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed
             ),
+            StoreError::Abandoned { .. } => true,
             _ => false,
         }
     }
@@ -132,15 +141,6 @@ impl StoreError {
     pub fn failure(&self) -> Option<(&'static str, bool)> {
         let problem = self.problem()?;
         Some((problem.as_str(), self.outcome_unknown()))
-    }
-
-    /// A statement that did not finish within `limit` (a dead connection, a database
-    /// that stopped answering): abandoned, its outcome unknown.
-    pub fn timed_out(what: &str, limit: std::time::Duration) -> StoreError {
-        StoreError::Database(sqlx::Error::Io(std::io::Error::new(
-            std::io::ErrorKind::TimedOut,
-            format!("{what} did not finish within {limit:?}"),
-        )))
     }
 }
 
@@ -246,7 +246,11 @@ mod tests {
             StoreError::Database(sqlx::Error::Io(std::io::ErrorKind::ConnectionReset.into()));
         assert_eq!(lost.problem(), Some(Problem::Unreachable));
         assert!(lost.outcome_unknown());
-        let abandoned = StoreError::timed_out("a write", std::time::Duration::from_secs(1));
+        let limit = std::time::Duration::from_secs(1);
+        let abandoned = StoreError::Abandoned {
+            what: "a write",
+            limit,
+        };
         assert!(abandoned.outcome_unknown());
         let full = StoreError::Database(sqlx::Error::Io(std::io::Error::from_raw_os_error(28)));
         assert_eq!(full.problem(), Some(Problem::DiskFull));

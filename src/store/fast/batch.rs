@@ -206,7 +206,8 @@ async fn lane<J: Job>(writes: Writes, lanes: Arc<Lanes<J>>) {
                     Some(limit) => tokio::time::timeout(limit, write(handle.conn(), &jobs))
                         .await
                         .unwrap_or_else(|_| {
-                            let err = Arc::new(StoreError::timed_out("a batched write", limit));
+                            let what = "a batched write";
+                            let err = Arc::new(StoreError::Abandoned { what, limit });
                             jobs.iter()
                                 .map(|_| Err(StoreError::Batch(err.clone())))
                                 .collect()
