@@ -139,7 +139,10 @@ impl Db {
             .create_if_missing(true)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5))
-            .synchronous(SqliteSynchronous::Normal);
+            .synchronous(SqliteSynchronous::Normal)
+            // Statement journals in memory: spilled to a file past 64 KiB, one was created,
+            // written and unlinked for every batch of signed adds (docs/performance.md).
+            .pragma("temp_store", "memory");
         let pool_options = if in_memory {
             // Each SQLite connection to `:memory:` is its own database, so a throw-away
             // run uses exactly one connection that is never closed.
