@@ -4,16 +4,16 @@
 use std::{future::Future, sync::Arc};
 
 use axum::{
-    extract::{MatchedPath, Request},
+    extract::Request,
     http::StatusCode,
     response::{IntoResponse, Response},
 };
 
 use super::{auth, errcodes::injected_errmsg, error::DtErrorBody, DtError};
 use crate::{
-    http::{original_path, Tenant},
+    http::{Call, Tenant},
     ids::random_tag,
-    runtime::faults::{Api, FaultFired, Target},
+    runtime::faults::{Api, FaultFired},
     state::AppState,
 };
 
@@ -26,14 +26,7 @@ where
 {
     let query = req.uri().query();
     let tenant = || tenant_of(state, query);
-    let call = Target {
-        method: req.method().as_str(),
-        path: original_path(&req),
-        route: req
-            .extensions()
-            .get::<MatchedPath>()
-            .map(MatchedPath::as_str),
-    };
+    let call = Call::of(&req);
     match state.faults.apply(Api::Dingtalk, call, tenant).await {
         Some(fault) if fault.answers() => {
             let mut answer = response(fault.errcode(), fault.status());

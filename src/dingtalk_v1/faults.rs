@@ -5,7 +5,7 @@
 use std::{future::Future, sync::Arc};
 
 use axum::{
-    extract::{MatchedPath, Request},
+    extract::Request,
     http::StatusCode,
     response::{IntoResponse, Response},
 };
@@ -15,8 +15,8 @@ use super::{
     error::{status_of, V1Error, SYSTEM_ERROR},
 };
 use crate::{
-    http::{original_path, Tenant},
-    runtime::faults::{Api, Fault, FaultFired, Target},
+    http::{Call, Tenant},
+    runtime::faults::{Api, Fault, FaultFired},
     state::AppState,
 };
 
@@ -44,14 +44,7 @@ where
             }
         }
     };
-    let call = Target {
-        method: req.method().as_str(),
-        path: original_path(&req),
-        route: req
-            .extensions()
-            .get::<MatchedPath>()
-            .map(MatchedPath::as_str),
-    };
+    let call = Call::of(&req);
     match state.faults.apply(Api::DingtalkV1, call, tenant).await {
         Some(fault) if fault.answers() => {
             let corp = match &token {

@@ -1,7 +1,7 @@
 //! The HTTP vocabulary every layer shares: the response extensions the surfaces leave
 //! for the access log and the request journal, the request-id header, which API a
-//! request belongs to, the limits of a request head, and the two helpers each surface's
-//! middleware needs.
+//! request belongs to, the limits of a request head, the call a request makes (as
+//! fault rules match it), and the two helpers each surface's middleware needs.
 //!
 //! A leaf: it imports nothing else of the crate, so the surfaces, the runtime services
 //! and the telemetry can all speak it without importing each other.
@@ -12,7 +12,7 @@ pub mod head;
 use std::{future::Future, sync::Arc, time::Duration};
 
 use axum::{
-    extract::{OriginalUri, Request},
+    extract::{MatchedPath, OriginalUri, Request},
     http::HeaderName,
     response::Response,
 };
@@ -128,4 +128,27 @@ pub fn original_path(req: &Request) -> &str {
     req.extensions()
         .get::<OriginalUri>()
         .map_or_else(|| req.uri().path(), |original| original.path())
+}
+
+/// A call as fault rules match it: its method, the path the client sent (prefix and
+/// all, [`original_path`]) and the route template it matched, if any.
+#[derive(Clone, Copy, Debug)]
+pub struct Call<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub route: Option<&'a str>,
+}
+
+impl<'a> Call<'a> {
+    /// The call `req` makes.
+    pub fn of(req: &'a Request) -> Self {
+        Call {
+            method: req.method().as_str(),
+            path: original_path(req),
+            route: req
+                .extensions()
+                .get::<MatchedPath>()
+                .map(MatchedPath::as_str),
+        }
+    }
 }

@@ -4,15 +4,15 @@
 use std::{future::Future, sync::Arc};
 
 use axum::{
-    extract::{MatchedPath, Request},
+    extract::Request,
     http::StatusCode,
     response::{IntoResponse, Response},
 };
 
 use super::ApiError;
 use crate::{
-    http::{original_path, Tenant},
-    runtime::faults::{Api, FaultFired, Target},
+    http::{Call, Tenant},
+    runtime::faults::{Api, FaultFired},
     state::AppState,
 };
 
@@ -28,14 +28,7 @@ where
         .get("appid")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let call = Target {
-        method: req.method().as_str(),
-        path: original_path(&req),
-        route: req
-            .extensions()
-            .get::<MatchedPath>()
-            .map(MatchedPath::as_str),
-    };
+    let call = Call::of(&req);
     let named = appid.clone();
     match state
         .faults

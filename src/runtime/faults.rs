@@ -24,7 +24,10 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::store::{Store, StoreError, StoreResult};
+use crate::{
+    http::Call,
+    store::{Store, StoreError, StoreResult},
+};
 
 // The API a rule applies to, as rules spell it; the control plane is never faulted.
 // (A `//` comment: a doc comment would become the schema's description.)
@@ -134,7 +137,7 @@ impl Fault {
     /// Whether the rule applies to this call, tenant aside (resolving the tenant may
     /// cost a lookup, so it is asked only when everything else matches). A path with a
     /// `{name}` segment is a route template, matched against the call's.
-    fn matches(&self, api: Api, call: Target<'_>) -> bool {
+    fn matches(&self, api: Api, call: Call<'_>) -> bool {
         self.api == api
             && self.times.is_none_or(|t| self.fired < t)
             && self
@@ -146,15 +149,6 @@ impl Fault {
                 false => path_matches(p, call.path),
             })
     }
-}
-
-/// A call as rules match it: its method, the path the client sent (prefix and all,
-/// [`crate::http::original_path`]) and the route template it matched, if any.
-#[derive(Clone, Copy, Debug)]
-pub struct Target<'a> {
-    pub method: &'a str,
-    pub path: &'a str,
-    pub route: Option<&'a str>,
 }
 
 /// `/crm/customer/get` matches itself; `/crm/*` matches everything under `/crm/`.
@@ -271,7 +265,7 @@ impl Faults {
     pub async fn apply<T>(
         &self,
         api: Api,
-        call: Target<'_>,
+        call: Call<'_>,
         tenant: impl FnOnce() -> T,
     ) -> Option<Fault>
     where
@@ -294,7 +288,7 @@ impl Faults {
 
     /// Whether a rule that names a tenant could fire for this call, i.e. whether the
     /// caller's tenant must be resolved first.
-    fn needs_tenant(&self, api: Api, call: Target<'_>) -> bool {
+    fn needs_tenant(&self, api: Api, call: Call<'_>) -> bool {
         let rules = self.rules.read().unwrap_or_else(|p| p.into_inner());
         rules
             .iter()
@@ -303,7 +297,7 @@ impl Faults {
 
     /// The first rule that fires for this call, counted as fired: in memory, or spent in
     /// the database, where a rule whose budget another instance spent is passed over.
-    async fn fire(&self, api: Api, call: Target<'_>, tenant: Option<&str>) -> Option<Fault> {
+    async fn fire(&self, api: Api, call: Call<'_>, tenant: Option<&str>) -> Option<Fault> {
         let Some(store) = &self.shared else {
             return self.pick(api, call, tenant, true);
         };
@@ -329,7 +323,7 @@ impl Faults {
 
     /// Picks the first rule that fires for this call (counting it as fired when
     /// `count`).
-    fn pick(&self, api: Api, call: Target<'_>, tenant: Option<&str>, count: bool) -> Option<Fault> {
+    fn pick(&self, api: Api, call: Call<'_>, tenant: Option<&str>, count: bool) -> Option<Fault> {
         let mut rules = self.rules.write().unwrap_or_else(|p| p.into_inner());
         for rule in rules.iter_mut() {
             if !rule.matches(api, call) || rule.tenant.as_deref().is_some_and(|t| Some(t) != tenant)

@@ -10,8 +10,8 @@ fn rule(json: Value) -> NewFault {
 }
 
 /// A call of `method` on `path`, which matched no route template.
-fn call<'a>(method: &'a str, path: &'a str) -> Target<'a> {
-    Target {
+fn call<'a>(method: &'a str, path: &'a str) -> Call<'a> {
+    Call {
         method,
         path,
         route: None,
@@ -75,7 +75,7 @@ async fn a_path_with_a_parameter_matches_the_route_template_only() {
     let faults = Faults::default();
     let fault = json!({"api": "openapi", "path": "/openapi/crm/{id}", "status": 500});
     faults.add(rule(fault)).await.unwrap();
-    let on = |path, route| Target {
+    let on = |path, route| Call {
         method: "GET",
         path,
         route: Some(route),
