@@ -295,48 +295,21 @@ fn released_checksum_of_migration_2(backend: Backend) -> Vec<u8> {
 }
 
 /// The checksum the test database records for migration 2, after setting it to `set`.
-async fn checksum_of_migration_2(
-    database: &TestDatabase,
-    backend: Backend,
-    set: Option<&[u8]>,
-) -> Vec<u8> {
-    use sqlx::Connection;
+async fn checksum_of_migration_2(database: &TestDatabase, set: Option<&[u8]>) -> Vec<u8> {
     let update = "UPDATE _sqlx_migrations SET checksum = $1 WHERE version = 2";
     let read = "SELECT checksum FROM _sqlx_migrations WHERE version = 2";
-    match backend {
-        Backend::Sqlite => {
-            let mut conn = sqlx::SqliteConnection::connect(database.url())
-                .await
-                .expect("connect");
-            if let Some(set) = set {
-                sqlx::query(update)
-                    .bind(set)
-                    .execute(&mut conn)
-                    .await
-                    .expect("update");
-            }
-            sqlx::query_scalar(read)
-                .fetch_one(&mut conn)
-                .await
-                .expect("read")
-        }
-        Backend::Postgres => {
-            let mut conn = sqlx::PgConnection::connect(database.url())
-                .await
-                .expect("connect");
-            if let Some(set) = set {
-                sqlx::query(update)
-                    .bind(set)
-                    .execute(&mut conn)
-                    .await
-                    .expect("update");
-            }
-            sqlx::query_scalar(read)
-                .fetch_one(&mut conn)
-                .await
-                .expect("read")
-        }
+    let mut conn = connect_directly(database.url()).await;
+    if let Some(set) = set {
+        sqlx::query(update)
+            .bind(set)
+            .execute(&mut conn)
+            .await
+            .expect("update");
     }
+    sqlx::query_scalar(read)
+        .fetch_one(&mut conn)
+        .await
+        .expect("read")
 }
 
 both_backends! {
@@ -344,14 +317,14 @@ both_backends! {
         let app = TestApp::spawn(backend).await;
         let database = app.stop().await;
         let released = released_checksum_of_migration_2(backend);
-        let current = checksum_of_migration_2(&database, backend, None).await;
+        let current = checksum_of_migration_2(&database, None).await;
         assert_ne!(current, released, "the text of migration 2 changed since its release");
-        checksum_of_migration_2(&database, backend, Some(&released)).await;
+        checksum_of_migration_2(&database, Some(&released)).await;
 
         let app = TestApp::spawn_on(database, backend, |_| {}).await;
         assert_eq!(app.get("/_emulator/health").await.status(), 200);
         let database = app.stop().await;
-        let after = checksum_of_migration_2(&database, backend, None).await;
+        let after = checksum_of_migration_2(&database, None).await;
         assert_eq!(after, current, "the released checksum was moved to the current one");
     }
 }

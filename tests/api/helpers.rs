@@ -281,6 +281,16 @@ impl Fixture for Backend {
 }
 
 /// Whether the Postgres leg runs (`CRM_EMULATOR_TEST_POSTGRES_URL` is set).
+/// A connection of its own to a test database, either backend (as another instance or
+/// an operator would open it): for tests that read or change the database behind the
+/// emulator's back. Statements use `$n` placeholders, which both backends read.
+pub async fn connect_directly(url: &str) -> sqlx::AnyConnection {
+    sqlx::any::install_default_drivers();
+    sqlx::AnyConnection::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("connect to {url}: {e}"))
+}
+
 pub fn postgres_enabled() -> bool {
     std::env::var_os(POSTGRES_URL_VAR).is_some()
 }

@@ -19,11 +19,10 @@ use crm_emulator::store::{
 };
 use futures_util::future::join_all;
 use serde_json::json;
-use sqlx::Connection;
 
 use crate::{
     both_backends,
-    helpers::{Backend, TestDatabase},
+    helpers::{connect_directly, Backend, TestDatabase},
 };
 
 /// The account ids of the strict and the lenient account.
@@ -209,16 +208,13 @@ async fn rows(url: &str) -> Vec<String> {
         "SELECT CAST(account_id AS TEXT) || '|' || CAST(SUM(customers) AS TEXT) FROM \
          oa_customer_counts GROUP BY account_id ORDER BY account_id",
     ];
+    let mut conn = connect_directly(url).await;
     let mut all = Vec::new();
     for sql in tables {
-        let found: Vec<String> = if url.starts_with("sqlite:") {
-            let mut conn = sqlx::SqliteConnection::connect(url).await.expect("sqlite");
-            sqlx::query_scalar(sql).fetch_all(&mut conn).await
-        } else {
-            let mut conn = sqlx::PgConnection::connect(url).await.expect("postgres");
-            sqlx::query_scalar(sql).fetch_all(&mut conn).await
-        }
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let found: Vec<String> = sqlx::query_scalar(sql)
+            .fetch_all(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
         all.push(format!("-- {} rows", found.len()));
         all.extend(found);
     }

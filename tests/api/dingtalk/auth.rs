@@ -72,21 +72,8 @@ impl SdkLikeClient<'_> {
 
 /// Runs `sql` against the test's database directly (as another instance would).
 async fn execute_sql(app: &TestApp, sql: &str) {
-    use sqlx::Connection;
-    match app.backend {
-        Backend::Sqlite => {
-            let mut conn = sqlx::SqliteConnection::connect(app.database.url())
-                .await
-                .unwrap();
-            sqlx::query(sql).execute(&mut conn).await.unwrap();
-        }
-        Backend::Postgres => {
-            let mut conn = sqlx::PgConnection::connect(app.database.url())
-                .await
-                .unwrap();
-            sqlx::query(sql).execute(&mut conn).await.unwrap();
-        }
-    }
+    let mut conn = connect_directly(app.database.url()).await;
+    sqlx::query(sql).execute(&mut conn).await.unwrap();
 }
 
 /// A second emulator on the same database as `app`. The guard directory is a fresh,

@@ -189,28 +189,14 @@ impl<'a> Ledger<'a> {
 /// How many customers named `marker` the database holds (DingTalk and v1.0 customers
 /// share a table; OpenAPI's have their own).
 async fn stored(database_url: &str, marker: &str) -> i64 {
-    use sqlx::Connection;
     const COUNT: &str = "SELECT (SELECT COUNT(*) FROM dt_customers WHERE name = $1) \
                          + (SELECT COUNT(*) FROM oa_customers WHERE customer_name = $1)";
-    if database_url.starts_with("sqlite:") {
-        let mut conn = sqlx::SqliteConnection::connect(database_url)
-            .await
-            .expect("read the SQLite file");
-        sqlx::query_scalar(COUNT)
-            .bind(marker)
-            .fetch_one(&mut conn)
-            .await
-            .expect("count")
-    } else {
-        let mut conn = sqlx::PgConnection::connect(database_url)
-            .await
-            .expect("reach Postgres");
-        sqlx::query_scalar(COUNT)
-            .bind(marker)
-            .fetch_one(&mut conn)
-            .await
-            .expect("count")
-    }
+    let mut conn = connect_directly(database_url).await;
+    sqlx::query_scalar(COUNT)
+        .bind(marker)
+        .fetch_one(&mut conn)
+        .await
+        .expect("count")
 }
 
 /// `/_emulator/health` until it answers `status` (a check's answer is kept for a
