@@ -11,14 +11,13 @@
 //! so a container that moves its port stays healthy without a second setting.
 
 use std::{
-    io::{Read, Write},
-    net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream},
+    net::{Ipv4Addr, Ipv6Addr, SocketAddr},
     time::Duration,
 };
 
 use clap::Args;
 
-use crate::config::DEFAULT_BIND;
+use crate::{config::DEFAULT_BIND, http::client};
 
 /// The path asked: answered while the process serves requests at all.
 pub const LIVE_PATH: &str = "/_emulator/live";
@@ -58,33 +57,20 @@ pub fn reachable(bind: SocketAddr) -> SocketAddr {
 /// Returns `Ok(())` when the emulator at `addr` answers [`LIVE_PATH`] with 200, else a
 /// one-line reason.
 pub fn check(addr: SocketAddr) -> Result<(), String> {
-    let timeout = Duration::from_secs(3);
-    let mut stream = TcpStream::connect_timeout(&addr, timeout)
-        .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
-    stream
-        .set_read_timeout(Some(timeout))
-        .and_then(|()| stream.set_write_timeout(Some(timeout)))
-        .map_err(|e| e.to_string())?;
-    let request = format!("GET {LIVE_PATH} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    stream
-        .write_all(request.as_bytes())
-        .map_err(|e| format!("cannot send the request: {e}"))?;
-    let mut head = [0u8; 64];
-    let n = stream
-        .read(&mut head)
-        .map_err(|e| format!("no answer: {e}"))?;
-    let status_line = String::from_utf8_lossy(&head[..n]);
-    let status = status_line.split_whitespace().nth(1).unwrap_or("?");
-    if status == "200" {
-        Ok(())
-    } else {
-        Err(format!("not live: HTTP status {status}"))
+    let host = addr.to_string();
+    let answer = client::get(addr, &host, LIVE_PATH, "", Duration::from_secs(3))?;
+    match answer.status {
+        200 => Ok(()),
+        status => Err(format!("not live: HTTP status {status}")),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::{io::BufRead, net::TcpListener};
+    use std::{
+        io::{BufRead, Write},
+        net::TcpListener,
+    };
 
     use clap::Parser;
 

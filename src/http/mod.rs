@@ -1,11 +1,13 @@
 //! The HTTP vocabulary every layer shares: the response extensions the surfaces leave
 //! for the access log and the request journal, the request-id header, which API a
 //! request belongs to, the limits of a request head, the call a request makes (as
-//! fault rules match it), and the two helpers each surface's middleware needs.
+//! fault rules match it), the two helpers each surface's middleware needs, and the
+//! commands' small HTTP client.
 //!
 //! A leaf: it imports nothing else of the crate, so the surfaces, the runtime services
 //! and the telemetry can all speak it without importing each other.
 
+pub mod client;
 pub mod doc;
 pub mod head;
 
