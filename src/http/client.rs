@@ -1,6 +1,6 @@
 //! The commands' HTTP client (`healthcheck`, `coverage`): one `GET` over plain
 //! HTTP/1.1 to a running emulator, reading the whole answer (a `Content-Length` or
-//! chunked body). Blocking and dependency-free: the commands run no runtime.
+//! chunked body). Blocking, and on `std` alone: a command makes one request and exits.
 
 use std::{
     io::{Read, Write},
