@@ -165,7 +165,7 @@ class JournalTest(ConsoleCase):
         self.emulator.signed("/openapi/crm/add", {"customerName": "带身体的客户"})
         self.open("#/requests")
         self.see("/openapi/crm/add", name="Requests")
-        self.table("Requests").find_element(By.XPATH, "./tbody/tr[td[4][normalize-space()='/openapi/crm/add']]").click()
+        self.click_row("Requests", "./tbody/tr[td[4][normalize-space()='/openapi/crm/add']]")
         self.see("request body", name="Requests")
         self.see("带身体的客户", name="Requests")
         self.see("response body", name="Requests")

@@ -179,6 +179,14 @@ class ConsoleCase(unittest.TestCase):
         """The texts of the body rows of that table, read again each time."""
         return [row.text for row in self.table(caption_starts).find_elements(By.XPATH, "./tbody/tr")]
 
+    def click_row(self, caption_starts, xpath):
+        """Clicks the row `xpath` finds in that table, finding it again if the console
+        re-rendered the table in between (it refreshes its lists by itself)."""
+        def clicked(_):
+            self.table(caption_starts).find_element(By.XPATH, xpath).click()
+            return True
+        return self.wait.until(clicked, f"no row {xpath!r} to click in table {caption_starts!r}")
+
     def eventually(self, condition, message=""):
         """Waits until `condition()` is true, reading the page again each time (the console
         re-renders its lists by itself)."""

@@ -39,7 +39,7 @@ class ViewsTest(ConsoleCase):
         self.assertEqual(status, 200, answer)
         record_id = answer["data"]["_id"]
         self.see(record_id, name=f"Customers of {APPID}")
-        self.table(f"Customers of {APPID}").find_element(By.XPATH, f"./tbody/tr[td[1][normalize-space()='{record_id}']]").click()
+        self.click_row(f"Customers of {APPID}", f"./tbody/tr[td[1][normalize-space()='{record_id}']]")
         self.see("firstAssignTime", name=f"Customers of {APPID}")
         self.see("试用申请", name=f"Customers of {APPID}")
 
@@ -54,10 +54,9 @@ class ViewsTest(ConsoleCase):
         self.see("/crm/customer/create", name="Requests")
         self.see("dingtalk.field.number", name="Requests")
         self.see("openapi.auth.signature", name="Requests")
-        journal = self.table("Requests")
-        journal.find_element(By.XPATH, "./tbody/tr[td[4][normalize-space()='/crm/customer/create']]").click()
+        self.click_row("Requests", "./tbody/tr[td[4][normalize-space()='/crm/customer/create']]")
         self.see("customer[0].telephone must be a string", name="Requests")
-        self.table("Requests").find_element(By.XPATH, "./tbody/tr[td[4][normalize-space()='/openapi/crm/list']]").click()
+        self.click_row("Requests", "./tbody/tr[td[4][normalize-space()='/openapi/crm/list']]")
         self.see("string-to-sign", name="Requests")
         self.see(f'"{APPID}', name="Requests")
         if SETTINGS["screenshot"]:
