@@ -8,10 +8,10 @@
 //! (`docs/architecture.md#inside-the-store`). Machinery only one backend has is in
 //! `sqlite` (the writer turn) and `postgres` (the listener of other instances' changes);
 //! the caches (`cache`) serve both. The frequent writes take one of two paths
-//! ([`WritePath`](crate::store::WritePath)): plain transactions in the modules owning their tables, or group
-//! commit and its hand-written SQL, all in `fast`. Times are stored as epoch
-//! milliseconds (BIGINT), ids as BIGINT, lists and nested objects as JSON text
-//! (`columns`).
+//! ([`WritePath`](crate::store::WritePath)): plain transactions in the modules owning
+//! their tables, or group commit and its hand-written SQL, all in `fast`. Times are
+//! stored as epoch milliseconds (BIGINT), ids as BIGINT, lists and nested objects as
+//! JSON text (`columns`).
 //!
 //! Module order, lowest first: `error`, `columns`, `cache`, `stmt`, `changes`, `exec`,
 //! `backend`, `sqlite`, `handle`, `migrations`, `db`, `health`, `postgres`, `tenants`,
