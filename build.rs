@@ -1,5 +1,6 @@
-//! Compiles parts of the black-box tests in or out, so that a test the machine cannot
-//! run is reported as ignored, never as passed:
+//! Compiles the crate again when a migration is added, and compiles parts of the
+//! black-box tests in or out, so that a test the machine cannot run is reported as
+//! ignored, never as passed:
 //!
 //! - the Postgres leg: with `CRM_EMULATOR_TEST_POSTGRES_URL` set when the tests are
 //!   built, every `<test>::postgres` runs; without it they are ignored, naming the
@@ -12,6 +13,9 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(postgres_tests)");
     println!("cargo::rustc-check-cfg=cfg(mount_tests)");
     println!("cargo::rerun-if-env-changed=CRM_EMULATOR_TEST_POSTGRES_URL");
+    // `sqlx::migrate!` embeds the migrations when the crate compiles; a migration added
+    // later must make it compile again.
+    println!("cargo::rerun-if-changed=migrations");
     if std::env::var_os("CRM_EMULATOR_TEST_POSTGRES_URL").is_some() {
         println!("cargo::rustc-cfg=postgres_tests");
     }

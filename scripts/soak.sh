@@ -63,7 +63,8 @@ fi
 # One line per OpenAPI request (about half of the mix), at up to 20 k requests/s.
 python3 scripts/bench/signatures.py "$(( secs * 10000 ))" > "$dir/signed.txt"
 
-# The timestamps above were taken once: the window must cover the whole run.
+# The timestamps above move on one second per 10,000 lines, which a slower run falls
+# behind and a faster one gets ahead of: the window covers the whole run either way.
 RUST_LOG=${SOAK_LOG:-warn} "$bin" --bind "127.0.0.1:$port" --database-url "$url" \
   --signature-window $(( secs + 300 )) >"$dir/server.log" 2>&1 &
 pid=$!
