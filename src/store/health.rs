@@ -7,11 +7,19 @@
 //! full or which became read-only still answers reads. Its answer is kept for
 //! [`CACHE_FOR`], so a health check polled by many clients costs the database one
 //! statement a second.
+//!
+//! A write the size of the probe can still fit in log space that failed writes left
+//! behind while the writes clients send do not, so after SQLite's disk was full the
+//! probe is only tried once the file system has [`HEADROOM`] free again.
 
 use std::{
+    path::PathBuf,
+    str::FromStr,
     sync::{Mutex, PoisonError},
     time::{Duration, Instant},
 };
+
+use sqlx::sqlite::SqliteConnectOptions;
 
 use super::{
     db::Db,
@@ -24,15 +32,37 @@ use super::{
 const CHECK_LIMIT: Duration = Duration::from_secs(1);
 /// How long a check's answer is kept.
 const CACHE_FOR: Duration = Duration::from_secs(1);
+/// The free space a SQLite database's file system needs before a disk found full counts
+/// as writable again: about what a batch of 64 signed adds appends to the log.
+const HEADROOM: u64 = 1024 * 1024;
 
 /// The health of one database: the problem a request last met, and the last check.
 #[derive(Debug, Default)]
 pub struct Health {
+    /// The directory of a SQLite database's file (none in memory or on Postgres).
+    directory: Option<PathBuf>,
     noted: Mutex<Option<Problem>>,
     checked: Mutex<Option<(Instant, Option<Problem>)>>,
 }
 
 impl Health {
+    /// The health of the database at `url`.
+    pub fn of(url: &str) -> Health {
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let file = SqliteConnectOptions::from_str(url)
+            .ok()
+            .filter(|_| url.starts_with("sqlite:") && !in_memory)
+            .map(|options| options.get_filename().to_path_buf());
+        let directory = file.map(|file| match file.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        });
+        Health {
+            directory,
+            ..Health::default()
+        }
+    }
+
     /// A request failed for the database's sake: until a write succeeds, health says so.
     pub fn note(&self, problem: Problem) {
         *self.noted.lock().unwrap_or_else(PoisonError::into_inner) = Some(problem);
@@ -46,7 +76,29 @@ impl Health {
             return answer;
         }
         let noted = *self.noted.lock().unwrap_or_else(PoisonError::into_inner);
-        let answer = match tokio::time::timeout(CHECK_LIMIT, probe(db, noted.is_some())).await {
+        let answer = if noted == Some(Problem::DiskFull) && self.short_of_space() {
+            noted
+        } else {
+            self.probe(db, noted).await
+        };
+        *self.checked.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some((Instant::now(), answer));
+        answer
+    }
+
+    /// Whether the SQLite file's file system has less than [`HEADROOM`] free (`false`
+    /// when that cannot be known).
+    fn short_of_space(&self) -> bool {
+        #[cfg(unix)]
+        if let Some(Ok(fs)) = self.directory.as_deref().map(rustix::fs::statvfs) {
+            return fs.f_bavail.saturating_mul(fs.f_frsize) < HEADROOM;
+        }
+        false
+    }
+
+    /// Asks the database (see [`probe`]); a success clears the noted problem.
+    async fn probe(&self, db: &Db, noted: Option<Problem>) -> Option<Problem> {
+        match tokio::time::timeout(CHECK_LIMIT, probe(db, noted.is_some())).await {
             Ok(Ok(())) => {
                 *self.noted.lock().unwrap_or_else(PoisonError::into_inner) = None;
                 None
@@ -56,10 +108,7 @@ impl Health {
                 Some(err.problem().or(noted).unwrap_or(Problem::Unreachable))
             }
             Err(_) => Some(Problem::Unreachable),
-        };
-        *self.checked.lock().unwrap_or_else(PoisonError::into_inner) =
-            Some((Instant::now(), answer));
-        answer
+        }
     }
 }
 
@@ -78,4 +127,22 @@ async fn probe(db: &Db, write: bool) -> StoreResult<()> {
     .bind(now);
     let mut conn = db.write().await?;
     conn.execute(&stmt).await.map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_space_watched_is_the_directory_of_a_sqlite_file() {
+        let directory = |url| Health::of(url).directory;
+        assert_eq!(
+            directory("sqlite:///var/lib/crm/crm.db"),
+            Some("/var/lib/crm".into())
+        );
+        assert_eq!(directory("sqlite://crm.db?mode=rwc"), Some(".".into()));
+        assert_eq!(directory("sqlite::memory:"), None);
+        assert_eq!(directory("sqlite://crm?mode=memory&cache=shared"), None);
+        assert_eq!(directory("postgres://postgres@127.0.0.1:5432/crm"), None);
+    }
 }

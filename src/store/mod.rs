@@ -158,7 +158,7 @@ impl Store {
             openapi: OpenApiState::new(openapi),
             journal,
             listener: Mutex::default(),
-            health: health::Health::default(),
+            health: health::Health::of(url),
         });
         if let Some(pool) = inner.db.postgres_pool() {
             let weak: Weak<Inner> = Arc::downgrade(&inner);
