@@ -4,14 +4,14 @@
 //!
 //! On Postgres the key is kept once by an exclusion constraint over a hash index of it
 //! (migration 0025), and a use is recorded with `INSERT … ON CONFLICT DO NOTHING
-//! RETURNING`. On SQLite the rows are appended in arrival
-//! order and found through a narrow index of the request's timestamp and a 64-bit hash
-//! of the key ([`key_hash`]), and the insert checks the whole key itself (`NOT
-//! EXISTS`): nonces are random, and inserts at random places of a wide key cost twice as
-//! much (migration 0025); led by the timestamp, the records of one moment share a few
-//! pages of the index instead of dirtying one each (migration 0026). Either
-//! way one statement records a use, so two requests racing on the same nonce cannot
-//! both win (on SQLite the writer is one at a time).
+//! RETURNING`. On SQLite the rows are appended in arrival order and found through a
+//! narrow index of the request's timestamp and a 64-bit hash of the key ([`key_hash`]),
+//! and the insert checks the whole key itself (`NOT EXISTS`): nonces are random, and
+//! inserts at random places of a wide key cost twice as much (migration 0025); led by
+//! the timestamp, the records of one moment share a few pages of the index instead of
+//! dirtying one each (migration 0026). Either way one statement records a use, so two
+//! requests racing on the same nonce cannot both win (on SQLite the writer is one at a
+//! time).
 
 use std::sync::Arc;
 
