@@ -26,7 +26,7 @@ use super::{
     error::{StoreError, StoreResult},
     exec::Exec,
     migrations,
-    sqlite::{checkpoint, Writer},
+    sqlite::{self, checkpoint, Writer},
     stmt::Stmt,
 };
 
@@ -133,7 +133,7 @@ impl Db {
             url: url.to_owned(),
             reason: e.to_string(),
         };
-        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let in_memory = sqlite::in_memory(url);
         let mut options = SqliteConnectOptions::from_str(url)
             .map_err(invalid)?
             .create_if_missing(true)

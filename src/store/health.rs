@@ -25,6 +25,7 @@ use super::{
     db::Db,
     error::{Problem, StoreResult},
     exec::Exec,
+    sqlite,
     stmt::Stmt,
 };
 
@@ -48,10 +49,9 @@ pub struct Health {
 impl Health {
     /// The health of the database at `url`.
     pub fn of(url: &str) -> Health {
-        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         let file = SqliteConnectOptions::from_str(url)
             .ok()
-            .filter(|_| url.starts_with("sqlite:") && !in_memory)
+            .filter(|_| url.starts_with("sqlite:") && !sqlite::in_memory(url))
             .map(|options| options.get_filename().to_path_buf());
         let directory = file.map(|file| match file.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
