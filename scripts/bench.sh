@@ -14,8 +14,9 @@
 # backends'): unlike throughput, CPU per request barely moves when something else
 # competes for the cores, so it is the figure to compare across sittings.
 #
-# The signed adds are sent as a client sends them: a random UUID v4 nonce each and the
-# vendor document's own add body (scripts/bench/signed-add.lua).
+# The signed adds are sent as a client sends them: a random UUID v4 nonce each, signed
+# with the second it would be sent in (scripts/bench/signatures.py), and the vendor
+# document's own add body (scripts/bench/signed-add.lua).
 #
 # BENCH_BIN names an emulator binary already built (e.g. an older commit's, for a
 # before/after in one sitting); BENCH_SKIP_POSTGRES=1 skips the Postgres leg;

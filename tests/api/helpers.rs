@@ -280,7 +280,6 @@ impl Fixture for Backend {
     }
 }
 
-/// Whether the Postgres leg runs (`CRM_EMULATOR_TEST_POSTGRES_URL` is set).
 /// A connection of its own to a test database, either backend (as another instance or
 /// an operator would open it): for tests that read or change the database behind the
 /// emulator's back. Statements use `$n` placeholders, which both backends read.
@@ -291,6 +290,7 @@ pub async fn connect_directly(url: &str) -> sqlx::AnyConnection {
         .unwrap_or_else(|e| panic!("connect to {url}: {e}"))
 }
 
+/// Whether the Postgres leg runs (`CRM_EMULATOR_TEST_POSTGRES_URL` is set).
 pub fn postgres_enabled() -> bool {
     std::env::var_os(POSTGRES_URL_VAR).is_some()
 }
