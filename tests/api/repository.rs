@@ -45,15 +45,19 @@ fn registry_sources() -> Vec<std::path::PathBuf> {
 }
 
 /// Cargo checks `rust-version` only for the package it builds, so a dependency update
-/// can raise the real minimum silently (uuid 1.29 needs 1.89). Every registry package
-/// in `Cargo.lock` is unpacked under the registry once `cargo test` has built the
-/// tests, so each one's manifest is read there.
+/// can raise the real minimum silently (uuid 1.29 needs 1.89). Each registry package in
+/// `Cargo.lock` that this platform builds is unpacked under the registry once `cargo
+/// test` has built the tests, so its manifest is read there. Packages only other
+/// platforms build (e.g. `android_system_properties`) are unpacked by `cargo fetch`
+/// alone: `.ci/run` fetches first, so there every locked package is checked; on a fresh
+/// machine they are left out, and the test says how many.
 #[test]
 fn the_declared_rust_version_covers_every_locked_dependency() {
     let declared = package_key(&read("Cargo.toml"), "rust-version").expect("a rust-version");
     let lock = read("Cargo.lock");
     let sources = registry_sources();
     let mut needs: BTreeMap<[u32; 3], Vec<String>> = BTreeMap::new();
+    let mut not_unpacked = Vec::new();
     for package in lock.split("[[package]]").skip(1) {
         let field = |key: &str| package_key(&format!("[package]{package}"), key);
         let (Some(name), Some(number)) = (field("name"), field("version")) else {
@@ -63,15 +67,24 @@ fn the_declared_rust_version_covers_every_locked_dependency() {
             continue;
         }
         let unpacked = format!("{name}-{number}");
-        let manifest = sources
+        let Some(manifest) = sources
             .iter()
             .map(|index| index.join(&unpacked).join("Cargo.toml"))
             .find(|manifest| manifest.exists())
-            .unwrap_or_else(|| panic!("{unpacked} is locked but not unpacked: run cargo fetch"));
+        else {
+            not_unpacked.push(unpacked);
+            continue;
+        };
         let manifest = std::fs::read_to_string(manifest).unwrap();
         if let Some(minimum) = package_key(&manifest, "rust-version") {
             needs.entry(version(&minimum)).or_default().push(unpacked);
         }
+    }
+    if !not_unpacked.is_empty() {
+        eprintln!(
+            "not checked, not unpacked (`cargo fetch` unpacks them): {}",
+            not_unpacked.join(", ")
+        );
     }
     let (highest, packages) = needs.last_key_value().expect("locked packages");
     assert!(
