@@ -1,11 +1,11 @@
 //! OpenAPI accounts: secret, open-sea (pool) ids and mode (strict or lenient,
 //! `docs/rules.md#strict-and-lenient`). The secret is accepted, never returned.
 
+use crate::http::Json;
 use axum::{
     extract::{Path, State},
     http::StatusCode,
     response::IntoResponse,
-    Json,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

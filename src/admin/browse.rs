@@ -3,10 +3,8 @@
 //! (searched by name, one opening to its record). Reads only, in the shapes the two APIs
 //! answer with, so what the console shows is what a client would read.
 
-use axum::{
-    extract::{rejection::QueryRejection, Path, Query, State},
-    Json,
-};
+use crate::http::Json;
+use axum::extract::{rejection::QueryRejection, Path, Query, State};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -2,7 +2,8 @@
 //! the signature window and every stored time use, so expiry and window handling can be
 //! tested in seconds.
 
-use axum::{extract::State, Json};
+use crate::http::Json;
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -1,11 +1,11 @@
 //! DingTalk corps: credentials, app key pair, lenient/strict mode, rate limit, and the
 //! employee directory. Secrets are accepted, never returned.
 
+use crate::http::Json;
 use axum::{
     extract::{Path, State},
     http::StatusCode,
     response::IntoResponse,
-    Json,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -2,10 +2,8 @@
 //! (docs/coverage.md#the-report): integration coverage (`runtime::coverage`) as the
 //! control plane shows it.
 
-use axum::{
-    extract::{rejection::QueryRejection, Query, State},
-    Json,
-};
+use crate::http::Json;
+use axum::extract::{rejection::QueryRejection, Query, State};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

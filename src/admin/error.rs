@@ -1,9 +1,9 @@
 //! The control plane's own error shape: `{"error": {"status": 404, "message": "…"}}`.
 
+use crate::http::Json;
 use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
-    Json,
 };
 use serde::Serialize;
 use utoipa::ToSchema;

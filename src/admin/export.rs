@@ -3,7 +3,8 @@
 //! back. The export is the one control-plane answer that carries secrets: without them it
 //! could not be restored.
 
-use axum::{extract::State, Json};
+use crate::http::Json;
+use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 

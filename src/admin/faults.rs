@@ -1,11 +1,11 @@
 //! `/_emulator/faults`: add, list and remove the fault injection rules
 //! (`runtime::faults`), which the two API surfaces apply to their calls.
 
+use crate::http::Json;
 use axum::{
     extract::{Path, State},
     http::StatusCode,
     response::IntoResponse,
-    Json,
 };
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -6,11 +6,11 @@
 //! where an emulator user restores them. The system field `customerSource` is patched
 //! here too, for its choices only.
 
+use crate::http::Json;
 use axum::{
     extract::{Path, State},
     http::StatusCode,
     response::IntoResponse,
-    Json,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;

@@ -1,10 +1,10 @@
 //! `GET /_emulator/health`.
 
+use crate::http::Json;
 use axum::{
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Response},
-    Json,
 };
 use serde::Serialize;
 use utoipa::ToSchema;

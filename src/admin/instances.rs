@@ -1,7 +1,8 @@
 //! `GET /_emulator/instances`: the live instances sharing this emulator's database
 //! (`docs/instances.md#shared-state`), each with the id worker number it leases.
 
-use axum::{extract::State, Json};
+use crate::http::Json;
+use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -1,10 +1,8 @@
 //! `GET` and `DELETE /_emulator/requests`: the request journal (`runtime::journal`) as
 //! the control plane shows it.
 
-use axum::{
-    extract::{rejection::QueryRejection, Query, State},
-    Json,
-};
+use crate::http::Json;
+use axum::extract::{rejection::QueryRejection, Query, State};
 use serde::Serialize;
 use utoipa::ToSchema;
 

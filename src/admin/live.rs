@@ -1,6 +1,6 @@
 //! `GET /_emulator/live`: the process serves requests (docs/instances.md#when-the-database-fails).
 
-use axum::Json;
+use crate::http::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -7,7 +7,8 @@
 //! does. The body is required (an empty POST is a 400), so that nothing is wiped by
 //! accident.
 
-use axum::{extract::State, Json};
+use crate::http::Json;
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -1,7 +1,7 @@
 //! `GET /_emulator/rules`: the rulebook (`docs/rules.md`), every check the emulator makes
 //! that can refuse a request, where it comes from and when it refuses.
 
-use axum::Json;
+use crate::http::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -10,12 +10,12 @@
 
 use std::{any::Any, panic::AssertUnwindSafe};
 
+use crate::http::Json;
 use axum::{
     extract::Request,
     http::{HeaderValue, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
-    Json,
 };
 use futures_util::FutureExt;
 

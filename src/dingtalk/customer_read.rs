@@ -1,7 +1,8 @@
 //! Customer reads: `GET /crm/customer/get?id=` (获取客户详细信息) and the customer list,
 //! `GET /crm/customer/get` without `id` (获取客户列表) or `GET /crm/customer/list`.
 
-use axum::{extract::State, Json};
+use crate::http::Json;
+use axum::extract::State;
 use serde::Deserialize;
 use tracing::instrument;
 use utoipa::IntoParams;

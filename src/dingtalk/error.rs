@@ -4,10 +4,8 @@
 //! Every response is HTTP 200: real clients call `raise_for_status()` first and then
 //! read `errcode`, so business errors must not be HTTP errors.
 
-use axum::{
-    response::{IntoResponse, Response},
-    Json,
-};
+use crate::http::Json;
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 

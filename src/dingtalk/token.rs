@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
+use crate::http::Json;
 use axum::{
     extract::State,
     response::{IntoResponse, Response},
-    Json,
 };
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;

@@ -3,7 +3,8 @@
 //! one — a bad item is `{success: false, errorCode, errorMsg}` and does not stop the
 //! others; the good ones commit together before the answer.
 
-use axum::{extract::State, Json};
+use crate::http::Json;
+use axum::extract::State;
 use serde::Serialize;
 use serde_json::Value;
 use tracing::instrument;

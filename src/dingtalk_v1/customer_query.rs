@@ -2,7 +2,8 @@
 //! (batchQuery), QueryCrmPersonalCustomer, QueryAllCustomer and the object meta. Pages
 //! are keyset pages (docs/dingtalk-v1.md#paging-and-queries).
 
-use axum::{extract::State, Json};
+use crate::http::Json;
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tracing::instrument;

@@ -2,10 +2,8 @@
 //! AddCrmPersonalCustomer, UpdateCrmPersonalCustomer, DeleteCrmPersonalCustomer. Each is
 //! one transaction on the old API's rows, answered after the commit.
 
-use axum::{
-    extract::{Path, State},
-    Json,
-};
+use crate::http::Json;
+use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::{IntoParams, ToSchema};

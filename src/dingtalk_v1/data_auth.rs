@@ -2,7 +2,8 @@
 //! and OverrideUpdateCustomerDataAuth give employees a role — owner (负责人) or
 //! participant (协同人) — on customers, as the old API's followers.
 
-use axum::{extract::State, Json};
+use crate::http::Json;
+use axum::extract::State;
 use tracing::instrument;
 
 use super::{

@@ -4,10 +4,10 @@
 //! detail naming the key, header or id at fault. This file is the one place that
 //! knows a code's status and message.
 
+use crate::http::Json;
 use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
-    Json,
 };
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -1,7 +1,7 @@
 //! `GET /v1.0/crm/personalCustomers/objectMeta` (DescribeCrmPersonalCustomerObjectMeta):
 //! the fields of a relation type's customers, constant (docs/dingtalk-v1.md#guesses).
 
-use axum::Json;
+use crate::http::Json;
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::{IntoParams, ToSchema};

@@ -1,7 +1,8 @@
 //! `PUT /v1.0/crm/personalCustomers` (UpdateCrmPersonalCustomer), and the change to
 //! one customer it shares with CreateCustomer's merge.
 
-use axum::{extract::State, Json};
+use crate::http::Json;
+use axum::extract::State;
 use tracing::instrument;
 
 use super::{

@@ -1,8 +1,9 @@
 //! The HTTP vocabulary every layer shares: the response extensions the surfaces leave
 //! for the access log and the request journal, the request-id header, which API a
 //! request belongs to, the limits of a request head, the call a request makes (as
-//! fault rules match it), the two helpers each surface's middleware needs, and the
-//! commands' small HTTP client.
+//! fault rules match it), the two helpers each surface's middleware needs, the JSON
+//! answer every surface sends ([`Json`](crate::http::Json)), and the commands' small
+//! HTTP client.
 //!
 //! A leaf: it imports nothing else of the crate, so the surfaces, the runtime services
 //! and the telemetry can all speak it without importing each other.
@@ -10,8 +11,11 @@
 pub mod client;
 pub mod doc;
 pub mod head;
+mod json;
 
 use std::{future::Future, sync::Arc, time::Duration};
+
+pub use json::Json;
 
 use axum::{
     extract::{MatchedPath, OriginalUri, Request},

@@ -2,10 +2,10 @@
 //! `{"success", "message", "code", "data", "traceId"}`, with `code` the HTTP status as a
 //! string and the same HTTP status on the response.
 
+use crate::http::Json;
 use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
-    Json,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
