@@ -1,7 +1,6 @@
 //! OpenAPI accounts: secret, open-sea (pool) ids and mode (strict or lenient,
 //! `docs/rules.md#strict-and-lenient`). The secret is accepted, never returned.
 
-use crate::http::Json;
 use axum::{
     extract::{Path, State},
     http::StatusCode,
@@ -11,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{corps::conflict_names, extract::AdminJson, AdminError, AdminResult};
+use crate::http::Json;
 use crate::{
     state::AppState,
     store::{

@@ -3,12 +3,12 @@
 //! (searched by name, one opening to its record). Reads only, in the shapes the two APIs
 //! answer with, so what the console shows is what a client would read.
 
-use crate::http::Json;
 use axum::extract::{rejection::QueryRejection, Path, Query, State};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{AdminError, AdminResult};
+use crate::http::Json;
 use crate::{
     dingtalk::wire::{CustomerDetailView, CustomerView},
     ids,

@@ -2,12 +2,12 @@
 //! the signature window and every stored time use, so expiry and window handling can be
 //! tested in seconds.
 
-use crate::http::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{extract::AdminJson, AdminError, AdminResult};
+use crate::http::Json;
 use crate::{runtime::clock::MAX_OFFSET_SECS, state::AppState};
 
 #[derive(Deserialize, ToSchema)]

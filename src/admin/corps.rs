@@ -1,7 +1,6 @@
 //! DingTalk corps: credentials, app key pair, lenient/strict mode, rate limit, and the
 //! employee directory. Secrets are accepted, never returned.
 
-use crate::http::Json;
 use axum::{
     extract::{Path, State},
     http::StatusCode,
@@ -14,6 +13,7 @@ use super::{
     extract::{some, AdminJson},
     AdminError, AdminResult,
 };
+use crate::http::Json;
 use crate::{
     state::AppState,
     store::{

@@ -2,12 +2,12 @@
 //! (docs/coverage.md#the-report): integration coverage (`runtime::coverage`) as the
 //! control plane shows it.
 
-use crate::http::Json;
 use axum::extract::{rejection::QueryRejection, Query, State};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{extract::AdminJson, AdminError, AdminResult};
+use crate::http::Json;
 use crate::{
     http::Api,
     runtime::{

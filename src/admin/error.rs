@@ -1,6 +1,5 @@
 //! The control plane's own error shape: `{"error": {"status": 404, "message": "…"}}`.
 
-use crate::http::Json;
 use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
@@ -8,6 +7,7 @@ use axum::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::http::Json;
 use crate::store::StoreError;
 
 #[derive(Debug)]

@@ -3,7 +3,6 @@
 //! back. The export is the one control-plane answer that carries secrets: without them it
 //! could not be restored.
 
-use crate::http::Json;
 use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -17,6 +16,7 @@ use super::{
     import::to_snapshot,
     AdminError, AdminResult,
 };
+use crate::http::Json;
 use crate::{
     state::AppState,
     store::{

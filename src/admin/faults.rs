@@ -1,7 +1,6 @@
 //! `/_emulator/faults`: add, list and remove the fault injection rules
 //! (`runtime::faults`), which the two API surfaces apply to their calls.
 
-use crate::http::Json;
 use axum::{
     extract::{Path, State},
     http::StatusCode,
@@ -11,6 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{extract::AdminJson, AdminError, AdminResult};
+use crate::http::Json;
 use crate::{
     runtime::faults::{validate, Fault, NewFault},
     state::AppState,

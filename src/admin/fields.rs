@@ -6,7 +6,6 @@
 //! where an emulator user restores them. The system field `customerSource` is patched
 //! here too, for its choices only.
 
-use crate::http::Json;
 use axum::{
     extract::{Path, State},
     http::StatusCode,
@@ -16,6 +15,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{corps::conflict_names, extract::AdminJson, AdminError, AdminResult};
+use crate::http::Json;
 use crate::{
     openapi::{custom_vo, customer_source_vo, FieldVo},
     state::AppState,

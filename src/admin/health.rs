@@ -1,6 +1,5 @@
 //! `GET /_emulator/health`.
 
-use crate::http::Json;
 use axum::{
     extract::State,
     http::StatusCode,
@@ -9,6 +8,7 @@ use axum::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::http::Json;
 use crate::{state::AppState, store::Problem};
 
 #[derive(Serialize, ToSchema)]

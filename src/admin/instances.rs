@@ -1,12 +1,12 @@
 //! `GET /_emulator/instances`: the live instances sharing this emulator's database
 //! (`docs/instances.md#shared-state`), each with the id worker number it leases.
 
-use crate::http::Json;
 use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::AdminResult;
+use crate::http::Json;
 use crate::state::AppState;
 
 // A live instance. (A `//` comment: a doc comment would become the schema's

@@ -1,12 +1,12 @@
 //! `GET` and `DELETE /_emulator/requests`: the request journal (`runtime::journal`) as
 //! the control plane shows it.
 
-use crate::http::Json;
 use axum::extract::{rejection::QueryRejection, Query, State};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::AdminError;
+use crate::http::Json;
 use crate::{
     runtime::journal::{Entry, Filter},
     state::AppState,

@@ -1,8 +1,9 @@
 //! `GET /_emulator/live`: the process serves requests (docs/instances.md#when-the-database-fails).
 
-use crate::http::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::http::Json;
 
 #[derive(Serialize, ToSchema)]
 pub struct Live {

@@ -7,12 +7,12 @@
 //! does. The body is required (an empty POST is a 400), so that nothing is wiped by
 //! accident.
 
-use crate::http::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{extract::AdminJson, AdminError, AdminResult};
+use crate::http::Json;
 use crate::{
     state::AppState,
     store::tenants::{DEFAULT_APPID, DEFAULT_CORPID},

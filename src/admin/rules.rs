@@ -1,10 +1,10 @@
 //! `GET /_emulator/rules`: the rulebook (`docs/rules.md`), every check the emulator makes
 //! that can refuse a request, where it comes from and when it refuses.
 
-use crate::http::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::http::Json;
 use crate::runtime::rules::{self, RuleView};
 
 /// The answer: every rule, DingTalk's first, in a stable order.

@@ -10,7 +10,6 @@
 
 use std::{any::Any, panic::AssertUnwindSafe};
 
-use crate::http::Json;
 use axum::{
     extract::Request,
     http::{HeaderValue, StatusCode},
@@ -19,6 +18,7 @@ use axum::{
 };
 use futures_util::FutureExt;
 
+use crate::http::Json;
 use crate::{
     admin::AdminError, dingtalk::error::DtError, http::X_REQUEST_ID, openapi::error::ApiError,
 };

@@ -1,7 +1,6 @@
 //! Contacts: `/crm/contact/create`, `/crm/contact/update`, `/crm/contact/delete`
 //! (《客户通讯录接口（暂未开放）》 sections 员工新增客户联系人, 员工修改客户联系人, 员工删除客户联系人).
 
-use crate::http::Json;
 use axum::{
     extract::State,
     response::{IntoResponse, Response},
@@ -17,6 +16,7 @@ use super::{
     validate::*,
     wire::{parse_id, parse_ids, ContactCreated},
 };
+use crate::http::Json;
 use crate::{
     runtime::rules::{dingtalk as dt, Judge},
     state::AppState,

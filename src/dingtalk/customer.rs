@@ -1,7 +1,6 @@
 //! Customer writes: `/crm/customer/create`, `/crm/customer/update`,
 //! `/crm/customer/delete` (《客户通讯录接口（暂未开放）》 sections 员工新增客户信息, 员工修改客户信息, 员工删除客户).
 
-use crate::http::Json;
 use axum::extract::State;
 use serde_json::Value;
 use tracing::instrument;
@@ -14,6 +13,7 @@ use super::{
     validate::*,
     wire::{parse_id, parse_ids, CustomerCreated},
 };
+use crate::http::Json;
 use crate::{
     ids::IdGenerator,
     runtime::rules::Judge,

@@ -1,7 +1,6 @@
 //! Customer reads: `GET /crm/customer/get?id=` (获取客户详细信息) and the customer list,
 //! `GET /crm/customer/get` without `id` (获取客户列表) or `GET /crm/customer/list`.
 
-use crate::http::Json;
 use axum::extract::State;
 use serde::Deserialize;
 use tracing::instrument;
@@ -13,6 +12,7 @@ use super::{
     extract::DtQuery,
     wire::{parse_id, CustomerListView, CustomerRead},
 };
+use crate::http::Json;
 use crate::{
     runtime::rules::{dingtalk as dt, Judge},
     state::AppState,

@@ -2,7 +2,6 @@
 //! (《客户通讯录接口（暂未开放）》 sections 员工客户关系新增, 员工客户关系删除). The vendor document gives these no
 //! `user_id` query parameter: the body's `userId` is the employee concerned.
 
-use crate::http::Json;
 use axum::extract::State;
 use serde_json::Value;
 use tracing::instrument;
@@ -15,6 +14,7 @@ use super::{
     validate::*,
     wire::parse_id,
 };
+use crate::http::Json;
 use crate::{
     runtime::rules::{dingtalk as dt, Judge},
     state::AppState,

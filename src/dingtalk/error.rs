@@ -4,12 +4,12 @@
 //! Every response is HTTP 200: real clients call `raise_for_status()` first and then
 //! read `errcode`, so business errors must not be HTTP errors.
 
-use crate::http::Json;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::errcodes::{compose, entry};
+use crate::http::Json;
 use crate::{
     runtime::rules::{dingtalk as dt, Answer, Broken, RefusedBy, Rule, X_EMULATOR_RULE},
     store::{dingtalk::DtStoreError, StoreError},

@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use crate::http::Json;
 use axum::{
     extract::State,
     response::{IntoResponse, Response},
@@ -16,6 +15,7 @@ use super::{
     error::{DtError, DtErrorBody, DtResult},
     extract::DtQuery,
 };
+use crate::http::Json;
 use crate::{
     http::Tenant,
     runtime::rules::dingtalk as dt,

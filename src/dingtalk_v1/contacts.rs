@@ -3,7 +3,6 @@
 //! one — a bad item is `{success: false, errorCode, errorMsg}` and does not stop the
 //! others; the good ones commit together before the answer.
 
-use crate::http::Json;
 use axum::extract::State;
 use serde::Serialize;
 use serde_json::Value;
@@ -21,6 +20,7 @@ use super::{
     schemas::{BatchAddContactsRequest, BatchUpdateContactsRequest, GetContactsRequest},
     wire::{BatchResults, Contact, ItemResult},
 };
+use crate::http::Json;
 use crate::{
     runtime::rules::{dingtalk_v1 as v1, Judge},
     state::AppState,

@@ -2,7 +2,6 @@
 //! (batchQuery), QueryCrmPersonalCustomer, QueryAllCustomer and the object meta. Pages
 //! are keyset pages (docs/dingtalk-v1.md#paging-and-queries).
 
-use crate::http::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -19,6 +18,7 @@ use super::{
     schemas::QueryAllRequest,
     wire::{Customer, CustomerAll, CustomerPlus},
 };
+use crate::http::Json;
 use crate::{
     runtime::rules::Judge,
     state::AppState,

@@ -2,7 +2,6 @@
 //! AddCrmPersonalCustomer, UpdateCrmPersonalCustomer, DeleteCrmPersonalCustomer. Each is
 //! one transaction on the old API's rows, answered after the commit.
 
-use crate::http::Json;
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
@@ -19,6 +18,7 @@ use super::{
     update::{change_of, unknown_as},
     wire::InstanceId,
 };
+use crate::http::Json;
 use crate::{
     runtime::rules::{dingtalk_v1 as v1, Judge},
     state::AppState,

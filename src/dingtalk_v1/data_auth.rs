@@ -2,7 +2,6 @@
 //! and OverrideUpdateCustomerDataAuth give employees a role — owner (负责人) or
 //! participant (协同人) — on customers, as the old API's followers.
 
-use crate::http::Json;
 use axum::extract::State;
 use tracing::instrument;
 
@@ -16,6 +15,7 @@ use super::{
     schemas::DataAuthRequest,
     wire::Done,
 };
+use crate::http::Json;
 use crate::{
     runtime::rules::{dingtalk_v1 as v1, Judge},
     state::AppState,

@@ -4,7 +4,6 @@
 //! detail naming the key, header or id at fault. This file is the one place that
 //! knows a code's status and message.
 
-use crate::http::Json;
 use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
@@ -12,6 +11,7 @@ use axum::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::http::Json;
 use crate::{
     http::{DatabaseFailure, ErrorCode},
     runtime::rules::{dingtalk_v1 as v1, Answer, Broken, RefusedBy, Rule, X_EMULATOR_RULE},

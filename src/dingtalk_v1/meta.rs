@@ -1,7 +1,6 @@
 //! `GET /v1.0/crm/personalCustomers/objectMeta` (DescribeCrmPersonalCustomerObjectMeta):
 //! the fields of a relation type's customers, constant (docs/dingtalk-v1.md#guesses).
 
-use crate::http::Json;
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::{IntoParams, ToSchema};
@@ -12,6 +11,7 @@ use super::{
     extract::V1Query,
     params,
 };
+use crate::http::Json;
 
 /// The query: the relation type.
 #[derive(Deserialize, IntoParams)]

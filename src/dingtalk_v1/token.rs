@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use crate::http::Json;
 use axum::{
     extract::State,
     response::{IntoResponse, Response},
@@ -19,6 +18,7 @@ use super::{
     extract::V1Json,
     fields::Fields,
 };
+use crate::http::Json;
 use crate::{
     http::Tenant,
     runtime::rules::{dingtalk_v1 as v1, Judge},

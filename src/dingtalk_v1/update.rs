@@ -1,7 +1,6 @@
 //! `PUT /v1.0/crm/personalCustomers` (UpdateCrmPersonalCustomer), and the change to
 //! one customer it shares with CreateCustomer's merge.
 
-use crate::http::Json;
 use axum::extract::State;
 use tracing::instrument;
 
@@ -17,6 +16,7 @@ use super::{
     schemas::UpdatePersonalCustomerRequest,
     wire::InstanceId,
 };
+use crate::http::Json;
 use crate::{
     runtime::rules::{dingtalk_v1 as v1, Judge},
     state::AppState,

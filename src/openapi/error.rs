@@ -2,7 +2,6 @@
 //! `{"success", "message", "code", "data", "traceId"}`, with `code` the HTTP status as a
 //! string and the same HTTP status on the response.
 
-use crate::http::Json;
 use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
@@ -10,6 +9,7 @@ use axum::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::http::Json;
 use crate::{
     http::DatabaseFailure,
     runtime::rules::{Answer, Broken, RefusedBy, Rule, X_EMULATOR_RULE},
