@@ -156,5 +156,14 @@ mod tests {
             "INSERT INTO a VALUES ($1, $2)) INSERT INTO b VALUES ($3)"
         );
         assert_eq!(both.args.len(), 3);
+        // Numbers past one digit, and a `$` that is no placeholder.
+        let mut nine = Stmt::new("SELECT ");
+        for i in 1..=9 {
+            nine.push_bind(i64::from(i)).push(", ");
+        }
+        let second = Stmt::new("SELECT '$', $1").bind(10);
+        let both = chain(nine, "; ", second);
+        assert!(both.sql().starts_with("SELECT $1, $2, "));
+        assert!(both.sql().ends_with("$9, ; SELECT '$', $10"));
     }
 }
