@@ -1,42 +1,79 @@
 #!/usr/bin/env bash
-# Instructions the emulator's process executes per token-authenticated DingTalk get,
-# counted by valgrind's callgrind: unlike throughput or CPU time, the count is the same
-# from run to run whatever else the machine is doing, so it shows a change of a few per
-# cent that the machine's drift hides from scripts/ab.sh (docs/performance.md).
+# Instructions the emulator's process executes per token-authenticated DingTalk get and
+# per signed OpenAPI add, counted by valgrind's callgrind: unlike throughput or CPU time,
+# the count is the same from run to run whatever else the machine is doing, so it shows
+# a change of a few per cent that the machine's drift hides from scripts/ab.sh and
+# scripts/bench.sh (docs/performance.md).
 #
-#   scripts/instructions.sh BINARY [BINARY …] [-n REQUESTS]     (default 4000 requests)
+#   scripts/instructions.sh BINARY [BINARY …] [-n REQUESTS]     (default 2000 of each)
 #
-# Each binary is started under callgrind on a fresh SQLite file; one customer is created,
-# 200 gets warm it up, then the count is zeroed, REQUESTS gets are sent one at a time on
-# one connection (each must answer 200), and the count is divided by them. Needs valgrind
-# and python3. Counts user-space instructions only: the kernel's share of a request
-# (its socket calls) is not in it.
+# Each binary is started once under callgrind on a fresh SQLite file. Gets: one customer
+# is created, 200 gets warm it up, the count is zeroed, REQUESTS gets are sent one at a
+# time on one connection, and the count is divided by them. Adds: the same, with signed
+# adds of the vendor document's example body (a random UUID v4 nonce each) from 8
+# connections at once, so that they are written in batches as under load. Every answer
+# must be a success. Needs valgrind and python3. Counts user-space instructions only:
+# the kernel's share of a request (its socket calls, the WAL's writes) is not in it.
 set -euo pipefail
-n=4000 bins=()
+n=2000 bins=()
 while [ $# -gt 0 ]; do
   case $1 in
     -n) n=$2; shift 2 ;;
     *) bins+=("$(realpath "$1")"); shift ;;
   esac
 done
-[ ${#bins[@]} -gt 0 ] || { sed -n 2,13p "$0" >&2; exit 2; }
+[ ${#bins[@]} -gt 0 ] || { sed -n 2,17p "$0" >&2; exit 2; }
 command -v valgrind >/dev/null || { echo "valgrind is needed: apt-get install valgrind" >&2; exit 1; }
 dir=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
 
-gets() {  # gets URL COUNT: COUNT gets on one connection, each answered 200
-  python3 - "$1" "$2" <<'PY'
-import http.client, sys, urllib.parse
-url = urllib.parse.urlsplit(sys.argv[1])
-conn = http.client.HTTPConnection(url.hostname, url.port)
-for _ in range(int(sys.argv[2])):
-    conn.request("GET", f"{url.path}?{url.query}")
-    answer = conn.getresponse()
-    answer.read()
-    if answer.status != 200:
-        sys.exit(f"the get answered {answer.status}")
+clients() {  # clients get|add URL COUNT: COUNT requests, each answered with a success
+  python3 - "$@" <<'PY'
+import base64, hashlib, hmac, http.client, sys, threading, time, urllib.parse, uuid
+kind, url, count = sys.argv[1], urllib.parse.urlsplit(sys.argv[2]), int(sys.argv[3])
+body = ('{"customerName":"test","mobile":[{"value":"333222111","memo":"王哈"}],'
+        '"customerSource":["试用申请"],"owner":"8310","assignTime":"2024-11-14 09:46:17"}').encode()
+failed = []
+
+def send(requests):
+    conn = http.client.HTTPConnection(url.hostname, url.port)
+    for _ in range(requests):
+        if kind == "get":
+            conn.request("GET", f"{url.path}?{url.query}")
+        else:
+            nonce, ts = str(uuid.uuid4()), str(int(time.time()))
+            mac = hmac.new(b"emulator-secret", f"1090{nonce}{ts}".encode(), hashlib.sha256)
+            headers = {"appid": "1090", "nonce": nonce, "timestamp": ts,
+                       "signature": base64.b64encode(mac.digest()).decode(),
+                       "Content-Type": "application/json"}
+            conn.request("POST", "/openapi/crm/add", body, headers)
+        answer = conn.getresponse()
+        text = answer.read()
+        if answer.status != 200 or (kind == "add" and b'"success":true' not in text):
+            failed.append(f"{kind}: {answer.status} {text[:200]!r}")
+
+connections = 1 if kind == "get" else 8
+threads = [threading.Thread(target=send, args=(count // connections,)) for _ in range(connections)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+if failed:
+    sys.exit(failed[0])
 PY
+}
+
+counted() {  # counted PID OUT get|add URL: instructions per request, after a warm-up
+  local connections=1 total
+  [ "$3" = add ] && connections=8
+  clients "$3" "$4" 200
+  callgrind_control -z "$1" >/dev/null 2>&1
+  clients "$3" "$4" "$n"
+  callgrind_control -d "$1" >/dev/null 2>&1
+  total=$(callgrind_annotate "$(ls -t "$2".* | head -1)" 2>/dev/null |
+    awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
+  echo $(( total / (n / connections * connections) ))
 }
 
 for bin in "${bins[@]}"; do
@@ -53,12 +90,8 @@ for bin in "${bins[@]}"; do
     -d '{"customer":{"name":"Bench Ltd","address":"1 Road","description":"bench","telephone":"010-1"},"contacts":[{"name":"A","mobile":"1","attached":"x"},{"name":"B","mobile":"2","attached":"y"}],"userIds":["u1","u2"],"create_by":"bench"}' |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["customerid"])')
   url="$base/crm/customer/get?access_token=$token&id=$customer"
-  gets "$url" 200
-  callgrind_control -z "$pid" >/dev/null 2>&1
-  gets "$url" "$n"
-  callgrind_control -d "$pid" >/dev/null 2>&1
+  get=$(counted "$pid" "$out" get "$url")
+  add=$(counted "$pid" "$out" add "$base/")
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
-  total=$(callgrind_annotate "$(ls -t "$out".* | head -1)" 2>/dev/null |
-    awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
-  echo "$bin: $(( total / n )) instructions per get"
+  echo "$bin: $get instructions per get, $add per signed add"
 done
