@@ -13,7 +13,7 @@ use sqlx::{
 use super::stmt::Stmt;
 use super::{
     error::{StoreError, StoreResult},
-    stmt::Arg,
+    stmt::{placeholder, Arg},
 };
 
 /// A type that a row of either backend decodes into (derive `sqlx::FromRow`; tuples
@@ -138,26 +138,20 @@ impl Tx<'_> {
 /// keeps its names.
 fn sqlite_text(sql: &str) -> Cow<'_, str> {
     let mut positional = String::with_capacity(sql.len());
-    let mut expected = 1usize;
-    let mut rest = sql;
-    while let Some(at) = rest.find('$') {
-        let digits = rest[at + 1..]
-            .bytes()
-            .take_while(u8::is_ascii_digit)
-            .count();
-        let number: Option<usize> = rest[at + 1..at + 1 + digits].parse().ok();
-        if number != Some(expected) {
+    let (mut expected, mut copied) = (1usize, 0);
+    while let Some(found) = placeholder(sql, copied) {
+        if found.number != Some(expected) {
             return Cow::Borrowed(sql);
         }
-        positional.push_str(&rest[..at]);
+        positional.push_str(&sql[copied..found.at]);
         positional.push('?');
         expected += 1;
-        rest = &rest[at + 1 + digits..];
+        copied = found.end;
     }
     if expected == 1 {
         return Cow::Borrowed(sql);
     }
-    positional.push_str(rest);
+    positional.push_str(&sql[copied..]);
     Cow::Owned(positional)
 }
 
@@ -287,5 +281,9 @@ mod tests {
         assert_eq!(sqlite_text(reused), reused);
         let unordered = "UPDATE t SET a = $2 WHERE id = $1";
         assert_eq!(sqlite_text(unordered), unordered);
+        let unnumbered = "SELECT '$', $1";
+        assert_eq!(sqlite_text(unnumbered), unnumbered);
+        let huge = "SELECT $1, $99999999999999999999999";
+        assert_eq!(sqlite_text(huge), huge);
     }
 }

@@ -5,6 +5,49 @@
 
 use std::borrow::Cow;
 
+/// A `$` in statement text, and the number after it (`None` without digits, or past
+/// `usize`): found by [`placeholder`].
+pub(crate) struct Placeholder {
+    /// Where the `$` is.
+    pub at: usize,
+    /// Where its digits end.
+    pub end: usize,
+    pub number: Option<usize>,
+}
+
+/// The first `$` of `sql` at or after `from`. A byte loop: a batch's text holds a
+/// placeholder every few bytes, and `str::find` set up a search for each (with the
+/// digits parsed and written back, ~400 instructions a placeholder in `callgrind`).
+pub(crate) fn placeholder(sql: &str, from: usize) -> Option<Placeholder> {
+    let bytes = sql.as_bytes();
+    let at = from + bytes.get(from..)?.iter().position(|&b| b == b'$')?;
+    let mut end = at + 1;
+    let mut number = Some(0usize);
+    while let Some(digit) = bytes.get(end).filter(|b| b.is_ascii_digit()) {
+        number = number.and_then(|n| n.checked_mul(10)?.checked_add(usize::from(digit - b'0')));
+        end += 1;
+    }
+    let number = number.filter(|_| end > at + 1);
+    Some(Placeholder { at, end, number })
+}
+
+/// Appends `n` in decimal, without allocating.
+pub(crate) fn push_number(sql: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        // `rest % 10` is below 10, so the sum is an ASCII digit.
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    sql.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
 /// A bound value. Nulls are typed, because Postgres types every parameter. The lists
 /// are Postgres arrays (`$1::bigint[]`), which only the fast path binds (`UNNEST`:
 /// `super::fast::sql`); SQLite has no arrays and refuses them.
@@ -133,7 +176,7 @@ impl<'a> Stmt<'a> {
     pub fn push_bind(&mut self, arg: impl Into<Arg<'a>>) -> &mut Self {
         self.args.push(arg.into());
         self.sql.push('$');
-        self.sql.push_str(&self.args.len().to_string());
+        push_number(&mut self.sql, self.args.len());
         self
     }
 

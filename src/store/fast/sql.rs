@@ -5,27 +5,26 @@
 
 use std::borrow::Cow;
 
-use crate::store::stmt::{Arg, Stmt};
+use crate::store::stmt::{placeholder, push_number, Arg, Stmt};
 
 /// `first`, then `separator`, then `next` with its placeholders renumbered to follow
 /// `first`'s: two statements made one (e.g. in a `WITH`, or `;`-separated on SQLite).
 pub(super) fn chain<'a>(mut first: Stmt<'a>, separator: &str, next: Stmt<'a>) -> Stmt<'a> {
     let offset = first.args.len();
+    first
+        .sql
+        .reserve(separator.len() + next.sql.len() + next.args.len());
     first.sql.push_str(separator);
-    let mut rest = next.sql.as_str();
-    while let Some(at) = rest.find('$') {
-        let digits = rest[at + 1..]
-            .bytes()
-            .take_while(u8::is_ascii_digit)
-            .count();
-        first.sql.push_str(&rest[..=at]);
-        match rest[at + 1..at + 1 + digits].parse::<usize>() {
-            Ok(n) => first.sql.push_str(&(n + offset).to_string()),
-            Err(_) => first.sql.push_str(&rest[at + 1..at + 1 + digits]),
+    let (mut copied, mut from) = (0, 0);
+    while let Some(found) = placeholder(&next.sql, from) {
+        from = found.end;
+        if let Some(n) = found.number {
+            first.sql.push_str(&next.sql[copied..=found.at]);
+            push_number(&mut first.sql, n + offset);
+            copied = found.end;
         }
-        rest = &rest[at + 1 + digits..];
     }
-    first.sql.push_str(rest);
+    first.sql.push_str(&next.sql[copied..]);
     first.args.extend(next.args);
     first.persistent &= next.persistent;
     first
