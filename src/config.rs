@@ -7,7 +7,13 @@
 //! [`Secret`](crate::config::Secret) so that `Debug` output (and therefore logs) never
 //! shows them.
 
-use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
+use std::{
+    fmt,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    str::FromStr,
+    time::Duration,
+};
 
 use chrono::FixedOffset;
 use clap::{Args, Parser, ValueEnum};
@@ -193,13 +199,10 @@ impl Config {
         if let Some(dir) = &self.tls_dir {
             return dir.clone();
         }
-        let url = self.database_url();
-        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        let file = match url.starts_with("sqlite:") && !in_memory {
-            true => sqlx::sqlite::SqliteConnectOptions::from_str(&url).ok(),
-            false => None,
-        };
-        match file.as_ref().and_then(|f| f.get_filename().parent()) {
+        match sqlite_file(&self.database_url())
+            .as_deref()
+            .and_then(Path::parent)
+        {
             Some(parent) => parent.join(DIR),
             None => PathBuf::from(DIR),
         }
@@ -225,6 +228,21 @@ impl Config {
         config.database_url = Some(database_url.into());
         config
     }
+}
+
+/// Whether the SQLite database URL `url` names a database in memory, not a file.
+pub fn sqlite_in_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
+}
+
+/// The file of the SQLite database `url` names: none for a database in memory or on
+/// Postgres.
+pub fn sqlite_file(url: &str) -> Option<PathBuf> {
+    if !url.starts_with("sqlite:") || sqlite_in_memory(url) {
+        return None;
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
+    Some(options.get_filename().to_path_buf())
 }
 
 /// A configuration the emulator refuses at start-up.

@@ -26,7 +26,7 @@ use super::{
     error::{StoreError, StoreResult},
     exec::Exec,
     migrations,
-    sqlite::{self, checkpoint, Writer},
+    sqlite::{checkpoint, Writer},
     stmt::Stmt,
 };
 
@@ -133,7 +133,7 @@ impl Db {
             url: url.to_owned(),
             reason: e.to_string(),
         };
-        let in_memory = sqlite::in_memory(url);
+        let in_memory = crate::config::sqlite_in_memory(url);
         let mut options = SqliteConnectOptions::from_str(url)
             .map_err(invalid)?
             .create_if_missing(true)

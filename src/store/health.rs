@@ -14,20 +14,17 @@
 
 use std::{
     path::PathBuf,
-    str::FromStr,
     sync::{Mutex, PoisonError},
     time::{Duration, Instant},
 };
-
-use sqlx::sqlite::SqliteConnectOptions;
 
 use super::{
     db::Db,
     error::{Problem, StoreResult},
     exec::Exec,
-    sqlite,
     stmt::Stmt,
 };
+use crate::config::sqlite_file;
 
 /// How long a check may take; past it the database counts as unreachable.
 const CHECK_LIMIT: Duration = Duration::from_secs(1);
@@ -49,11 +46,7 @@ pub struct Health {
 impl Health {
     /// The health of the database at `url`.
     pub fn of(url: &str) -> Health {
-        let file = SqliteConnectOptions::from_str(url)
-            .ok()
-            .filter(|_| url.starts_with("sqlite:") && !sqlite::in_memory(url))
-            .map(|options| options.get_filename().to_path_buf());
-        let directory = file.map(|file| match file.parent() {
+        let directory = sqlite_file(url).map(|file| match file.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
             _ => PathBuf::from("."),
         });
