@@ -136,17 +136,20 @@ impl Clock {
             return local.format(TIME_FORMAT).to_string();
         }
         let mut text = String::with_capacity(19);
+        let mut digits = itoa::Buffer::new();
         let year = u32::try_from(local.year()).unwrap_or_default();
-        push_digits(&mut text, year, 4);
-        for (separator, value) in [
-            ('-', local.month()),
-            ('-', local.day()),
-            (' ', local.hour()),
-            (':', local.minute()),
-            (':', local.second()),
+        for (separator, value, width) in [
+            ("", year, 4_usize),
+            ("-", local.month(), 2),
+            ("-", local.day(), 2),
+            (" ", local.hour(), 2),
+            (":", local.minute(), 2),
+            (":", local.second(), 2),
         ] {
-            text.push(separator);
-            push_digits(&mut text, value, 2);
+            let value = digits.format(value);
+            text.push_str(separator);
+            text.extend(std::iter::repeat_n('0', width.saturating_sub(value.len())));
+            text.push_str(value);
         }
         text
     }
@@ -157,18 +160,6 @@ impl Clock {
         let local = self.zone.from_local_datetime(&naive).single()?;
         Some(local.timestamp_millis())
     }
-}
-
-/// Appends the last `width` decimal digits of `value`, zero-padded: a few instructions,
-/// where `format!("{:02}")` went through the formatter's padding (~150 per field).
-fn push_digits(text: &mut String, mut value: u32, width: usize) {
-    let mut digits = [b'0'; 4];
-    for digit in digits[..width].iter_mut().rev() {
-        // `value % 10` is below 10, so the sum is an ASCII digit.
-        *digit += (value % 10) as u8;
-        value /= 10;
-    }
-    text.extend(digits[..width].iter().map(|&d| char::from(d)));
 }
 
 #[cfg(test)]

@@ -31,23 +31,6 @@ pub(crate) fn placeholder(sql: &str, from: usize) -> Option<Placeholder> {
     Some(Placeholder { at, end, number })
 }
 
-/// Appends `n` in decimal, without allocating.
-pub(crate) fn push_number(sql: &mut String, n: usize) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = n;
-    loop {
-        at -= 1;
-        // `rest % 10` is below 10, so the sum is an ASCII digit.
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    sql.extend(digits[at..].iter().map(|&d| char::from(d)));
-}
-
 /// A bound value. Nulls are typed, because Postgres types every parameter. The lists
 /// are Postgres arrays (`$1::bigint[]`), which only the fast path binds (`UNNEST`:
 /// `super::fast::sql`); SQLite has no arrays and refuses them.
@@ -176,7 +159,8 @@ impl<'a> Stmt<'a> {
     pub fn push_bind(&mut self, arg: impl Into<Arg<'a>>) -> &mut Self {
         self.args.push(arg.into());
         self.sql.push('$');
-        push_number(&mut self.sql, self.args.len());
+        self.sql
+            .push_str(itoa::Buffer::new().format(self.args.len()));
         self
     }
 

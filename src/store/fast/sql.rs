@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use crate::store::stmt::{placeholder, push_number, Arg, Stmt};
+use crate::store::stmt::{placeholder, Arg, Stmt};
 
 /// `first`, then `separator`, then `next` with its placeholders renumbered to follow
 /// `first`'s: two statements made one (e.g. in a `WITH`, or `;`-separated on SQLite).
@@ -20,7 +20,7 @@ pub(super) fn chain<'a>(mut first: Stmt<'a>, separator: &str, next: Stmt<'a>) ->
         from = found.end;
         if let Some(n) = found.number {
             first.sql.push_str(&next.sql[copied..=found.at]);
-            push_number(&mut first.sql, n + offset);
+            first.sql.push_str(itoa::Buffer::new().format(n + offset));
             copied = found.end;
         }
     }
