@@ -7,12 +7,14 @@
 #                                        (default 4 rounds of 10 s at 32 connections)
 #
 # Build each binary with `cargo build --release` from its own checkout and copy it out.
-# Each run starts the binary on a fresh SQLite file, creates one customer and loads its
-# get with wrk (one thread). Prints each run's requests per second, p99 and the server's
-# CPU time per request, then each build's median; CPU per request barely moves when
-# something else competes for the cores, so it is the figure to trust on a busy box.
+# Each run starts the binary on a fresh SQLite file, creates the customer whose get
+# scripts/bench.sh loads, and loads that get with wrk (one thread). Prints each run's
+# requests per second, p99 and the server's CPU time per request, then each build's
+# median; CPU per request barely moves when something else competes for the cores, so
+# it is the figure to trust on a busy box.
 set -euo pipefail
-[ $# -ge 2 ] || { sed -n 2,12p "$0" >&2; exit 2; }
+. "$(dirname "$0")/bench/customer.sh"
+[ $# -ge 2 ] || { sed -n 2,14p "$0" >&2; exit 2; }
 a=$(realpath "$1") b=$(realpath "$2")
 rounds=${3:-4} secs=${4:-10} conns=${5:-32}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
@@ -27,11 +29,7 @@ run() {  # run BINARY N: "<req/s> <p99 ms> <CPU µs per request>"
   RUST_LOG=warn "$1" --bind 127.0.0.1:18095 --database-url "sqlite://$dir/ab$2.db" >/dev/null 2>&1 &
   pid=$!
   until curl -fs "$base/_emulator/health" >/dev/null 2>&1; do sleep 0.05; done
-  token=$(curl -s "$base/gettoken?corpid=dingemulator&corpsecret=emulator-secret" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-  customer=$(curl -s -X POST "$base/crm/customer/create?access_token=$token&user_id=bench" \
-    -H 'Content-Type: application/json' -d '{"customer":{"name":"Bench Ltd","address":"1 Road","description":"bench","telephone":"010-1"},"contacts":[{"name":"A","mobile":"1","attached":"x"}],"userIds":["u1"],"create_by":"bench"}' |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["customerid"])')
+  read -r token customer < <(bench_customer "$base")
   local get="$base/crm/customer/get?access_token=$token&id=$customer"
   wrk -t1 -c"$conns" -d2s "$get" >/dev/null # warm-up
   before=$(ticks "$pid")

@@ -16,13 +16,14 @@
 #
 # The signed adds are sent as a client sends them: a random UUID v4 nonce each, signed
 # with the second it would be sent in (scripts/bench/signatures.py), and the vendor
-# document's own add body (scripts/bench/signed-add.lua).
+# document's own add body (scripts/bench/add-body.json, sent by scripts/bench/signed-add.lua).
 #
 # BENCH_BIN names an emulator binary already built (e.g. an older commit's, for a
 # before/after in one sitting); BENCH_SKIP_POSTGRES=1 skips the Postgres leg;
 # BENCH_SEQUENTIAL_NONCES=1 signs with the old sequential nonces (bench0, bench1, …).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/bench/customer.sh
 secs=${1:-10}
 conns=${2:-32}
 threads=1
@@ -91,11 +92,7 @@ bench_backend() {
   sleep 1
   local rss_kb token customer
   rss_kb=$(ps -o rss= -p "$pid" | tr -d ' ')
-  token=$(curl -s "$base/gettoken?corpid=dingemulator&corpsecret=emulator-secret" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-  customer=$(curl -s -X POST "$base/crm/customer/create?access_token=$token&user_id=bench" \
-    -H 'Content-Type: application/json' \
-    -d '{"customer":{"name":"Bench Ltd","address":"1 Road","description":"bench","telephone":"010-1"},"contacts":[{"name":"A","mobile":"1","attached":"x"},{"name":"B","mobile":"2","attached":"y"}],"userIds":["u1","u2"],"create_by":"bench"}' \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["customerid"])')
+  read -r token customer < <(bench_customer "$base")
   local get="$base/crm/customer/get?access_token=$token&id=$customer"
   curl -s "$get" | grep -q '"errcode":0' || { echo "$label: the read failed" >&2; exit 1; }
   local get_rps get_p99 get_cpu add_rps add_p99 add_cpu

@@ -10,11 +10,14 @@
 # Each binary is started once under callgrind on a fresh SQLite file. Gets: one customer
 # is created, 200 gets warm it up, the count is zeroed, REQUESTS gets are sent one at a
 # time on one connection, and the count is divided by them. Adds: the same, with signed
-# adds of the vendor document's example body (a random UUID v4 nonce each) from 8
-# connections at once, so that they are written in batches as under load. Every answer
+# adds of the vendor document's example body (scripts/bench/add-body.json), signed by
+# scripts/bench/signatures.py (a random UUID v4 nonce each), from 8 connections at once,
+# so that they are written in batches as under load. Every answer
 # must be a success. Needs valgrind and python3. Counts user-space instructions only:
 # the kernel's share of a request (its socket calls, the WAL's writes) is not in it.
 set -euo pipefail
+scripts=$(dirname "$(realpath "$0")")
+. "$scripts/bench/customer.sh"
 n=2000 bins=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -29,11 +32,14 @@ pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
 
 clients() {  # clients get|add URL COUNT: COUNT requests, each answered with a success
-  python3 - "$@" <<'PY'
-import base64, hashlib, hmac, http.client, sys, threading, time, urllib.parse, uuid
+  local signed=$dir/signed.txt
+  [ "$1" = add ] && python3 "$scripts/bench/signatures.py" "$3" > "$signed"
+  python3 - "$@" "$signed" "$scripts/bench/add-body.json" <<'PY'
+import http.client, sys, threading, urllib.parse
 kind, url, count = sys.argv[1], urllib.parse.urlsplit(sys.argv[2]), int(sys.argv[3])
-body = ('{"customerName":"test","mobile":[{"value":"333222111","memo":"王哈"}],'
-        '"customerSource":["试用申请"],"owner":"8310","assignTime":"2024-11-14 09:46:17"}').encode()
+body = open(sys.argv[5], "rb").read()
+signed = iter(open(sys.argv[4]).read().split("\n")) if kind == "add" else None
+lock = threading.Lock()
 failed = []
 
 def send(requests):
@@ -42,11 +48,10 @@ def send(requests):
         if kind == "get":
             conn.request("GET", f"{url.path}?{url.query}")
         else:
-            nonce, ts = str(uuid.uuid4()), str(int(time.time()))
-            mac = hmac.new(b"emulator-secret", f"1090{nonce}{ts}".encode(), hashlib.sha256)
+            with lock:
+                nonce, ts, signature = next(signed).split()
             headers = {"appid": "1090", "nonce": nonce, "timestamp": ts,
-                       "signature": base64.b64encode(mac.digest()).decode(),
-                       "Content-Type": "application/json"}
+                       "signature": signature, "Content-Type": "application/json"}
             conn.request("POST", "/openapi/crm/add", body, headers)
         answer = conn.getresponse()
         text = answer.read()
@@ -83,12 +88,7 @@ for bin in "${bins[@]}"; do
     "$bin" --bind 127.0.0.1:18096 --database-url "sqlite://$dir/count.db" >/dev/null 2>&1 &
   pid=$!
   until curl -fs "$base/_emulator/health" >/dev/null 2>&1; do sleep 0.2; done
-  token=$(curl -s "$base/gettoken?corpid=dingemulator&corpsecret=emulator-secret" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-  customer=$(curl -s -X POST "$base/crm/customer/create?access_token=$token&user_id=bench" \
-    -H 'Content-Type: application/json' \
-    -d '{"customer":{"name":"Bench Ltd","address":"1 Road","description":"bench","telephone":"010-1"},"contacts":[{"name":"A","mobile":"1","attached":"x"},{"name":"B","mobile":"2","attached":"y"}],"userIds":["u1","u2"],"create_by":"bench"}' |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["customerid"])')
+  read -r token customer < <(bench_customer "$base")
   url="$base/crm/customer/get?access_token=$token&id=$customer"
   get=$(counted "$pid" "$out" get "$url")
   add=$(counted "$pid" "$out" add "$base/")

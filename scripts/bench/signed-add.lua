@@ -22,8 +22,10 @@ function init(args)
     n = n + 1
   end
   i = 0
-  body = '{"customerName":"test","mobile":[{"value":"333222111","memo":"王哈"}],'
-    .. '"customerSource":["试用申请"],"owner":"8310","assignTime":"2024-11-14 09:46:17"}'
+  -- Read from the repository's root, where scripts/bench.sh runs wrk.
+  local file = assert(io.open("scripts/bench/add-body.json"))
+  body = file:read("*a")
+  file:close()
 end
 
 function request()
