@@ -19,7 +19,7 @@
 //!   again from its beginning (and cuts its file back to [`JOURNAL_SIZE_LIMIT`]). Each
 //!   costs the writes a stop as long as that copy, so it comes once per ~8 MiB of log,
 //!   and only once the passive passes have caught up with the writer: they run back to
-//!   back (up to [`CHASE`] of them) until one finds that less than [`SETTLED`] pages
+//!   back (up to [`CHASE`] of them) until one finds that fewer than [`SETTLED`] pages
 //!   were appended since the pass before it began. Taken right after a pass that had
 //!   run for 10–15 ms, the turn had to copy what the writer appended meanwhile (~600
 //!   pages under the signed adds' load), and the writes stopped for 5–25 ms, 8 times a
@@ -89,8 +89,8 @@ const TRUNCATE: &str = "PRAGMA wal_checkpoint(TRUNCATE)";
 /// Starts the task; it ends when the pool is closed or the writer dropped.
 pub fn spawn(pool: SqlitePool, writer: Weak<Writer>) {
     tokio::spawn(async move {
+        let mut pacing = Pacing::default();
         let mut pause = PERIOD;
-        let (mut last_log, mut unchanged, mut chased) = (0, 0, 0);
         let mut failing = false;
         loop {
             tokio::time::sleep(pause).await;
@@ -116,37 +116,21 @@ pub fn spawn(pool: SqlitePool, writer: Weak<Writer>) {
             };
             failing = false;
             tracing::trace!(log, copied, took = ?started.elapsed(), "a passive WAL checkpoint");
-            let left = log - copied;
-            pause = if left > 0 { AGAIN } else { PERIOD };
-            unchanged = match left == 0 && log > 0 && log == last_log {
-                true => unchanged + 1,
-                false => 0,
+            let pragma = match pacing.after(log, copied) {
+                Next::Pass(after) => {
+                    pause = after;
+                    continue;
+                }
+                Next::InTurn(pragma) => pragma,
             };
-            // The log starts again at its beginning after a restart.
-            let appended = if log >= last_log { log - last_log } else { log };
-            last_log = log;
-            let idle = unchanged >= IDLE_PASSES;
-            let restart = log >= RESTART_FRAMES && left <= CAUGHT_UP;
-            if restart && appended >= SETTLED && chased < CHASE && log < FORCE_FRAMES {
-                chased += 1;
-                pause = Duration::ZERO;
-                continue;
-            }
-            chased = 0;
-            if !restart && !idle && log < FORCE_FRAMES {
-                continue;
-            }
+            pause = PERIOD;
             let Some(writer) = writer.upgrade() else {
                 return;
             };
             let started = std::time::Instant::now();
-            let pragma = if idle { TRUNCATE } else { PASSIVE };
-            if idle {
-                unchanged = 0;
-            }
             match writer.checkpoint(pragma).await {
                 Ok(()) => {
-                    tracing::debug!(log, left, took = ?started.elapsed(), "a WAL checkpoint in the writer turn")
+                    tracing::debug!(log, left = log - copied, took = ?started.elapsed(), "a WAL checkpoint in the writer turn")
                 }
                 Err(err) => {
                     tracing::warn!(error = %crate::telemetry::chain(&err), "a WAL checkpoint in the writer turn failed")
@@ -154,4 +138,105 @@ pub fn spawn(pool: SqlitePool, writer: Weak<Writer>) {
             }
         }
     });
+}
+
+/// What the task does after a passive pass.
+#[derive(Debug, PartialEq)]
+enum Next {
+    /// Another passive pass after this pause.
+    Pass(Duration),
+    /// This checkpoint in the writer turn.
+    InTurn(&'static str),
+}
+
+/// What the task remembers of the passes before: the log's length at the last one,
+/// how many in a row found it unchanged and fully copied, and how many have chased
+/// the writer.
+#[derive(Debug, Default)]
+struct Pacing {
+    last_log: i64,
+    unchanged: u32,
+    chased: u32,
+}
+
+impl Pacing {
+    /// The step after a passive pass that found `log` pages in the log and `copied`
+    /// of them copied back.
+    fn after(&mut self, log: i64, copied: i64) -> Next {
+        let left = log - copied;
+        self.unchanged = match left == 0 && log > 0 && log == self.last_log {
+            true => self.unchanged + 1,
+            false => 0,
+        };
+        // The log starts again at its beginning after a restart.
+        let appended = if log >= self.last_log {
+            log - self.last_log
+        } else {
+            log
+        };
+        self.last_log = log;
+        if self.unchanged >= IDLE_PASSES {
+            self.unchanged = 0;
+            return Next::InTurn(TRUNCATE);
+        }
+        let restart = log >= RESTART_FRAMES && left <= CAUGHT_UP;
+        if restart && appended >= SETTLED && self.chased < CHASE && log < FORCE_FRAMES {
+            self.chased += 1;
+            return Next::Pass(Duration::ZERO);
+        }
+        self.chased = 0;
+        if restart || log >= FORCE_FRAMES {
+            return Next::InTurn(PASSIVE);
+        }
+        Next::Pass(if left > 0 { AGAIN } else { PERIOD })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_log_restarts_once_the_passes_have_caught_up_with_the_writer() {
+        let mut pacing = Pacing::default();
+        assert_eq!(pacing.after(100, 100), Next::Pass(PERIOD));
+        assert_eq!(
+            pacing.after(900, 800),
+            Next::Pass(AGAIN),
+            "pages left behind a reader"
+        );
+        // Past RESTART_FRAMES, while the writer appended 1,600 pages and then 300 since
+        // the pass before began: the passes go on at once.
+        assert_eq!(pacing.after(2_500, 2_500), Next::Pass(Duration::ZERO));
+        assert_eq!(pacing.after(2_800, 2_800), Next::Pass(Duration::ZERO));
+        // Fewer than SETTLED appended: the turn copies that little.
+        assert_eq!(pacing.after(2_850, 2_850), Next::InTurn(PASSIVE));
+        // A writer appending as fast as a pass copies is chased CHASE times, no more.
+        let mut pacing = Pacing::default();
+        let mut log = RESTART_FRAMES;
+        for _ in 0..CHASE {
+            log += 500;
+            assert_eq!(pacing.after(log, log), Next::Pass(Duration::ZERO));
+        }
+        assert_eq!(pacing.after(log + 500, log + 500), Next::InTurn(PASSIVE));
+        // Too much left behind a reader: no restart yet, unless the log is huge.
+        let mut pacing = Pacing::default();
+        assert_eq!(pacing.after(3_000, 1_000), Next::Pass(AGAIN));
+        assert_eq!(pacing.after(FORCE_FRAMES, 1_000), Next::InTurn(PASSIVE));
+    }
+
+    #[test]
+    fn an_idle_log_is_emptied_after_enough_unchanged_passes() {
+        let mut pacing = Pacing::default();
+        assert_eq!(pacing.after(40, 40), Next::Pass(PERIOD));
+        for _ in 1..IDLE_PASSES {
+            assert_eq!(pacing.after(40, 40), Next::Pass(PERIOD));
+        }
+        assert_eq!(pacing.after(40, 40), Next::InTurn(TRUNCATE));
+        assert_eq!(
+            pacing.after(0, 0),
+            Next::Pass(PERIOD),
+            "an empty log is not emptied again"
+        );
+    }
 }
