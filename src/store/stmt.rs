@@ -170,7 +170,11 @@ impl<'a> Stmt<'a> {
         items: impl IntoIterator<Item = T>,
         mut row: impl FnMut(&mut Tuple<'_, 'a>, T),
     ) -> &mut Self {
-        self.sql.push_str(" VALUES ");
+        let values = match self.sql.ends_with('(') {
+            true => "VALUES ",
+            false => " VALUES ",
+        };
+        self.sql.push_str(values);
         for (i, item) in items.into_iter().enumerate() {
             if i > 0 {
                 self.sql.push_str(", ");
@@ -195,6 +199,17 @@ impl<'a> Stmt<'a> {
                 tuple.bind(value);
             }
         })
+    }
+
+    /// Appends ` SELECT * FROM (VALUES (…), …) AS v WHERE v.column1 IS NOT NULL`: the
+    /// rows an `INSERT INTO t (…)` inserts (at least one), as a query that an `AND …`
+    /// can filter further and that rows of NULLs can pad (SQLite: the fast path's
+    /// fixed shapes, `super::fast::sql`). The first column must be NOT NULL.
+    pub fn push_select_rows<const N: usize>(&mut self, rows: Vec<[Arg<'a>; N]>) -> &mut Self {
+        self.sql.push_str(" SELECT * FROM (");
+        self.push_rows(rows);
+        self.sql.push_str(") AS v WHERE v.column1 IS NOT NULL");
+        self
     }
 
     /// Appends ` IN ($n, …)` over `values` (at least one).

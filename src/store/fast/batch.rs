@@ -12,12 +12,14 @@
 //! handful per request. If a batch fails, it is rolled back and its jobs are written
 //! one at a time, so one bad job fails alone, with its own error.
 //!
-//! On SQLite a batch statement's text changes with the batch's size, so it is not kept
-//! in sqlx's per-connection statement cache ([`crate::store::stmt::Stmt::transient`]):
-//! cached, the dozens of variants kept evicting one another (and the one-row
-//! statements) from its 100 entries, and the signed add ran at 9 k req/s instead of
-//! 12 k. On Postgres a batch binds one array per column instead
-//! ([`super::sql::unnest`]): one text for every size, prepared once.
+//! On SQLite a batch's statements are written for a power of two of rows, padded with
+//! rows of NULLs that they skip ([`super::sql::slots`]): their texts take a few shapes,
+//! each kept prepared in the connection's statement cache. (Written for the exact
+//! number of rows, the texts were dozens, which evicted one another and the one-row
+//! statements from its 100 entries: the signed add ran at 9 k req/s instead of 12 k,
+//! so they bypassed the cache and were parsed and compiled for every batch.) On
+//! Postgres a batch binds one array per column instead ([`super::sql::push_unnest`]):
+//! one text for every size, prepared once.
 //!
 //! The queue is generic: it knows its jobs only through [`Job`]. A lane holds the
 //! [`Writes`], never a sender, so it ends when the last [`Queue`] handle is dropped.

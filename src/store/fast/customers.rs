@@ -12,8 +12,7 @@ use crate::store::{
     openapi::{
         customer::{Customer, IndexEntry},
         customer_rows::{
-            index_values, insert, insert_index, values, IndexRow, INDEX_CHUNK, INDEX_TYPES, INSERT,
-            INSERT_INDEX, TYPES,
+            index_values, values, IndexRow, INDEX_CHUNK, INDEX_TYPES, INSERT, INSERT_INDEX, TYPES,
         },
         new_customer::NewCustomer,
     },
@@ -77,16 +76,23 @@ pub(super) fn rows<'a>(
 
 /// The SQLite statements inserting `jobs` and their index `rows` ([`rows`] of them), as
 /// one text (`;`-separated): one insert of the customers, one of their index rows per
-/// [`INDEX_CHUNK`].
+/// [`INDEX_CHUNK`], each padded to a power of two ([`super::sql::slots`]).
 pub(super) fn inserts_sqlite<'a>(jobs: &[&'a NewCustomer], rows: &[IndexRow<'a>]) -> Stmt<'a> {
-    let mut stmt = insert(jobs.iter().map(|job| &job.customer));
+    let mut stmt = Stmt::new(INSERT.as_str());
+    let customers = jobs.iter().map(|job| values(&job.customer)).collect();
+    push_rows(&mut stmt, customers, TYPES, false);
     for chunk in rows.chunks(INDEX_CHUNK) {
-        stmt = chain(stmt, "; ", insert_index(chunk));
+        let mut index = Stmt::new(INSERT_INDEX);
+        push_rows(
+            &mut index,
+            chunk.iter().map(index_values).collect(),
+            INDEX_TYPES,
+            false,
+        );
+        index.push(" ON CONFLICT DO NOTHING");
+        stmt = chain(stmt, "; ", index);
     }
-    match jobs.len() > 1 {
-        true => stmt.transient(),
-        false => stmt,
-    }
+    stmt
 }
 
 /// Inserts the customers and their index rows on SQLite, inside the caller's

@@ -34,9 +34,6 @@ impl JournalWrites for FastJournal {
                 arrays,
             );
             insert.push(" RETURNING seq");
-            if !arrays {
-                insert = insert.transient();
-            }
             let written: Vec<i64> = conn.fetch_column(&insert).await?;
             let newest = written.into_iter().max().unwrap_or(0);
             trim(&mut conn, newest, keep, trimmed).await

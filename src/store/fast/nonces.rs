@@ -4,12 +4,14 @@
 
 use std::{collections::HashSet, sync::Arc};
 
-use super::{batch::Job, sql::push_rows};
+use super::{
+    batch::Job,
+    sql::{push_rows, slots},
+};
 use crate::store::{
-    backend::Backend,
     error::StoreResult,
     exec::Conn,
-    openapi::nonces::{record_rows, values, Key, NonceUse, INSERT, RETURNING},
+    openapi::nonces::{record_sqlite, sqlite_values, values, Key, NonceUse, INSERT, RETURNING},
     stmt::Stmt,
 };
 
@@ -36,7 +38,7 @@ pub(super) fn first_uses(jobs: &[impl AsRef<NonceUse>]) -> Vec<bool> {
 /// One statement recording the first uses, returning the keys recorded now: those not
 /// returned were recorded before. On Postgres an `INSERT … ON CONFLICT DO NOTHING` with
 /// one array per column (one text for any batch); on SQLite
-/// `openapi::nonces::record_rows`.
+/// `openapi::nonces::record_sqlite`, its rows padded to a power of two.
 pub(super) fn record<'a>(
     jobs: &'a [impl AsRef<NonceUse>],
     first: &[bool],
@@ -49,12 +51,7 @@ pub(super) fn record<'a>(
         .map(|(job, _)| job.as_ref())
         .collect();
     if !arrays {
-        let several = uses.len() > 1;
-        let stmt = record_rows(Backend::Sqlite, &uses);
-        return match several {
-            true => stmt.transient(),
-            false => stmt,
-        };
+        return record_sqlite(slots(uses.into_iter().map(sqlite_values).collect()));
     }
     let mut stmt = Stmt::new(INSERT);
     let rows = uses.into_iter().map(values).collect();

@@ -96,7 +96,6 @@ async fn sqlite(mut conn: Conn<'_>, jobs: &[SignedAdd], first: &[bool]) -> Store
     if !hanging {
         stmt.push("; COMMIT");
     }
-    let stmt = stmt.transient();
     let written = conn.fetch_all::<Key>(&stmt).await;
     let recorded = match written {
         Ok(recorded) => recorded,

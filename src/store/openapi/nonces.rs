@@ -98,26 +98,34 @@ pub(crate) fn record_rows<'a>(backend: Backend, uses: &[&'a NonceUse]) -> Stmt<'
             stmt.push(RETURNING);
             stmt
         }
-        Backend::Sqlite => {
-            let mut stmt = Stmt::new(
-                "INSERT INTO oa_nonces (key_hash, account_id, nonce, timestamp, expires_at) \
-                 SELECT * FROM (",
-            );
-            stmt.push_values(uses, |tuple, nonce| {
-                tuple.bind(nonce.key_hash());
-                for value in values(nonce) {
-                    tuple.bind(value);
-                }
-            });
-            stmt.push(
-                ") AS v WHERE NOT EXISTS (SELECT 1 FROM oa_nonces o WHERE o.key_hash = \
-                 v.column1 AND o.account_id = v.column2 AND o.nonce = v.column3 AND \
-                 o.timestamp = v.column4)",
-            );
-            stmt.push(RETURNING);
-            stmt
-        }
+        Backend::Sqlite => record_sqlite(uses.iter().map(|nonce| sqlite_values(nonce)).collect()),
     }
+}
+
+/// The column values of a use on SQLite: its key's hash, then [`values`].
+pub(crate) fn sqlite_values(nonce: &NonceUse) -> [Arg<'_>; 5] {
+    let [account, nonce_text, timestamp, expires] = values(nonce);
+    [
+        nonce.key_hash().into(),
+        account,
+        nonce_text,
+        timestamp,
+        expires,
+    ]
+}
+
+/// SQLite's statement recording `rows` ([`sqlite_values`] of uses of distinct keys;
+/// rows of NULLs are skipped), returning the [`Key`]s recorded now.
+pub(crate) fn record_sqlite(rows: Vec<[Arg<'_>; 5]>) -> Stmt<'_> {
+    let mut stmt =
+        Stmt::new("INSERT INTO oa_nonces (key_hash, account_id, nonce, timestamp, expires_at)");
+    stmt.push_select_rows(rows);
+    stmt.push(
+        " AND NOT EXISTS (SELECT 1 FROM oa_nonces o WHERE o.key_hash = v.column1 AND \
+         o.account_id = v.column2 AND o.nonce = v.column3 AND o.timestamp = v.column4)",
+    );
+    stmt.push(RETURNING);
+    stmt
 }
 
 /// Records `nonce` inside the caller's transaction: whether it was the first use of
