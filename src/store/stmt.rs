@@ -164,7 +164,8 @@ impl<'a> Stmt<'a> {
         self
     }
 
-    /// Appends ` VALUES (…), (…)`: one tuple per item, whose values `row` binds.
+    /// Appends ` VALUES (…), (…)` (no leading space right after a `(`): one tuple per
+    /// item, whose values `row` binds.
     pub fn push_values<T>(
         &mut self,
         items: impl IntoIterator<Item = T>,

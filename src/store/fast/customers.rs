@@ -36,17 +36,8 @@ impl Job for NewCustomer {
         if conn.binds_arrays() {
             let lists = lists(&jobs);
             let rows = rows(&jobs, &lists);
-            let customers = jobs.iter().map(|job| values(&job.customer)).collect();
-            let mut added = Stmt::new(INSERT.as_str());
-            push_rows(&mut added, customers, TYPES, true);
-            let mut index = Stmt::new(INSERT_INDEX);
-            push_rows(
-                &mut index,
-                rows.iter().map(index_values).collect(),
-                INDEX_TYPES,
-                true,
-            );
-            index.push(" ON CONFLICT DO NOTHING");
+            let added = insert(&jobs, true);
+            let index = insert_index(&rows, true);
             let both = chain(chain(Stmt::new("WITH added AS ("), "", added), ") ", index);
             conn.execute(&both).await?;
             return Ok(written());
@@ -78,20 +69,27 @@ pub(super) fn rows<'a>(
 /// one text (`;`-separated): one insert of the customers, one of their index rows per
 /// [`INDEX_CHUNK`], each padded to a power of two ([`super::sql::slots`]).
 pub(super) fn inserts_sqlite<'a>(jobs: &[&'a NewCustomer], rows: &[IndexRow<'a>]) -> Stmt<'a> {
+    rows.chunks(INDEX_CHUNK)
+        .fold(insert(jobs, false), |stmt, chunk| {
+            chain(stmt, "; ", insert_index(chunk, false))
+        })
+}
+
+/// The one insert of `jobs`' customers ([`push_rows`]: one array per column with
+/// `arrays`, else padded rows).
+fn insert<'a>(jobs: &[&'a NewCustomer], arrays: bool) -> Stmt<'a> {
     let mut stmt = Stmt::new(INSERT.as_str());
     let customers = jobs.iter().map(|job| values(&job.customer)).collect();
-    push_rows(&mut stmt, customers, TYPES, false);
-    for chunk in rows.chunks(INDEX_CHUNK) {
-        let mut index = Stmt::new(INSERT_INDEX);
-        push_rows(
-            &mut index,
-            chunk.iter().map(index_values).collect(),
-            INDEX_TYPES,
-            false,
-        );
-        index.push(" ON CONFLICT DO NOTHING");
-        stmt = chain(stmt, "; ", index);
-    }
+    push_rows(&mut stmt, customers, TYPES, arrays);
+    stmt
+}
+
+/// The one insert of index `rows`, as [`insert`] writes the customers'.
+fn insert_index<'a>(rows: &[IndexRow<'a>], arrays: bool) -> Stmt<'a> {
+    let mut stmt = Stmt::new(INSERT_INDEX);
+    let values = rows.iter().map(index_values).collect();
+    push_rows(&mut stmt, values, INDEX_TYPES, arrays);
+    stmt.push(" ON CONFLICT DO NOTHING");
     stmt
 }
 
