@@ -17,7 +17,7 @@
 //!   the log is never fully copied and its file would grow without bound; with nothing
 //!   appended meanwhile, this one copies the rest, and the next write starts the log
 //!   again from its beginning (and cuts its file back to [`JOURNAL_SIZE_LIMIT`]). Each
-//!   costs the writes a stop as long as that copy, so it comes once per ~8 MiB of log,
+//!   costs the writes a stop as long as that copy, so it comes once per ~16 MiB of log,
 //!   and only once the passive passes have caught up with the writer: they run back to
 //!   back (up to [`CHASE`] of them) until one finds that fewer than [`SETTLED`] pages
 //!   were appended since the pass before it began. Taken right after a pass that had
@@ -54,12 +54,15 @@ const PERIOD: Duration = Duration::from_millis(100);
 const AGAIN: Duration = Duration::from_millis(5);
 
 /// WAL pages (4 KiB each) past which a checkpoint takes the writer turn to let the log
-/// start again (~8 MiB): not often, since each such checkpoint stops the writes.
-const RESTART_FRAMES: i64 = 2_048;
+/// start again (~16 MiB): not often, since each such checkpoint stops the writes. At
+/// 8 MiB (its file cut back to 8 MiB) the signed add's p99 was 10.6–11.9 ms against
+/// 8.8–11.3 ms at 16 MiB, alternated eight times on one machine; larger was worse
+/// (`docs/performance.md`).
+const RESTART_FRAMES: i64 = 4_096;
 
 /// The most bytes the log's file keeps once the log starts again (the writer
 /// connection's `journal_size_limit`): the size it reaches between two restarts.
-pub const JOURNAL_SIZE_LIMIT: &str = "8388608";
+pub const JOURNAL_SIZE_LIMIT: &str = "16777216";
 
 /// Passes in a row that found the log unchanged and fully copied before the writer
 /// turn empties its file.
@@ -69,7 +72,7 @@ const IDLE_PASSES: u32 = 10;
 /// most this many pages uncopied, so that the turn is held for little copying...
 const CAUGHT_UP: i64 = 1_024;
 
-/// ...unless the log has grown past this (~128 MiB): then it does, whatever it costs.
+/// ...unless the log has grown past this (~256 MiB): then it does, whatever it costs.
 const FORCE_FRAMES: i64 = 16 * RESTART_FRAMES;
 
 /// Pages (~512 KiB) that the checkpoint in the writer turn may have to copy: fewer
@@ -205,12 +208,16 @@ mod tests {
             Next::Pass(AGAIN),
             "pages left behind a reader"
         );
-        // Past RESTART_FRAMES, while the writer appended 1,600 pages and then 300 since
-        // the pass before began: the passes go on at once.
-        assert_eq!(pacing.after(2_500, 2_500), Next::Pass(Duration::ZERO));
-        assert_eq!(pacing.after(2_800, 2_800), Next::Pass(Duration::ZERO));
+        // Past RESTART_FRAMES, while the writer appended thousands of pages and then 300
+        // since the pass before began: the passes go on at once.
+        let past = RESTART_FRAMES + 452;
+        assert_eq!(pacing.after(past, past), Next::Pass(Duration::ZERO));
+        assert_eq!(
+            pacing.after(past + 300, past + 300),
+            Next::Pass(Duration::ZERO)
+        );
         // Fewer than SETTLED appended: the turn copies that little.
-        assert_eq!(pacing.after(2_850, 2_850), Next::InTurn(PASSIVE));
+        assert_eq!(pacing.after(past + 350, past + 350), Next::InTurn(PASSIVE));
         // A writer appending as fast as a pass copies is chased CHASE times, no more.
         let mut pacing = Pacing::default();
         let mut log = RESTART_FRAMES;
@@ -221,7 +228,8 @@ mod tests {
         assert_eq!(pacing.after(log + 500, log + 500), Next::InTurn(PASSIVE));
         // Too much left behind a reader: no restart yet, unless the log is huge.
         let mut pacing = Pacing::default();
-        assert_eq!(pacing.after(3_000, 1_000), Next::Pass(AGAIN));
+        let past = RESTART_FRAMES + 952;
+        assert_eq!(pacing.after(past, past - 2_000), Next::Pass(AGAIN));
         assert_eq!(pacing.after(FORCE_FRAMES, 1_000), Next::InTurn(PASSIVE));
     }
 
