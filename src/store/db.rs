@@ -179,10 +179,10 @@ impl Db {
             .map_err(failed)?;
         // The writer never checkpoints the WAL inside a commit: a task does, beside it
         // (see `sqlite::checkpoint`).
-        let own_options = options
-            .clone()
-            .pragma("wal_autocheckpoint", "0")
-            .pragma("journal_size_limit", checkpoint::JOURNAL_SIZE_LIMIT);
+        let own_options = options.clone().pragma("wal_autocheckpoint", "0").pragma(
+            "journal_size_limit",
+            checkpoint::JOURNAL_SIZE_LIMIT.to_string(),
+        );
         let own = match in_memory {
             true => None,
             false => Some(own_options.connect().await.map_err(failed)?),

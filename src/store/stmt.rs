@@ -164,18 +164,22 @@ impl<'a> Stmt<'a> {
         self
     }
 
-    /// Appends ` VALUES (…), (…)` (no leading space right after a `(`): one tuple per
-    /// item, whose values `row` binds.
+    /// Appends ` VALUES (…), (…)`: one tuple per item, whose values `row` binds.
     pub fn push_values<T>(
+        &mut self,
+        items: impl IntoIterator<Item = T>,
+        row: impl FnMut(&mut Tuple<'_, 'a>, T),
+    ) -> &mut Self {
+        self.sql.push_str(" VALUES ");
+        self.push_tuples(items, row)
+    }
+
+    /// Appends `(…), (…)`: one tuple per item, whose values `row` binds.
+    fn push_tuples<T>(
         &mut self,
         items: impl IntoIterator<Item = T>,
         mut row: impl FnMut(&mut Tuple<'_, 'a>, T),
     ) -> &mut Self {
-        let values = match self.sql.ends_with('(') {
-            true => "VALUES ",
-            false => " VALUES ",
-        };
-        self.sql.push_str(values);
         for (i, item) in items.into_iter().enumerate() {
             if i > 0 {
                 self.sql.push_str(", ");
@@ -195,11 +199,7 @@ impl<'a> Stmt<'a> {
 
     /// Appends the rows an `INSERT INTO t (…)` inserts: ` VALUES (…), (…)`.
     pub fn push_rows<const N: usize>(&mut self, rows: Vec<[Arg<'a>; N]>) -> &mut Self {
-        self.push_values(rows, |tuple, row| {
-            for value in row {
-                tuple.bind(value);
-            }
-        })
+        self.push_values(rows, |tuple, row| tuple.bind_all(row))
     }
 
     /// Appends ` SELECT * FROM (VALUES (…), …) AS v WHERE v.column1 IS NOT NULL`: the
@@ -207,8 +207,8 @@ impl<'a> Stmt<'a> {
     /// can filter further and that rows of NULLs can pad (SQLite: the fast path's
     /// fixed shapes, `super::fast::sql`). The first column must be NOT NULL.
     pub fn push_select_rows<const N: usize>(&mut self, rows: Vec<[Arg<'a>; N]>) -> &mut Self {
-        self.sql.push_str(" SELECT * FROM (");
-        self.push_rows(rows);
+        self.sql.push_str(" SELECT * FROM (VALUES ");
+        self.push_tuples(rows, |tuple, row| tuple.bind_all(row));
         self.sql.push_str(") AS v WHERE v.column1 IS NOT NULL");
         self
     }
@@ -265,6 +265,13 @@ impl<'a> Tuple<'_, 'a> {
         self.first = false;
         self.stmt.push_bind(arg);
         self
+    }
+
+    /// Binds each of `row`'s values in turn (a row of [`Stmt::push_rows`]).
+    fn bind_all<const N: usize>(&mut self, row: [Arg<'a>; N]) {
+        for value in row {
+            self.bind(value);
+        }
     }
 }
 

@@ -12,7 +12,8 @@
 //! - `nonces`, `customers`, `signed_add`: the jobs (replay records, unsigned adds,
 //!   signed adds with their replay records).
 //! - `journal`: journal entries in one statement (the runtime's writer gathers them).
-//! - `sql`: statements chained into one text, rows bound as arrays (`UNNEST`).
+//! - `sql`: statements chained into one text, rows bound as arrays (`UNNEST`) or
+//!   padded to a power of two (SQLite).
 
 mod batch;
 #[cfg(test)]

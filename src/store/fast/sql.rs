@@ -1,7 +1,8 @@
 //! The SQL the fast path writes by hand: statements chained into one text (one hand-off
-//! or round trip instead of several), and rows bound as one array per column
-//! (Postgres's `UNNEST`: one text for any number of rows, prepared once per connection
-//! instead of parsed, described and planned for every batch).
+//! or round trip instead of several), and rows bound so that a text serves many batches
+//! and stays prepared instead of being parsed for every one: on Postgres one array per
+//! column (`UNNEST`: one text for any number of rows), on SQLite rows padded to a power
+//! of two ([`slots`]: a text per size class).
 
 use std::borrow::Cow;
 

@@ -61,8 +61,9 @@ const AGAIN: Duration = Duration::from_millis(5);
 const RESTART_FRAMES: i64 = 4_096;
 
 /// The most bytes the log's file keeps once the log starts again (the writer
-/// connection's `journal_size_limit`): the size it reaches between two restarts.
-pub const JOURNAL_SIZE_LIMIT: &str = "16777216";
+/// connection's `journal_size_limit`): the size it reaches between two restarts, at
+/// SQLite's default 4 KiB pages.
+pub const JOURNAL_SIZE_LIMIT: i64 = RESTART_FRAMES * 4_096;
 
 /// Passes in a row that found the log unchanged and fully copied before the writer
 /// turn empties its file.
